@@ -1,0 +1,182 @@
+"""Reverse-mode automatic differentiation on a tape of NDArray operations.
+
+While ``record()`` is on, every operation whose input needs a gradient stores, on its
+output, a node ``(backward, inputs)``; variables (``attach_grad``) carry the ``LEAF``
+marker. ``backward`` walks that graph from the head in reverse topological order,
+applies each node's chain rule, sums the gradients of arrays used more than once, writes
+the variables' ``.grad`` and, unless ``retain_graph``, frees the graph.
+"""
+from __future__ import annotations
+
+from .base import MXNetError
+
+LEAF = 'leaf'  # the _node of a variable: gradients stop here and are stored in .grad
+
+# Module globals rather than thread-locals: checked on every op, so they must be cheap.
+_recording = False
+_training = False
+
+_NOT_IN_GRAPH = (
+    "Cannot differentiate node because it is not in a computational graph. You need to set "
+    "is_recording to true or use autograd.record() to save computational graphs for backward. "
+    "If you want to differentiate the same graph twice, you need to pass retain_graph=True to "
+    "backward.")
+
+
+def set_recording(is_recording: bool) -> bool:
+    """Turn recording on or off; return the previous state."""
+    global _recording
+    previous, _recording = _recording, bool(is_recording)
+    return previous
+
+
+def set_training(train_mode: bool) -> bool:
+    """Switch between training and predicting behaviour (Dropout); return the previous one."""
+    global _training
+    previous, _training = _training, bool(train_mode)
+    return previous
+
+
+def is_recording() -> bool:
+    return _recording
+
+
+def is_training() -> bool:
+    return _training
+
+
+class _Scope:
+    """``with`` block that sets recording and/or training and restores them on exit."""
+
+    def __init__(self, recording, training):
+        self._enter = (recording, training)
+        self._saved = None
+
+    def __enter__(self):
+        recording, training = self._enter
+        self._saved = (_recording if recording is None else set_recording(recording),
+                       _training if training is None else set_training(training))
+        return self
+
+    def __exit__(self, *exc):
+        set_recording(self._saved[0])
+        set_training(self._saved[1])
+
+
+def record(train_mode: bool = True) -> _Scope:
+    """Record operations for ``backward``; ``train_mode`` makes Dropout active."""
+    return _Scope(True, train_mode)
+
+
+def pause(train_mode: bool = False) -> _Scope:
+    """Stop recording inside a ``record()`` block."""
+    return _Scope(False, train_mode)
+
+
+def train_mode() -> _Scope:
+    return _Scope(None, True)
+
+
+def predict_mode() -> _Scope:
+    return _Scope(None, False)
+
+
+def mark_variables(variables, gradients, grad_reqs='write'):
+    """Make each array a variable whose gradient goes into the matching ``gradients`` array."""
+    variables = _as_list(variables)
+    gradients = _as_list(gradients)
+    if isinstance(grad_reqs, str):
+        grad_reqs = [grad_reqs] * len(variables)
+    if not len(variables) == len(gradients) == len(grad_reqs):
+        raise MXNetError('mark_variables needs as many gradients and grad_reqs as variables')
+    for var, gradient, req in zip(variables, gradients, grad_reqs):
+        var._grad, var._grad_req = gradient, req
+        var._node = LEAF if req != 'null' else None
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _topological_order(heads):
+    """Arrays of the graph under ``heads``, each after all of its inputs (iterative DFS)."""
+    order, seen = [], set()
+    stack = [(h, False) for h in heads]
+    while stack:
+        array, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(array)
+            continue
+        if id(array) in seen:
+            continue
+        seen.add(id(array))
+        stack.append((array, True))
+        node = array._node
+        if node is not LEAF:
+            stack.extend((i, False) for i in node[1] if i._node is not None and id(i) not in seen)
+    return order
+
+
+def _backprop(heads, head_grads, retain_graph):
+    """Run the chain rule from ``heads``; return {id(variable): (variable, gradient)}."""
+    heads = _as_list(heads)
+    head_grads = [None] * len(heads) if head_grads is None else _as_list(head_grads)
+    for head in heads:
+        if head._node is None:
+            raise MXNetError(_NOT_IN_GRAPH)
+    grads = {}
+    for head, head_grad in zip(heads, head_grads):
+        g = head._ctx.xp.ones_like(head._data) if head_grad is None else head_grad._data
+        grads[id(head)] = grads[id(head)] + g if id(head) in grads else g
+    order = _topological_order(heads)
+    leaves = {}
+    for array in reversed(order):
+        g = grads.pop(id(array), None)
+        node = array._node
+        if g is None:
+            continue
+        if node is LEAF:
+            leaves[id(array)] = (array, g)
+            continue
+        backward_fn, inputs = node
+        for inp, in_grad in zip(inputs, backward_fn(g)):
+            if in_grad is None or inp._node is None:
+                continue
+            key = id(inp)
+            grads[key] = grads[key] + in_grad if key in grads else in_grad
+    if not retain_graph:
+        for array in order:
+            if array._node is not LEAF:
+                array._node = None
+    return leaves
+
+
+def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
+    """Write d(heads)/d(variable) into every variable's ``.grad`` (or add, for 'add')."""
+    with _Scope(False, train_mode):
+        leaves = _backprop(heads, head_grads, retain_graph)
+    for variable, g in leaves.values():
+        target = variable._grad._data
+        if variable._grad_req == 'add':
+            target += g
+        else:
+            target[...] = g
+
+
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: bool = False,
+         train_mode: bool = True):
+    """Return the gradients of ``heads`` with respect to ``variables``; ``.grad`` is untouched."""
+    from .ndarray.ndarray import NDArray
+    if create_graph:
+        raise NotImplementedError('minigluon does not record the backward pass '
+                                  '(create_graph=True, higher-order gradients)')
+    variables = _as_list(variables)
+    for variable in variables:
+        if variable._node is not LEAF:
+            raise MXNetError('autograd.grad: every variable needs attach_grad() (or '
+                             'mark_variables) before the recorded computation')
+    with _Scope(False, train_mode):
+        leaves = _backprop(heads, head_grads, bool(retain_graph))
+    xp_zeros = [v._ctx.xp.zeros_like for v in variables]
+    return [NDArray(leaves[id(v)][1] if id(v) in leaves else zeros(v._data), v._ctx)
+            for v, zeros in zip(variables, xp_zeros)]

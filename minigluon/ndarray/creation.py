@@ -1,0 +1,84 @@
+"""Making NDArrays: from data, filled with a value, or counting."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..context import Context, current_context
+from .ndarray import NDArray
+
+_DEFAULT_DTYPE = np.float32  # mx_real_t
+
+
+def _shape(shape) -> tuple:
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if any(d < 0 for d in shape):
+        raise ValueError('negative dimensions are not allowed: %s' % (shape,))
+    return shape
+
+
+def _made(make, ctx: Context | None) -> NDArray:
+    ctx = current_context() if ctx is None else ctx
+    with ctx.device():
+        return NDArray(make(ctx.xp), ctx)
+
+
+def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
+    """An NDArray with a copy of ``source_array``; float32 unless ``dtype`` (or an NDArray's)."""
+    if isinstance(source_array, NDArray):
+        dtype = source_array.dtype if dtype is None else dtype
+        source_array = source_array.asnumpy()
+    dtype = _DEFAULT_DTYPE if dtype is None else dtype
+    if hasattr(source_array, '__cuda_array_interface__') and not isinstance(source_array, np.ndarray):
+        source_array = source_array.get()  # a CuPy array goes through the host, like MXNet's
+    host = np.array(source_array, dtype=dtype)
+    return _made(lambda xp: xp.asarray(host), ctx)
+
+
+def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
+    """An uninitialized array (zeros here: uninitialized memory would make notebooks flaky)."""
+    return zeros(shape, ctx, dtype)
+
+
+def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
+    shape = _shape(shape)
+    return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
+
+
+def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
+    shape = _shape(shape)
+    return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), ctx)
+
+
+def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None) -> NDArray:
+    shape = _shape(shape)
+    return _made(lambda xp: xp.full(shape, val, dtype or _DEFAULT_DTYPE), ctx)
+
+
+def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = None,
+           dtype=_DEFAULT_DTYPE) -> NDArray:
+    """Evenly spaced values in [start, stop), each repeated ``repeat`` times."""
+    if stop is None:
+        start, stop = 0, start
+    values = np.arange(start, stop, step, dtype=np.float64).astype(dtype or _DEFAULT_DTYPE)
+    if repeat > 1:
+        values = np.repeat(values, repeat)
+    return _made(lambda xp: xp.asarray(values), ctx)
+
+
+def zeros_like(data: NDArray) -> NDArray:
+    return data.zeros_like()
+
+
+def ones_like(data: NDArray) -> NDArray:
+    return data.ones_like()
+
+
+def from_dlpack(tensor) -> NDArray:
+    """An NDArray sharing the memory of a DLPack-exporting array (PyTorch, JAX, NumPy, CuPy)."""
+    device_type, device_id = tensor.__dlpack_device__()
+    ctx = Context('gpu', device_id) if device_type == 2 else Context('cpu', 0)  # 2: kDLCUDA
+    return NDArray(ctx.xp.from_dlpack(tensor), ctx)
+
+
+def waitall():
+    """No-op: minigluon computes eagerly, so there is nothing to wait for."""

@@ -1,0 +1,264 @@
+"""NDArray: an n-dimensional array on a device, recorded by autograd when asked.
+
+An NDArray wraps one NumPy array (on a CPU context) or one CuPy array (on a GPU context).
+Every differentiable operation is written micrograd-style: the forward computes the
+result, and, only while ``autograd.record()`` is on and an input needs a gradient, a
+``backward`` closure written right next to it tells the tape how gradients flow back.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import autograd
+from ..base import MXNetError, MXNetValueError
+from ..context import Context, current_context
+
+_INPLACE_IN_GRAPH = (
+    "Assigning to NDArrays that are already in a computational graph will cause undefined "
+    "behavior when evaluating gradients. Please call backward first to clear the graph or do "
+    "this out side of a record section. Also note that you cannot use inplace operations like "
+    "+=, *=, relu(x, out=x), y[idx]=x, etc inside a record section.")
+
+
+class NDArray:
+    """An array on a device (``context``), MXNet 1.x's ``mx.nd.NDArray``."""
+    __slots__ = ('_data', '_ctx', '_grad', '_grad_req', '_node', '__weakref__')
+    __array_priority__ = 1000.0  # numpy scalars defer to NDArray's operators
+
+    def __init__(self, data, ctx: Context | None = None):
+        self._data = data
+        self._ctx = ctx if ctx is not None else current_context()
+        self._grad = None
+        self._grad_req = 'null'
+        self._node = None  # autograd: None, autograd.LEAF, or (backward, inputs)
+
+    # ----- what it is -------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    @property
+    def size(self) -> int:
+        return self._data.size
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def dtype(self):
+        """The element type as a NumPy type class (``numpy.float32``), as MXNet reports it."""
+        return self._data.dtype.type
+
+    @property
+    def context(self) -> Context:
+        return self._ctx
+
+    ctx = context
+
+    @property
+    def grad(self):
+        """The gradient buffer made by ``attach_grad``, or None."""
+        return self._grad
+
+    @property
+    def T(self) -> 'NDArray':
+        return self.transpose()
+
+    @property
+    def stype(self) -> str:
+        return 'default'
+
+    def __repr__(self):
+        shape = 'x'.join(str(d) for d in self.shape)
+        return '\n%s\n<NDArray %s @%s>' % (str(self.asnumpy()), shape, self._ctx)
+
+    __str__ = __repr__
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(self.shape[0]))
+
+    def __bool__(self):
+        if self.size == 1:
+            return bool(self._data.reshape(-1)[0])
+        if self.size == 0:
+            return False
+        raise ValueError('The truth value of an NDArray with multiple elements is ambiguous.')
+
+    __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
+
+    # ----- leaving minigluon ------------------------------------------------------------
+    def asnumpy(self) -> np.ndarray:
+        """A NumPy copy of the values (from the GPU if the array lives there)."""
+        data = self._data
+        return data.copy() if isinstance(data, np.ndarray) else data.get()
+
+    def asscalar(self):
+        """The one value of a size-1 array, as a NumPy scalar."""
+        if self.shape != (1,) and self.size != 1:
+            raise ValueError('The current array is not a scalar')
+        return self.asnumpy().reshape(-1)[0]
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.asnumpy()
+        return array if dtype is None else array.astype(dtype, copy=False)
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def to_dlpack_for_read(self):
+        """A DLPack capsule sharing this array's memory (MXNet's name for it)."""
+        return self._data.__dlpack__()
+
+    to_dlpack_for_write = to_dlpack_for_read
+
+    def wait_to_read(self):
+        """No-op: minigluon computes eagerly (MXNet waits for its async engine here)."""
+
+    wait_to_write = wait_to_read
+
+    # ----- copies, types and devices ----------------------------------------------------
+    def astype(self, dtype, copy: bool = True) -> 'NDArray':
+        """This array converted to ``dtype`` (not differentiable, as in MXNet)."""
+        dtype = np.dtype(dtype)
+        if not copy and dtype == self._data.dtype:
+            return self
+        return NDArray(self._data.astype(dtype), self._ctx)
+
+    def copy(self) -> 'NDArray':
+        return self.copyto(self._ctx)
+
+    def copyto(self, other) -> 'NDArray':
+        """A copy on context ``other``, or copied into the NDArray ``other``; always copies."""
+        if isinstance(other, NDArray):
+            if other is self:
+                return self
+            other[:] = self.as_in_context(other._ctx) if other._ctx is not self._ctx else self
+            return other
+        if not isinstance(other, Context):
+            raise TypeError('copyto does not support type ' + str(type(other)))
+        return _to_context(self, other, copy=True)
+
+    def as_in_context(self, context: Context) -> 'NDArray':
+        """This array on ``context``: the same object if it is there already, else a copy."""
+        if context is self._ctx:
+            return self
+        return _to_context(self, context, copy=False)
+
+    as_in_ctx = as_in_context
+
+    def zeros_like(self) -> 'NDArray':
+        return NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
+
+    def ones_like(self) -> 'NDArray':
+        return NDArray(self._ctx.xp.ones_like(self._data), self._ctx)
+
+    # ----- autograd ---------------------------------------------------------------------
+    def attach_grad(self, grad_req: str = 'write', stype=None):
+        """Make this array a variable: ``backward`` writes (or adds) its gradient to ``.grad``."""
+        if grad_req not in ('write', 'add', 'null'):
+            raise MXNetValueError("grad_req must be 'write', 'add' or 'null', not %r" % (grad_req,))
+        self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
+        self._grad_req = grad_req
+        self._node = autograd.LEAF if grad_req != 'null' else None
+
+    def detach(self) -> 'NDArray':
+        """The same values, cut from the graph (shares memory)."""
+        return NDArray(self._data, self._ctx)
+
+    def backward(self, out_grad=None, retain_graph: bool = False, train_mode: bool = True):
+        """Compute the gradients of this array with respect to every attached variable."""
+        autograd.backward(self, out_grad, retain_graph, train_mode)
+
+    # ----- indexing ---------------------------------------------------------------------
+    def __getitem__(self, key):
+        key = _index(key)
+        data = self._data[key]
+        if data.ndim == 0:
+            data = data.reshape(1)  # MXNet: a fully indexed element is a shape-(1,) array
+        out = NDArray(data, self._ctx)
+        if autograd._recording and self._node is not None:
+            shape = self.shape
+
+            def backward(g):
+                grad = self._ctx.xp.zeros(shape, g.dtype)
+                self._ctx.xp.add.at(grad, key, g.reshape(grad[key].shape))
+                return (grad,)
+            out._node = (backward, (self,))
+        return out
+
+    def __setitem__(self, key, value):
+        if autograd._recording and self._node is not None:
+            raise MXNetError(_INPLACE_IN_GRAPH)
+        self._data[_index(key)] = _data_on(value, self, 'setitem')
+
+    # ----- in-place arithmetic: same object, same buffer --------------------------------
+    def _inplace(self, result: 'NDArray') -> 'NDArray':
+        if autograd._recording and self._node is not None:
+            raise MXNetError(_INPLACE_IN_GRAPH)
+        self._data[...] = result._data
+        return self
+
+    def __iadd__(self, other):
+        return self._inplace(self + other)
+
+    def __isub__(self, other):
+        return self._inplace(self - other)
+
+    def __imul__(self, other):
+        return self._inplace(self * other)
+
+    def __itruediv__(self, other):
+        return self._inplace(self / other)
+
+
+def _index(key):
+    """Let NDArrays index like integer NumPy arrays."""
+    if isinstance(key, NDArray):
+        return key._data.astype(np.int64)
+    if isinstance(key, tuple):
+        return tuple(k._data.astype(np.int64) if isinstance(k, NDArray) else k for k in key)
+    return key
+
+
+def same_context(op: str, a: NDArray, b: NDArray) -> Context:
+    """The context of a two-input op: the first input's; CPU ids may mix, devices may not."""
+    ca, cb = a._ctx, b._ctx
+    if ca is cb or (ca.device_type != 'gpu' and cb.device_type != 'gpu'):
+        return ca
+    raise MXNetError("Operator %s require all inputs live on the same context. But the first "
+                     "argument is on %s while the 2-th argument is on %s" % (op, ca, cb))
+
+
+def _data_on(value, like: NDArray, op: str):
+    """The raw array (or Python scalar) for ``value``, checked to be on ``like``'s device."""
+    if isinstance(value, NDArray):
+        same_context(op, like, value)
+        return value._data
+    if isinstance(value, (int, float, bool, np.generic)):
+        return value
+    return like._ctx.xp.asarray(value, dtype=like._data.dtype)
+
+
+def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
+    """Move (or copy) the values of ``x`` to ``ctx``; differentiable, like MXNet's copyto."""
+    src, xp = x._data, ctx.xp
+    if ctx.device_type == 'gpu':
+        with ctx.device():
+            data = xp.array(src, copy=True)  # host -> device or device -> device
+    elif isinstance(src, np.ndarray):
+        data = src.copy() if copy or ctx is not x._ctx else src
+    else:
+        data = src.get()  # device -> host
+    out = NDArray(data, ctx)
+    if autograd._recording and x._node is not None:
+        def backward(g):
+            return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
+        out._node = (backward, (x,))
+    return out

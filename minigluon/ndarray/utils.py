@@ -1,0 +1,188 @@
+"""``nd.save`` / ``nd.load``: MXNet's binary NDArray-list format, byte for byte.
+
+Layout (little-endian, no padding)::
+
+    u64 0x112 | u64 0 | u64 N
+    N x { u32 0xF993FAC9 | i32 stype=0 | i32 ndim | i64 dim[ndim]
+          | i32 dev_type | i32 dev_id | i32 type_flag | raw C-order data }
+    u64 K (0, or N names) | K x { u64 length | name bytes }
+
+Files are untrusted: every size is checked against the bytes that remain before anything
+is allocated, and every defect is an MXNetError naming the file. Writes go to a temporary
+file that is renamed over the target, so a failed save leaves the old file intact.
+"""
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+
+import numpy as np
+
+from ..base import MXNetError
+from ..context import cpu, gpu, num_gpus
+from .ndarray import NDArray
+
+_LIST_MAGIC = 0x112
+_ARRAY_MAGIC = 0xF993FAC9
+_MAX_NDIM = 32
+_FLAG_TO_DTYPE = {0: np.float32, 1: np.float64, 2: np.float16, 3: np.uint8, 4: np.int32,
+                  5: np.int8, 6: np.int64, 7: np.bool_}
+_DTYPE_TO_FLAG = {np.dtype(t): f for f, t in _FLAG_TO_DTYPE.items()}
+_DEV_TYPES = {'cpu': 1, 'gpu': 2, 'cpu_pinned': 3, 'cpu_shared': 5}
+
+
+# ----- writing ------------------------------------------------------------------------------
+def _named_arrays(data):
+    """(arrays, names) of what nd.save accepts, with MXNet's errors for anything else."""
+    if isinstance(data, NDArray):
+        return [data], []
+    if isinstance(data, dict):
+        if not all(isinstance(k, str) and isinstance(v, NDArray) for k, v in data.items()):
+            raise TypeError('save only accept dict str->NDArray or list of NDArray')
+        return list(data.values()), list(data.keys())
+    if isinstance(data, (list, tuple)):
+        if not all(isinstance(v, NDArray) for v in data):
+            raise TypeError('save only accept dict str->NDArray or list of NDArray')
+        return list(data), []
+    raise ValueError('data needs to either be a NDArray, dict of str, NDArray pairs or a list '
+                     'of NDarrays.')
+
+
+def _encode(arrays, names) -> bytes:
+    chunks = [struct.pack('<QQQ', _LIST_MAGIC, 0, len(arrays))]
+    for array in arrays:
+        host = np.ascontiguousarray(array.asnumpy())
+        flag = _DTYPE_TO_FLAG.get(host.dtype)
+        if flag is None:
+            raise MXNetError('nd.save cannot store dtype %s' % host.dtype)
+        ctx = array.context
+        chunks.append(struct.pack('<Iii', _ARRAY_MAGIC, 0, host.ndim))
+        chunks.append(struct.pack('<%dq' % host.ndim, *host.shape))
+        chunks.append(struct.pack('<iii', _DEV_TYPES[ctx.device_type], ctx.device_id, flag))
+        chunks.append(host.astype(host.dtype.newbyteorder('<'), copy=False).tobytes())
+    chunks.append(struct.pack('<Q', len(names)))
+    for name in names:
+        encoded = name.encode('utf-8')
+        chunks.append(struct.pack('<Q', len(encoded)) + encoded)
+    return b''.join(chunks)
+
+
+def atomic_write(fname, payload: bytes):
+    """Write ``payload`` to ``fname`` through a temporary file and a rename."""
+    fname = os.fspath(fname)
+    folder = os.path.dirname(os.path.abspath(fname))
+    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(fname) + '.', suffix='.tmp',
+                               dir=folder)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, fname)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save(fname, data):
+    """Save an NDArray, a list of NDArrays or a dict str -> NDArray in MXNet's format."""
+    atomic_write(fname, _encode(*_named_arrays(data)))
+
+
+# ----- reading ------------------------------------------------------------------------------
+class _Reader:
+    """Bounds-checked reads from bytes; every failure is an MXNetError naming the source."""
+
+    def __init__(self, buf: bytes, source: str):
+        self.buf, self.source, self.pos = buf, source, 0
+
+    def fail(self, problem: str):
+        raise MXNetError('Invalid NDArray file format in %s: %s' % (self.source, problem))
+
+    def take(self, fmt: str, what: str):
+        size = struct.calcsize(fmt)
+        if self.pos + size > len(self.buf):
+            self.fail('file ends at byte %d while reading %s' % (len(self.buf), what))
+        values = struct.unpack_from(fmt, self.buf, self.pos)
+        self.pos += size
+        return values if len(values) > 1 else values[0]
+
+    def raw(self, nbytes: int, what: str) -> memoryview:
+        if nbytes > len(self.buf) - self.pos:
+            self.fail('%s needs %d bytes but only %d remain' % (what, nbytes, len(self.buf) - self.pos))
+        view = memoryview(self.buf)[self.pos:self.pos + nbytes]
+        self.pos += nbytes
+        return view
+
+
+def _read_array(r: _Reader, k: int) -> NDArray:
+    what = 'array %d' % k
+    magic = r.take('<I', what + ' header')
+    if magic != _ARRAY_MAGIC:
+        r.fail('%s starts with 0x%08x, not the NDArray magic 0x%08x (older MXNet formats are '
+               'not supported)' % (what, magic, _ARRAY_MAGIC))
+    stype, ndim = r.take('<ii', what + ' header')
+    if stype != 0:
+        r.fail('%s has storage type %d; only dense arrays (0) are supported' % (what, stype))
+    if not 0 <= ndim <= _MAX_NDIM:
+        r.fail('%s claims %d dimensions' % (what, ndim))
+    shape = r.take('<%dq' % ndim, what + ' shape') if ndim else ()
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if any(d < 0 for d in shape):
+        r.fail('%s has a negative dimension in shape %s' % (what, shape))
+    dev_type, dev_id, flag = r.take('<iii', what + ' context and dtype')
+    if dev_type not in _DEV_TYPES.values() or dev_id < 0:
+        r.fail('%s has an unknown device (type %d, id %d)' % (what, dev_type, dev_id))
+    dtype = _FLAG_TO_DTYPE.get(flag)
+    if dtype is None:
+        r.fail('%s has unknown dtype flag %d' % (what, flag))
+    count = 1
+    for d in shape:
+        count *= d  # Python ints: an absurd shape cannot overflow into a small number
+    host = np.frombuffer(r.raw(count * np.dtype(dtype).itemsize, what + ' data'),
+                         dtype=np.dtype(dtype).newbyteorder('<')).astype(dtype).reshape(shape)
+    ctx = gpu(dev_id) if dev_type == 2 and dev_id < num_gpus() else cpu(0)
+    if ctx.device_type == 'gpu':
+        with ctx.device():
+            return NDArray(ctx.xp.asarray(host), ctx)
+    return NDArray(host, ctx)
+
+
+def load_frombuffer(buf: bytes, source: str = 'buffer'):
+    """Arrays from bytes in MXNet's format: a list, or a dict (in file order) if named."""
+    r = _Reader(bytes(buf), source)
+    magic, _reserved, count = r.take('<QQQ', 'the file header')
+    if magic != _LIST_MAGIC:
+        r.fail('the header is 0x%x, not 0x%x (not a file written by nd.save)' % (magic, _LIST_MAGIC))
+    min_array_bytes = 24  # magic, stype, ndim, dev_type, dev_id, type_flag
+    if count * min_array_bytes > len(r.buf) - r.pos:
+        r.fail('it claims %d arrays, more than its %d bytes can hold' % (count, len(r.buf)))
+    arrays = [_read_array(r, k) for k in range(count)]
+    num_names = r.take('<Q', 'the number of names')
+    if num_names not in (0, count):
+        r.fail('it has %d names for %d arrays' % (num_names, count))
+    names = []
+    for k in range(num_names):
+        length = r.take('<Q', 'the length of name %d' % k)
+        try:
+            names.append(bytes(r.raw(length, 'name %d' % k)).decode('utf-8'))
+        except UnicodeDecodeError:
+            r.fail('name %d is not valid UTF-8' % k)
+    if r.pos != len(r.buf):
+        r.fail('%d unexpected bytes after the end of the data' % (len(r.buf) - r.pos))
+    return dict(zip(names, arrays)) if names else arrays
+
+
+def load(fname):
+    """Load what ``save`` wrote (or MXNet wrote): a list of NDArrays, or a dict if named."""
+    path = os.fspath(fname)
+    try:
+        with open(path, 'rb') as f:
+            buf = f.read()
+    except FileNotFoundError:
+        raise MXNetError('Open "%s": No such file or directory' % path) from None
+    except OSError as err:
+        raise MXNetError('Open "%s": %s' % (path, err.strerror or err)) from None
+    return load_frombuffer(buf, '"%s"' % path)
