@@ -6,6 +6,9 @@ from . import base, context, name
 from . import ndarray
 from . import ndarray as nd
 from . import autograd, random
+from . import initializer, optimizer
+from . import initializer as init
+from . import gluon
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 
 __version__ = '0.1.0'

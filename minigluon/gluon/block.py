@@ -1,0 +1,308 @@
+"""Block owns its children and its name; everything else it delegates.
+
+Assigning a Block or a Parameter to an attribute registers it (``__setattr__``), so
+``collect_params`` and ``initialize`` find the whole tree. Names come from per-class
+counters (``dense0``, ``dense1``, ...), or from the enclosing ``name_scope()``.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+
+from .. import name as _name
+from ..base import MXNetAssertionError, MXNetValueError
+from ..ndarray import utils as nd_utils
+from .parameter import DeferredInitializationError, Parameter, ParameterDict, load_params, _brief_print_list
+
+
+class _BlockScope:
+    """The naming scope of ``with block.name_scope():``, with its own counters."""
+    _current = threading.local()
+
+    def __init__(self, block: 'Block'):
+        self._block = block
+        self._counter = {}
+        self._old_scope = None
+
+    @staticmethod
+    def create(prefix, params, hint):
+        """(prefix, ParameterDict) for a new block: from the enclosing scope, or global counters."""
+        current = getattr(_BlockScope._current, 'value', None)
+        if current is None:
+            if prefix is None:
+                prefix = _name.NameManager.current().get(None, hint) + '_'
+            params = ParameterDict(prefix) if params is None else ParameterDict(params.prefix, params)
+            return prefix, params
+        if prefix is None:
+            count = current._counter.get(hint, 0)
+            prefix = '%s%d_' % (hint, count)
+            current._counter[hint] = count + 1
+        if params is None:
+            parent = current._block.params
+            params = ParameterDict(parent.prefix + prefix, parent._shared)
+        else:
+            params = ParameterDict(params.prefix, params)
+        return current._block.prefix + prefix, params
+
+    def __enter__(self):
+        if self._block._empty_prefix:
+            return self
+        self._old_scope = getattr(_BlockScope._current, 'value', None)
+        _BlockScope._current.value = self
+        return self
+
+    def __exit__(self, *exc):
+        if not self._block._empty_prefix:
+            _BlockScope._current.value = self._old_scope
+
+
+def _indent(text: str, spaces: int) -> str:
+    lines = text.split('\n')
+    return '\n'.join(lines[:1] + [' ' * spaces + line for line in lines[1:]])
+
+
+class Block:
+    """Base class of layers and models: subclass it and define ``forward``.
+
+    ``prefix`` names the block's parameters (default: class name + counter + '_');
+    ``params`` shares another block's ParameterDict.
+    """
+
+    def __init__(self, prefix: str | None = None, params: ParameterDict | None = None):
+        self._empty_prefix = prefix == ''
+        self._prefix, self._params = _BlockScope.create(prefix, params, self._alias())
+        self._name = self._prefix[:-1] if self._prefix.endswith('_') else self._prefix
+        self._scope = _BlockScope(self)
+        self._children = OrderedDict()
+        self._reg_params = {}
+        self._forward_hooks = OrderedDict()
+
+    def _alias(self) -> str:
+        return self.__class__.__name__.lower()
+
+    def __repr__(self):
+        modstr = '\n'.join('  ({key}): {block}'.format(key=key, block=_indent(repr(block), 2))
+                           for key, block in self.__dict__.items() if isinstance(block, Block))
+        return '{name}(\n{modstr}\n)'.format(name=self.__class__.__name__, modstr=modstr)
+
+    def __setattr__(self, name: str, value):
+        """Register Blocks as children and Parameters as this block's own."""
+        existing = self.__dict__.get(name)
+        if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
+            raise TypeError('Changing attribute type for {name} from {type1} to {type2} is not '
+                            'allowed.'.format(name=name, type1=type(existing), type2=type(value)))
+        if isinstance(value, Block):
+            self.register_child(value, name)
+        elif isinstance(value, Parameter):
+            if name in self._reg_params:
+                raise MXNetAssertionError(
+                    "Overriding Parameter attribute %s is not allowed. If you want to share "
+                    "parameters between blocks, please set 'params' at Block construction "
+                    "instead." % name)
+            self._reg_params[name] = value
+        object.__setattr__(self, name, value)
+
+    def register_child(self, block: 'Block', name: str | None = None):
+        """Add ``block`` as a child under ``name`` (default: its position, '0', '1', ...)."""
+        if name is None:
+            name = str(len(self._children))
+        self._children[name] = block
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    @property
+    def params(self) -> ParameterDict:
+        """This block's own parameters (not its children's: see ``collect_params``)."""
+        return self._params
+
+    def name_scope(self) -> _BlockScope:
+        """``with`` block in which new blocks are named ``<this prefix><class><counter>``."""
+        return self._scope
+
+    def collect_params(self, select: str | None = None) -> ParameterDict:
+        """This block's and all descendants' parameters, filtered by regex ``select`` (re.match)."""
+        ret = ParameterDict(self._params.prefix)
+        if not select:
+            ret.update(self.params)
+        else:
+            pattern = re.compile(select)
+            ret.update({n: p for n, p in self.params.items() if pattern.match(n)})
+        for child in self._children.values():
+            ret.update(child.collect_params(select=select))
+        return ret
+
+    def _collect_params_with_prefix(self, prefix: str = '') -> dict:
+        """Parameters by structural key: attribute names and child keys joined by dots."""
+        if prefix:
+            prefix += '.'
+        ret = {prefix + key: val for key, val in self._reg_params.items()}
+        for name, child in self._children.items():
+            ret.update(child._collect_params_with_prefix(prefix + name))
+        return ret
+
+    def initialize(self, init=None, ctx=None, verbose: bool = False, force_reinit: bool = False):
+        """Initialize all parameters (deferred ones at the first forward); default Uniform()."""
+        self.collect_params().initialize(init, ctx, verbose, force_reinit)
+
+    def apply(self, fn):
+        """Call ``fn(block)`` on every descendant, then on this block."""
+        for child in self._children.values():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def cast(self, dtype):
+        for child in self._children.values():
+            child.cast(dtype)
+        for param in self.params.values():
+            param.cast(dtype)
+
+    def hybridize(self, active: bool = True, **kwargs):
+        """No-op: minigluon always runs imperatively (MXNet would compile a graph here)."""
+        for child in self._children.values():
+            child.hybridize(active, **kwargs)
+
+    def register_forward_hook(self, hook) -> '_HookHandle':
+        """Call ``hook(block, inputs, output)`` after each forward; returns a handle to detach."""
+        handle = _HookHandle(self._forward_hooks)
+        self._forward_hooks[handle.id] = hook
+        return handle
+
+    def __call__(self, *args):
+        out = self.forward(*args)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                hook(self, args, out)
+        return out
+
+    def forward(self, *args):
+        raise NotImplementedError
+
+    # ----- files --------------------------------------------------------------------------
+    def save_parameters(self, filename, deduplicate: bool = False):
+        """Save the values under structural keys (``hidden.weight``); MXNet can read the file."""
+        params = self._collect_params_with_prefix()
+        if deduplicate:  # a shared parameter is stored once, under its last key (as MXNet)
+            last_key = {param: key for key, param in params.items()}
+            params = {key: param for param, key in last_key.items()}
+        nd_utils.save(filename, {key: param._reduce() for key, param in params.items()})
+
+    def load_parameters(self, filename, ctx=None, allow_missing: bool = False,
+                        ignore_extra: bool = False, cast_dtype: bool = False,
+                        dtype_source: str = 'current'):
+        """Load values saved by ``save_parameters`` (or legacy prefixed files); all or nothing."""
+        loaded = nd_utils.load(filename)
+        loaded = loaded if isinstance(loaded, dict) else {}
+        params = self._collect_params_with_prefix()
+        if not loaded and not params:
+            return
+        if not any('.' in key for key in loaded):  # legacy file: full names with prefixes
+            self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
+                                       cast_dtype=cast_dtype, dtype_source=dtype_source)
+            return
+        if not allow_missing:
+            keys_of = {}
+            for key, param in params.items():
+                keys_of.setdefault(param, []).append(key)
+            for key, param in params.items():
+                if not any(k in loaded for k in keys_of[param]):
+                    raise MXNetAssertionError(
+                        "Parameter '%s' is missing in file '%s', which contains parameters: %s. "
+                        "Set allow_missing=True to ignore missing parameters."
+                        % (key, filename, _brief_print_list(loaded.keys())))
+        for key in loaded:
+            if not ignore_extra and key not in params:
+                raise MXNetValueError(
+                    "Parameter '%s' loaded from file '%s' is not present in ParameterDict, which "
+                    "contains parameters %s. Set ignore_extra=True to ignore. "
+                    % (key, filename, _brief_print_list(self._params.keys())))
+        load_params(((params[k], v) for k, v in loaded.items() if k in params), ctx, cast_dtype)
+
+    def summary(self, *inputs):
+        """Print each layer's output shape and parameter count for one forward of ``inputs``."""
+        rows, seen, hooks = [], set(), []
+        counts = {'total': 0, 'trainable': 0, 'shared': 0}
+
+        def record_row(block, _inputs, output):
+            n_params = 0
+            for param in block.params.values():
+                size = 1
+                for d in param.shape:
+                    size *= d
+                n_params += size
+                counts['total'] += size
+                counts['trainable'] += size if param.grad_req != 'null' else 0
+                counts['shared'] += size if id(param) in seen else 0
+                seen.add(id(param))
+            shape = output.shape if hasattr(output, 'shape') else [o.shape for o in output]
+            rows.append(('%s-%d' % (block.__class__.__name__, len(rows) + 1), shape, n_params))
+
+        self.apply(lambda block: hooks.append(block.register_forward_hook(record_row)))
+        try:
+            self(*inputs)
+        finally:
+            for handle in hooks:
+                handle.detach()
+        line = '{:>20}  {:>42} {:>15}'
+        print('-' * 80)
+        print(line.format('Layer (type)', 'Output Shape', 'Param #'))
+        print('=' * 80)
+        print(line.format('Input', str(inputs[0].shape), 0))
+        for label, shape, n_params in rows:
+            print(line.format(label, str(shape), n_params))
+        print('=' * 80)
+        print('Parameters in forward computation graph, duplicate included')
+        print('   Total params: %d' % counts['total'])
+        print('   Trainable params: %d' % counts['trainable'])
+        print('   Non-trainable params: %d' % (counts['total'] - counts['trainable']))
+        print('Shared params in forward computation graph: %d' % counts['shared'])
+        print('Unique parameters in model: %d' % (counts['total'] - counts['shared']))
+        print('-' * 80)
+
+
+class _HookHandle:
+    _next_id = 0
+
+    def __init__(self, hooks: dict):
+        self._hooks = hooks
+        self.id = _HookHandle._next_id
+        _HookHandle._next_id += 1
+
+    def detach(self):
+        self._hooks.pop(self.id, None)
+
+
+class HybridBlock(Block):
+    """MXNet's compilable block, here a Block (``hybridize()`` is a no-op).
+
+    A subclass may define ``hybrid_forward(F, x, *args, **params)``: it is called with
+    ``F = mx.nd`` and this block's own parameters' data as keyword arguments.
+    """
+
+    def forward(self, x, *args):
+        from .. import ndarray
+        ctx = x.context
+        try:
+            params = {k: p.data(ctx) for k, p in self._reg_params.items()}
+        except DeferredInitializationError:
+            self.infer_shape(x, *args)
+            for param in self.params.values():
+                param._finish_deferred_init()
+            params = {k: p.data(ctx) for k, p in self._reg_params.items()}
+        return self.hybrid_forward(ndarray, x, *args, **params)
+
+    def infer_shape(self, *args):
+        """Fill in unknown parameter shapes from the first inputs (layers override this)."""
+        raise DeferredInitializationError(
+            '%s has parameters of unknown shape and does not infer them: give their full shape '
+            'when creating them' % self.name)
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        raise NotImplementedError

@@ -1,0 +1,182 @@
+"""The layers the book uses: Sequential, Dense, Activation, Dropout, Flatten, Lambda."""
+from __future__ import annotations
+
+from ... import autograd, ndarray
+from ...base import MXNetError
+from ...ndarray import ops
+from ..block import Block, HybridBlock, _indent
+from ..parameter import DeferredInitializationError
+
+
+class Sequential(Block):
+    """Runs its children one after the other, in the order they were added."""
+
+    def add(self, *blocks: Block):
+        for block in blocks:
+            self.register_child(block)
+
+    def forward(self, x):
+        for block in self._children.values():
+            x = block(x)
+        return x
+
+    def __repr__(self):
+        modstr = '\n'.join('  ({key}): {block}'.format(key=key, block=_indent(repr(block), 2))
+                           for key, block in self._children.items())
+        return '{name}(\n{modstr}\n)'.format(name=self.__class__.__name__, modstr=modstr)
+
+    def __getitem__(self, key):
+        layers = list(self._children.values())[key]
+        if not isinstance(layers, list):
+            return layers
+        net = type(self)(prefix=self._prefix)
+        with net.name_scope():
+            net.add(*layers)
+        return net
+
+    def __len__(self):
+        return len(self._children)
+
+
+class HybridSequential(Sequential, HybridBlock):
+    """Sequential under MXNet's hybridizable name (``hybridize()`` is a no-op here)."""
+    forward = Sequential.forward
+
+
+_ACTIVATIONS = {
+    'relu': ops.relu,
+    'sigmoid': ops.sigmoid,
+    'tanh': ops.tanh,
+    'softrelu': lambda x: ops.log(ops.exp(x) + 1),
+    'softsign': lambda x: x / (ops.abs(x) + 1),
+}
+
+
+class Activation(HybridBlock):
+    """An activation function by name: 'relu', 'sigmoid', 'tanh', 'softrelu' or 'softsign'."""
+
+    def __init__(self, activation: str, **kwargs):
+        if activation not in _ACTIVATIONS:
+            raise MXNetError('unknown activation %r; choose one of %s'
+                             % (activation, ', '.join(_ACTIVATIONS)))
+        self._act_type = activation
+        self._act = _ACTIVATIONS[activation]
+        super().__init__(**kwargs)
+
+    def _alias(self) -> str:
+        return self._act_type
+
+    def forward(self, x):
+        return self._act(x)
+
+    def __repr__(self):
+        return '{name}({_act_type})'.format(name=self.__class__.__name__, **self.__dict__)
+
+
+class Dense(HybridBlock):
+    """Fully connected layer: ``activation(dot(x, weight.T) + bias)``.
+
+    ``weight`` is (units, in_units); with ``in_units=0`` it is inferred at the first forward.
+    With ``flatten``, inputs of more than two axes are flattened to (batch, -1) first.
+    """
+
+    def __init__(self, units: int, activation: str | None = None, use_bias: bool = True,
+                 flatten: bool = True, dtype='float32', weight_initializer=None,
+                 bias_initializer='zeros', in_units: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self._flatten = flatten
+        with self.name_scope():
+            self._units = units
+            self._in_units = in_units
+            self.weight = self.params.get('weight', shape=(units, in_units), init=weight_initializer,
+                                          dtype=dtype, allow_deferred_init=True)
+            if use_bias:
+                self.bias = self.params.get('bias', shape=(units,), init=bias_initializer,
+                                            dtype=dtype, allow_deferred_init=True)
+            else:
+                self.bias = None
+            self.act = Activation(activation, prefix=activation + '_') if activation else None
+
+    def infer_shape(self, x, *args):
+        in_units = x.shape[-1] if not self._flatten else x.size // x.shape[0] if x.shape[0] else 0
+        self.weight.shape = (self._units, in_units)
+
+    def forward(self, x):
+        ctx = x.context
+        try:
+            weight = self.weight.data(ctx)
+        except DeferredInitializationError:
+            self.infer_shape(x)
+            for param in self.params.values():
+                param._finish_deferred_init()
+            weight = self.weight.data(ctx)
+        bias = None if self.bias is None else self.bias.data(ctx)
+        try:
+            out = ops.FullyConnected(x, weight, bias, flatten=self._flatten)
+        except MXNetError as err:
+            raise MXNetError('%s (layer %s: weight of shape %s expects %d input features; got an '
+                             'input of shape %s)' % (err, self.name, weight.shape, weight.shape[1],
+                                                     x.shape)) from None
+        return out if self.act is None else self.act(out)
+
+    def __repr__(self):
+        shape = self.weight.shape
+        return '{name}({layout}, {act})'.format(
+            name=self.__class__.__name__, act=self.act if self.act else 'linear',
+            layout='{0} -> {1}'.format(shape[1] if shape[1] else None, shape[0]))
+
+
+class Dropout(HybridBlock):
+    """Zeroes each element with probability ``rate`` while training (scaling the rest by
+    1 / (1 - rate)); the identity when predicting."""
+
+    def __init__(self, rate: float, axes=(), **kwargs):
+        super().__init__(**kwargs)
+        self._rate = rate
+        self._axes = axes
+
+    def forward(self, x):
+        if not autograd.is_training() or self._rate <= 0:
+            return x
+        shape = tuple(1 if i in self._axes else d for i, d in enumerate(x.shape))
+        keep = ndarray.random.uniform(0, 1, shape=shape, ctx=x.context) >= self._rate
+        return x * keep / (1 - self._rate)
+
+    def __repr__(self):
+        return '{name}(p = {_rate}, axes={_axes})'.format(name=self.__class__.__name__,
+                                                          **self.__dict__)
+
+
+class Flatten(HybridBlock):
+    """(N, a, b, ...) -> (N, a*b*...)."""
+
+    def forward(self, x):
+        return ops.flatten(x)
+
+    def __repr__(self):
+        return self.__class__.__name__
+
+
+class Lambda(Block):
+    """A block around a function, or the name of an ``nd`` function (``Lambda('tanh')``)."""
+
+    def __init__(self, function, prefix=None):
+        super().__init__(prefix=prefix)
+        if isinstance(function, str):
+            if not hasattr(ndarray, function):
+                raise MXNetError('Function name %s is not found in ndarray.' % function)
+            function = getattr(ndarray, function)
+        elif not callable(function):
+            raise ValueError('Unrecognized function in lambda: {} of type {}'
+                             .format(function, type(function)))
+        self._func_impl = function
+
+    def forward(self, *args):
+        return self._func_impl(*args)
+
+    def __repr__(self):
+        return '{name}({function})'.format(name=self.__class__.__name__,
+                                           function=self._func_impl.__name__)
+
+
+HybridLambda = Lambda

@@ -1,0 +1,193 @@
+"""Initializers fill a parameter's array; they know nothing else about it.
+
+A subclass overrides ``_init_weight(name, data)`` and writes into ``data`` in place. As in
+MXNet, a parameter calls its chosen initializer's ``_init_weight`` for every kind of
+parameter (biases included), passing an ``InitDesc``: the parameter's name as a ``str``.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from . import random
+from .ndarray.ndarray import NDArray
+
+_REGISTRY: dict = {}
+
+
+def register(klass):
+    """Make ``klass`` available by its lower-case name (``mx.init.create('xavier')``)."""
+    _REGISTRY[klass.__name__.lower()] = klass
+    return klass
+
+
+def alias(*aliases):
+    """Register a class under extra names too (``'zeros'`` for Zero)."""
+    def reg(klass):
+        for name in aliases:
+            _REGISTRY[name.lower()] = klass
+        return klass
+    return reg
+
+
+def create(init) -> 'Initializer':
+    """An Initializer from an instance, a registered name, or ``dumps()`` JSON."""
+    if isinstance(init, Initializer):
+        return init
+    if isinstance(init, str):
+        name, kwargs = init, {}
+        if init.startswith('['):
+            name, kwargs = json.loads(init)
+        klass = _REGISTRY.get(name.lower())
+        if klass is None:
+            raise ValueError('Cannot find initializer %r; known names: %s'
+                             % (name, ', '.join(sorted(_REGISTRY))))
+        return klass(**kwargs)
+    raise TypeError('init must be an Initializer or a registered name, not %s' % type(init).__name__)
+
+
+class InitDesc(str):
+    """A parameter's name, carrying the attributes the initializer may need."""
+
+    def __new__(cls, name: str, attrs: dict | None = None, global_init=None):
+        desc = super().__new__(cls, name)
+        desc.attrs = attrs or {}
+        desc.global_init = global_init
+        return desc
+
+
+class Initializer:
+    """Base class: call it with (InitDesc, NDArray) to fill the array."""
+
+    def __init__(self, **kwargs):
+        self._kwargs = kwargs
+        self._verbose = False
+
+    def set_verbosity(self, verbose: bool = False, print_func=None):
+        """Print each parameter's name and norm as it is initialized."""
+        self._verbose = verbose
+        self._print_func = print_func or (lambda x: float(np.linalg.norm(x.asnumpy())))
+        return self
+
+    def dumps(self) -> str:
+        """``["name", {kwargs}]`` JSON, as MXNet writes it."""
+        return json.dumps([self.__class__.__name__.lower(), self._kwargs])
+
+    def __call__(self, desc, arr: NDArray):
+        if not isinstance(desc, InitDesc):
+            desc = InitDesc(desc)
+        if desc.global_init is None:
+            desc.global_init = self
+        chosen = desc.attrs.get('__init__')
+        if chosen:
+            create(chosen)._init_weight(desc, arr)
+        elif desc.endswith('weight'):
+            self._init_weight(desc, arr)
+        elif desc.endswith('bias') or desc.endswith('beta'):
+            arr[:] = 0.0
+        elif desc.endswith('gamma'):
+            arr[:] = 1.0
+        else:
+            raise ValueError('Unknown initialization pattern for %s. Default initialization is '
+                             'now limited to "weight", "bias", "gamma" (1.0), and "beta" (0.0). '
+                             'Please use mx.sym.Variable(init=mx.init.*) to set initialization '
+                             'pattern' % desc)
+        if self._verbose:
+            print('Initialized %s as %s: %s' % (desc, chosen or self.__class__.__name__.lower(),
+                                                 self._print_func(arr)))
+
+    def _init_weight(self, name, arr: NDArray):
+        raise NotImplementedError('Must override it')
+
+
+@register
+class Uniform(Initializer):
+    """Uniform on [-scale, scale]: Gluon's default."""
+
+    def __init__(self, scale: float = 0.07):
+        super().__init__(scale=scale)
+        self.scale = scale
+
+    def _init_weight(self, _, arr):
+        random.uniform(-self.scale, self.scale, out=arr)
+
+
+@register
+class Normal(Initializer):
+    """Normal with mean 0 and standard deviation ``sigma``."""
+
+    def __init__(self, sigma: float = 0.01):
+        super().__init__(sigma=sigma)
+        self.sigma = sigma
+
+    def _init_weight(self, _, arr):
+        random.normal(0, self.sigma, out=arr)
+
+
+@register
+class Constant(Initializer):
+    """Every element set to ``value``."""
+
+    def __init__(self, value):
+        super().__init__(value=value)
+        self.value = value
+
+    def _init_weight(self, _, arr):
+        arr[:] = self.value
+
+
+@register
+@alias('zeros')
+class Zero(Initializer):
+    def _init_weight(self, _, arr):
+        arr[:] = 0
+
+
+@register
+@alias('ones')
+class One(Initializer):
+    def _init_weight(self, _, arr):
+        arr[:] = 1
+
+
+@register
+class Xavier(Initializer):
+    """Glorot: variance scaled by fan-in/fan-out so activations keep their size across layers.
+
+    ``rnd_type`` 'uniform' or 'gaussian'; ``factor_type`` 'avg', 'in' or 'out';
+    the scale is sqrt(magnitude / factor).
+    """
+
+    def __init__(self, rnd_type: str = 'uniform', factor_type: str = 'avg', magnitude: float = 3):
+        super().__init__(rnd_type=rnd_type, factor_type=factor_type, magnitude=magnitude)
+        self.rnd_type = rnd_type
+        self.factor_type = factor_type
+        self.magnitude = float(magnitude)
+
+    def _init_weight(self, name, arr):
+        shape = arr.shape
+        if len(shape) < 2:
+            raise ValueError('Xavier initializer cannot be applied to vector {0}. It requires at '
+                             'least 2D.'.format(name))
+        hw_scale = float(np.prod(shape[2:])) if len(shape) > 2 else 1.0
+        fan_in, fan_out = shape[1] * hw_scale, shape[0] * hw_scale
+        factors = {'avg': (fan_in + fan_out) / 2.0, 'in': fan_in, 'out': fan_out}
+        if self.factor_type not in factors:
+            raise ValueError('Incorrect factor type')
+        scale = np.sqrt(self.magnitude / factors[self.factor_type])
+        if self.rnd_type == 'uniform':
+            random.uniform(-scale, scale, out=arr)
+        elif self.rnd_type == 'gaussian':
+            random.normal(0, scale, out=arr)
+        else:
+            raise ValueError('Unknown random type')
+
+
+@register
+class MSRAPrelu(Xavier):
+    """He initialization for (P)ReLU networks: Gaussian with magnitude 2 / (1 + slope**2)."""
+
+    def __init__(self, factor_type: str = 'avg', slope: float = 0.25):
+        super().__init__('gaussian', factor_type, 2.0 / (1 + slope ** 2))
+        self._kwargs = {'factor_type': factor_type, 'slope': slope}
