@@ -35,7 +35,11 @@ def _operands(name: str, lhs, rhs):
     """Raw values of a binary op's operands, and the context and dtype of its result."""
     if isinstance(lhs, NDArray):
         if isinstance(rhs, NDArray):
-            return lhs._data, rhs._data, same_context(name, lhs, rhs), lhs._data.dtype
+            a, b = lhs._data, rhs._data
+            if a.dtype != b.dtype:
+                raise MXNetError('Incompatible attr in node %s at 1-th input: expected %s, got %s'
+                                 % (name, a.dtype, b.dtype))
+            return a, b, same_context(name, lhs, rhs), a.dtype
         if isinstance(rhs, _SCALARS):
             return lhs._data, rhs, lhs._ctx, lhs._data.dtype
     elif isinstance(lhs, _SCALARS) and isinstance(rhs, NDArray):
@@ -229,13 +233,14 @@ def _reduce_shape(a, axis, keepdims):
     return tuple(1 if i in axes else d for i, d in enumerate(a.shape))
 
 
-def _reduced(data, axis, keepdims):
-    return data.reshape(1) if axis is None and not keepdims else data
+def _reduced(data):
+    """A reduction over every axis is a shape-(1,) array in MXNet, never 0-d."""
+    return data.reshape(1) if data.ndim == 0 else data
 
 
 def sum(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A001
     a = x._data
-    out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims), axis, keepdims), x._ctx)
+    out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)), x._ctx)
 
     def backward(g):
         return (np.broadcast_to(g.reshape(_reduce_shape(a, axis, keepdims)), a.shape),)
@@ -245,7 +250,7 @@ def sum(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A001
 def mean(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
     a = x._data
     data = a.mean(axis=axis, keepdims=keepdims)
-    out = NDArray(_reduced(data.astype(a.dtype, copy=False), axis, keepdims), x._ctx)
+    out = NDArray(_reduced(data.astype(a.dtype, copy=False)), x._ctx)
     count = a.size // data.size if data.size else 1
 
     def backward(g):
@@ -257,7 +262,7 @@ def _extreme(name, pick):
     def reduce(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
         a = x._data
         data = pick(a, axis=axis, keepdims=keepdims)
-        out = NDArray(_reduced(data, axis, keepdims), x._ctx)
+        out = NDArray(_reduced(data), x._ctx)
 
         def backward(g):
             shape = _reduce_shape(a, axis, keepdims)
@@ -280,7 +285,7 @@ def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray
         data = np.sqrt((a * a).sum(axis=axis, keepdims=keepdims))
     else:
         raise MXNetError('norm supports ord=1 and ord=2, not %r' % (ord,))
-    out = NDArray(_reduced(data, axis, keepdims), x._ctx)
+    out = NDArray(_reduced(data), x._ctx)
 
     def backward(g):
         shape = _reduce_shape(a, axis, keepdims)
@@ -297,7 +302,7 @@ def argmax(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
     data = a.argmax(axis=axis)
     if keepdims and axis is not None:
         data = np.expand_dims(data, axis)
-    return NDArray(_reduced(data, axis, keepdims).astype(a.dtype), x._ctx)
+    return NDArray(_reduced(data).astype(a.dtype), x._ctx)
 
 
 def argmin(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
@@ -305,7 +310,7 @@ def argmin(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
     data = a.argmin(axis=axis)
     if keepdims and axis is not None:
         data = np.expand_dims(data, axis)
-    return NDArray(_reduced(data, axis, keepdims).astype(a.dtype), x._ctx)
+    return NDArray(_reduced(data).astype(a.dtype), x._ctx)
 
 
 # ----- products -----------------------------------------------------------------------------
