@@ -171,10 +171,10 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
         raise NotImplementedError('minigluon does not record the backward pass '
                                   '(create_graph=True, higher-order gradients)')
     variables = _as_list(variables)
-    for variable in variables:
+    for i, variable in enumerate(variables):
         if variable._node is not LEAF:
-            raise MXNetError('autograd.grad: every variable needs attach_grad() (or '
-                             'mark_variables) before the recorded computation')
+            raise MXNetError('Cannot differentiate with respect to the %d-th variable because it '
+                             'does not require gradient.' % (i + 1))
     with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, bool(retain_graph))
     xp_zeros = [v._ctx.xp.zeros_like for v in variables]

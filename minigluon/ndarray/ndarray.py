@@ -125,11 +125,15 @@ class NDArray:
 
     # ----- copies, types and devices ----------------------------------------------------
     def astype(self, dtype, copy: bool = True) -> 'NDArray':
-        """This array converted to ``dtype`` (not differentiable, as in MXNet)."""
+        """This array converted to ``dtype``; the gradient flows back cast to the old dtype."""
         dtype = np.dtype(dtype)
         if not copy and dtype == self._data.dtype:
             return self
-        return NDArray(self._data.astype(dtype), self._ctx)
+        out = NDArray(self._data.astype(dtype), self._ctx)
+        if autograd._recording and self._node is not None:
+            source = self._data.dtype
+            out._node = (lambda g: (g.astype(source),), (self,))
+        return out
 
     def copy(self) -> 'NDArray':
         return self.copyto(self._ctx)
@@ -164,9 +168,12 @@ class NDArray:
         """Make this array a variable: ``backward`` writes (or adds) its gradient to ``.grad``."""
         if grad_req not in ('write', 'add', 'null'):
             raise MXNetValueError("grad_req must be 'write', 'add' or 'null', not %r" % (grad_req,))
-        self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
         self._grad_req = grad_req
-        self._node = autograd.LEAF if grad_req != 'null' else None
+        if grad_req == 'null':  # MXNet keeps no gradient buffer for it: .grad is None
+            self._grad = self._node = None
+        else:
+            self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
+            self._node = autograd.LEAF
 
     def detach(self) -> 'NDArray':
         """The same values, cut from the graph (shares memory)."""
