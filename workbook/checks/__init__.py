@@ -1,0 +1,22 @@
+"""Automatic checks for the chapters' exercises.
+
+Each chapter's module (``ch01``, ``ch02``, ...) has one ``check_<exercise>`` function per
+coding exercise. A check prints one "passed" line, or raises ExerciseFailed with a message
+in the student's own terms ("your layer returned shape (2, 8); expected (2, 4)").
+"""
+from __future__ import annotations
+
+
+class ExerciseFailed(AssertionError):
+    """A student's answer is wrong; the message says what is wrong and what was expected."""
+
+
+def expect(condition: bool, message: str):
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise ExerciseFailed(message)
+
+
+def passed(exercise: str, detail: str = ''):
+    """Report a passed exercise (the grader looks for this line)."""
+    print('PASSED exercise %s%s' % (exercise, ': ' + detail if detail else ''))
