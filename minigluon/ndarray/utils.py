@@ -41,7 +41,7 @@ def _named_arrays(data):
         if not all(isinstance(k, str) and isinstance(v, NDArray) for k, v in data.items()):
             raise TypeError('save only accept dict str->NDArray or list of NDArray')
         return list(data.values()), list(data.keys())
-    if isinstance(data, (list, tuple)):
+    if isinstance(data, list):  # as in MXNet, a tuple is not accepted
         if not all(isinstance(v, NDArray) for v in data):
             raise TypeError('save only accept dict str->NDArray or list of NDArray')
         return list(data), []
@@ -49,18 +49,19 @@ def _named_arrays(data):
                      'of NDarrays.')
 
 
-def _encode(arrays, names) -> bytes:
+def _encode(arrays, names, fname) -> bytes:
     chunks = [struct.pack('<QQQ', _LIST_MAGIC, 0, len(arrays))]
-    for array in arrays:
-        host = np.ascontiguousarray(array.asnumpy())
+    for k, array in enumerate(arrays):
+        host = array.asnumpy()  # not np.ascontiguousarray: it turns a 0-d array into 1-d
         flag = _DTYPE_TO_FLAG.get(host.dtype)
         if flag is None:
-            raise MXNetError('nd.save cannot store dtype %s' % host.dtype)
+            raise MXNetError('Cannot save "%s": array %d has dtype %s, which the NDArray file '
+                             'format cannot store' % (fname, k, host.dtype))
         ctx = array.context
         chunks.append(struct.pack('<Iii', _ARRAY_MAGIC, 0, host.ndim))
         chunks.append(struct.pack('<%dq' % host.ndim, *host.shape))
         chunks.append(struct.pack('<iii', _DEV_TYPES[ctx.device_type], ctx.device_id, flag))
-        chunks.append(host.astype(host.dtype.newbyteorder('<'), copy=False).tobytes())
+        chunks.append(host.astype(host.dtype.newbyteorder('<'), copy=False).tobytes('C'))
     chunks.append(struct.pack('<Q', len(names)))
     for name in names:
         encoded = name.encode('utf-8')
@@ -68,27 +69,53 @@ def _encode(arrays, names) -> bytes:
     return b''.join(chunks)
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once, at import: setting the umask to read it is not thread-safe
+
+
+def _new_file_mode(fname) -> int:
+    """The mode of the file being replaced, else what ``open(fname, 'wb')`` would give."""
+    try:
+        return os.stat(fname).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
 def atomic_write(fname, payload: bytes):
-    """Write ``payload`` to ``fname`` through a temporary file and a rename."""
+    """Write ``payload`` to ``fname`` through a temporary file and a rename.
+
+    The new file gets the mode an ordinary ``open(fname, 'wb')`` would give it (mkstemp's
+    private 0600 is not kept): the old file's, else the umask's. An OSError becomes MXNet's
+    ``Open "fname": ...`` MXNetError; whatever goes wrong, the old file is left as it was
+    and the temporary file is removed.
+    """
     fname = os.fspath(fname)
-    folder = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(fname) + '.', suffix='.tmp',
-                               dir=folder)
+    try:
+        folder = os.path.dirname(os.path.abspath(fname))
+        fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(fname) + '.', suffix='.tmp',
+                                   dir=folder)
+    except OSError as err:
+        raise MXNetError('Open "%s": %s' % (fname, err.strerror or err)) from None
     try:
         with os.fdopen(fd, 'wb') as f:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _new_file_mode(fname))
         os.replace(tmp, fname)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as err:
+        try:
             os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(err, OSError):
+            raise MXNetError('Open "%s": %s' % (fname, err.strerror or err)) from err
         raise
 
 
 def save(fname, data):
     """Save an NDArray, a list of NDArrays or a dict str -> NDArray in MXNet's format."""
-    atomic_write(fname, _encode(*_named_arrays(data)))
+    atomic_write(fname, _encode(*_named_arrays(data), os.fspath(fname)))
 
 
 # ----- reading ------------------------------------------------------------------------------
@@ -121,8 +148,8 @@ def _read_array(r: _Reader, k: int) -> NDArray:
     what = 'array %d' % k
     magic = r.take('<I', what + ' header')
     if magic != _ARRAY_MAGIC:
-        r.fail('%s starts with 0x%08x, not the NDArray magic 0x%08x (older MXNet formats are '
-               'not supported)' % (what, magic, _ARRAY_MAGIC))
+        r.fail('%s starts with 0x%08x, not the NDArray magic 0x%08x (other versions of the '
+               'format, such as np-shape files, are not supported)' % (what, magic, _ARRAY_MAGIC))
     stype, ndim = r.take('<ii', what + ' header')
     if stype != 0:
         r.fail('%s has storage type %d; only dense arrays (0) are supported' % (what, stype))
@@ -141,8 +168,15 @@ def _read_array(r: _Reader, k: int) -> NDArray:
     count = 1
     for d in shape:
         count *= d  # Python ints: an absurd shape cannot overflow into a small number
-    host = np.frombuffer(r.raw(count * np.dtype(dtype).itemsize, what + ' data'),
-                         dtype=np.dtype(dtype).newbyteorder('<')).astype(dtype).reshape(shape)
+    raw = r.raw(count * np.dtype(dtype).itemsize, what + ' data')
+    if dtype is np.bool_:  # any nonzero byte is True; keep numpy's bools canonical (0 or 1)
+        host = np.frombuffer(raw, dtype=np.uint8) != 0
+    else:
+        host = np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder('<')).astype(dtype)
+    try:  # a zero-size shape can still be one NumPy refuses, e.g. (0, 2**62, 2**62)
+        host = host.reshape(shape)
+    except ValueError:
+        r.fail('%s has shape %s, too large for an array' % (what, shape))
     ctx = gpu(dev_id) if dev_type == 2 and dev_id < num_gpus() else cpu(0)
     if ctx.device_type == 'gpu':
         with ctx.device():
