@@ -54,6 +54,8 @@ def _broadcast(compute, a, b, ctx, dtype) -> NDArray:
     except ValueError:
         raise MXNetError('operands could not be broadcast together with shapes %s %s'
                          % (_shape_str(a), _shape_str(b))) from None
+    if data.ndim == 0:  # NumPy gives a bare scalar for two 0-d operands
+        data = ctx.xp.asarray(data)
     return NDArray(data if data.dtype == dtype else data.astype(dtype), ctx)
 
 
