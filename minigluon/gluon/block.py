@@ -244,7 +244,12 @@ class Block:
             shape = output.shape if hasattr(output, 'shape') else [o.shape for o in output]
             rows.append(('%s-%d' % (block.__class__.__name__, len(rows) + 1), shape, n_params))
 
-        self.apply(lambda block: hooks.append(block.register_forward_hook(record_row)))
+        def register(block):
+            from .nn.basic_layers import Sequential  # containers get no row, as in MXNet
+            if not isinstance(block, Sequential):
+                hooks.append(block.register_forward_hook(record_row))
+
+        self.apply(register)
         try:
             self(*inputs)
         finally:
