@@ -41,7 +41,7 @@ class _MXNetCPUSampler:
 
     def _chunks(self, n: int):
         nthread = min(-(-n // _MIN_PER_CHUNK), _NUM_STREAMS)
-        step = -(-n // nthread)
+        step = -(-n // max(nthread, 1))  # n == 0: no chunks, an empty array
         for t in range(nthread):
             yield self._stream(t), min(step, n - t * step)
 
