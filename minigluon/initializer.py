@@ -7,6 +7,7 @@ parameter (biases included), passing an ``InitDesc``: the parameter's name as a 
 from __future__ import annotations
 
 import json
+import logging
 
 import numpy as np
 
@@ -65,9 +66,11 @@ class Initializer:
         self._verbose = False
 
     def set_verbosity(self, verbose: bool = False, print_func=None):
-        """Print each parameter's name and norm as it is initialized."""
+        """Log (``logging.info``) each parameter's name and ``print_func(array)`` (default:
+        norm / sqrt(size)) as it is initialized."""
         self._verbose = verbose
-        self._print_func = print_func or (lambda x: float(np.linalg.norm(x.asnumpy())))
+        self._print_func = print_func or (
+            lambda x: str(np.float32(np.linalg.norm(x.asnumpy()) / np.sqrt(x.size))))
         return self
 
     def dumps(self) -> str:
@@ -80,13 +83,14 @@ class Initializer:
         if desc.global_init is None:
             desc.global_init = self
         chosen = desc.attrs.get('__init__')
+        pattern = next((p for p in ('weight', 'bias', 'beta', 'gamma') if desc.endswith(p)), None)
         if chosen:
             create(chosen)._init_weight(desc, arr)
-        elif desc.endswith('weight'):
+        elif pattern == 'weight':
             self._init_weight(desc, arr)
-        elif desc.endswith('bias') or desc.endswith('beta'):
+        elif pattern in ('bias', 'beta'):
             arr[:] = 0.0
-        elif desc.endswith('gamma'):
+        elif pattern == 'gamma':
             arr[:] = 1.0
         else:
             raise ValueError('Unknown initialization pattern for %s. Default initialization is '
@@ -94,8 +98,7 @@ class Initializer:
                              'Please use mx.sym.Variable(init=mx.init.*) to set initialization '
                              'pattern' % desc)
         if self._verbose:
-            print('Initialized %s as %s: %s' % (desc, chosen or self.__class__.__name__.lower(),
-                                                 self._print_func(arr)))
+            logging.info('Initialized %s as %s: %s', desc, chosen or pattern, self._print_func(arr))
 
     def _init_weight(self, name, arr: NDArray):
         raise NotImplementedError('Must override it')

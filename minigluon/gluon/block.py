@@ -90,8 +90,9 @@ class Block:
         """Register Blocks as children and Parameters as this block's own."""
         existing = self.__dict__.get(name)
         if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
-            raise TypeError('Changing attribute type for {name} from {type1} to {type2} is not '
-                            'allowed.'.format(name=name, type1=type(existing), type2=type(value)))
+            raise TypeError('Changing attribute type for {name} from {type1} to {type2}'  # sic
+                            'is not allowed.'.format(name=name, type1=type(existing),
+                                                     type2=type(value)))
         if isinstance(value, Block):
             self.register_child(value, name)
         elif isinstance(value, Parameter):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ... import autograd, ndarray
-from ...base import MXNetError
+from ...base import MXNetAssertionError, MXNetError
 from ...ndarray import ops
 from ..block import Block, HybridBlock, _indent
 from ..parameter import DeferredInitializationError
@@ -164,7 +164,7 @@ class Lambda(Block):
         super().__init__(prefix=prefix)
         if isinstance(function, str):
             if not hasattr(ndarray, function):
-                raise MXNetError('Function name %s is not found in ndarray.' % function)
+                raise MXNetAssertionError('Function name %s is not found in ndarray.' % function)
             function = getattr(ndarray, function)
         elif not callable(function):
             raise ValueError('Unrecognized function in lambda: {} of type {}'
