@@ -179,4 +179,30 @@ class Lambda(Block):
                                            function=self._func_impl.__name__)
 
 
-HybridLambda = Lambda
+
+class HybridLambda(HybridBlock):
+    """A hybrid block around ``function(F, x, *args)``, or the name of an ``nd`` function
+    (``HybridLambda('tanh')``). As in MXNet, a callable receives ``F`` (here ``mx.nd``) first."""
+
+    def __init__(self, function, prefix=None):
+        super().__init__(prefix=prefix)
+        if isinstance(function, str):
+            if not hasattr(ndarray, function):
+                raise MXNetAssertionError('Function name %s is not found in symbol/ndarray.'
+                                          % function)
+            func = getattr(ndarray, function)
+            self._func = lambda F, *args: func(*args)
+            self._func_name = function
+        elif callable(function):
+            self._func = function
+            self._func_name = function.__name__
+        else:
+            raise ValueError('Unrecognized function in lambda: {} of type {}'
+                             .format(function, type(function)))
+
+    def hybrid_forward(self, F, x, *args):
+        return self._func(F, x, *args)
+
+    def __repr__(self):
+        return '{name}({function})'.format(name=self.__class__.__name__,
+                                           function=self._func_name)
