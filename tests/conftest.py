@@ -1,0 +1,22 @@
+"""Shared test setup: skip @pytest.mark.gpu tests without a GPU; reset global state."""
+import pytest
+
+import minigluon as mx
+from minigluon import autograd
+
+
+def pytest_collection_modifyitems(config, items):
+    if mx.context.num_gpus() > 0:
+        return
+    skip = pytest.mark.skip(reason='needs a CUDA GPU with CuPy (mx.context.num_gpus() == 0)')
+    for item in items:
+        if 'gpu' in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _clean_autograd_state():
+    """A test that fails inside ``autograd.record()`` must not leave recording on."""
+    yield
+    autograd.set_recording(False)
+    autograd.set_training(False)
