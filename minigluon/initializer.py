@@ -12,6 +12,7 @@ import logging
 import numpy as np
 
 from . import random
+from .base import MXNetAssertionError
 from .ndarray.ndarray import NDArray
 
 _REGISTRY: dict = {}
@@ -42,8 +43,8 @@ def create(init) -> 'Initializer':
             name, kwargs = json.loads(init)
         klass = _REGISTRY.get(name.lower())
         if klass is None:
-            raise ValueError('Cannot find initializer %r; known names: %s'
-                             % (name, ', '.join(sorted(_REGISTRY))))
+            raise MXNetAssertionError('%s is not registered. Please register with '
+                                      'initializer.register first' % name)
         return klass(**kwargs)
     raise TypeError('init must be an Initializer or a registered name, not %s' % type(init).__name__)
 
