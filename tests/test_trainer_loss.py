@@ -1,0 +1,163 @@
+"""Trainer (SGD, momentum, Adam, several contexts) and the losses, against NumPy and MXNet.
+
+Values after two steps are those MXNet 1.9.1 gave for the same net and data.
+"""
+import numpy as np
+import pytest
+
+import minigluon as mx
+from minigluon import autograd, gluon, init, nd
+from minigluon.gluon import loss as gloss, nn
+
+from helpers import check_grad
+
+
+@pytest.fixture(autouse=True)
+def _fresh_names():
+    with mx.name.NameManager():
+        yield
+
+
+X = [[1, 2, 3], [4, 5, 6]]
+
+
+def two_steps(optimizer, params):
+    dense = nn.Dense(2, in_units=3)
+    dense.initialize(init.Constant(0.5))
+    trainer = gluon.Trainer(dense.collect_params(), optimizer, params)
+    for _ in range(2):
+        with autograd.record():
+            loss = ((dense(nd.array(X)) - 1) ** 2).sum()
+        loss.backward()
+        trainer.step(2)
+    return dense.weight.data().asnumpy()[0], dense.bias.data().asnumpy()[0], trainer
+
+
+def test_one_sgd_step_uses_gradient_over_batch_size():
+    dense = nn.Dense(2, in_units=3)
+    dense.initialize(init.Constant(0.5))
+    trainer = gluon.Trainer(dense.collect_params(), 'sgd', {'learning_rate': 0.1})
+    x = np.array(X, dtype=np.float32)
+    with autograd.record():
+        loss = ((dense(nd.array(x)) - 1) ** 2).sum()
+    loss.backward()
+    residual = x @ np.full((3, 2), 0.5) - 1
+    grad_w = 2 * residual.T @ x
+    np.testing.assert_allclose(dense.weight.grad().asnumpy(), grad_w, rtol=1e-6)
+    trainer.step(2)
+    np.testing.assert_allclose(dense.weight.data().asnumpy(), 0.5 - 0.1 * grad_w / 2, rtol=1e-6)
+    np.testing.assert_allclose(dense.bias.data().asnumpy(), -0.1 * 2 * residual.sum(0) / 2,
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize('optimizer, params, weight, bias', [
+    ('sgd', {'learning_rate': 0.1}, [20.265001, 26.74, 33.215], 6.4750004),
+    ('sgd', {'learning_rate': 0.1, 'momentum': 0.9}, [17.745, 23.455, 29.165001], 5.7100005),
+])
+def test_two_sgd_steps_match_mxnet(optimizer, params, weight, bias):
+    got_weight, got_bias, trainer = two_steps(optimizer, params)
+    np.testing.assert_allclose(got_weight, weight, rtol=1e-6)
+    assert got_bias == pytest.approx(bias, rel=1e-6)
+    assert trainer.learning_rate == 0.1
+
+
+def test_two_adam_steps():
+    weight, bias, trainer = two_steps('adam', {'learning_rate': 0.01})
+    # exact Adam (NumPy, float64); MXNet's kernels use float32 beta1/beta2 and give
+    # [0.48000738, 0.4800075, 0.48000759], -0.01999204: within 1e-5 relative
+    np.testing.assert_allclose(weight, [0.4800075185, 0.4800076507, 0.4800077332], rtol=1e-6)
+    assert bias == pytest.approx(-0.0199919098, rel=1e-5)
+    assert bias == pytest.approx(-0.01999204, rel=1e-5)
+    trainer.set_learning_rate(0.5)
+    assert trainer.learning_rate == 0.5
+
+
+def test_trainer_sums_gradients_over_contexts():
+    dense = nn.Dense(1, in_units=2)
+    dense.initialize(init.One(), ctx=[mx.cpu(0), mx.cpu(1)])
+    trainer = gluon.Trainer(dense.collect_params(), 'sgd', {'learning_rate': 0.1})
+    with autograd.record():
+        loss0 = dense(nd.array([[1, 2]], ctx=mx.cpu(0))).sum()
+        loss1 = dense(nd.array([[3, 4]], ctx=mx.cpu(1))).sum()
+    autograd.backward([loss0, loss1])
+    trainer.step(2)
+    for copy in dense.weight.list_data():
+        np.testing.assert_allclose(copy.asnumpy(), [[0.8, 0.7]], rtol=1e-6)
+
+
+def test_trainer_skips_parameters_without_gradient():
+    params = gluon.ParameterDict('p_')
+    const = params.get_constant('c', nd.ones(2))
+    params.initialize()
+    gluon.Trainer(params, 'sgd').step(1)
+    np.testing.assert_array_equal(const.data().asnumpy(), [1, 1])
+
+
+def test_trainer_rejects_non_parameters():
+    with pytest.raises(ValueError) as err:
+        gluon.Trainer([1], 'sgd')
+    assert str(err.value) == "First argument must be a list or dict of Parameters, got list of <class 'int'>."
+
+
+# ----- losses -------------------------------------------------------------------------------
+PRED = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+TARGET = np.array([[0.0, 1.0, 1.0], [2.0, 0.0, -1.0]])
+LABEL = np.array([2, 0])
+
+
+def log_softmax(x):
+    shifted = x - x.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def test_loss_reprs():
+    assert gloss.SoftmaxCrossEntropyLoss().name == 'softmaxcrossentropyloss0'
+    assert repr(gloss.L2Loss()) == 'L2Loss(batch_axis=0, w=1.0)'
+    assert repr(gloss.L1Loss()) == 'L1Loss(batch_axis=0, w=None)'
+    assert repr(gloss.SoftmaxCrossEntropyLoss()) == 'SoftmaxCrossEntropyLoss(batch_axis=0, w=None)'
+
+
+def test_loss_values():
+    pred, target = nd.array(PRED), nd.array(TARGET)
+    np.testing.assert_allclose(gloss.L2Loss()(pred, target).asnumpy(),
+                               (0.5 * (PRED - TARGET) ** 2).mean(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(gloss.L1Loss()(pred, target).asnumpy(),
+                               np.abs(PRED - TARGET).mean(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(gloss.SoftmaxCrossEntropyLoss()(pred, nd.array(LABEL)).asnumpy(),
+                               -log_softmax(PRED)[[0, 1], LABEL], rtol=1e-6)
+    dense_label = np.eye(3)[LABEL] * 0.7 + 0.1
+    np.testing.assert_allclose(
+        gloss.SoftmaxCrossEntropyLoss(sparse_label=False)(pred, nd.array(dense_label)).asnumpy(),
+        -(log_softmax(PRED) * dense_label).sum(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(gloss.L2Loss(weight=3.0)(pred, target).asnumpy(),
+                               (1.5 * (PRED - TARGET) ** 2).mean(axis=1), rtol=1e-6)
+
+
+def test_loss_gradients_match_finite_differences():
+    target, label = nd.array(TARGET, dtype='float64'), nd.array(LABEL, dtype='float64')
+    check_grad(lambda p: gloss.L2Loss()(p, target), PRED)
+    check_grad(lambda p: gloss.L1Loss()(p, target), PRED)
+    check_grad(lambda p: gloss.SoftmaxCrossEntropyLoss()(p, label), PRED)
+
+
+def test_training_loop_reduces_the_loss():
+    mx.random.seed(0)
+    true_w, true_b = nd.array([[2.0, -3.4]]), 4.2
+    features = nd.random.normal(shape=(100, 2))
+    labels = nd.dot(features, true_w.T) + true_b
+    net = nn.Sequential()
+    net.add(nn.Dense(1))
+    net.initialize(init.Normal(sigma=0.01))
+    loss = gloss.L2Loss()
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+    first = loss(net(features), labels).mean().asscalar()
+    for _ in range(3):
+        for i in range(0, 100, 10):
+            x, y = features[i:i + 10], labels[i:i + 10]
+            with autograd.record():
+                batch_loss = loss(net(x), y)
+            batch_loss.backward()
+            trainer.step(10)
+    last = loss(net(features), labels).mean().asscalar()
+    assert last < first / 100
+    np.testing.assert_allclose(net[0].weight.data().asnumpy(), [[2.0, -3.4]], atol=0.05)
