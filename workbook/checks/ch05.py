@@ -1,0 +1,177 @@
+"""Checks for chapter 5, reading and writing (读取和存储).
+
+- 05.1 ``check_1(clone_via_file, MLP)``: save a net and load it into a new, differently named
+  instance.
+- 05.2 ``check_2(mlp_file_to_sequential, MLP)``: rename the structural keys of an MLP's file
+  so that an equivalent ``nn.Sequential`` can load it.
+- 05.3 ``check_3(describe)``: read the names and shapes in an ``nd.save`` file from its bytes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import numpy as np
+
+from minigluon import nd
+from minigluon.gluon import Block
+from minigluon.ndarray import NDArray
+
+from . import ExerciseFailed, expect, passed
+
+
+def _err(err: BaseException) -> str:
+    return '%s: %s' % (type(err).__name__, err)
+
+
+def _reference_net(MLP, what: str):
+    """An initialized instance of the student's MLP and a batch it has run on."""
+    expect(isinstance(MLP, type) and issubclass(MLP, Block),
+           'pass the MLP class of the chapter as %s (a Block subclass), not %r' % (what, MLP))
+    try:
+        net = MLP()
+        net.initialize()
+        X = nd.random.uniform(shape=(2, 20))
+        Y = net(X)
+    except Exception as err:
+        raise ExerciseFailed('the MLP class you passed does not run: %s' % _err(err))
+    return net, X, Y
+
+
+def _same_outputs(Y, Y2, what: str):
+    expect(isinstance(Y2, NDArray), '%s returned a %s; expected an NDArray'
+           % (what, type(Y2).__name__))
+    expect(Y2.shape == Y.shape, '%s has shape %s; expected %s' % (what, Y2.shape, Y.shape))
+    return np.array_equal(Y2.asnumpy(), Y.asnumpy())
+
+
+# ----- 05.1 ---------------------------------------------------------------------------------
+def check_1(clone_via_file, MLP):
+    """``clone_via_file(net, filename)`` saves ``net`` and returns a new MLP loaded from it."""
+    net, X, Y = _reference_net(MLP, 'the second argument')
+    folder = tempfile.mkdtemp(prefix='check05-1-')
+    filename = os.path.join(folder, 'net.params')
+    try:
+        try:
+            clone = clone_via_file(net, filename)
+        except Exception as err:
+            raise ExerciseFailed('clone_via_file(net, filename) raised %s' % _err(err))
+        expect(clone is not net, 'clone_via_file returned net itself; expected a new MLP() '
+               'that got its values from the file')
+        expect(isinstance(clone, MLP), 'clone_via_file returned a %s; expected a new %s'
+               % (type(clone).__name__, MLP.__name__))
+        expect(os.path.exists(filename), 'there is no file at the filename you were given: '
+               'save with net.save_parameters(filename)')
+        saved = nd.load(filename)
+        keys = list(net._collect_params_with_prefix())
+        expect(isinstance(saved, dict) and sorted(saved) == sorted(keys),
+               'the file holds %s; expected the structural keys %s that net.save_parameters '
+               'writes' % (list(saved) if isinstance(saved, dict) else '%d unnamed arrays'
+                           % len(saved), keys))
+        shared = set(map(id, net.collect_params().values())) & set(
+            map(id, clone.collect_params().values()))
+        expect(not shared, 'the clone shares Parameter objects with net; expected its own '
+               'parameters, filled from the file')
+        expect(clone.name != net.name, 'the clone is named %s like net; expected a new instance '
+               '(with its own name)' % clone.name)
+        try:
+            Y2 = clone(X)
+        except Exception as err:
+            raise ExerciseFailed('running the clone raised %s: did you load_parameters into '
+                                 'it?' % _err(err))
+        expect(_same_outputs(Y, Y2, 'the clone'), 'the clone gives other outputs than net on '
+               'the same X: it was initialized, not loaded. Call '
+               'clone.load_parameters(filename)')
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    passed('05.1', 'the clone (%s) is a new MLP whose outputs equal those of %s'
+           % (clone.name, net.name))
+
+
+# ----- 05.2 ---------------------------------------------------------------------------------
+def check_2(mlp_file_to_sequential, MLP):
+    """``mlp_file_to_sequential(filename)`` returns a Sequential computing what the MLP did."""
+    net, X, Y = _reference_net(MLP, 'the second argument')
+    folder = tempfile.mkdtemp(prefix='check05-2-')
+    filename = os.path.join(folder, 'mlp.params')
+    try:
+        net.save_parameters(filename)
+        before = sorted(os.listdir(folder))
+        try:
+            seq = mlp_file_to_sequential(filename)
+        except Exception as err:
+            raise ExerciseFailed(
+                'mlp_file_to_sequential(filename) raised %s. The file has the keys %s; a '
+                "Sequential's parameters are called '0.weight', '0.bias', '1.weight', "
+                "'1.bias'" % (_err(err), list(nd.load(filename))))
+        expect(isinstance(seq, Block) and type(seq).__name__ in ('Sequential', 'HybridSequential'),
+               'mlp_file_to_sequential returned a %s; expected an nn.Sequential'
+               % type(seq).__name__)
+        expect(len(seq) == 2, 'your Sequential has %d layers; expected 2, Dense(256, '
+               "activation='relu') and Dense(10)" % len(seq))
+        try:
+            Y2 = seq(X)
+        except Exception as err:
+            raise ExerciseFailed('running your Sequential raised %s: did you load the '
+                                 'parameters into it?' % _err(err))
+        if not _same_outputs(Y, Y2, 'your Sequential'):
+            hidden = seq[0].weight.data().asnumpy()
+            loaded = net.hidden.weight.data().asnumpy()
+            if hidden.shape == loaded.shape and np.array_equal(hidden, loaded):
+                raise ExerciseFailed("your Sequential has the MLP's weights but other outputs: "
+                                     "is the first layer Dense(256, activation='relu')?")
+            raise ExerciseFailed("your Sequential's outputs differ from the MLP's: its weights "
+                                 "are not the ones in the file ('hidden.*' should become '0.*' "
+                                 "and 'output.*' '1.*')")
+        expect(nd.load(filename).keys() == net._collect_params_with_prefix().keys(),
+               'the MLP file was changed; write the renamed parameters to a new file')
+        stray = [f for f in sorted(os.listdir(folder)) if f not in before]
+        expect(len(stray) <= 1, 'your function left %d new files next to the MLP file: %s'
+               % (len(stray), stray))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    passed('05.2', 'the Sequential gives the same outputs as the MLP it was saved from')
+
+
+# ----- 05.3 ---------------------------------------------------------------------------------
+def _cases():
+    x = nd.arange(4)
+    return [
+        ('nd.save(f, nd.arange(4))', x, [(None, (4,))]),
+        ('nd.save(f, [x, y])', [x, nd.zeros(4)], [(None, (4,)), (None, (4,))]),
+        ("nd.save(f, {'x': x, 'y': y})", {'x': x, 'y': nd.zeros(4)}, [('x', (4,)), ('y', (4,))]),
+        ("nd.save(f, {'w': 2-D float64, 'b': int8, 'c': 0-d})",
+         {'w': nd.ones((2, 3), dtype='float64'), 'b': nd.array([1, 2, 3], dtype='int8'),
+          'c': nd.array(5)}, [('w', (2, 3)), ('b', (3,)), ('c', ())]),
+        ("nd.save(f, {'名字': x})", {'名字': x}, [('名字', (4,))]),
+        ('nd.save(f, [])', [], []),
+    ]
+
+
+def check_3(describe):
+    """``describe(buf)`` lists ``(name, shape)`` for each array in nd.save bytes (name None
+    when the arrays were saved without names)."""
+    folder = tempfile.mkdtemp(prefix='check05-3-')
+    try:
+        for what, data, expected in _cases():
+            path = os.path.join(folder, 'f')
+            nd.save(path, data)
+            with open(path, 'rb') as f:
+                buf = f.read()
+            try:
+                got = describe(buf)
+            except Exception as err:
+                raise ExerciseFailed('describe(buf) for the %d bytes of %s raised %s'
+                                     % (len(buf), what, _err(err)))
+            try:
+                got = [(n, tuple(int(d) for d in s)) for n, s in got]
+            except Exception:
+                raise ExerciseFailed('describe(buf) for %s returned %r; expected a list of '
+                                     '(name, shape) pairs such as %r' % (what, got, expected))
+            expect(got == expected, 'for %s (%d bytes), describe returned %r; expected %r'
+                   % (what, len(buf), got, expected))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    passed('05.3', 'names and shapes read right from %d files (1-D, 2-D, 0-d; float32, '
+           'float64, int8; named and unnamed)' % len(_cases()))
