@@ -1,0 +1,127 @@
+"""The student edition: solutions out, outputs cleared, checks kept (no kernel needed)."""
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workbook import notebooks as nbs
+from workbook.__main__ import main
+from workbook.student import student_notebook, strip_source
+
+ROOT = Path(__file__).resolve().parent.parent
+TEACHER = ROOT / 'tests' / 'fixtures' / 'classroom' / '99_tiny.ipynb'
+
+
+@pytest.fixture
+def teacher():
+    return nbformat.read(str(TEACHER), as_version=4)
+
+
+def by_id(nb):
+    return {cell.id: cell for cell in nb.cells}
+
+
+def test_regions_become_stubs_with_their_indentation(teacher):
+    student = by_id(student_notebook(teacher, TEACHER.name))
+    assert student['solution-1'].source == (
+        'def double(x):\n    """Twice x."""\n    # YOUR CODE HERE\n    raise NotImplementedError()')
+    # Code after the region stays; the region's markers go with it.
+    assert student['solution-2'].source == '# YOUR CODE HERE\nraise NotImplementedError()\nprint(total)'
+
+
+def test_solution_cell_without_markers_is_replaced_whole(teacher):
+    student = by_id(student_notebook(teacher, TEACHER.name))
+    assert student['solution-3'].source == '# YOUR CODE HERE\nraise NotImplementedError()'
+
+
+def test_no_solution_survives(teacher):
+    text = nbformat.writes(student_notebook(teacher, TEACHER.name))
+    for secret in ('BEGIN SOLUTION', 'END SOLUTION', 'return 2 * x', 'k * k', "words = ['mini'"):
+        assert secret in nbformat.writes(teacher)
+        assert secret not in text
+
+
+def test_outputs_and_execution_counts_cleared(teacher):
+    assert any(c.get('outputs') for c in teacher.cells)  # the fixture is executed
+    student = student_notebook(teacher, TEACHER.name)
+    for cell in student.cells:
+        if cell.cell_type == 'code':
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_checks_and_other_cells_kept(teacher):
+    student = by_id(student_notebook(teacher, TEACHER.name))
+    for cell in teacher.cells:
+        if nbs.is_check(cell) or not nbs.is_solution(cell):
+            assert student[cell.id].source == cell.source
+            assert student[cell.id].metadata == cell.metadata
+    checks = [(c.metadata['exercise'], c.source) for c in student.values() if nbs.is_check(c)]
+    assert checks == [('99.1', 'tinychecks.check_1(double)'), ('99.2', 'tinychecks.check_2(total)'),
+                      ('99.3', 'tinychecks.check_3(words)')]
+    # The solution cells stay tagged (the grader finds them) but are no longer folded.
+    assert student['solution-1'].metadata['tags'] == ['solution']
+
+
+def test_teacher_notebook_left_alone(teacher):
+    before = copy.deepcopy(teacher)
+    student_notebook(teacher, TEACHER.name)
+    assert teacher == before
+
+
+def test_markdown_answer_and_untagged_markers():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell('Because ...', metadata={'tags': ['solution']}),
+        nbformat.v4.new_code_cell('a = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION'),
+    ])
+    student = student_notebook(nb, 'x.ipynb')
+    assert student.cells[0].source == 'YOUR ANSWER HERE'
+    assert student.cells[1].source == 'a = 1\n# YOUR CODE HERE\nraise NotImplementedError()'
+
+
+@pytest.mark.parametrize('source, expected', [
+    ('\tif x:\n\t\t### BEGIN SOLUTION\n\t\ty = 1\n\t\t### END SOLUTION\n\treturn y',
+     '\tif x:\n\t\t# YOUR CODE HERE\n\t\traise NotImplementedError()\n\treturn y'),
+    ('### BEGIN SOLUTION\na\n### END SOLUTION\nmid\n  ### BEGIN SOLUTION\n  b\n  ### END SOLUTION',
+     '# YOUR CODE HERE\nraise NotImplementedError()\nmid\n  # YOUR CODE HERE\n  raise NotImplementedError()'),
+    ('no markers', 'no markers'),
+])
+def test_strip_source(source, expected):
+    assert strip_source(source) == expected
+
+
+@pytest.mark.parametrize('source', ['### BEGIN SOLUTION\nx = 1',
+                                    'x = 1\n### END SOLUTION',
+                                    '### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION'])
+def test_unbalanced_markers_are_errors(source):
+    with pytest.raises(ValueError):
+        strip_source(source)
+
+
+def test_cli_writes_student_edition(tmp_path, capsys):
+    assert main(['student', '--out', str(tmp_path / 'out'), str(TEACHER)]) == 0
+    written = tmp_path / 'out' / TEACHER.name
+    assert 'wrote %s' % written in capsys.readouterr().out
+    nb = nbformat.read(str(written), as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata['workbook'] == {'edition': 'student', 'chapter': '99_tiny'}
+    assert 'raise NotImplementedError()' in nb.cells[3].source
+
+
+def test_cli_refuses_to_overwrite_teacher(tmp_path, capsys):
+    teacher = tmp_path / '99_tiny.ipynb'
+    teacher.write_bytes(TEACHER.read_bytes())
+    assert main(['student', '--out', str(tmp_path), str(teacher)]) == 1
+    assert teacher.read_bytes() == TEACHER.read_bytes()
+
+
+def test_help_runs_as_module():
+    out = subprocess.run([sys.executable, '-m', 'workbook', '--help'], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert 'student' in out and 'grade' in out
+
+
+def test_default_teacher_edition_is_the_repository_chapters():
+    assert nbs.chapters_dir() == ROOT / 'chapters'
