@@ -1,0 +1,145 @@
+"""The chapter 02 checks pass on the reference solutions and explain typical wrong answers."""
+import numpy as np
+import pytest
+
+from minigluon import autograd, init, nd
+from minigluon.gluon import nn
+from workbook.checks import ExerciseFailed, ch02
+
+
+# ----- 02.1: an initializer that zeroes half the weights --------------------------------
+class HalfZero(init.Initializer):
+    def _init_weight(self, name, data):
+        data[:] = nd.random.uniform(-1, 1, shape=data.shape)
+        data[:data.shape[0] // 2] = 0
+
+
+class Rebinds(init.Initializer):
+    def _init_weight(self, name, data):
+        data = nd.random.uniform(-1, 1, shape=data.shape)  # noqa: F841 - the bug under test
+
+
+class WrongHalf(init.Initializer):
+    def _init_weight(self, name, data):
+        data[:] = nd.random.uniform(-1, 1, shape=data.shape)
+        data[data.shape[0] // 2:] = 0
+
+
+class OverridesCall(init.Initializer):
+    def __call__(self, desc, data):
+        data[:] = nd.random.uniform(-1, 1, shape=data.shape)
+        data[:data.shape[0] // 2] = 0
+
+
+class Raises(init.Initializer):
+    def _init_weight(self, name, data):
+        raise ValueError('oops')
+
+
+class TooWide(init.Initializer):
+    def _init_weight(self, name, data):
+        data[:] = nd.random.uniform(-5, 5, shape=data.shape)
+        data[:data.shape[0] // 2] = 0
+
+
+def test_check_1_passes(capsys):
+    ch02.check_1(HalfZero)
+    ch02.check_1(HalfZero())
+    assert 'PASSED exercise 02.1' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('answer, message', [
+    (Rebinds, r'every entry .* is zero.*data\[:\] = \.\.\.'),
+    (WrongHalf, r'first 4 rows .* should be all zero'),
+    (OverridesCall, r'bias should keep its zeros.*_init_weight'),
+    (Raises, r'raised ValueError: oops'),
+    (TooWide, r'should lie in \[-1, 1\]'),
+    (init.Uniform, r'first 4 rows'),
+    (object, r'subclass of init.Initializer'),
+])
+def test_check_1_fails(answer, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch02.check_1(answer)
+
+
+# ----- 02.2: shared parameters, gradients add ------------------------------------------
+def make_tied_net():
+    first = nn.Dense(6, activation='tanh', in_units=6)
+    net = nn.Sequential()
+    net.add(first, nn.Dense(6, activation='tanh', params=first.params), nn.Dense(1))
+    return net
+
+
+def make_untied_net():
+    net = nn.Sequential()
+    net.add(nn.Dense(6, activation='tanh', in_units=6), nn.Dense(6, activation='tanh'),
+            nn.Dense(1))
+    return net
+
+
+def split_grads(net, X):
+    with autograd.record():
+        loss = net(X).sum()
+    loss.backward()
+    total = net[0].weight.grad().copy()
+    W, b = net[0].weight.data(), net[0].bias.data()
+    Wa, Wb = W.copy(), W.copy()
+    Wa.attach_grad()
+    Wb.attach_grad()
+    with autograd.record():
+        h = nd.tanh(nd.dot(X, Wa.T) + b)
+        h = nd.tanh(nd.dot(h, Wb.T) + b)
+        out = net[2](h).sum()
+    out.backward()
+    return total, Wa.grad, Wb.grad
+
+
+def swapped(net, X):
+    total, a, b = split_grads(net, X)
+    return total, b, a
+
+
+def halves(net, X):
+    total, _, _ = split_grads(net, X)
+    return total, total / 2, total / 2
+
+
+def only_total(net, X):
+    total, _, _ = split_grads(net, X)
+    return total
+
+
+def test_check_2_passes(capsys):
+    ch02.check_2(make_tied_net, split_grads)
+    assert 'PASSED exercise 02.2' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('make, split, message', [
+    (make_untied_net, split_grads, r'do not share their weight.*params='),
+    (make_tied_net, swapped, r'swapped'),
+    (make_tied_net, halves, r'`first` is not the gradient contribution of the first use'),
+    (make_tied_net, only_total, r'should return three gradients'),
+    (lambda: 1 / 0, split_grads, r'make_tied_net\(\) raised ZeroDivisionError'),
+    (make_tied_net, lambda net, X: net.nope, r'split_grads\(net, X\) raised AttributeError'),
+])
+def test_check_2_fails(make, split, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch02.check_2(make, split)
+
+
+# ----- 02.3: a regex for collect_params --------------------------------------------------
+def test_check_3_passes(capsys):
+    ch02.check_3('.*bias')
+    assert 'PASSED exercise 02.3' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('pattern, message', [
+    ('bias', r'selected nothing.*re\.match.*"\.\*"'),
+    ('.*', r'also selected .*weight.*not biases'),
+    ('.*0_bias', r'missed'),
+    ('(', r'not a valid regular expression'),
+    (None, r'non-empty string'),
+])
+def test_check_3_fails(pattern, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch02.check_3(pattern)
