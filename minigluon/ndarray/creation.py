@@ -81,4 +81,14 @@ def from_dlpack(tensor) -> NDArray:
 
 
 def waitall():
-    """No-op: minigluon computes eagerly, so there is nothing to wait for."""
+    """Wait until every GPU has finished the work queued on it, as MXNet waits for its engine.
+
+    NumPy computes synchronously (nothing to wait for on the CPU), but CuPy launches GPU
+    kernels asynchronously: timing GPU code needs this, or a copy to the host (asnumpy()).
+    """
+    from .. import context
+    probe = context._cupy_probe  # None until something asked for a GPU: then none was used
+    if probe and probe[0] is not None:
+        cupy, count, _ = probe
+        for device_id in range(count):
+            cupy.cuda.Device(device_id).synchronize()
