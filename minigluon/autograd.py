@@ -1,12 +1,14 @@
 """Reverse-mode automatic differentiation on a tape of NDArray operations.
 
 While ``record()`` is on, every operation whose input needs a gradient stores, on its
-output, a node ``(backward, inputs)``; variables (``attach_grad``) carry the ``LEAF``
-marker. ``backward`` walks that graph from the head in reverse topological order,
+output, a node ``(backward, inputs, number)``; variables (``attach_grad``) carry the
+``LEAF`` marker. ``backward`` walks that graph from the head in reverse creation order,
 applies each node's chain rule, sums the gradients of arrays used more than once, writes
 the variables' ``.grad`` and, unless ``retain_graph``, frees the graph.
 """
 from __future__ import annotations
+
+import itertools
 
 from .base import MXNetError
 
@@ -98,64 +100,76 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _topological_order(heads):
-    """Arrays of the graph under ``heads``, each after all of its inputs (iterative DFS)."""
-    order, seen = [], set()
-    stack = [(h, False) for h in heads]
+def record_node(out, backward, inputs: tuple):
+    """Put ``out`` on the tape if any of the NDArray ``inputs`` needs a gradient.
+
+    Nodes are numbered in creation order: an output is always made after its inputs, so
+    walking nodes by decreasing number is a topological order of the graph.
+    """
+    for x in inputs:
+        if x._node is not None:
+            out._node = (backward, inputs, next(_node_counter))
+            return
+
+
+_node_counter = itertools.count()
+
+
+def _graph(heads) -> tuple:
+    """(recorded arrays newest first, variables) of the graph under ``heads``."""
+    nodes, variables, seen = [], [], set(heads)
+    stack = list(heads)
     while stack:
-        array, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(array)
-            continue
-        if id(array) in seen:
-            continue
-        seen.add(id(array))
-        stack.append((array, True))
+        array = stack.pop()
         node = array._node
-        if node is not LEAF:
-            stack.extend((i, False) for i in node[1] if i._node is not None and id(i) not in seen)
-    return order
+        if node is LEAF:
+            variables.append(array)
+            continue
+        nodes.append(array)
+        for inp in node[1]:
+            if inp._node is not None and inp not in seen:  # NDArray hashes by identity
+                seen.add(inp)
+                stack.append(inp)
+    nodes.sort(key=_node_number, reverse=True)
+    return nodes, variables
+
+
+def _node_number(array) -> int:
+    return array._node[2]
 
 
 def _backprop(heads, head_grads, retain_graph):
-    """Run the chain rule from ``heads``; return {id(variable): (variable, gradient)}."""
+    """Run the chain rule from ``heads``; return {variable: gradient}."""
     heads = _as_list(heads)
     head_grads = [None] * len(heads) if head_grads is None else _as_list(head_grads)
-    for head in heads:
-        if head._node is None:
-            raise MXNetError(_NOT_IN_GRAPH)
     grads = {}
     for head, head_grad in zip(heads, head_grads):
+        if head._node is None:
+            raise MXNetError(_NOT_IN_GRAPH)
         g = head._ctx.xp.ones_like(head._data) if head_grad is None else head_grad._data
-        grads[id(head)] = grads[id(head)] + g if id(head) in grads else g
-    order = _topological_order(heads)
-    leaves = {}
-    for array in reversed(order):
-        g = grads.pop(id(array), None)
-        node = array._node
+        grads[head] = grads[head] + g if head in grads else g
+    nodes, variables = _graph(heads)
+    for array in nodes:
+        g = grads.pop(array, None)
         if g is None:
             continue
-        if node is LEAF:
-            leaves[id(array)] = (array, g)
-            continue
-        backward_fn, inputs = node
+        backward_fn, inputs, _ = array._node
         for inp, in_grad in zip(inputs, backward_fn(g)):
             if in_grad is None or inp._node is None:
                 continue
-            key = id(inp)
-            grads[key] = grads[key] + in_grad if key in grads else in_grad
+            previous = grads.get(inp)
+            grads[inp] = in_grad if previous is None else previous + in_grad
     if not retain_graph:
-        for array in order:
-            if array._node is not LEAF:
-                array._node = None
-    return leaves
+        for array in nodes:
+            array._node = None
+    return {v: grads[v] for v in variables if v in grads}
 
 
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
     """Write d(heads)/d(variable) into every variable's ``.grad`` (or add, for 'add')."""
     with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, retain_graph)
-    for variable, g in leaves.values():
+    for variable, g in leaves.items():
         target = variable._grad._data
         if variable._grad_req == 'add':
             target += g
@@ -178,5 +192,5 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
     with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, bool(retain_graph))
     xp_zeros = [v._ctx.xp.zeros_like for v in variables]
-    return [NDArray(leaves[id(v)][1] if id(v) in leaves else zeros(v._data), v._ctx)
+    return [NDArray(leaves[v] if v in leaves else zeros(v._data), v._ctx)
             for v, zeros in zip(variables, xp_zeros)]

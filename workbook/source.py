@@ -29,8 +29,6 @@ def show_source(obj, member: str | None = None) -> Source:
     target = getattr(obj, member) if member else obj
     code = textwrap.dedent(inspect.getsource(target)).rstrip('\n')
     module = inspect.getmodule(target).__name__
-    name = getattr(target, '__qualname__', getattr(target, '__name__', module))
-    lines, start = inspect.getsourcelines(target)
-    title = '%s.%s (lines %d-%d)' % (module, name, start, start + len(lines) - 1) if name != module \
-        else module
-    return Source(code, title)
+    name = getattr(target, '__qualname__', None)
+    # No line numbers in the title: an edit elsewhere in the file must not change this output.
+    return Source(code, '%s.%s' % (module, name) if name else module)

@@ -30,7 +30,7 @@ class NDArray:
         self._ctx = ctx if ctx is not None else current_context()
         self._grad = None
         self._grad_req = 'null'
-        self._node = None  # autograd: None, autograd.LEAF, or (backward, inputs)
+        self._node = None  # autograd: None, autograd.LEAF, or (backward, inputs, number)
 
     # ----- what it is -------------------------------------------------------------------
     @property
@@ -132,7 +132,7 @@ class NDArray:
         out = NDArray(self._data.astype(dtype), self._ctx)
         if autograd._recording and self._node is not None:
             source = self._data.dtype
-            out._node = (lambda g: (g.astype(source),), (self,))
+            autograd.record_node(out, lambda g: (g.astype(source),), (self,))
         return out
 
     def copy(self) -> 'NDArray':
@@ -197,7 +197,7 @@ class NDArray:
                 grad = self._ctx.xp.zeros(shape, g.dtype)
                 self._ctx.xp.add.at(grad, key, g.reshape(grad[key].shape))
                 return (grad,)
-            out._node = (backward, (self,))
+            autograd.record_node(out, backward, (self,))
         return out
 
     def __setitem__(self, key, value):
@@ -267,5 +267,5 @@ def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
     if autograd._recording and x._node is not None:
         def backward(g):
             return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
-        out._node = (backward, (x,))
+        autograd.record_node(out, backward, (x,))
     return out

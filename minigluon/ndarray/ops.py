@@ -19,15 +19,14 @@ _SCALARS = (int, float, bool, np.generic)
 def _record(out: NDArray, backward, inputs) -> NDArray:
     """Put ``out`` on the tape if recording and an NDArray input needs a gradient."""
     if autograd._recording:
-        arrays = tuple(x for x in inputs if isinstance(x, NDArray))
-        if any(x._node is not None for x in arrays):
-            if len(arrays) < len(inputs):  # drop the gradients of scalar operands
-                keep = [isinstance(x, NDArray) for x in inputs]
-                full = backward
+        if len(inputs) == 2 and not (isinstance(inputs[0], NDArray) and isinstance(inputs[1], NDArray)):
+            array_at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar
+            full = backward
 
-                def backward(g):
-                    return [gi for gi, k in zip(full(g), keep) if k]
-            out._node = (backward, arrays)
+            def backward(g):
+                return (full(g)[array_at],)
+            inputs = (inputs[array_at],)
+        autograd.record_node(out, backward, inputs)
     return out
 
 
@@ -174,14 +173,22 @@ def tanh(x: NDArray) -> NDArray:
     return _record(NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,))
 
 
+def _correctly_rounded(ufunc, a):
+    """``ufunc(a)`` rounded like the C library's expf/logf that MXNet calls: NumPy's SIMD
+    float32 versions can be one unit in the last place off, which printing shows."""
+    if a.dtype == np.float32:
+        return ufunc(a.astype(np.float64)).astype(np.float32)
+    return ufunc(a)
+
+
 def exp(x: NDArray) -> NDArray:
-    y = np.exp(x._data)
+    y = _correctly_rounded(np.exp, x._data)
     return _record(NDArray(y, x._ctx), lambda g: (g * y,), (x,))
 
 
 def log(x: NDArray) -> NDArray:
     a = x._data
-    return _record(NDArray(np.log(a), x._ctx), lambda g: (g / a,), (x,))
+    return _record(NDArray(_correctly_rounded(np.log, a), x._ctx), lambda g: (g / a,), (x,))
 
 
 def sqrt(x: NDArray) -> NDArray:
@@ -226,13 +233,20 @@ def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
 
 
 # ----- reductions: without an axis MXNet returns shape (1,), not a 0-d array ---------------
-def _reduce_shape(a, axis, keepdims):
+def _reduce_shape(a, axis):
     """The kept-dims shape that broadcasts a reduction's gradient back over ``a``."""
     if axis is None:
         return (1,) * a.ndim
     axes = (axis,) if isinstance(axis, int) else axis
     axes = {ax % a.ndim for ax in axes}
     return tuple(1 if i in axes else d for i, d in enumerate(a.shape))
+
+
+def _spread(g, a, axis):
+    """The gradient of a reduction, copied back over every element of its input ``a``."""
+    out = np.empty_like(a, dtype=g.dtype)
+    out[...] = g.reshape(_reduce_shape(a, axis))
+    return out
 
 
 def _reduced(data):
@@ -245,7 +259,7 @@ def sum(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A001
     out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)), x._ctx)
 
     def backward(g):
-        return (np.broadcast_to(g.reshape(_reduce_shape(a, axis, keepdims)), a.shape),)
+        return (_spread(g, a, axis),)
     return _record(out, backward, (x,))
 
 
@@ -256,7 +270,7 @@ def mean(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
     count = a.size // data.size if data.size else 1
 
     def backward(g):
-        return (np.broadcast_to(g.reshape(_reduce_shape(a, axis, keepdims)) / count, a.shape),)
+        return (_spread(g / count, a, axis),)
     return _record(out, backward, (x,))
 
 
@@ -267,7 +281,7 @@ def _extreme(name, pick):
         out = NDArray(_reduced(data), x._ctx)
 
         def backward(g):
-            shape = _reduce_shape(a, axis, keepdims)
+            shape = _reduce_shape(a, axis)
             return (g.reshape(shape) * (a == data.reshape(shape)),)
         return _record(out, backward, (x,))
     reduce.__name__ = name
@@ -321,7 +335,7 @@ def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray
     out = NDArray(_reduced(data), x._ctx)
 
     def backward(g):
-        shape = _reduce_shape(a, axis, keepdims)
+        shape = _reduce_shape(a, axis)
         if ord == 1:
             return (g.reshape(shape) * np.sign(a),)
         n = data.reshape(shape)
@@ -387,7 +401,7 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
     """``data @ weight.T + bias`` in one tape node; ``weight`` is (units, in_units) as in MXNet."""
     ctx = same_context('FullyConnected', data, weight)
     x, w = data._data, weight._data
-    x2 = x.reshape(x.shape[0], -1) if flatten else x.reshape(-1, x.shape[-1])
+    x2 = x if x.ndim == 2 else x.reshape(x.shape[0], -1) if flatten else x.reshape(-1, x.shape[-1])
     if x2.shape[1] != w.shape[1]:
         raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=(%d,%d)'
                          % (_shape_str(w), w.shape[0], x2.shape[1]))
@@ -398,8 +412,12 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
         out = out.reshape(x.shape[:-1] + (w.shape[0],))
 
     def backward(g):
-        g2 = g.reshape(-1, w.shape[0])
-        grads = ((g2 @ w).reshape(x.shape), g2.T @ x2)
+        g2 = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
+        gx = None
+        if data._node is not None:  # the first layer's input rarely needs a gradient
+            gx = g2 @ w
+            gx = gx if x.ndim == 2 else gx.reshape(x.shape)
+        grads = (gx, g2.T @ x2)
         return grads if bias is None or no_bias else grads + (g2.sum(axis=0),)
     inputs = (data, weight) if bias is None or no_bias else (data, weight, bias)
     return _record(NDArray(out, ctx), backward, inputs)
