@@ -225,3 +225,15 @@ def test_a_pass_followed_by_an_error_is_a_fail():
                      nbformat.v4.new_output('error', ename='ExerciseFailed', evalue='no', traceback=[])]
     ok, message = judge(nb, Exercise('99.1', nb.cells.index(check), None))
     assert not ok and message == 'no'
+
+
+def test_check_messages_about_unfinished_stubs_get_the_hint():
+    nb = teacher()
+    check = cell(nb, 'check-1')
+    check.outputs = [nbformat.v4.new_output(
+        'error', ename='ExerciseFailed', evalue='calling your double(3) raised NotImplementedError:',
+        traceback=[])]
+    ok, message = judge(nb, Exercise('99.1', nb.cells.index(check), None))
+    assert not ok and message == ('calling your double(3) raised NotImplementedError '
+                                  '(the exercise is not done yet: replace '
+                                  '`raise NotImplementedError()` with your code)')

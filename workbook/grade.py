@@ -239,7 +239,10 @@ def judge(executed, exercise: Exercise, memory_mb: int = 0) -> tuple[bool, str]:
     if errors:
         error = errors[0]
         if error.get('ename') == 'ExerciseFailed':
-            return False, _shorten(str(error.get('evalue', '')) or 'ExerciseFailed')
+            message = str(error.get('evalue', '')).strip() or 'ExerciseFailed'
+            if 'NotImplementedError' in message:  # the check called an unfinished stub
+                message = '%s (%s)' % (message.rstrip(':').rstrip(), NOT_DONE)
+            return False, _shorten(message)
         if error.get('ename') in ('NotImplementedError', 'MemoryError'):
             return False, _shorten('your code raised %s%s' % (_describe(error), _hint(error, memory_mb)))
         message = 'the check raised %s' % _describe(error)
@@ -309,7 +312,8 @@ def run_notebook(graded, name: str, folder: Path, teacher_dir: Path, timeout: fl
         pid_file = scratch / 'kernel.pid'
         command = [sys.executable, '-m', 'workbook.grade', '--child', str(notebook),
                    str(timeout), str(memory_mb), str(pid_file), str(scratch / 'child.log')]
-        proc = subprocess.Popen(command, cwd=str(work), env=env, stdin=subprocess.DEVNULL,
+        # Not cwd=work: `-m` puts the cwd first on sys.path, and the student's files are there.
+        proc = subprocess.Popen(command, cwd=str(scratch), env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
