@@ -1,0 +1,154 @@
+"""The checks of chapter 00 pass the reference solutions and fail typical wrong answers with
+messages in the student's terms (never an unrelated exception)."""
+import numpy as np
+import pytest
+
+from minigluon import autograd, nd
+from workbook.checks import ExerciseFailed, ch00
+
+
+# ----- 00.1 sgd_step ---------------------------------------------------------------------
+def sgd_ok(params, lr):
+    for p in params:
+        p[:] = p - lr * p.grad
+
+
+def sgd_ok_augmented(params, lr):
+    for p in params:
+        p -= lr * p.grad
+
+
+def sgd_rebinds(params, lr):
+    for p in params:
+        p = p - lr * p.grad  # noqa: F841 - the classic mistake
+
+
+def sgd_replaces(params, lr):
+    for i, p in enumerate(params):
+        params[i] = p - lr * p.grad
+
+
+def sgd_wrong_sign(params, lr):
+    for p in params:
+        p[:] = p + lr * p.grad
+
+
+def sgd_crashes(params, lr):
+    for p in params:
+        p[:] = p - lr * p.gradient
+
+
+@pytest.mark.parametrize('solution', [sgd_ok, sgd_ok_augmented])
+def test_check_1_passes(solution, capsys):
+    ch00.check_1(solution)
+    assert 'PASSED exercise 00.1' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('wrong, message', [
+    (sgd_rebinds, r'left params\[0\] unchanged .*p\[:\] = p - lr \* p\.grad'),
+    (sgd_replaces, r'replaced params\[0\] with a new NDArray'),
+    (sgd_wrong_sign, r'params\[0\] is .*; expected .*p - lr \* p\.grad'),
+    (sgd_crashes, r"calling your sgd_step.* raised AttributeError: .*gradient"),
+    ('not a function', r'sgd_step should be a function'),
+])
+def test_check_1_fails_readably(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch00.check_1(wrong)
+
+
+# ----- 00.2 grad_of ----------------------------------------------------------------------
+def grad_ok(f, x):
+    x.attach_grad()
+    with autograd.record():
+        y = f(x)
+    y.backward()
+    return x.grad
+
+
+def grad_no_record(f, x):
+    x.attach_grad()
+    y = f(x)
+    y.backward()
+    return x.grad
+
+
+def grad_before_backward(f, x):
+    x.attach_grad()
+    with autograd.record():
+        f(x)
+    return x.grad
+
+
+def grad_returns_value(f, x):
+    x.attach_grad()
+    with autograd.record():
+        y = f(x)
+    y.backward()
+    return y
+
+
+def grad_numpy(f, x):
+    return grad_ok(f, x).asnumpy()
+
+
+def test_check_2_passes(capsys):
+    ch00.check_2(grad_ok)
+    assert 'PASSED exercise 00.2' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('wrong, message', [
+    (grad_no_record, r'raised MXNetError: Cannot differentiate node'),
+    (grad_before_backward, r'It is all zeros: did you call backward\(\)'),
+    (grad_returns_value, r'for f\(x\) = x \* x .*returned \[.*\]; expected'),
+    (grad_numpy, r'returned a ndarray; expected an NDArray'),
+])
+def test_check_2_fails_readably(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch00.check_2(wrong)
+    assert not autograd.is_recording()
+
+
+# ----- 00.3 mul_backward -----------------------------------------------------------------
+def _sum_to(grad, shape):
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape)
+                                      if d == 1 and grad.shape[lead + i] != 1)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def mul_ok(g, a, b):
+    return _sum_to(g * b, a.shape), _sum_to(g * a, b.shape)
+
+
+def mul_no_sum(g, a, b):
+    return g * b, g * a
+
+
+def mul_swapped(g, a, b):
+    return _sum_to(g * a, a.shape), _sum_to(g * b, b.shape)
+
+
+def mul_sum_all(g, a, b):
+    return (g * b).sum(), (g * a).sum()
+
+
+def mul_one_value(g, a, b):
+    return _sum_to(g * b, a.shape)
+
+
+def test_check_3_passes(capsys):
+    ch00.check_3(mul_ok)
+    assert 'PASSED exercise 00.3' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('wrong, message', [
+    (mul_no_sum, r'a of shape \(3, 1\) and b of shape \(1, 4\).*grad_a has shape \(3, 4\); '
+                 r'expected \(3, 1\).*sum the gradient'),
+    (mul_swapped, r'grad_a differs from autograd'),
+    (mul_sum_all, r'grad_a has shape \(\); expected \(3, 4\)'),
+    (mul_one_value, r'expected a pair \(grad_a, grad_b\)'),
+    (lambda g, a, b: (g * b)[5], r'raised IndexError'),
+])
+def test_check_3_fails_readably(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch00.check_3(wrong)

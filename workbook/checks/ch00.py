@@ -1,0 +1,170 @@
+"""Checks for chapter 00, "NDArray and autograd" (exercises 00.1 to 00.3)."""
+from __future__ import annotations
+
+import numpy as np
+
+from minigluon import autograd, nd
+from minigluon.ndarray import NDArray
+
+from . import ExerciseFailed, expect, passed
+
+
+def _call(what: str, fn, *args):
+    """Call the student's function; turn any error into a readable ExerciseFailed."""
+    try:
+        return fn(*args)
+    except ExerciseFailed:
+        raise
+    except Exception as err:  # noqa: BLE001 - any error in student code is reported
+        raise ExerciseFailed('calling your %s raised %s: %s' % (what, type(err).__name__, err)) from err
+    finally:
+        autograd.set_recording(False)
+        autograd.set_training(False)
+
+
+def _fmt(a) -> str:
+    return np.array2string(np.asarray(a), precision=4, separator=', ').replace('\n', '')
+
+
+# ----- 00.1 ------------------------------------------------------------------------------
+def check_1(sgd_step):
+    """``sgd_step(params, lr)`` updates every NDArray of ``params`` in place: p -= lr * p.grad."""
+    expect(callable(sgd_step), 'sgd_step should be a function; you gave a %s' % type(sgd_step).__name__)
+    for lr in (0.1, 0.5):
+        values = [np.array([1., 2., 3.], np.float32), np.array([[1., -1.], [0.5, 2.]], np.float32)]
+        grads = [np.array([0.5, -1., 2.], np.float32), np.array([[1., 1.], [-2., 0.]], np.float32)]
+        params = []
+        for value, grad in zip(values, grads):
+            p = nd.array(value)
+            p.attach_grad()
+            p.grad[:] = nd.array(grad)
+            params.append(p)
+        originals = list(params)
+        _call('sgd_step(params, lr=%g)' % lr, sgd_step, params, lr)
+        expect(isinstance(params, list) and len(params) == len(originals),
+               'your sgd_step changed the length of the params list; it should only change the '
+               "arrays' values")
+        for i, (p, original) in enumerate(zip(params, originals)):
+            expect(p is original,
+                   'your sgd_step replaced params[%d] with a new NDArray; update the array that is '
+                   'already there (p[:] = p - lr * p.grad, or p -= lr * p.grad), because a network '
+                   'keeps references to the original array' % i)
+        for i, (p, value, grad) in enumerate(zip(params, values, grads)):
+            got = p.asnumpy()
+            expect(not np.array_equal(got, value),
+                   'your sgd_step left params[%d] unchanged (%s). Writing p = p - lr * p.grad only '
+                   'rebinds the local name p; write into the array instead: p[:] = p - lr * p.grad'
+                   % (i, _fmt(got)))
+            want = value - np.float32(lr) * grad
+            expect(got.shape == want.shape and np.allclose(got, want, atol=1e-6),
+                   'after sgd_step(params, lr=%g), params[%d] is %s; expected %s (p - lr * p.grad)'
+                   % (lr, i, _fmt(got), _fmt(want)))
+    passed('00.1', 'every parameter was updated in place, keeping its identity')
+
+
+# ----- 00.2 ------------------------------------------------------------------------------
+def _control_flow(a):
+    b = a * 2
+    while b.norm().asscalar() < 1000:
+        b = b * 2
+    if b.sum().asscalar() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+_W = np.array([[1., -2.], [0.5, 3.], [2., 1.]], np.float32)
+
+
+def _grad_cases():
+    """(description, f, x, expected gradient as NumPy)."""
+    v = np.array([1., -2., 3.], np.float32)
+    m = np.array([[0.5, 1., -1.], [2., 0., 1.]], np.float32)
+    a_pos, a_neg = np.array([0.3], np.float32), np.array([-0.7], np.float32)
+
+    def cf_expected(a):
+        c = _control_flow(nd.array(a)).asnumpy()
+        return c / a
+    return [
+        ('f(x) = x * x at x = %s' % _fmt(v), lambda x: x * x, v, 2 * v),
+        ('f(x) = (x ** 3).sum() at x = %s' % _fmt(v), lambda x: (x ** 3).sum(), v, 3 * v * v),
+        ('f(x) = nd.exp(x).sum() at x = %s' % _fmt(v), lambda x: nd.exp(x).sum(), v, np.exp(v)),
+        ('f(x) = nd.dot(x, W) for x of shape (2, 3)', lambda x: nd.dot(x, nd.array(_W)), m,
+         np.ones((2, 2), np.float32) @ _W.T),
+        ("the control-flow function f of section 7 at a = %s" % _fmt(a_pos), _control_flow, a_pos,
+         cf_expected(a_pos)),
+        ("the control-flow function f of section 7 at a = %s" % _fmt(a_neg), _control_flow, a_neg,
+         cf_expected(a_neg)),
+    ]
+
+
+def check_2(grad_of):
+    """``grad_of(f, x)`` returns d(sum f(x))/dx at x as an NDArray shaped like x."""
+    expect(callable(grad_of), 'grad_of should be a function; you gave a %s' % type(grad_of).__name__)
+    for what, f, x, want in _grad_cases():
+        got = _call('grad_of for %s' % what, grad_of, f, nd.array(x))
+        expect(isinstance(got, NDArray),
+               'for %s your grad_of returned a %s; expected an NDArray (x.grad)'
+               % (what, type(got).__name__))
+        expect(got.shape == x.shape,
+               'for %s your grad_of returned shape %s; expected %s, the shape of x'
+               % (what, got.shape, x.shape))
+        values = got.asnumpy()
+        if not np.allclose(values, want, rtol=1e-4, atol=1e-5):
+            hint = ''
+            if not values.any():
+                hint = (' It is all zeros: did you call backward() on f(x), computed inside '
+                        'autograd.record(), before reading x.grad?')
+            raise ExerciseFailed('for %s your grad_of returned %s; expected %s.%s'
+                                 % (what, _fmt(values), _fmt(want), hint))
+    passed('00.2', 'gradients of %d functions, control flow included, are right' % len(_grad_cases()))
+
+
+# ----- 00.3 ------------------------------------------------------------------------------
+_SHAPES = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((2, 3, 4), (4,)), ((5,), (2, 1, 5)),
+           ((1,), (3, 2))]
+
+
+def _mul_reference(g, a, b):
+    A, B = nd.array(a), nd.array(b)
+    A.attach_grad()
+    B.attach_grad()
+    with autograd.record():
+        out = A * B
+    out.backward(nd.array(g))
+    return A.grad.asnumpy(), B.grad.asnumpy()
+
+
+def check_3(mul_backward):
+    """``mul_backward(g, a, b)`` returns the gradients of ``a * b`` summed back to a's and b's shapes."""
+    expect(callable(mul_backward),
+           'mul_backward should be a function; you gave a %s' % type(mul_backward).__name__)
+    rng = np.random.RandomState(0)
+    for shape_a, shape_b in _SHAPES:
+        a = rng.uniform(-2, 2, shape_a).astype(np.float32)
+        b = rng.uniform(-2, 2, shape_b).astype(np.float32)
+        g = rng.uniform(-1, 1, np.broadcast_shapes(shape_a, shape_b)).astype(np.float32)
+        case = 'a of shape %s and b of shape %s' % (shape_a, shape_b)
+        result = _call('mul_backward(g, a, b) for %s' % case, mul_backward, g.copy(), a.copy(), b.copy())
+        expect(isinstance(result, (tuple, list)) and len(result) == 2,
+               'for %s your mul_backward returned %s; expected a pair (grad_a, grad_b)'
+               % (case, type(result).__name__ if not isinstance(result, (tuple, list))
+                  else 'a sequence of %d items' % len(result)))
+        want = _mul_reference(g, a, b)
+        for name, got, ref, shape in (('grad_a', result[0], want[0], shape_a),
+                                      ('grad_b', result[1], want[1], shape_b)):
+            try:
+                got = np.asarray(got, dtype=np.float32)
+            except Exception as err:  # noqa: BLE001
+                raise ExerciseFailed('for %s your %s (a %s) is not an array: %s'
+                                     % (case, name, type(got).__name__, err)) from None
+            expect(got.shape == tuple(shape),
+                   'for %s your %s has shape %s; expected %s, the shape of %s: sum the gradient '
+                   'over the axes along which %s was broadcast'
+                   % (case, name, got.shape, tuple(shape), name[-1], name[-1]))
+            expect(np.allclose(got, ref, rtol=1e-4, atol=1e-5),
+                   'for %s your %s differs from autograd by up to %.3g: got %s, expected %s '
+                   '(d(a*b)/da is b, d(a*b)/db is a, each times g)'
+                   % (case, name, float(np.abs(got - ref).max()), _fmt(got), _fmt(ref)))
+    passed('00.3', 'gradients right for %d broadcasting shapes' % len(_SHAPES))
