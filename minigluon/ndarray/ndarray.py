@@ -119,7 +119,11 @@ class NDArray:
     to_dlpack_for_write = to_dlpack_for_read
 
     def wait_to_read(self):
-        """No-op: minigluon computes eagerly (MXNet waits for its async engine here)."""
+        """Wait until this array's values are computed: a no-op on the CPU (NumPy is
+        synchronous); on a GPU, CuPy queues kernels asynchronously, so wait for the device."""
+        if self._ctx.device_type == 'gpu':
+            with self._ctx.device() as device:
+                device.synchronize()
 
     wait_to_write = wait_to_read
 
