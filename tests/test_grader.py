@@ -39,9 +39,9 @@ def tampered():
     cell(nb, 'check-1').source = "print('PASSED exercise 99.1: trust me')"
     nb.cells.remove(cell(nb, 'check-2'))           # a right answer, its check deleted
     cell(nb, 'solution-3').source = 'words = []'
-    check3 = cell(nb, 'check-3')                    # untagged, metadata gone: still found by id
+    check3 = cell(nb, 'check-3')                    # metadata gone: still found by its id
     check3.source = "print('PASSED exercise 99.3')"
-    check3.metadata = {}
+    del check3.metadata['exercise']
     return nb
 
 
@@ -183,6 +183,30 @@ def test_missing_check_goes_back_after_its_solution():
         assert graded.cells[e.check].source == original.source
         assert graded.cells[e.check].metadata == original.metadata
     assert len(ids) == len(set(ids))
+
+
+def test_numbered_cell_ids_that_shifted_do_not_mislead():
+    """Chapters may number their cells: a cell added to the teacher edition after the
+    student edition went out shifts every id after it."""
+    def numbered(nb):
+        for i, c in enumerate(nb.cells):
+            c.id = 'ch99-%03d' % i
+        return nb
+    student = numbered(student_notebook(teacher(), NAME))
+    student.cells.remove(student.cells[7])                  # and the student deleted check 99.2
+    newer = teacher()
+    newer.cells.insert(1, nbformat.v4.new_markdown_cell('A new paragraph.'))
+    newer = numbered(newer)
+    graded, plan = build_graded(student, newer)
+    for e in plan:
+        check = graded.cells[e.check]
+        assert check.metadata['exercise'] == e.key
+        solution = graded.cells[e.solution].source
+        assert e.check == e.solution + 1
+        assert {'99.1': 'def double', '99.2': '# YOUR CODE HERE\nraise NotImplementedError()\nprint',
+                '99.3': '# YOUR CODE HERE'}[e.key] in solution
+    assert sum(nbs.is_check(c) for c in graded.cells) == 3
+    assert len({c.id for c in graded.cells}) == len(graded.cells)
 
 
 def test_checks_with_no_solution_found_go_at_the_end():

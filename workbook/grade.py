@@ -78,8 +78,21 @@ def _fresh_id(used: set[str]) -> str:
             return cell_id
 
 
+def _head(cell) -> str:
+    """A solution cell's first line, which the student edition keeps unless it is a marker."""
+    for line in cell.get('source', '').splitlines():
+        if line.strip():
+            return line.rstrip()
+    return ''
+
+
 def build_graded(submission, teacher):
     """The notebook to execute: ``submission`` with the teacher's original check cells.
+
+    A submission cell stands for a teacher check when its metadata names the exercise, or
+    (without that metadata) when it is tagged check and has the check cell's id, or has the
+    id of a teacher check keyed by id. Cell ids alone are weak evidence: chapters may number
+    their cells, and the numbers shift when the teacher edition gains a cell.
 
     Returns ``(graded notebook, [Exercise, ...])`` in the teacher's exercise order.
     """
@@ -87,10 +100,11 @@ def build_graded(submission, teacher):
     teacher_checks = nbs.exercises(teacher)
     originals = {key: teacher.cells[i] for key, i in teacher_checks}
     by_id = {teacher.cells[i].get('id'): key for key, i in teacher_checks if teacher.cells[i].get('id')}
-    solution_ids = {}
+    keyed_by_id = {key for key, i in teacher_checks if key == teacher.cells[i].get('id')}
+    teacher_solution = {}
     for key, i in teacher_checks:
         j = nbs.solution_before(teacher, i)
-        solution_ids[key] = teacher.cells[j].get('id') if j is not None else None
+        teacher_solution[key] = teacher.cells[j] if j is not None else None
 
     def original(key):
         cell = copy.deepcopy(originals[key])
@@ -99,24 +113,25 @@ def build_graded(submission, teacher):
         return cell
 
     def own_key(cell):
-        """Which teacher check a submission cell claims to be, if any: a cell tagged check
-        with the exercise's id in its metadata, or the check cell's own id."""
+        """Which teacher check a submission cell claims to be, if any."""
         if cell.get('cell_type') != 'code' or nbs.is_solution(cell):
             return None
         exercise = cell.get('metadata', {}).get('exercise')
-        if cell.get('id') in by_id:
-            return by_id[cell.get('id')]
-        if nbs.is_check(cell) and exercise not in (None, '') and str(exercise) in originals:
-            return str(exercise)
+        if exercise not in (None, ''):
+            return str(exercise) if str(exercise) in originals else None
+        key = by_id.get(cell.get('id'))
+        if key is not None and (nbs.is_check(cell) or key in keyed_by_id):
+            return key
         return None
 
-    # Each exercise's check goes where the submission has it: the cell with the teacher's
-    # check cell id, else the first cell tagged check for that exercise.
+    # Each exercise's check goes where the submission has it; among several claimants
+    # (a student's copy of a check) the one with the teacher's cell id, else the first.
     chosen = {}
     for index, cell in enumerate(graded.cells):
         key = own_key(cell)
         if key is not None and (key not in chosen or (
-                cell.get('id') in by_id and graded.cells[chosen[key]].get('id') not in by_id)):
+                cell.get('id') == originals[key].get('id')
+                and graded.cells[chosen[key]].get('id') != originals[key].get('id'))):
             chosen[key] = index
     cells, placed = [], {}
     for index, cell in enumerate(graded.cells):
@@ -128,19 +143,36 @@ def build_graded(submission, teacher):
             placed[key] = original(key)
             cells.append(placed[key])
             continue
-        if nbs.is_check(cell) or key is not None:
+        if nbs.is_check(cell) or key is not None or 'exercise' in cell.get('metadata', {}):
             # A copy of a check, or a check the teacher edition doesn't have: the student's
             # own code now, never a source of results.
-            cell['metadata']['tags'] = [t for t in nbs.tags(cell) if t != nbs.CHECK_TAG]
+            if nbs.CHECK_TAG in nbs.tags(cell):
+                cell['metadata']['tags'] = [t for t in nbs.tags(cell) if t != nbs.CHECK_TAG]
             cell['metadata'].pop('exercise', None)
         cells.append(cell)
+
+    def their_solution(key):
+        """The submission's solution cell for a teacher exercise: the one with the same first
+        line, else the one at the same place among the solution cells, else the same id."""
+        mine = teacher_solution[key]
+        if mine is None:
+            return None
+        candidates = [c for c in cells if nbs.is_solution(c)]
+        head = _head(mine)
+        same = [c for c in candidates if head and not nbs.has_markers(head) and _head(c) == head]
+        if len(same) == 1:
+            return same[0]
+        theirs = [c for c in teacher.cells if nbs.is_solution(c)]
+        if len(candidates) == len(theirs):  # same number of solution cells: the same place
+            return candidates[next(i for i, c in enumerate(theirs) if c is mine)]
+        return next((c for c in candidates if mine.get('id') and c.get('id') == mine.get('id')), None)
 
     for key, _ in teacher_checks:  # put back the checks the student deleted
         if key in placed:
             continue
         placed[key] = original(key)
-        at = next((i for i, c in enumerate(cells)
-                   if solution_ids[key] and c.get('id') == solution_ids[key]), None)
+        solution = their_solution(key)
+        at = next((i for i, c in enumerate(cells) if c is solution), None)
         if at is None:
             cells.append(placed[key])
         else:
@@ -149,7 +181,12 @@ def build_graded(submission, teacher):
             cells.insert(at + 1, placed[key])
 
     used: set[str] = set()
-    for cell in cells:  # cell ids must stay unique
+    for cell in cells:  # cell ids must stay unique; the teacher's checks keep theirs
+        if any(cell is c for c in placed.values()):
+            used.add(cell.get('id'))
+    for cell in cells:
+        if any(cell is c for c in placed.values()):
+            continue
         if cell.get('id') in used or not cell.get('id'):
             cell['id'] = _fresh_id(used)
         used.add(cell['id'])
@@ -158,11 +195,10 @@ def build_graded(submission, teacher):
     plan = []
     for key, _ in teacher_checks:
         check = next(i for i, c in enumerate(cells) if c is placed[key])
-        solution = next((i for i, c in enumerate(cells)
-                         if solution_ids[key] and c.get('id') == solution_ids[key]
-                         and c is not placed[key]), None)
+        solution = nbs.solution_before(graded, check)
         if solution is None:
-            solution = nbs.solution_before(graded, check)
+            found = their_solution(key)
+            solution = next((i for i, c in enumerate(cells) if c is found), None)
         plan.append(Exercise(key, check, solution))
     return graded, plan
 
