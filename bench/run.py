@@ -59,6 +59,8 @@ def parse_args(argv=None):
                    help='comma-separated subset of %s' % ','.join(TIME_WORKLOADS + ['f_memory']))
     p.add_argument('--out', default=os.path.join(HERE, 'results'), help='output folder')
     p.add_argument('--no-chart', action='store_true', help='skip latest.png')
+    p.add_argument('--markdown', metavar='JSON',
+                   help='only print the tables of an earlier latest.json as markdown (for the book)')
     args = p.parse_args(argv)
     if args.rounds is None:
         args.rounds = 1 if args.quick else 5
@@ -140,19 +142,26 @@ def machine_info(threads: int) -> dict:
     try:
         commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=HERE,
                                 capture_output=True, text=True).stdout.strip() or None
+        dirty = bool(subprocess.run(['git', 'status', '--porcelain', '--', 'minigluon'],
+                                    cwd=os.path.dirname(HERE), capture_output=True,
+                                    text=True).stdout.strip())
     except OSError:
-        commit = None
+        commit, dirty = None, None
     return {'cpu_model': cpu, 'logical_cores': os.cpu_count(), 'usable_cores': usable,
             'memory_gib': mem_gib, 'platform': platform.platform(),
             'python': platform.python_version(), 'threads_per_framework': threads,
             'thread_settings': {v: threads for v in THREAD_VARS} | {'torch.set_num_threads': threads},
-            'git_commit': commit,
+            'git_commit': commit, 'minigluon_uncommitted_changes': dirty,
             'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}
 
 
 # ----- the run -------------------------------------------------------------------------------
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    if args.markdown:
+        with open(args.markdown) as f:
+            print(markdown(json.load(f)))
+        return {}
     pythons, skipped = find_pythons(args)
     chosen = (args.workloads.split(',') if args.workloads else TIME_WORKLOADS + ['f_memory'])
     bad = [w for w in chosen if w not in WORKLOADS or w in GPU_WORKLOADS]
@@ -184,7 +193,7 @@ def main(argv=None) -> dict:
             fw_info[fw] = out['info']
             for wid, res in out['results'].items():
                 per_round.setdefault(wid, {}).setdefault(fw, []).append(res)
-        print('  round %d/%d done (%.0f s)' % (r + 1, args.rounds, time.time() - t_start))
+        print('  round %d/%d done (%.0f s)' % (r + 1, args.rounds, time.time() - t_start), flush=True)
     if 'f_memory' in chosen:
         for fw in list(pythons):
             out = run_worker(fw, pythons[fw], 'memory', [], args, env)
@@ -194,7 +203,7 @@ def main(argv=None) -> dict:
                 continue
             fw_info.setdefault(fw, out['info'])
             per_round.setdefault('f_memory', {}).setdefault(fw, []).append(out['results']['f_memory'])
-        print('  memory runs done (%.0f s)' % (time.time() - t_start))
+        print('  memory runs done (%.0f s)' % (time.time() - t_start), flush=True)
 
     result = {
         'schema': 1,
@@ -206,7 +215,7 @@ def main(argv=None) -> dict:
                                 'a timeit-style loop (warm-up, then repeats of N calls; the '
                                 'round value is the best repeat, in microseconds per call); the '
                                 'reported value is the median over rounds; ratio = minigluon / '
-                                'peer. Memory: one fresh process per framework, RSS from '
+                                'peer of the medians (ratios_min: of the best rounds). Memory: one fresh process per framework, RSS from '
                                 '/proc/self/status (VmRSS, VmHWM).')},
         'frameworks': {fw: fw_info.get(fw, {'skipped': skipped.get(fw) or errors.get(fw)})
                        for fw in FRAMEWORKS},
@@ -251,10 +260,14 @@ def summarize(workloads, per_round, skipped, errors) -> dict:
             else:
                 entry['rounds'][fw] = [r['us'] for r in results]
                 entry['median'][fw] = statistics.median(entry['rounds'][fw])
+                entry.setdefault('min', {})[fw] = min(entry['rounds'][fw])
         mg = entry['median'].get('minigluon')
         for peer in PEERS:
             if mg is not None and entry['median'].get(peer):
                 entry['ratios'][peer] = mg / entry['median'][peer]
+                if 'min' in entry:  # best round of each: less hurt by a busy shared machine
+                    entry.setdefault('ratios_min', {})[peer] = (entry['min']['minigluon']
+                                                                / entry['min'][peer])
         out[wid] = entry
     return out
 
@@ -277,8 +290,10 @@ def evaluate_targets(workloads, skipped) -> list:
                 why = entry['skipped'].get(peer) or entry['skipped'].get('minigluon') or 'no result'
             else:
                 status = 'PASS' if value <= limit else 'MISS'
+        best = None if entry is None else entry.get('ratios_min', {}).get(peer)
         targets.append({'target': label, 'workload': wid, 'peer': peer, 'limit': limit,
-                        'kind': what, 'value': value, 'status': status, 'skipped': why})
+                        'kind': what, 'value': value, 'status': status, 'skipped': why,
+                        'value_min_rounds': best})
     return targets
 
 
@@ -306,6 +321,12 @@ def print_report(result):
         print('%-18s' % 'f RSS growth %' + ''.join(
             '%12s' % ('%.2f%%' % wl['f_memory']['growth_pct'][fw]
                       if fw in wl['f_memory']['growth_pct'] else '-') for fw in FRAMEWORKS))
+    print('%-18s' % 'best-round ratios' + ' ' * 12 * len(FRAMEWORKS) + '  (min over rounds)')
+    for wid, e in wl.items():
+        if e.get('ratios_min'):
+            print('%-18s' % wid + ' ' * 12 * len(FRAMEWORKS) + ''.join(
+                '%12s' % ('%.2fx' % e['ratios_min'][p] if p in e['ratios_min'] else '-')
+                for p in PEERS))
     notes = sorted({'%s: %s' % (fw, why) for e in wl.values() for fw, why in e['skipped'].items()
                     if 'not selected' not in why})
     for note in notes:
@@ -318,7 +339,44 @@ def print_report(result):
         elif t['kind'] == 'growth':
             print('  %s  %-38s growth %.2f%%' % (t['status'], t['target'], t['value']))
         else:
-            print('  %s  %-38s ratio %.2fx' % (t['status'], t['target'], t['value']))
+            print('  %s  %-38s ratio %.2fx (best rounds: %.2fx)'
+                  % (t['status'], t['target'], t['value'], t['value_min_rounds']))
+
+
+def markdown(result) -> str:
+    """The machine, the medians, the ratios and the targets as markdown tables."""
+    m, fws = result['machine'], result['frameworks']
+    lines = ['| machine | |', '|---|---|',
+             '| CPU | %s, %s logical cores |' % (m['cpu_model'], m['logical_cores']),
+             '| threads per framework | %s |' % m['threads_per_framework'],
+             '| rounds | %s (interleaved; median over rounds) |' % result['settings']['rounds'],
+             '| date | %s (commit %s) |' % (m['date'], m.get('git_commit'))]
+    for fw in FRAMEWORKS:
+        i = fws.get(fw, {})
+        lines.append('| %s | %s |' % (fw, 'skipped: %s' % i['skipped'] if 'skipped' in i else
+                                      '%s (Python %s, NumPy %s)' % (i['version'], i['python'],
+                                                                     i['numpy'])))
+    lines += ['', '| workload | ' + ' | '.join(FRAMEWORKS) + ' | ' +
+              ' | '.join('mg/' + p for p in PEERS) + ' |',
+              '|---|' + '---:|' * (len(FRAMEWORKS) + len(PEERS))]
+    for wid, e in result['workloads'].items():
+        scale, unit = (1024.0, ' MiB') if wid == 'f_memory' else (1.0, ' us')
+        cells = [(_fmt_us(e['median'][fw] / scale) + unit) if fw in e['median'] else '-'
+                 for fw in FRAMEWORKS]
+        ratios = ['%.2f' % e['ratios'][p] if p in e['ratios'] else '-' for p in PEERS]
+        lines.append('| %s: %s | %s | %s |' % (wid, e['title'], ' | '.join(cells),
+                                                ' | '.join(ratios)))
+    growth = result['workloads'].get('f_memory', {}).get('growth_pct')
+    if growth:
+        lines.append('| f: RSS growth, step 100 -> 1,000 | %s | |||' % ' | '.join(
+            '%.2f %%' % growth[fw] if fw in growth else '-' for fw in FRAMEWORKS))
+    lines += ['', '| target | median ratio | best-round ratio | result |', '|---|---:|---:|---|']
+    for t in result['targets']:
+        value = '-' if t['value'] is None else (
+            '%.2f %%' % t['value'] if t['kind'] == 'growth' else '%.2fx' % t['value'])
+        best = '%.2fx' % t['value_min_rounds'] if t.get('value_min_rounds') else '-'
+        lines.append('| %s | %s | %s | %s |' % (t['target'], value, best, t['status']))
+    return '\n'.join(lines)
 
 
 def chart(result, path):
@@ -336,6 +394,9 @@ def chart(result, path):
         xs = [i + (j - (len(peers) - 1) / 2) * width for i in range(len(names))]
         ys = [wl[w]['ratios'].get(peer, 0) for w in names]
         bars = ax.bar(xs, ys, width, label='minigluon / ' + peer, color=colors[peer])
+        best = [wl[w].get('ratios_min', {}).get(peer) for w in names]
+        ax.scatter([x for x, b in zip(xs, best) if b], [b for b in best if b], marker='_',
+                   color='black', s=60, zorder=3, label='best round' if j == 0 else None)
         for bar, y in zip(bars, ys):
             if y:
                 ax.annotate('%.2f' % y, (bar.get_x() + bar.get_width() / 2, y),

@@ -33,7 +33,7 @@ TIME_WORKLOADS = ['a_fwd', 'a_fwdbwd', 'b_fwdbwd', 'c_train_step', 'd_save_load'
 GPU_WORKLOADS = ['g_gpu_784_fwdbwd', 'g_gpu_4096_fwdbwd']
 
 # Iteration settings: (warmup seconds, seconds per repeat, repeats, min calls per repeat).
-FULL = dict(warmup_s=0.05, repeat_s=0.15, repeats=5, min_calls=3, warmup_calls=3,
+FULL = dict(warmup_s=0.05, repeat_s=0.1, repeats=7, min_calls=3, warmup_calls=3,
             mem_steps=1000, mem_check=100)
 QUICK = dict(warmup_s=0.0, repeat_s=0.0, repeats=1, min_calls=2, warmup_calls=1,
              mem_steps=20, mem_check=5)
