@@ -167,8 +167,13 @@ def _backprop(heads, head_grads, retain_graph):
 
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
     """Write d(heads)/d(variable) into every variable's ``.grad`` (or add, for 'add')."""
-    with _Scope(False, train_mode):
+    global _recording, _training
+    saved = _recording, _training  # a plain save/restore: backward is on every step's hot path
+    _recording, _training = False, bool(train_mode)
+    try:
         leaves = _backprop(heads, head_grads, retain_graph)
+    finally:
+        _recording, _training = saved
     for variable, g in leaves.items():
         target = variable._grad._data
         if variable._grad_req == 'add':

@@ -46,33 +46,40 @@ class _MXNetCPUSampler:
             yield self._stream(t), min(step, n - t * step)
 
     @staticmethod
-    def _canonical(stream, n: int, double: bool) -> np.ndarray:
-        """n floats in [0, 1) as generate_canonical makes them: float32 from one 32-bit draw,
+    def _bits(stream, count: int) -> np.ndarray:
+        """The next ``count`` 32-bit outputs of a stream's mt19937, as uint64."""
+        return stream._bit_generator.random_raw(count)  # what randint(0, 2**32) returns
+
+    @staticmethod
+    def _canonical(bits: np.ndarray, double: bool) -> np.ndarray:
+        """Floats in [0, 1) as generate_canonical makes them: float32 from one 32-bit draw,
         float64 from two (low word first)."""
-        bits = stream.randint(0, 2 ** 32, size=2 * n if double else n, dtype=np.uint32)
         if double:
             u = (bits[0::2] + bits[1::2] * 4294967296.0) / 18446744073709551616.0
             return np.minimum(u, _BELOW_ONE_64)
         return np.minimum(bits.astype(np.float32) / _TWO_32, _BELOW_ONE)
 
-    def _draw(self, sample, n: int, double: bool) -> np.ndarray:
-        parts = [sample(s, k, double) for s, k in self._chunks(n) if k > 0]
-        return np.concatenate(parts) if parts else np.empty(0, np.float64 if double else np.float32)
-
     def uniform(self, low: float, high: float, n: int, double: bool) -> np.ndarray:
         ftype = np.float64 if double else np.float32
-        return self._draw(self._canonical, n, double) * ftype(high - low) + ftype(low)
+        words = 2 if double else 1
+        # Draw every chunk's words, then convert them all at once: one NumPy pass, not 1024.
+        bits = [self._bits(stream, k * words) for stream, k in self._chunks(n) if k > 0]
+        bits = np.concatenate(bits) if bits else np.empty(0, np.uint64)
+        return self._canonical(bits, double) * ftype(high - low) + ftype(low)
 
     def normal(self, loc: float, scale: float, n: int, double: bool) -> np.ndarray:
         ftype = np.float64 if double else np.float32
-        return self._draw(self._polar, n, double) * ftype(scale) + ftype(loc)
+        parts = [self._polar(stream, k, double) for stream, k in self._chunks(n) if k > 0]
+        z = np.concatenate(parts) if parts else np.empty(0, ftype)
+        return z * ftype(scale) + ftype(loc)
 
     def _polar(self, stream, n: int, double: bool) -> np.ndarray:
         """n standard normals; draws pairs until n are accepted, never one pair more."""
         accepted = []
         missing = n
         while missing:
-            u = self._canonical(stream, 2 * missing, double).reshape(missing, 2)
+            u = self._canonical(self._bits(stream, 2 * missing * (2 if double else 1)),
+                                double).reshape(missing, 2)
             x, y = 2 * u[:, 0] - 1, 2 * u[:, 1] - 1
             r2 = x * x + y * y
             ok = (r2 <= 1) & (r2 != 0)

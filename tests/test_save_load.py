@@ -400,7 +400,7 @@ def test_round_trip_is_exact(data):
     items = list(data.items()) if isinstance(data, dict) else list(enumerate(data))
     wrapped = {k: nd.array(a, dtype=a.dtype) for k, a in items}
     to_save = wrapped if isinstance(data, dict) else list(wrapped.values())
-    buf = utils._encode(*utils._named_arrays(to_save), 'memory')
+    buf = b''.join(utils._encode(*utils._named_arrays(to_save), 'memory'))
     loaded = nd.load_frombuffer(buf)
     if isinstance(data, dict) and data:
         assert isinstance(loaded, dict) and list(loaded) == list(data)

@@ -248,8 +248,11 @@ class Parameter:
                 self._init_impl(self._reduce().astype(dtype), list(self._data))
 
     def _reduce(self) -> NDArray:
-        """The values on cpu(0), averaged over contexts (what gets saved)."""
+        """The values on cpu(0), averaged over contexts (what gets saved); not a copy when
+        the parameter lives on cpu(0) alone, so callers must not write into it."""
         arrays = list(self._check_and_get(self._data, list))
+        if len(arrays) == 1 and arrays[0].context is cpu():
+            return arrays[0]
         total = arrays[0].copyto(cpu())
         for arr in arrays[1:]:
             total += arr.copyto(cpu())

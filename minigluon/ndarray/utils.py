@@ -49,10 +49,12 @@ def _named_arrays(data):
                      'of NDarrays.')
 
 
-def _encode(arrays, names, fname) -> bytes:
+def _encode(arrays, names, fname) -> list:
+    """The file as a list of chunks; array data goes in as views of the arrays' own memory."""
     chunks = [struct.pack('<QQQ', _LIST_MAGIC, 0, len(arrays))]
     for k, array in enumerate(arrays):
-        host = array.asnumpy()  # not np.ascontiguousarray: it turns a 0-d array into 1-d
+        data = array._data
+        host = data if isinstance(data, np.ndarray) else data.get()
         flag = _DTYPE_TO_FLAG.get(host.dtype)
         if flag is None:
             raise MXNetError('Cannot save "%s": array %d has dtype %s, which the NDArray file '
@@ -61,12 +63,13 @@ def _encode(arrays, names, fname) -> bytes:
         chunks.append(struct.pack('<Iii', _ARRAY_MAGIC, 0, host.ndim))
         chunks.append(struct.pack('<%dq' % host.ndim, *host.shape))
         chunks.append(struct.pack('<iii', _DEV_TYPES[ctx.device_type], ctx.device_id, flag))
-        chunks.append(host.astype(host.dtype.newbyteorder('<'), copy=False).tobytes('C'))
+        little = host.astype(host.dtype.newbyteorder('<'), order='C', copy=False)
+        chunks.append(memoryview(little.reshape(-1).view(np.uint8)))
     chunks.append(struct.pack('<Q', len(names)))
     for name in names:
         encoded = name.encode('utf-8')
         chunks.append(struct.pack('<Q', len(encoded)) + encoded)
-    return b''.join(chunks)
+    return chunks
 
 
 _UMASK = os.umask(0o022)
@@ -81,8 +84,8 @@ def _new_file_mode(fname) -> int:
         return 0o666 & ~_UMASK
 
 
-def atomic_write(fname, payload: bytes):
-    """Write ``payload`` to ``fname`` through a temporary file and a rename.
+def atomic_write(fname, chunks):
+    """Write ``chunks`` (bytes-like objects) to ``fname`` through a temporary file and a rename.
 
     The new file gets the mode an ordinary ``open(fname, 'wb')`` would give it (mkstemp's
     private 0600 is not kept): the old file's, else the umask's. An OSError becomes MXNet's
@@ -98,7 +101,8 @@ def atomic_write(fname, payload: bytes):
         raise MXNetError('Open "%s": %s' % (fname, err.strerror or err)) from None
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(payload)
+            for chunk in chunks:
+                f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _new_file_mode(fname))
@@ -172,7 +176,7 @@ def _read_array(r: _Reader, k: int) -> NDArray:
     if dtype is np.bool_:  # any nonzero byte is True; keep numpy's bools canonical (0 or 1)
         host = np.frombuffer(raw, dtype=np.uint8) != 0
     else:
-        host = np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder('<')).astype(dtype)
+        host = np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder('<')).astype(dtype, copy=False)
     try:  # a zero-size shape can still be one NumPy refuses, e.g. (0, 2**62, 2**62)
         host = host.reshape(shape)
     except ValueError:
@@ -186,7 +190,7 @@ def _read_array(r: _Reader, k: int) -> NDArray:
 
 def load_frombuffer(buf: bytes, source: str = 'buffer'):
     """Arrays from bytes in MXNet's format: a list, or a dict (in file order) if named."""
-    r = _Reader(bytes(buf), source)
+    r = _Reader(buf if isinstance(buf, bytearray) else bytearray(buf), source)
     magic, _reserved, count = r.take('<QQQ', 'the file header')
     if magic != _LIST_MAGIC:
         r.fail('the header is 0x%x, not 0x%x (not a file written by nd.save)' % (magic, _LIST_MAGIC))
@@ -214,7 +218,9 @@ def load(fname):
     path = os.fspath(fname)
     try:
         with open(path, 'rb') as f:
-            buf = f.read()
+            # One writable buffer of the file's size: the arrays become views of it, no copies.
+            buf = bytearray(os.fstat(f.fileno()).st_size)
+            del buf[f.readinto(buf):]
     except FileNotFoundError:
         raise MXNetError('Open "%s": No such file or directory' % path) from None
     except OSError as err:

@@ -102,7 +102,7 @@ class Dense(HybridBlock):
         self.weight.shape = (self._units, in_units)
 
     def forward(self, x):
-        ctx = x.context
+        ctx = x._ctx
         try:
             weight = self.weight.data(ctx)
         except DeferredInitializationError:
