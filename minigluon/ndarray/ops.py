@@ -343,21 +343,20 @@ def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray
     return _record(out, backward, (x,))
 
 
-def argmax(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
-    """Index of the largest element, as floats (MXNet returns indices in the input's dtype)."""
-    a = x._data
-    data = a.argmax(axis=axis)
-    if keepdims and axis is not None:
-        data = np.expand_dims(data, axis)
-    return NDArray(_reduced(data).astype(a.dtype), x._ctx)
+def _arg_extreme(name, pick):
+    def reduce(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
+        """Index of the extreme element, as floats (MXNet gives indices in the input's dtype)."""
+        a = x._data
+        data = pick(a, axis)
+        if keepdims and axis is not None:
+            data = np.expand_dims(data, axis)
+        return NDArray(_reduced(data).astype(a.dtype), x._ctx)
+    reduce.__name__ = name
+    return reduce
 
 
-def argmin(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
-    a = x._data
-    data = a.argmin(axis=axis)
-    if keepdims and axis is not None:
-        data = np.expand_dims(data, axis)
-    return NDArray(_reduced(data).astype(a.dtype), x._ctx)
+argmax = _arg_extreme('argmax', lambda a, axis: a.argmax(axis=axis))
+argmin = _arg_extreme('argmin', lambda a, axis: a.argmin(axis=axis))
 
 
 # ----- products -----------------------------------------------------------------------------
