@@ -6,20 +6,7 @@ import numpy as np
 from minigluon import autograd, nd
 from minigluon.ndarray import NDArray
 
-from . import ExerciseFailed, expect, passed
-
-
-def _call(what: str, fn, *args):
-    """Call the student's function; turn any error into a readable ExerciseFailed."""
-    try:
-        return fn(*args)
-    except ExerciseFailed:
-        raise
-    except Exception as err:  # noqa: BLE001 - any error in student code is reported
-        raise ExerciseFailed('calling your %s raised %s: %s' % (what, type(err).__name__, err)) from err
-    finally:
-        autograd.set_recording(False)
-        autograd.set_training(False)
+from . import ExerciseFailed, call, expect, passed
 
 
 def _fmt(a) -> str:
@@ -40,7 +27,7 @@ def check_1(sgd_step):
             p.grad[:] = nd.array(grad)
             params.append(p)
         originals = list(params)
-        _call('sgd_step(params, lr=%g)' % lr, sgd_step, params, lr)
+        call('calling your sgd_step(params, lr=%g)' % lr, sgd_step, params, lr)
         expect(isinstance(params, list) and len(params) == len(originals),
                'your sgd_step changed the length of the params list; it should only change the '
                "arrays' values")
@@ -103,7 +90,7 @@ def check_2(grad_of):
     """``grad_of(f, x)`` returns d(sum f(x))/dx at x as an NDArray shaped like x."""
     expect(callable(grad_of), 'grad_of should be a function; you gave a %s' % type(grad_of).__name__)
     for what, f, x, want in _grad_cases():
-        got = _call('grad_of for %s' % what, grad_of, f, nd.array(x))
+        got = call('calling your grad_of for %s' % what, grad_of, f, nd.array(x))
         expect(isinstance(got, NDArray),
                'for %s your grad_of returned a %s; expected an NDArray (x.grad)'
                % (what, type(got).__name__))
@@ -146,7 +133,8 @@ def check_3(mul_backward):
         b = rng.uniform(-2, 2, shape_b).astype(np.float32)
         g = rng.uniform(-1, 1, np.broadcast_shapes(shape_a, shape_b)).astype(np.float32)
         case = 'a of shape %s and b of shape %s' % (shape_a, shape_b)
-        result = _call('mul_backward(g, a, b) for %s' % case, mul_backward, g.copy(), a.copy(), b.copy())
+        result = call('calling your mul_backward(g, a, b) for %s' % case, mul_backward,
+                      g.copy(), a.copy(), b.copy())
         expect(isinstance(result, (tuple, list)) and len(result) == 2,
                'for %s your mul_backward returned %s; expected a pair (grad_a, grad_b)'
                % (case, type(result).__name__ if not isinstance(result, (tuple, list))

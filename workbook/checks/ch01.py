@@ -7,20 +7,7 @@ from minigluon import autograd, nd
 from minigluon.gluon import Constant, nn
 from minigluon.ndarray import NDArray
 
-from . import ExerciseFailed, expect, passed
-
-
-def _call(what: str, fn, *args, **kwargs):
-    """Call the student's code; turn any error into a readable ExerciseFailed."""
-    try:
-        return fn(*args, **kwargs)
-    except ExerciseFailed:
-        raise
-    except Exception as err:  # noqa: BLE001 - any error in student code is reported
-        raise ExerciseFailed('%s raised %s: %s' % (what, type(err).__name__, err)) from err
-    finally:
-        autograd.set_recording(False)
-        autograd.set_training(False)
+from . import call, expect, passed
 
 
 def _inputs(*shapes, seed=0):
@@ -31,7 +18,7 @@ def _inputs(*shapes, seed=0):
 def _block(cls, what: str, *args):
     expect(isinstance(cls, type) and issubclass(cls, nn.Block),
            'pass your class itself (a subclass of nn.Block); you gave %r' % (cls,))
-    block = _call('creating %s' % what, cls, *args)
+    block = call('creating %s' % what, cls, *args)
     expect(hasattr(block, '_children'),
            '%s has no _children: did you call super().__init__(**kwargs) first in __init__?' % what)
     return block
@@ -47,9 +34,9 @@ def check_1(TwoInputDense):
     expect(len(layer.collect_params()) > 0,
            "collect_params() of your layer is empty, so initialize() cannot reach the Dense: "
            "assign it to an attribute (self.dense = nn.Dense(units)) after super().__init__")
-    _call('layer.initialize()', layer.initialize)
+    call('layer.initialize()', layer.initialize)
     x, y = _inputs((2, 3), (2, 4))
-    out = _call('calling your layer(x, y) with x of shape (2, 3) and y of shape (2, 4)', layer, x, y)
+    out = call('calling your layer(x, y) with x of shape (2, 3) and y of shape (2, 4)', layer, x, y)
     expect(isinstance(out, NDArray), 'your layer returned a %s; expected an NDArray'
            % type(out).__name__)
     expect(out.shape == (2, 5), 'your layer returned shape %s for x of shape (2, 3) and y of shape '
@@ -71,17 +58,17 @@ def check_2(Parallel):
     par = _block(Parallel, 'Parallel()')
     children = [nn.Dense(3), nn.Dense(4), nn.Dense(2, activation='relu')]
     expect(callable(getattr(par, 'add', None)), 'your Parallel has no add method')
-    _call('par.add(dense_a, dense_b)', par.add, children[0], children[1])
-    _call('par.add(dense_c)', par.add, children[2])
+    call('par.add(dense_a, dense_b)', par.add, children[0], children[1])
+    call('par.add(dense_c)', par.add, children[2])
     names = set(par.collect_params().keys())
     missing = [c.name for c in children if c.weight.name not in names]
     expect(not missing,
            'collect_params() of your Parallel does not find the parameters of %s, so '
            'initialize() cannot reach them: register children in self._children (or with '
            'self.register_child(block)), not in a Python list' % ', '.join(missing))
-    _call('par.initialize()', par.initialize)
+    call('par.initialize()', par.initialize)
     (x,) = _inputs((2, 5))
-    out = _call('calling your Parallel on x of shape (2, 5)', par, x)
+    out = call('calling your Parallel on x of shape (2, 5)', par, x)
     expect(isinstance(out, NDArray), 'your Parallel returned a %s; expected an NDArray'
            % type(out).__name__)
     expect(out.shape == (2, 9),
@@ -107,6 +94,14 @@ def _fancy_reference(net, x):
     return x.sum()
 
 
+def _record_and_backward(net, x):
+    """``net(x)`` computed under ``autograd.record()``, after ``backward()`` on it."""
+    with autograd.record():
+        out = net(x)
+    out.backward()
+    return out
+
+
 def check_3(TrainableFancyMLP):
     """Same outputs as FancyMLP, and ``backward`` works under ``autograd.record()``."""
     net = _block(TrainableFancyMLP, 'TrainableFancyMLP()')
@@ -119,24 +114,15 @@ def check_3(TrainableFancyMLP):
            % type(rand_weight).__name__)
     expect(rand_weight.shape == (20, 20), 'your rand_weight has shape %s; expected (20, 20)'
            % (rand_weight.shape,))
-    _call('net.initialize()', net.initialize)
+    call('net.initialize()', net.initialize)
     # scales chosen so that both the while loop and the "* 10" branch run
     for scale in (1.0, 100.0, 0.001):
         (x,) = _inputs((2, 20), seed=int(scale * 1000) % 97)
         x = x * scale
         want = _fancy_reference(net, x).asscalar()
-        try:
-            with autograd.record():
-                out = net(x)
-            out.backward()
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed(
-                'your model raised %s under autograd.record(): %s. In-place updates such as '
-                'x /= 2 or x *= 10 write into arrays autograd has recorded; compute a new '
-                'array instead (x = x / 2)' % (type(err).__name__, str(err).split('.')[0])) from None
-        finally:
-            autograd.set_recording(False)
-            autograd.set_training(False)
+        out = call('your model under autograd.record()', _record_and_backward, net, x,
+                   hint=' (in-place updates such as x /= 2 or x *= 10 write into arrays autograd '
+                   'has recorded; compute a new array instead: x = x / 2)')
         expect(isinstance(out, NDArray) and out.size == 1,
                'your model returned %s; expected a one-element NDArray (x.sum())'
                % (out.shape if isinstance(out, NDArray) else type(out).__name__,))

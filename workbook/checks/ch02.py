@@ -9,11 +9,7 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import nn
 
-from . import ExerciseFailed, expect, passed
-
-
-def _describe(err: BaseException) -> str:
-    return '%s: %s' % (type(err).__name__, err)
+from . import ExerciseFailed, call, describe, expect, passed
 
 
 def _as_numpy(value, what: str) -> np.ndarray:
@@ -23,18 +19,14 @@ def _as_numpy(value, what: str) -> np.ndarray:
         return np.asarray(value, dtype=np.float64)
     except Exception as err:  # noqa: BLE001 - any failure is the student's answer
         raise ExerciseFailed('%s should be an NDArray or a NumPy array; got %s (%s)'
-                             % (what, type(value).__name__, _describe(err))) from None
+                             % (what, type(value).__name__, describe(err))) from None
 
 
 # ---------------------------------------------------------------------------------------
 def check_1(HalfZero):
     """02.1: an initializer that fills weights in [-1, 1] and zeroes the first half of the rows."""
     if isinstance(HalfZero, type):
-        try:
-            initializer = HalfZero()
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed('could not create your initializer with HalfZero(): %s'
-                                 % _describe(err)) from None
+        initializer = call('creating your initializer with HalfZero()', HalfZero)
     else:
         initializer = HalfZero
     expect(isinstance(initializer, init.Initializer),
@@ -43,11 +35,8 @@ def check_1(HalfZero):
     for rows, cols in [(8, 6), (5, 3)]:
         with mx.name.NameManager():
             layer = nn.Dense(rows, in_units=cols)
-        try:
-            layer.initialize(initializer)
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed('initializing nn.Dense(%d, in_units=%d) with your initializer '
-                                 'raised %s' % (rows, cols, _describe(err))) from None
+        call('initializing nn.Dense(%d, in_units=%d) with your initializer' % (rows, cols),
+             layer.initialize, initializer)
         w = layer.weight.data().asnumpy()
         b = layer.bias.data().asnumpy()
         half = rows // 2
@@ -104,10 +93,7 @@ def _reference_parts(net, X):
 
 def check_2(make_tied_net, split_grads):
     """02.2: two layers share parameters, and the shared gradient is the sum of both uses."""
-    try:
-        net = make_tied_net()
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('make_tied_net() raised %s' % _describe(err)) from None
+    net = call('make_tied_net()', make_tied_net)
     expect(isinstance(net, nn.Sequential),
            'make_tied_net() should return an nn.Sequential; it returned %s' % type(net).__name__)
     expect(len(net) == 3, 'your net should have 3 layers; it has %d' % len(net))
@@ -119,23 +105,14 @@ def check_2(make_tied_net, split_grads):
            'layer with params=<first layer>.params' % (net[0].weight.name, net[1].weight.name))
     expect(net[2].weight is not net[0].weight,
            'net[2] should have its own weight, not the shared one')
-    try:
-        net.initialize(init.Xavier())
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('net.initialize() on your net raised %s' % _describe(err)) from None
+    call('net.initialize() on your net', net.initialize, init.Xavier())
     rng = np.random.default_rng(2)
     X = nd.array(rng.uniform(-1, 1, size=(4, 6)))
-    try:
-        total_ref, first_ref, second_ref = _reference_parts(net, X)
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('your net does not run on an input of shape (4, 6): %s '
-                             '(the first layer needs in_units=6 and the second 6 units)'
-                             % _describe(err)) from None
+    total_ref, first_ref, second_ref = call(
+        'running your net on an input of shape (4, 6)', _reference_parts, net, X,
+        hint=' (the first layer needs in_units=6 and the second 6 units)')
     weights_before = net[0].weight.data().asnumpy().copy()
-    try:
-        result = split_grads(net, X)
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('split_grads(net, X) raised %s' % _describe(err)) from None
+    result = call('split_grads(net, X)', split_grads, net, X)
     expect(isinstance(result, (tuple, list)) and len(result) == 3,
            'split_grads should return three gradients (total, first, second); it returned %s'
            % type(result).__name__)
@@ -181,12 +158,16 @@ def check_3(pattern):
         net = nn.Sequential()
         net.add(nn.Dense(4, in_units=3), nn.Dense(5, in_units=4, use_bias=False),
                 nn.Dense(2, in_units=5))
-    try:
-        chosen = list(net.collect_params(pattern).keys())
-    except re.error as err:
-        raise ExerciseFailed('%r is not a valid regular expression: %s' % (pattern, err)) from None
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('collect_params(%r) raised %s' % (pattern, _describe(err))) from None
+
+    def select() -> list:
+        """The names ``collect_params(pattern)`` selects; a bad regex is the student's mistake."""
+        try:
+            return list(net.collect_params(pattern).keys())
+        except re.error as err:
+            raise ExerciseFailed('%r is not a valid regular expression: %s'
+                                 % (pattern, err)) from None
+
+    chosen = call('collect_params(%r)' % (pattern,), select)
     wanted = [name for name in net.collect_params().keys() if name.endswith('_bias')]
     if not chosen:
         raise ExerciseFailed(

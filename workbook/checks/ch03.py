@@ -7,51 +7,59 @@ import minigluon as mx
 from minigluon import gluon, init, nd
 from minigluon.gluon import nn
 
-from . import ExerciseFailed, expect, passed
+from . import ExerciseFailed, call, expect, passed
 
 
-def _describe(err: BaseException) -> str:
-    return '%s: %s' % (type(err).__name__, err)
+def _ready_data(name: str, param: gluon.Parameter):
+    """``param.data()``, failing with a hint when the parameter is still deferred."""
+    try:
+        return param.data()
+    except gluon.DeferredInitializationError:
+        raise ExerciseFailed(
+            "after net.initialize(), parameter '%s' is still deferred (its shape is %s, the 0 "
+            "meaning 'unknown'): create that layer with in_units=..." % (name, param.shape)
+        ) from None
+
+
+def _is_deferred(param: gluon.Parameter) -> bool:
+    """Whether ``param.data()`` raises DeferredInitializationError."""
+    try:
+        param.data()
+    except gluon.DeferredInitializationError:
+        return True
+    return False
+
+
+def _forward(layer, X):
+    """``layer(X)``, failing with a hint when the forward leaves the weight deferred."""
+    try:
+        return layer(X)
+    except gluon.DeferredInitializationError:
+        raise ExerciseFailed(
+            'your forward raised DeferredInitializationError: before calling weight.data(), '
+            'set weight.shape = (x.shape[-1],) and call weight._finish_deferred_init()'
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------
 def check_1(make_net):
     """03.1: a 20 -> 64 -> 10 MLP whose parameters all exist right after initialize()."""
     with mx.name.NameManager():
-        try:
-            net = make_net()
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed('make_net() raised %s' % _describe(err)) from None
+        net = call('make_net()', make_net)
     expect(isinstance(net, nn.Block),
            'make_net() should return a Block (an nn.Sequential); it returned %s'
            % type(net).__name__)
-    try:
-        net.initialize()
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('net.initialize() raised %s' % _describe(err)) from None
+    call('net.initialize()', net.initialize)
     params = net.collect_params()
     expect(len(params) > 0, 'your net has no parameters')
     for name, param in params.items():
-        try:
-            param.data()
-        except gluon.DeferredInitializationError:
-            raise ExerciseFailed(
-                "after net.initialize(), parameter '%s' is still deferred (its shape is %s, the 0 "
-                "meaning 'unknown'): create that layer with in_units=..." % (name, param.shape)
-            ) from None
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed("reading parameter '%s' after net.initialize() raised %s"
-                                 % (name, _describe(err))) from None
+        call("reading parameter '%s' after net.initialize()" % name, _ready_data, name, param)
     weights = [p.shape for n, p in params.items() if n.endswith('weight')]
     expect(weights == [(64, 20), (10, 64)],
            'your weights have shapes %s; a 20 -> 64 -> 10 MLP has (64, 20) and (10, 64)'
            % weights)
     X = nd.ones((2, 20))
-    try:
-        out = net(X)
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('your net failed on an input of shape (2, 20): %s'
-                             % _describe(err)) from None
+    out = call('running your net on an input of shape (2, 20)', net, X)
     expect(out.shape == (2, 10), 'your net returned shape %s for an input of shape (2, 20); '
            'expected (2, 10)' % (out.shape,))
     passed('03.1', 'every parameter was initialized by initialize(), before any forward')
@@ -61,10 +69,7 @@ def check_1(make_net):
 def check_2(LazyScale):
     """03.2: a layer whose weight's length is inferred from the first input."""
     with mx.name.NameManager():
-        try:
-            layer = LazyScale()
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed('LazyScale() raised %s' % _describe(err)) from None
+        layer = call('LazyScale()', LazyScale)
     expect(isinstance(layer, nn.Block),
            'LazyScale should be a subclass of nn.Block; yours is a %s' % type(layer).__name__)
     weight = getattr(layer, 'weight', None)
@@ -74,32 +79,14 @@ def check_2(LazyScale):
     expect(weight.shape is not None and 0 in weight.shape,
            'before any input, the weight\'s shape should be unknown, like (0,); yours is %s, so '
            'there is nothing to defer' % (weight.shape,))
-    try:
-        layer.initialize(init.Constant(2))
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('layer.initialize(init.Constant(2)) raised %s (did you pass '
-                             'allow_deferred_init=True to params.get?)' % _describe(err)) from None
-    try:
-        weight.data()
-        deferred = False
-    except gluon.DeferredInitializationError:
-        deferred = True
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('weight.data() after initialize raised %s' % _describe(err)) from None
+    call('layer.initialize(init.Constant(2))', layer.initialize, init.Constant(2),
+         hint=' (did you pass allow_deferred_init=True to params.get?)')
+    deferred = call('weight.data() after initialize', _is_deferred, weight)
     expect(deferred, 'right after initialize() the weight should still be deferred (data() '
            'should raise DeferredInitializationError), but it already has data')
     for width, batch in [(5, 3), (5, 4)]:
         X = nd.array(np.arange(batch * width, dtype=np.float32).reshape(batch, width) - 4)
-        try:
-            out = layer(X)
-        except gluon.DeferredInitializationError:
-            raise ExerciseFailed(
-                'your forward raised DeferredInitializationError: before calling weight.data(), '
-                'set weight.shape = (x.shape[-1],) and call weight._finish_deferred_init()'
-            ) from None
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed('your layer failed on an input of shape %s: %s'
-                                 % (X.shape, _describe(err))) from None
+        out = call('running your layer on an input of shape %s' % (X.shape,), _forward, layer, X)
         expect(weight.shape == (width,),
                'after an input of shape %s the weight should have shape (%d,); it has %s'
                % (X.shape, width, weight.shape))
@@ -112,12 +99,8 @@ def check_2(LazyScale):
     with mx.name.NameManager():
         other = LazyScale()
     other.initialize()
-    try:
-        other(nd.ones((2, 7)))
-    except Exception as err:  # noqa: BLE001
-        raise ExerciseFailed('a fresh LazyScale failed on an input of width 7: %s (infer the '
-                             'length from x.shape[-1] instead of fixing it)'
-                             % _describe(err)) from None
+    call('running a fresh LazyScale on an input of width 7', other, nd.ones((2, 7)),
+         hint=' (infer the length from x.shape[-1] instead of fixing it)')
     expect(other.weight.shape == (7,),
            'a fresh LazyScale given inputs of width 7 has a weight of shape %s; expected (7,): '
            'infer the length from x.shape[-1] instead of fixing it' % (other.weight.shape,))
@@ -132,11 +115,8 @@ _SHAPE_CASES = [(10, (8, 20), True), (4, (2, 3, 5), True), (4, (2, 3, 5), False)
 def check_3(predict_weight_shape):
     """03.3: predict the weight shape a Dense layer infers from its first input."""
     for units, input_shape, flatten in _SHAPE_CASES:
-        call = 'predict_weight_shape(%d, %s, flatten=%s)' % (units, input_shape, flatten)
-        try:
-            predicted = predict_weight_shape(units, input_shape, flatten=flatten)
-        except Exception as err:  # noqa: BLE001
-            raise ExerciseFailed('%s raised %s' % (call, _describe(err))) from None
+        what = 'predict_weight_shape(%d, %s, flatten=%s)' % (units, input_shape, flatten)
+        predicted = call(what, predict_weight_shape, units, input_shape, flatten=flatten)
         with mx.name.NameManager():
             layer = nn.Dense(units, flatten=flatten)
         layer.initialize()
@@ -145,7 +125,7 @@ def check_3(predict_weight_shape):
         try:
             predicted = tuple(int(d) for d in predicted)
         except Exception:  # noqa: BLE001
-            raise ExerciseFailed('%s returned %r; expected a tuple of ints' % (call, predicted)) \
+            raise ExerciseFailed('%s returned %r; expected a tuple of ints' % (what, predicted)) \
                 from None
         hint = (' with flatten=True every axis after the first (batch) axis becomes one feature '
                 'axis' if flatten else ' with flatten=False only the last axis holds features')

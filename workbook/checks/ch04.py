@@ -12,11 +12,7 @@ from minigluon import autograd, nd
 from minigluon.gluon import Block, HybridBlock, Parameter
 from minigluon.ndarray import NDArray
 
-from . import expect, passed
-
-
-def _err(err: BaseException) -> str:
-    return '%s: %s' % (type(err).__name__, err)
+from . import ExerciseFailed, call, expect, passed
 
 
 def _make(cls, args: str, *a, **kw):
@@ -25,22 +21,12 @@ def _make(cls, args: str, *a, **kw):
            % (getattr(cls, '__name__', 'MyLayer'), cls))
     expect(issubclass(cls, Block), '%s does not derive from nn.Block: write class %s(nn.Block)'
            % (cls.__name__, cls.__name__))
-    try:
-        return cls(*a, **kw)
-    except Exception as err:  # the student's constructor failed
-        raise _fail('creating %s(%s) raised %s' % (cls.__name__, args, _err(err)))
+    return call('creating %s(%s)' % (cls.__name__, args), cls, *a, **kw)
 
 
-def _fail(message: str):
-    from . import ExerciseFailed
-    return ExerciseFailed(message)
-
-
-def _call(layer, what: str, *inputs):
-    try:
-        out = layer(*inputs)
-    except Exception as err:
-        raise _fail('calling %s raised %s' % (what, _err(err)))
+def _output(layer, what: str, *inputs) -> NDArray:
+    """``layer(*inputs)``, which must run and return an NDArray."""
+    out = call('calling %s' % what, layer, *inputs)
     expect(isinstance(out, NDArray), 'calling %s returned a %s; expected an NDArray'
            % (what, type(out).__name__))
     return out
@@ -55,74 +41,78 @@ def check_1(CosineSimilarity):
            % n_params)
     rng = np.random.default_rng(4)
     x, y = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
-    out = _call(layer, 'layer(x, y) with x and y of shape (4, 5)',
-                nd.array(x), nd.array(y))
+    out = _output(layer, 'layer(x, y) with x and y of shape (4, 5)',
+                  nd.array(x), nd.array(y))
     got = out.asnumpy()
     expected = (x * y).sum(1) / np.sqrt((x * x).sum(1) * (y * y).sum(1))
     if out.shape == (4, 4):
-        raise _fail('your layer returned shape (4, 4), the similarities of all pairs of rows; '
-                    'expected shape (4,): one similarity per row i, between x[i] and y[i]')
+        raise ExerciseFailed('your layer returned shape (4, 4), the similarities of all pairs '
+                             'of rows; expected shape (4,): one similarity per row i, between '
+                             'x[i] and y[i]')
     expect(out.shape == (4,), 'your layer returned shape %s; expected (4,): one similarity '
            'per row (sum over axis=1, without keepdims)' % (out.shape,))
     if np.allclose(got, (x * y).sum(1), atol=1e-4) and not np.allclose(got, expected, atol=1e-4):
-        raise _fail('your layer returned the dot products x[i]·y[i]; divide them by '
-                    '|x[i]| * |y[i]| to get the cosine')
+        raise ExerciseFailed('your layer returned the dot products x[i]·y[i]; divide them by '
+                             '|x[i]| * |y[i]| to get the cosine')
     expect(np.allclose(got, expected, atol=1e-4),
            'for x[0]=%s and y[0]=%s your layer gave %.4f; expected %.4f'
            % (np.round(x[0], 2), np.round(y[0], 2), got[0], expected[0]))
-    same = _call(layer, 'layer(x, 3 * x)', nd.array(x), nd.array(3 * x)).asnumpy()
+    same = _output(layer, 'layer(x, 3 * x)', nd.array(x), nd.array(3 * x)).asnumpy()
     expect(np.allclose(same, 1, atol=1e-4), 'layer(x, 3 * x) gave %s; vectors pointing the '
            'same way have cosine 1' % np.round(same, 4))
     passed('04.1', 'cosine similarity of each row pair, shape (4,), no parameters')
 
 
 # ----- 04.2 ---------------------------------------------------------------------------------
+def _recorded(layer):
+    """A function computing ``layer(x)`` under ``autograd.record()``."""
+    def forward(x):
+        with autograd.record():
+            return layer(x)
+    return forward
+
+
 def check_2(Scale):
     """``Scale(units)`` multiplies each feature by its own learnable ``gamma``, starting at 1."""
     layer = _make(Scale, '4', 4)
     gamma = layer.__dict__.get('gamma')
     params = layer.collect_params()
     if gamma is None:
-        raise _fail('your layer has no attribute gamma: create it in __init__ with '
-                    "self.gamma = self.params.get('gamma', shape=(units,), init=init.One())")
+        raise ExerciseFailed('your layer has no attribute gamma: create it in __init__ with '
+                             "self.gamma = self.params.get('gamma', shape=(units,), "
+                             "init=init.One())")
     if isinstance(gamma, NDArray):
-        raise _fail('self.gamma is an NDArray, not a Parameter: nothing would initialize, train '
-                    "or save it. Create it with self.params.get('gamma', ...)")
+        raise ExerciseFailed('self.gamma is an NDArray, not a Parameter: nothing would '
+                             "initialize, train or save it. Create it with "
+                             "self.params.get('gamma', ...)")
     expect(isinstance(gamma, Parameter), 'self.gamma is a %s; expected a Parameter made by '
            'self.params.get' % type(gamma).__name__)
     if gamma not in list(params.values()):
-        raise _fail("self.gamma (named '%s') is not in layer.collect_params(), so initialize() "
-                    "and Trainer never see it: it was made with gluon.Parameter(...) directly. "
-                    "Use self.params.get('gamma', ...), which also adds the prefix"
-                    % gamma.name)
+        raise ExerciseFailed("self.gamma (named '%s') is not in layer.collect_params(), so "
+                             "initialize() and Trainer never see it: it was made with "
+                             "gluon.Parameter(...) directly. Use self.params.get('gamma', ...), "
+                             "which also adds the prefix" % gamma.name)
     expect(gamma.name == layer.prefix + 'gamma', "your parameter is named '%s'; expected '%s' "
            "(params.get adds the block's prefix to 'gamma')" % (gamma.name, layer.prefix + 'gamma'))
     expect(gamma.shape == (4,), 'Scale(4).gamma has shape %s; expected (4,): one factor per '
            'feature' % (gamma.shape,))
     expect(len(params) == 1, 'Scale has %d parameters (%s); expected only gamma'
            % (len(params), ', '.join(params.keys())))
-    try:
-        layer.initialize()
-    except Exception as err:
-        raise _fail('layer.initialize() raised %s' % _err(err))
+    call('layer.initialize()', layer.initialize)
     start = gamma.data().asnumpy()
     expect(np.allclose(start, 1), 'after initialize(), gamma is %s; expected ones: pass '
            'init=init.One() to params.get, so the layer starts as the identity' % start)
     x = nd.array(np.arange(12).reshape(3, 4))
     gamma.set_data(nd.array([1, 2, 3, 4]))
-    with autograd.record():
-        out = _call(layer, 'layer(x) with x of shape (3, 4)', x)
+    out = _output(_recorded(layer), 'layer(x) with x of shape (3, 4)', x)
     expected = x.asnumpy() * np.array([1, 2, 3, 4])
     expect(out.shape == (3, 4), 'your layer returned shape %s; expected (3, 4), the shape of x'
            % (out.shape,))
     expect(np.allclose(out.asnumpy(), expected), 'with gamma = [1, 2, 3, 4], layer(x) gave\n%s\n'
            'expected x * gamma =\n%s' % (out.asnumpy(), expected))
-    try:
-        out.backward()
-    except Exception as err:
-        raise _fail('out.backward() raised %s. So gamma gets no gradient: compute the output '
-                    'from self.gamma.data() itself, not from a copy made with asnumpy() or '
-                    'nd.array()' % _err(err))
+    call('out.backward()', out.backward,
+         hint='. So gamma gets no gradient: compute the output from self.gamma.data() itself, '
+         'not from a copy made with asnumpy() or nd.array()')
     grad = gamma.grad().asnumpy()
     expect(np.allclose(grad, x.asnumpy().sum(0)), 'after layer(x).backward(), gamma.grad() is '
            '%s; expected %s (the column sums of x). So gamma gets no gradient: use '
@@ -148,19 +138,16 @@ def check_3(MyHybridDense):
     shapes = {name[len(layer.prefix):]: p.shape for name, p in params.items()}
     expect(shapes == {'weight': (5, 3), 'bias': (3,)}, 'MyHybridDense(units=3, in_units=5) has '
            'parameters %s; expected weight of shape (5, 3) and bias of shape (3,)' % shapes)
-    try:
-        layer.initialize()
-    except Exception as err:
-        raise _fail('layer.initialize() raised %s' % _err(err))
+    call('layer.initialize()', layer.initialize)
     rng = np.random.default_rng(43)
     w, b, x = rng.standard_normal((5, 3)), rng.standard_normal(3), rng.standard_normal((2, 5))
     params[layer.prefix + 'weight'].set_data(nd.array(w))
     params[layer.prefix + 'bias'].set_data(nd.array(b))
-    out = _call(layer, 'layer(x) with x of shape (2, 5)', nd.array(x))
+    out = _output(layer, 'layer(x) with x of shape (2, 5)', nd.array(x))
     expected = np.maximum(x @ w + b, 0)
     expect(out.shape == (2, 3), 'your layer returned shape %s; expected (2, 3)' % (out.shape,))
     if np.allclose(out.asnumpy(), x @ w + b, atol=1e-4):
-        raise _fail('your layer returned x·W + b without the ReLU: apply F.relu')
+        raise ExerciseFailed('your layer returned x·W + b without the ReLU: apply F.relu')
     expect(np.allclose(out.asnumpy(), expected, atol=1e-4), 'your layer returned\n%s\nexpected '
            'relu(x·W + b) =\n%s' % (out.asnumpy(), expected))
     passed('04.3', 'hybrid_forward(F, x, weight, bias) computes relu(x·W + b)')

@@ -18,25 +18,22 @@ from minigluon import nd
 from minigluon.gluon import Block
 from minigluon.ndarray import NDArray
 
-from . import ExerciseFailed, expect, passed
-
-
-def _err(err: BaseException) -> str:
-    return '%s: %s' % (type(err).__name__, err)
+from . import ExerciseFailed, call, expect, passed
 
 
 def _reference_net(MLP, what: str):
     """An initialized instance of the student's MLP and a batch it has run on."""
     expect(isinstance(MLP, type) and issubclass(MLP, Block),
            'pass the MLP class of the chapter as %s (a Block subclass), not %r' % (what, MLP))
-    try:
-        net = MLP()
-        net.initialize()
-        X = nd.random.uniform(shape=(2, 20))
-        Y = net(X)
-    except Exception as err:
-        raise ExerciseFailed('the MLP class you passed does not run: %s' % _err(err))
-    return net, X, Y
+    return call('running the MLP class you passed', _run_fresh, MLP)
+
+
+def _run_fresh(MLP):
+    """A new, initialized ``MLP()``, a random batch and its output."""
+    net = MLP()
+    net.initialize()
+    X = nd.random.uniform(shape=(2, 20))
+    return net, X, net(X)
 
 
 def _same_outputs(Y, Y2, what: str):
@@ -53,10 +50,7 @@ def check_1(clone_via_file, MLP):
     folder = tempfile.mkdtemp(prefix='check05-1-')
     filename = os.path.join(folder, 'net.params')
     try:
-        try:
-            clone = clone_via_file(net, filename)
-        except Exception as err:
-            raise ExerciseFailed('clone_via_file(net, filename) raised %s' % _err(err))
+        clone = call('clone_via_file(net, filename)', clone_via_file, net, filename)
         expect(clone is not net, 'clone_via_file returned net itself; expected a new MLP() '
                'that got its values from the file')
         expect(isinstance(clone, MLP), 'clone_via_file returned a %s; expected a new %s'
@@ -75,11 +69,7 @@ def check_1(clone_via_file, MLP):
                'parameters, filled from the file')
         expect(clone.name != net.name, 'the clone is named %s like net; expected a new instance '
                '(with its own name)' % clone.name)
-        try:
-            Y2 = clone(X)
-        except Exception as err:
-            raise ExerciseFailed('running the clone raised %s: did you load_parameters into '
-                                 'it?' % _err(err))
+        Y2 = call('running the clone', clone, X, hint=': did you load_parameters into it?')
         expect(_same_outputs(Y, Y2, 'the clone'), 'the clone gives other outputs than net on '
                'the same X: it was initialized, not loaded. Call '
                'clone.load_parameters(filename)')
@@ -98,23 +88,16 @@ def check_2(mlp_file_to_sequential, MLP):
     try:
         net.save_parameters(filename)
         before = sorted(os.listdir(folder))
-        try:
-            seq = mlp_file_to_sequential(filename)
-        except Exception as err:
-            raise ExerciseFailed(
-                'mlp_file_to_sequential(filename) raised %s. The file has the keys %s; a '
-                "Sequential's parameters are called '0.weight', '0.bias', '1.weight', "
-                "'1.bias'" % (_err(err), list(nd.load(filename))))
+        seq = call('mlp_file_to_sequential(filename)', mlp_file_to_sequential, filename,
+                   hint=". The file has the keys %s; a Sequential's parameters are called "
+                   "'0.weight', '0.bias', '1.weight', '1.bias'" % list(nd.load(filename)))
         expect(isinstance(seq, Block) and type(seq).__name__ in ('Sequential', 'HybridSequential'),
                'mlp_file_to_sequential returned a %s; expected an nn.Sequential'
                % type(seq).__name__)
         expect(len(seq) == 2, 'your Sequential has %d layers; expected 2, Dense(256, '
                "activation='relu') and Dense(10)" % len(seq))
-        try:
-            Y2 = seq(X)
-        except Exception as err:
-            raise ExerciseFailed('running your Sequential raised %s: did you load the '
-                                 'parameters into it?' % _err(err))
+        Y2 = call('running your Sequential', seq, X,
+                  hint=': did you load the parameters into it?')
         if not _same_outputs(Y, Y2, 'your Sequential'):
             hidden = seq[0].weight.data().asnumpy()
             loaded = net.hidden.weight.data().asnumpy()
@@ -159,11 +142,7 @@ def check_3(describe):
             nd.save(path, data)
             with open(path, 'rb') as f:
                 buf = f.read()
-            try:
-                got = describe(buf)
-            except Exception as err:
-                raise ExerciseFailed('describe(buf) for the %d bytes of %s raised %s'
-                                     % (len(buf), what, _err(err)))
+            got = call('describe(buf) for the %d bytes of %s' % (len(buf), what), describe, buf)
             try:
                 got = [(n, tuple(int(d) for d in s)) for n, s in got]
             except Exception:

@@ -14,11 +14,7 @@ from minigluon import nd
 from minigluon.gluon import Block, nn
 from minigluon.ndarray import NDArray
 
-from . import ExerciseFailed, expect, passed
-
-
-def _err(err: BaseException) -> str:
-    return '%s: %s' % (type(err).__name__, err)
+from . import call, expect, passed
 
 
 def target_context():
@@ -43,20 +39,14 @@ def check_1(to_device):
     """``to_device(net, ctx)`` moves every parameter of ``net`` to ``ctx`` and returns ``net``."""
     net, X, Y = _net_and_data()
     ctx = target_context()
-    try:
-        moved = to_device(net, ctx)
-    except Exception as err:
-        raise ExerciseFailed('to_device(net, %s) raised %s' % (ctx, _err(err)))
+    moved = call('to_device(net, %s)' % (ctx,), to_device, net, ctx)
     expect(isinstance(moved, Block), 'to_device returned %r; expected the network' % (moved,))
     for name, ctxs in _contexts(moved).items():
         expect(ctxs == [ctx], 'after to_device(net, %s), parameter %s lives on %s; expected '
                '[%s]. Move the values with net.collect_params().reset_ctx(ctx)'
                % (ctx, name, ctxs, ctx))
-    try:
-        out = moved(X.as_in_context(ctx))
-    except Exception as err:
-        raise ExerciseFailed('running the moved network on X.as_in_context(%s) raised %s'
-                             % (ctx, _err(err)))
+    out = call('running the moved network on X.as_in_context(%s)' % (ctx,), moved,
+               X.as_in_context(ctx))
     expect(out.context == ctx, 'the moved network answered on %s; expected %s'
            % (out.context, ctx))
     expect(np.allclose(out.asnumpy(), Y, rtol=1e-5, atol=1e-6),
@@ -74,13 +64,9 @@ def check_2(predict):
     ctx = target_context()
     net.collect_params().reset_ctx(ctx)
     for where, Xin in (('cpu(0)', X), (str(ctx), X.as_in_context(ctx))):
-        try:
-            out = predict(net, Xin)
-        except Exception as err:
-            raise ExerciseFailed(
-                'predict(net, X) with net on %s and X on %s raised %s. Move X to the device '
-                "of the parameters first: ctx = net[0].weight.list_ctx()[0], then "
-                'X.as_in_context(ctx)' % (ctx, where, _err(err)))
+        out = call('predict(net, X) with net on %s and X on %s' % (ctx, where), predict, net, Xin,
+                   hint='. Move X to the device of the parameters first: '
+                   'ctx = net[0].weight.list_ctx()[0], then X.as_in_context(ctx)')
         expect(isinstance(out, NDArray), 'predict returned a %s; expected an NDArray on cpu(0)'
                % type(out).__name__)
         expect(out.context == mx.cpu(0), 'predict returned an array on %s; expected cpu(0): '
