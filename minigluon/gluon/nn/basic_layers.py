@@ -179,7 +179,6 @@ class Lambda(Block):
                                            function=self._func_impl.__name__)
 
 
-
 class HybridLambda(HybridBlock):
     """A hybrid block around ``function(F, x, *args)``, or the name of an ``nd`` function
     (``HybridLambda('tanh')``). As in MXNet, a callable receives ``F`` (here ``mx.nd``) first."""
