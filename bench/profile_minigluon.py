@@ -26,7 +26,7 @@ sys.path.insert(1, os.path.dirname(HERE))
 for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
     os.environ.setdefault(var, '1')
 
-import minigluon_worker as mgw  # noqa: E402
+import gluon_worker as mgw  # noqa: E402  - the Gluon worker runs minigluon by default
 from _common import FULL, WORKLOADS, measure  # noqa: E402
 
 # (category, predicate on (file, line, function name)); the first match wins.

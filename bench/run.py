@@ -3,7 +3,8 @@
     python -m bench [--torch PYTHON] [--mxnet PYTHON] [--rounds N] [--threads N] [--quick]
                     [--gpu] [--frameworks minigluon,numpy,...] [--out DIR]
 
-Every framework runs in its own subprocess (bench/workers/<name>_worker.py, which prints
+Every framework runs in its own subprocess (bench/workers/<name>_worker.py, or for minigluon
+and MXNet the one gluon_worker.py, which prints
 JSON); rounds are interleaved (round 1: minigluon, numpy, torch, mxnet; round 2: ...) so
 a slow spell of a shared machine hits every framework alike. The result is the ratios
 minigluon / peer of the medians over rounds, from this one run: absolute times on a shared
@@ -106,8 +107,11 @@ def worker_env(threads: int) -> dict:
 
 
 def run_worker(fw, python, mode, workloads, args, env) -> dict:
-    cmd = [python, os.path.join(WORKERS, '%s_worker.py' % fw), '--mode', mode,
-           '--workloads', ','.join(workloads), '--threads', str(args.threads)]
+    gluon = fw in ('minigluon', 'mxnet')  # one Gluon source runs on both
+    cmd = [python, os.path.join(WORKERS, 'gluon_worker.py' if gluon else '%s_worker.py' % fw),
+           '--mode', mode, '--workloads', ','.join(workloads), '--threads', str(args.threads)]
+    if gluon:
+        cmd += ['--framework', fw]
     if args.quick:
         cmd.append('--quick')
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE)

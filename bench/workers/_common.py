@@ -45,6 +45,7 @@ def parse_args():
     parser.add_argument('--workloads', default=','.join(TIME_WORKLOADS))
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--framework', help='for the Gluon worker: minigluon or mxnet')
     args = parser.parse_args()
     args.workloads = [w for w in args.workloads.split(',') if w]
     args.settings = QUICK if args.quick else FULL

@@ -1,25 +1,30 @@
-"""Apache MXNet 1.x worker: the same Gluon code as the minigluon worker, on real MXNet.
-
-MXNet runs operators asynchronously, so every timed call ends by waiting for its results
-(``wait_to_read`` / ``nd.waitall``). Blocks are not hybridized (minigluon cannot be).
-"""
+"""The Gluon worker: the bench workloads as MXNet Gluon code, run on minigluon or on real
+MXNet 1.x (``--framework``). One source for both is the point: minigluon runs MXNet code
+unchanged. MXNet runs operators asynchronously, so every timed call ends by waiting for its
+results (``wait_to_read`` / ``nd.waitall``); on minigluon those wait for a GPU's queue and
+are no-ops on the CPU. Blocks are not hybridized (minigluon cannot be)."""
+import importlib
 import os
 import shutil
 import sys
 import tempfile
 import warnings
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+FRAMEWORK = sys.argv[sys.argv.index('--framework') + 1] if '--framework' in sys.argv else 'minigluon'
+if FRAMEWORK == 'minigluon':
+    sys.path.insert(1, os.path.join(HERE, '..', '..'))
+warnings.filterwarnings('ignore')
 
 from _common import data, run_worker  # noqa: E402
 
-warnings.filterwarnings('ignore')
-import mxnet as mx  # noqa: E402
-from mxnet import autograd, gluon, nd  # noqa: E402
-from mxnet.gluon import nn  # noqa: E402
+mx = importlib.import_module(FRAMEWORK)
+autograd, gluon, nd, nn = mx.autograd, mx.gluon, mx.nd, mx.gluon.nn
 
 
-def mlp(sizes, in_units=None):
+def mlp(sizes, ctx=None, in_units=None):
+    """Dense(h, relu) for the hidden sizes, Dense(out) last; in_units given: no deferral."""
     net = nn.Sequential()
     with net.name_scope():
         prev = in_units or 0
@@ -27,7 +32,7 @@ def mlp(sizes, in_units=None):
             net.add(nn.Dense(h, activation='relu', in_units=prev))
             prev = h if in_units else 0
         net.add(nn.Dense(sizes[-1], in_units=prev))
-    net.initialize()
+    net.initialize(ctx=ctx)
     return net
 
 
@@ -35,7 +40,7 @@ def fwd(in_dim, hidden, out, batch):
     def factory():
         net = mlp([hidden, out])
         x = nd.array(data((batch, in_dim), 0))
-        net(x).wait_to_read()
+        net(x).wait_to_read()  # deferred init out of the timed loop
 
         def call():
             net(x).wait_to_read()
@@ -43,10 +48,12 @@ def fwd(in_dim, hidden, out, batch):
     return factory
 
 
-def fwdbwd(in_dim, hidden, out, batch):
+def fwdbwd(in_dim, hidden, out, batch, ctx=None):
     def factory():
-        net = mlp([hidden, out])
-        x = nd.array(data((batch, in_dim), 0))
+        if ctx is not None and mx.context.num_gpus() == 0:
+            return 'no GPU: %s.context.num_gpus() == 0' % FRAMEWORK
+        net = mlp(hidden + [out], ctx=ctx)
+        x = nd.array(data((batch, in_dim), 0), ctx=ctx)
         net(x).wait_to_read()
 
         def call():
@@ -77,7 +84,7 @@ def train_step():
 
 def save_load():
     net = mlp([1024, 1024, 10], in_units=784)
-    tmp = tempfile.mkdtemp(prefix='bench_mx_')
+    tmp = tempfile.mkdtemp(prefix='bench_%s_' % FRAMEWORK)
     path = os.path.join(tmp, 'mlp.params')
 
     def call():
@@ -103,13 +110,16 @@ def deferred_init():
 
 TIMED = {
     'a_fwd': fwd(20, 256, 10, 2),
-    'a_fwdbwd': fwdbwd(20, 256, 10, 2),
-    'b_fwdbwd': fwdbwd(784, 256, 10, 256),
+    'a_fwdbwd': fwdbwd(20, [256], 10, 2),
+    'b_fwdbwd': fwdbwd(784, [256], 10, 256),
     'c_train_step': train_step,
     'd_save_load': save_load,
     'e_deferred_init': deferred_init,
+    'g_gpu_784_fwdbwd': fwdbwd(784, [256], 10, 256, ctx=mx.gpu(0)),
+    'g_gpu_4096_fwdbwd': fwdbwd(4096, [4096, 4096], 10, 4096, ctx=mx.gpu(0)),
 }
 
 if __name__ == '__main__':
-    run_worker('mxnet', mx.__version__, TIMED, memory_step=train_step,
-               info={'engine': os.environ.get('MXNET_ENGINE_TYPE', 'ThreadedEnginePerDevice')})
+    info = {'engine': os.environ.get('MXNET_ENGINE_TYPE', 'ThreadedEnginePerDevice')} \
+        if FRAMEWORK == 'mxnet' else None
+    run_worker(FRAMEWORK, mx.__version__, TIMED, memory_step=train_step, info=info)
