@@ -48,21 +48,26 @@ def is_training() -> bool:
 
 
 class _Scope:
-    """``with`` block that sets recording and/or training and restores them on exit."""
+    """``with`` block that sets recording and/or training (None: unchanged) and restores them
+    on exit. It assigns the flags directly: ``record()`` wraps every training step."""
 
     def __init__(self, recording, training):
-        self._enter = (recording, training)
+        self._recording = recording
+        self._training = training
         self._saved = None
 
     def __enter__(self):
-        recording, training = self._enter
-        self._saved = (_recording if recording is None else set_recording(recording),
-                       _training if training is None else set_training(training))
+        global _recording, _training
+        self._saved = (_recording, _training)
+        if self._recording is not None:
+            _recording = bool(self._recording)
+        if self._training is not None:
+            _training = bool(self._training)
         return self
 
     def __exit__(self, *exc):
-        set_recording(self._saved[0])
-        set_training(self._saved[1])
+        global _recording, _training
+        _recording, _training = self._saved
 
 
 def record(train_mode: bool = True) -> _Scope:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import context
 from ..context import Context, current_context
 from .ndarray import NDArray
 
@@ -86,7 +87,6 @@ def waitall():
     NumPy computes synchronously (nothing to wait for on the CPU), but CuPy launches GPU
     kernels asynchronously: timing GPU code needs this, or a copy to the host (asnumpy()).
     """
-    from .. import context
     probe = context._cupy_probe  # None until something asked for a GPU: then none was used
     if probe and probe[0] is not None:
         cupy, count, _ = probe

@@ -398,7 +398,9 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
                    num_hidden: int | None = None, no_bias: bool = False,
                    flatten: bool = True) -> NDArray:
     """``data @ weight.T + bias`` in one tape node; ``weight`` is (units, in_units) as in MXNet."""
-    ctx = same_context('FullyConnected', data, weight)
+    ctx = data._ctx
+    if weight._ctx is not ctx:
+        ctx = same_context('FullyConnected', data, weight)
     x, w = data._data, weight._data
     x2 = x if x.ndim == 2 else x.reshape(x.shape[0], -1) if flatten else x.reshape(-1, x.shape[-1])
     if x2.shape[1] != w.shape[1]:
