@@ -190,7 +190,8 @@ def _read_array(r: _Reader, k: int) -> NDArray:
 
 def load_frombuffer(buf: bytes, source: str = 'buffer'):
     """Arrays from bytes in MXNet's format: a list, or a dict (in file order) if named."""
-    r = _Reader(buf if isinstance(buf, bytearray) else bytearray(buf), source)
+    writable = isinstance(buf, (bytearray, np.ndarray))  # loaded arrays are views of it
+    r = _Reader(buf if writable else bytearray(buf), source)
     magic, _reserved, count = r.take('<QQQ', 'the file header')
     if magic != _LIST_MAGIC:
         r.fail('the header is 0x%x, not 0x%x (not a file written by nd.save)' % (magic, _LIST_MAGIC))
@@ -218,9 +219,10 @@ def load(fname):
     path = os.fspath(fname)
     try:
         with open(path, 'rb') as f:
-            # One writable buffer of the file's size: the arrays become views of it, no copies.
-            buf = bytearray(os.fstat(f.fileno()).st_size)
-            del buf[f.readinto(buf):]
+            # One writable buffer of the file's size (not zeroed first): the arrays become
+            # views of it, no copies.
+            buf = np.empty(os.fstat(f.fileno()).st_size, np.uint8)
+            buf = buf[:f.readinto(buf)]
     except FileNotFoundError:
         raise MXNetError('Open "%s": No such file or directory' % path) from None
     except OSError as err:
