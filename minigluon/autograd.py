@@ -180,6 +180,7 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
     finally:
         _recording, _training = saved
     for variable, g in leaves.items():
+        variable._fresh_grad = True  # Trainer.step refuses stale gradients, as MXNet's does
         target = variable._grad._data
         if variable._grad_req == 'add':
             target += g

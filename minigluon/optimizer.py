@@ -34,14 +34,15 @@ class Optimizer:
     def create_state(self, weight):
         return None
 
-    def _gradient(self, weight, grad):
+    def _gradient(self, weight, grad, wd):
         g = grad * self.rescale_grad
         if self.clip_gradient is not None:
             g = np.clip(g, -self.clip_gradient, self.clip_gradient)
-        return g + self.wd * weight if self.wd else g
+        return g + wd * weight if wd else g
 
-    def update(self, weight, grad, state):
-        """Update the raw array ``weight`` in place."""
+    def update(self, weight, grad, state, lr_mult: float = 1.0, wd_mult: float = 1.0):
+        """Update the raw array ``weight`` in place; a parameter's ``lr_mult`` and ``wd_mult``
+        scale the learning rate and the weight decay for it."""
         raise NotImplementedError
 
 
@@ -56,13 +57,14 @@ class SGD(Optimizer):
     def create_state(self, weight):
         return weight * 0 if self.momentum else None
 
-    def update(self, weight, grad, state):
-        g = self._gradient(weight, grad)
+    def update(self, weight, grad, state, lr_mult: float = 1.0, wd_mult: float = 1.0):
+        g = self._gradient(weight, grad, self.wd * wd_mult)
+        lr = self.learning_rate * lr_mult
         if state is None:
-            weight -= self.learning_rate * g
+            weight -= lr * g
         else:
             state *= self.momentum
-            state -= self.learning_rate * g
+            state -= lr * g
             weight += state
 
 
@@ -78,11 +80,11 @@ class Adam(Optimizer):
     def create_state(self, weight):
         return [weight * 0, weight * 0, 0]  # mean, variance, step count
 
-    def update(self, weight, grad, state):
-        g = self._gradient(weight, grad)
+    def update(self, weight, grad, state, lr_mult: float = 1.0, wd_mult: float = 1.0):
+        g = self._gradient(weight, grad, self.wd * wd_mult)
         mean, var, t = state
         t = state[2] = t + 1
-        lr = self.learning_rate * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t)
+        lr = self.learning_rate * lr_mult * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t)
         mean *= self.beta1
         mean += (1 - self.beta1) * g
         var *= self.beta2

@@ -74,3 +74,16 @@ def test_parameters_saved_on_gpu_load_on_cpu_and_back(tmp_path):
     assert back[0].weight.data().context == mx.gpu(0)
     np.testing.assert_allclose(back(x.as_in_context(mx.gpu(0))).asnumpy(), expected,
                                rtol=1e-5, atol=1e-6)
+
+
+def test_an_initialized_gpu_net_loads_parameters_from_the_cpu_file(tmp_path):
+    path = str(tmp_path / 'cpu.params')
+    x = nd.random.uniform(shape=(4, 5))
+    cpu_net = _net(mx.cpu())
+    expected = cpu_net(x).asnumpy()
+    cpu_net.save_parameters(path)
+    gpu_net = _net(mx.gpu(0))
+    gpu_net(x.as_in_context(mx.gpu(0)))  # initialized: loading goes through set_data
+    gpu_net.load_parameters(path, ctx=mx.gpu(0))
+    np.testing.assert_allclose(gpu_net(x.as_in_context(mx.gpu(0))).asnumpy(), expected,
+                               rtol=1e-5, atol=1e-6)

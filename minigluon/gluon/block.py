@@ -298,11 +298,15 @@ class HybridBlock(Block):
         try:
             params = {k: p.data(ctx) for k, p in self._reg_params.items()}
         except DeferredInitializationError:
-            self.infer_shape(x, *args)
-            for param in self.params.values():
-                param._finish_deferred_init()
+            self._finish_deferred_init(x, *args)
             params = {k: p.data(ctx) for k, p in self._reg_params.items()}
         return self.hybrid_forward(ndarray, x, *args, **params)
+
+    def _finish_deferred_init(self, *args):
+        """At the first forward: infer the unknown shapes from the inputs, then initialize."""
+        self.infer_shape(*args)
+        for param in self.params.values():
+            param._finish_deferred_init()
 
     def infer_shape(self, *args):
         """Fill in unknown parameter shapes from the first inputs (layers override this)."""

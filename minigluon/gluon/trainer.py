@@ -5,6 +5,13 @@ from .. import optimizer as opt
 from .parameter import Parameter, ParameterDict
 
 
+_STALE = ("Gradient of Parameter `%s` on context %s has not been updated by backward since last "
+          "`step`. This could mean a bug in your model that made it only use a subset of the "
+          "Parameters (Blocks) for this iteration. If you are intentionally only using a subset, "
+          "call step with ignore_stale_grad=True to suppress this warning and skip updating of "
+          "Parameters with stale gradient")
+
+
 class Trainer:
     """``step(batch_size)`` updates every parameter from its gradient, scaled by 1/batch_size."""
 
@@ -37,20 +44,32 @@ class Trainer:
         return self._optimizer
 
     def step(self, batch_size: int, ignore_stale_grad: bool = False):
-        """One update of every trainable parameter on every context it lives on."""
+        """One update of every trainable parameter on every context it lives on.
+
+        A parameter whose gradient no backward has written since the last step is an error
+        (a layer the forward did not use), as in MXNet; ``ignore_stale_grad=True`` skips it.
+        """
         self._optimizer.rescale_grad = self._scale / batch_size
         for param in self._params:
             if param.grad_req == 'null':
                 continue
             weights, grads = param.list_data(), param.list_grad()
+            if not ignore_stale_grad:
+                for weight in weights:
+                    if not getattr(weight, '_fresh_grad', False):
+                        raise UserWarning(_STALE % (param.name, weight.context))
             if len(grads) > 1:  # data parallel: every copy steps with the summed gradient
                 total = sum(g.as_in_context(grads[0].context) for g in grads)
                 grads = [total.as_in_context(g.context) for g in grads]
             for weight, grad in zip(weights, grads):
+                if not getattr(weight, '_fresh_grad', False):
+                    continue  # stale, and ignore_stale_grad: skip it
+                weight._fresh_grad = False
                 key = (id(param), weight.context)
                 if key not in self._states:
                     self._states[key] = self._optimizer.create_state(weight._data)
-                self._optimizer.update(weight._data, grad._data, self._states[key])
+                self._optimizer.update(weight._data, grad._data, self._states[key],
+                                       param.lr_mult, param.wd_mult)
 
     def zero_grad(self):
         for param in self._params:

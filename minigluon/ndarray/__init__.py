@@ -7,7 +7,7 @@ from .ops import (FullyConnected, abs, add, argmax, argmin, batch_dot, broadcast
                   divide, dot, elemwise_add, equal, exp, expand_dims, flatten, greater,
                   greater_equal, lesser, lesser_equal, log, log_softmax, max, maximum, mean, min,
                   minimum, multiply, negative, norm, not_equal, one_hot, pick, power, relu,
-                  reshape, sigmoid, sign, softmax, sqrt, square, stack, subtract, sum, tanh,
+                  reshape, sigmoid, sign, softmax, softrelu, sqrt, square, stack, subtract, sum, tanh,
                   transpose, where)
 from .utils import load, load_frombuffer, save
 

@@ -51,6 +51,10 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
 
 
 def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None) -> NDArray:
+    """An array filled with ``val``; with ``out``, that array is filled and returned."""
+    if out is not None:
+        out[:] = val
+        return out
     shape = _shape(shape)
     return _made(lambda xp: xp.full(shape, val, dtype or _DEFAULT_DTYPE), ctx)
 

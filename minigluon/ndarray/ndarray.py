@@ -22,7 +22,8 @@ _INPLACE_IN_GRAPH = (
 
 class NDArray:
     """An array on a device (``context``), MXNet 1.x's ``mx.nd.NDArray``."""
-    __slots__ = ('_data', '_ctx', '_grad', '_grad_req', '_node', '__weakref__')
+    # _fresh_grad (set by backward, cleared by Trainer.step) is left unset until first used
+    __slots__ = ('_data', '_ctx', '_grad', '_grad_req', '_node', '_fresh_grad', '__weakref__')
     __array_priority__ = 1000.0  # numpy scalars defer to NDArray's operators
 
     def __init__(self, data, ctx: Context | None = None):
@@ -207,7 +208,7 @@ class NDArray:
     def __setitem__(self, key, value):
         if autograd._recording and self._node is not None:
             raise MXNetError(_INPLACE_IN_GRAPH)
-        self._data[_index(key)] = _data_on(value, self, 'setitem')
+        self._data[_index(key)] = _data_on(value, self)
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
@@ -247,11 +248,11 @@ def same_context(op: str, a: NDArray, b: NDArray) -> Context:
                      "argument is on %s while the 2-th argument is on %s" % (op, ca, cb))
 
 
-def _data_on(value, like: NDArray, op: str):
-    """The raw array (or Python scalar) for ``value``, checked to be on ``like``'s device."""
+def _data_on(value, like: NDArray):
+    """The raw array (or Python scalar) for ``value`` on ``like``'s device: assigning copies
+    across devices, as MXNet's ``x[:] = y`` does."""
     if isinstance(value, NDArray):
-        same_context(op, like, value)
-        return value._data
+        return value._data if value._ctx is like._ctx else _to_context(value, like._ctx, False)._data
     if isinstance(value, (int, float, bool, np.generic)):
         return value
     return like._ctx.xp.asarray(value, dtype=like._data.dtype)

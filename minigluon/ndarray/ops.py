@@ -164,8 +164,16 @@ def relu(x: NDArray) -> NDArray:
 
 
 def sigmoid(x: NDArray) -> NDArray:
-    y = 1 / (1 + np.exp(-x._data))
+    with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
+        y = 1 / (1 + np.exp(-x._data))
     return _record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,))
+
+
+def softrelu(x: NDArray) -> NDArray:
+    """log(1 + exp(x)), computed without overflow; its derivative is the sigmoid."""
+    a = x._data
+    y = np.logaddexp(0, a)
+    return _record(NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,))
 
 
 def tanh(x: NDArray) -> NDArray:
@@ -176,7 +184,7 @@ def tanh(x: NDArray) -> NDArray:
 def _correctly_rounded(ufunc, a):
     """``ufunc(a)`` rounded like the C library's expf/logf that MXNet calls: NumPy's SIMD
     float32 versions can be one unit in the last place off, which printing shows."""
-    if a.dtype == np.float32:
+    if a.dtype == np.float32 and isinstance(a, np.ndarray):  # a GPU keeps its float32 speed
         return ufunc(a.astype(np.float64)).astype(np.float32)
     return ufunc(a)
 
@@ -233,6 +241,13 @@ def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
 
 
 # ----- reductions: without an axis MXNet returns shape (1,), not a 0-d array ---------------
+def _axis(axis):
+    """MXNet's axis argument as NumPy's: a list becomes a tuple, and () means every axis."""
+    if axis is None or isinstance(axis, (int, np.integer)):
+        return axis
+    return tuple(axis) or None
+
+
 def _reduce_shape(a, axis):
     """The kept-dims shape that broadcasts a reduction's gradient back over ``a``."""
     if axis is None:
@@ -256,6 +271,7 @@ def _reduced(data):
 
 def sum(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A001
     a = x._data
+    axis = _axis(axis)
     out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)), x._ctx)
 
     def backward(g):
@@ -265,6 +281,7 @@ def sum(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A001
 
 def mean(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
     a = x._data
+    axis = _axis(axis)
     data = a.mean(axis=axis, keepdims=keepdims)
     out = NDArray(_reduced(data.astype(a.dtype, copy=False)), x._ctx)
     count = a.size // data.size if data.size else 1
@@ -277,6 +294,7 @@ def mean(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
 def _extreme(name, pick):
     def reduce(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
         a = x._data
+        axis = _axis(axis)
         data = pick(a, axis=axis, keepdims=keepdims)
         out = NDArray(_reduced(data), x._ctx)
 
@@ -292,7 +310,8 @@ max = _extreme('max', lambda a, **kw: a.max(**kw))  # noqa: A001
 min = _extreme('min', lambda a, **kw: a.min(**kw))  # noqa: A001
 
 
-_NRM2_EXACT_MAX = 4096  # longest reduction replayed step by step (longer: plain sqrt-sum)
+_NRM2_EXACT_MAX = 256  # longest reduction replayed step by step (a Python loop; longer:
+# plain sqrt-sum, which can differ from MXNet in the last digit)
 
 
 def _nrm2(a, axis, keepdims):
@@ -326,6 +345,7 @@ def _nrm2(a, axis, keepdims):
 def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A002
     """The L2 norm (``ord=2``) or L1 norm (``ord=1``) over ``axis`` (all elements by default)."""
     a = x._data
+    axis = _axis(axis)
     if ord == 1:
         data = np.abs(a).sum(axis=axis, keepdims=keepdims)
     elif ord == 2:
@@ -382,15 +402,20 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
     return _record(NDArray(data, ctx), backward, (lhs, rhs))
 
 
-def batch_dot(lhs: NDArray, rhs: NDArray) -> NDArray:
-    """Batched matrix product of (B, n, k) and (B, k, m) arrays."""
+def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
+              transpose_b: bool = False) -> NDArray:
+    """Batched matrix product of (B, n, k) and (B, k, m) arrays (optionally transposed)."""
     ctx = same_context('batch_dot', lhs, rhs)
-    a, b = lhs._data, rhs._data
+    a = lhs._data.transpose(0, 2, 1) if transpose_a else lhs._data
+    b = rhs._data.transpose(0, 2, 1) if transpose_b else rhs._data
     if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
-        raise MXNetError('batch_dot shape error: %s X %s' % (_shape_str(a), _shape_str(b)))
+        raise MXNetError('batch_dot shape error: %s X %s' % (_shape_str(lhs._data),
+                                                             _shape_str(rhs._data)))
 
     def backward(g):
-        return g @ b.transpose(0, 2, 1), a.transpose(0, 2, 1) @ g
+        ga, gb = g @ b.transpose(0, 2, 1), a.transpose(0, 2, 1) @ g
+        return (ga.transpose(0, 2, 1) if transpose_a else ga,
+                gb.transpose(0, 2, 1) if transpose_b else gb)
     return _record(NDArray(a @ b, ctx), backward, (lhs, rhs))
 
 
@@ -445,7 +470,7 @@ def flatten(x: NDArray) -> NDArray:
 
 def transpose(x: NDArray, axes=None) -> NDArray:
     a = x._data
-    axes = tuple(axes) if axes else tuple(reversed(range(a.ndim)))
+    axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
     inverse = tuple(np.argsort(axes))
     return _record(NDArray(a.transpose(axes), x._ctx), lambda g: (g.transpose(inverse),), (x,))
 
@@ -491,7 +516,9 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False) 
     """``data[i, index[i]]`` along ``axis``: each row's entry at its label."""
     xp = data._ctx.xp
     a = data._data
-    idx = xp.expand_dims(index._data.astype(np.int64), axis % a.ndim)
+    idx = xp.clip(index._data.astype(np.int64), 0, a.shape[axis] - 1)  # MXNet's mode='clip'
+    if idx.ndim < a.ndim:  # labels of shape (N,) or, as Gluon's losses pass them, (N, 1)
+        idx = xp.expand_dims(idx, axis % a.ndim)
     out = xp.take_along_axis(a, idx, axis=axis)
     if not keepdims:
         out = out.squeeze(axis)
@@ -538,7 +565,7 @@ for _name, _op in dict(
         __rtruediv__=_swap(divide), __rpow__=_swap(power), __neg__=negative,
         __eq__=equal, __ne__=not_equal, __gt__=greater, __ge__=greater_equal, __lt__=lesser,
         __le__=lesser_equal, __abs__=abs, __matmul__=dot,
-        relu=relu, sigmoid=sigmoid, tanh=tanh, exp=exp, log=log, sqrt=sqrt, square=square,
+        relu=relu, sigmoid=sigmoid, softrelu=softrelu, tanh=tanh, exp=exp, log=log, sqrt=sqrt, square=square,
         abs=abs, sign=sign, clip=clip, softmax=softmax, log_softmax=log_softmax, sum=sum,
         mean=mean, max=max, min=min, norm=norm, argmax=argmax, argmin=argmin, reshape=reshape,
         flatten=flatten, transpose=transpose, expand_dims=expand_dims,

@@ -47,7 +47,7 @@ _ACTIVATIONS = {
     'relu': ops.relu,
     'sigmoid': ops.sigmoid,
     'tanh': ops.tanh,
-    'softrelu': lambda x: ops.log(ops.exp(x) + 1),
+    'softrelu': ops.softrelu,
     'softsign': lambda x: x / (ops.abs(x) + 1),
 }
 
@@ -106,9 +106,7 @@ class Dense(HybridBlock):
         try:
             weight = self.weight.data(ctx)
         except DeferredInitializationError:
-            self.infer_shape(x)
-            for param in self.params.values():
-                param._finish_deferred_init()
+            self._finish_deferred_init(x)
             weight = self.weight.data(ctx)
         bias = None if self.bias is None else self.bias.data(ctx)
         try:
