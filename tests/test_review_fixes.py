@@ -109,3 +109,13 @@ def test_trainer_refuses_stale_gradients_unless_told_to_skip_them():
     assert net[1].weight.data().asnumpy().tolist() == [[1.0, 1.0], [1.0, 1.0]]  # skipped
     with pytest.raises(UserWarning, match='has not been updated'):
         trainer.step(1)  # the gradients were used: stale until the next backward
+
+
+@pytest.mark.parametrize('op', [
+    lambda a, b: nd.dot(a, b), lambda a, b: nd.concat(a, b, dim=0),
+    lambda a, b: nd.FullyConnected(a, b, no_bias=True),
+    lambda a, b: nd.batch_dot(a.reshape((1, 2, 2)), b.reshape((1, 2, 2)))])
+def test_mixing_float32_and_float64_in_one_operator_raises_as_in_mxnet(op):
+    with pytest.raises(mx.base.MXNetError, match='Incompatible attr in node .* expected float32, '
+                                                 'got float64'):
+        op(nd.ones((2, 2)), nd.ones((2, 2), dtype='float64'))

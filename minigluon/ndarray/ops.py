@@ -30,14 +30,20 @@ def _record(out: NDArray, backward, inputs) -> NDArray:
     return out
 
 
+def _same_dtype(name: str, first, *others):
+    """MXNet refuses to mix dtypes in one operator (no silent promotion to float64)."""
+    for i, other in enumerate(others, 1):
+        if other.dtype != first.dtype:
+            raise MXNetError('Incompatible attr in node %s at %d-th input: expected %s, got %s'
+                             % (name, i, first.dtype, other.dtype))
+
+
 def _operands(name: str, lhs, rhs):
     """Raw values of a binary op's operands, and the context and dtype of its result."""
     if isinstance(lhs, NDArray):
         if isinstance(rhs, NDArray):
             a, b = lhs._data, rhs._data
-            if a.dtype != b.dtype:
-                raise MXNetError('Incompatible attr in node %s at 1-th input: expected %s, got %s'
-                                 % (name, a.dtype, b.dtype))
+            _same_dtype(name, a, b)
             return a, b, same_context(name, lhs, rhs), a.dtype
         if isinstance(rhs, _SCALARS):
             return lhs._data, rhs, lhs._ctx, lhs._data.dtype
@@ -383,6 +389,7 @@ argmin = _arg_extreme('argmin', lambda a, axis: a.argmin(axis=axis))
 def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool = False) -> NDArray:
     """Matrix product; for N-d arrays, contracts lhs's last axis with rhs's first (MXNet's rule)."""
     ctx = same_context('dot', lhs, rhs)
+    _same_dtype('dot', lhs._data, rhs._data)
     a = lhs._data.T if transpose_a else lhs._data
     b = rhs._data.T if transpose_b else rhs._data
     if a.shape[-1:] != b.shape[:1]:
@@ -406,6 +413,7 @@ def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
               transpose_b: bool = False) -> NDArray:
     """Batched matrix product of (B, n, k) and (B, k, m) arrays (optionally transposed)."""
     ctx = same_context('batch_dot', lhs, rhs)
+    _same_dtype('batch_dot', lhs._data, rhs._data)
     a = lhs._data.transpose(0, 2, 1) if transpose_a else lhs._data
     b = rhs._data.transpose(0, 2, 1) if transpose_b else rhs._data
     if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
@@ -427,6 +435,8 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
     if weight._ctx is not ctx:
         ctx = same_context('FullyConnected', data, weight)
     x, w = data._data, weight._data
+    if x.dtype != w.dtype or (bias is not None and bias._data.dtype != w.dtype):
+        _same_dtype('FullyConnected', x, w, *([] if bias is None else [bias._data]))
     x2 = x if x.ndim == 2 else x.reshape(x.shape[0], -1) if flatten else x.reshape(-1, x.shape[-1])
     if x2.shape[1] != w.shape[1]:
         raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=(%d,%d)'
@@ -492,6 +502,7 @@ def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
     ctx = arrays[0]._ctx
     for other in arrays[1:]:
         same_context('concat', arrays[0], other)
+    _same_dtype('concat', *(x._data for x in arrays))
     data = arrays[0]._ctx.xp.concatenate([x._data for x in arrays], axis=dim)
     ends = np.cumsum([x.shape[dim] for x in arrays])[:-1]
 
