@@ -144,7 +144,7 @@ def _node_number(array) -> int:
 
 
 def _backprop(heads, head_grads, retain_graph):
-    """Run the chain rule from ``heads``; return {variable: gradient}."""
+    """Run the chain rule from ``heads``; return {variable in the graph: gradient or None}."""
     heads = _as_list(heads)
     head_grads = [None] * len(heads) if head_grads is None else _as_list(head_grads)
     grads = {}
@@ -167,7 +167,8 @@ def _backprop(heads, head_grads, retain_graph):
     if not retain_graph:
         for array in nodes:
             array._node = None
-    return {v: grads[v] for v in variables if v in grads}
+    # A variable in the graph with no gradient path (only a pick index, say) gets None: zero.
+    return {v: grads.get(v) for v in variables}
 
 
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
@@ -183,9 +184,10 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
         variable._fresh_grad = True  # Trainer.step refuses stale gradients, as MXNet's does
         target = variable._grad._data
         if variable._grad_req == 'add':
-            target += g
+            if g is not None:
+                target += g
         else:
-            target[...] = g
+            target[...] = 0 if g is None else g
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: bool = False,
@@ -203,5 +205,5 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
     with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, bool(retain_graph))
     xp_zeros = [v._ctx.xp.zeros_like for v in variables]
-    return [NDArray(leaves[v] if v in leaves else zeros(v._data), v._ctx)
+    return [NDArray(zeros(v._data) if leaves.get(v) is None else leaves[v], v._ctx)
             for v, zeros in zip(variables, xp_zeros)]

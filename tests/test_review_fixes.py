@@ -119,3 +119,15 @@ def test_mixing_float32_and_float64_in_one_operator_raises_as_in_mxnet(op):
     with pytest.raises(mx.base.MXNetError, match='Incompatible attr in node .* expected float32, '
                                                  'got float64'):
         op(nd.ones((2, 2)), nd.ones((2, 2), dtype='float64'))
+
+
+def test_backward_writes_zero_to_a_variable_without_a_gradient_path():
+    data, index = nd.array([[1.0, 2.0], [3.0, 4.0]]), nd.array([1.0, 0.0])
+    for x in (data, index):
+        x.attach_grad()
+    index.grad[:] = 5
+    with autograd.record():
+        picked = nd.pick(data, index).sum()
+    picked.backward()
+    assert index.grad.asnumpy().tolist() == [0.0, 0.0]  # MXNet writes 0 ('write')
+    assert data.grad.asnumpy().tolist() == [[0.0, 1.0], [1.0, 0.0]]
