@@ -1,0 +1,31 @@
+"""Differential tests: each case of tests/differential/cases_*.py prints on minigluon exactly
+what it printed on MXNet 1.9.1 (recorded by scripts/record_mxnet.py into expected_*.json)."""
+import glob
+import importlib
+import json
+import os
+
+import pytest
+
+import minigluon
+from differential.harness import framework_names, run_case
+
+DIFF = os.path.join(os.path.dirname(__file__), 'differential')
+
+
+def _cases():
+    for path in sorted(glob.glob(os.path.join(DIFF, 'expected_*.json'))):
+        area = os.path.basename(path)[len('expected_'):-len('.json')]
+        cases = importlib.import_module(f'differential.cases_{area}').CASES
+        with open(path) as f:
+            expected = json.load(f)['cases']
+        for name, code in cases.items():
+            yield pytest.param(code, expected.get(name), id=f'{area}:{name}')
+
+
+@pytest.mark.parametrize('code, expected', list(_cases()))
+def test_case_matches_mxnet(code, expected):
+    assert expected is not None, 'not recorded yet: run scripts/record_mxnet.py with MXNet 1.9.1'
+    minigluon.random.seed(0)
+    got = run_case(code, framework_names(minigluon))
+    assert got == expected
