@@ -59,8 +59,9 @@ def test_checks_and_other_cells_kept(teacher):
             assert student[cell.id].source == cell.source
             assert student[cell.id].metadata == cell.metadata
     checks = [(c.metadata['exercise'], c.source) for c in student.values() if nbs.is_check(c)]
-    assert checks == [('99.1', 'tinychecks.check_1(double)'), ('99.2', 'tinychecks.check_2(total)'),
-                      ('99.3', 'tinychecks.check_3(words)')]
+    assert checks == [('99.1', 'import tinychecks\ntinychecks.check_1(double)'),
+                      ('99.2', 'import tinychecks\ntinychecks.check_2(total)'),
+                      ('99.3', 'import tinychecks\ntinychecks.check_3(words)')]
     # The solution cells stay tagged (the grader finds them) but are no longer folded.
     assert student['solution-1'].metadata['tags'] == ['solution']
 

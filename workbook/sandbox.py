@@ -127,6 +127,7 @@ def run(box: str) -> int:
         results.flush()
 
     import nbformat
+    from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -160,7 +161,7 @@ def run(box: str) -> int:
 
     def recovered() -> bool:
         """Interrupt the kernel after a timeout; is it idle again within RECOVERY seconds?"""
-        client.km.interrupt_kernel()
+        run_sync(client.km.interrupt_kernel)()
         nb.cells.append(nbformat.v4.new_code_cell('pass'))
         try:
             return execute(len(nb.cells) - 1, time.monotonic() + RECOVERY) == 'ok'

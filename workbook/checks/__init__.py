@@ -192,7 +192,8 @@ class Data:
 
 
 def _count(value, depth=0) -> int:
-    """How many leaves a nested list holds (bounded recursion: hostile data may nest deeply)."""
+    """How many numbers a nested list holds; anything but numbers and lists is Malformed
+    (bounded recursion: hostile data may nest deeply)."""
     if depth > 32:
         raise Malformed('nested too deeply')
     if isinstance(value, list):
@@ -202,6 +203,8 @@ def _count(value, depth=0) -> int:
             if total > MAX_ITEMS:
                 return total
         return total
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Malformed('%r is not a number' % (value,))
     return 1
 
 
