@@ -180,6 +180,13 @@ class Data:
             raise Malformed('%s: %r has shape %s, not %s' % (self.where, key, out.shape, shape))
         return out
 
+    def arrays(self, key: str, shapes) -> list:
+        """A list of float arrays with exactly these ``shapes``."""
+        value = self._get(key)
+        if not isinstance(value, list) or len(value) != len(shapes):
+            raise Malformed('%s: %r is not a list of %d arrays' % (self.where, key, len(shapes)))
+        return [Data({key: v}, self.where).array(key, shape) for v, shape in zip(value, shapes)]
+
     def list(self, key: str, limit: int = 1000) -> list:
         """A list of nested observations (each a Data)."""
         value = self._get(key)
