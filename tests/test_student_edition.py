@@ -126,3 +126,32 @@ def test_help_runs_as_module():
 
 def test_default_teacher_edition_is_the_repository_chapters():
     assert nbs.chapters_dir() == ROOT / 'chapters'
+
+
+# ---------------------------------------------------------------- the committed student edition
+STUDENT_DIR = ROOT / 'student' / 'chapters'
+
+
+@pytest.mark.parametrize('chapter', nbs.chapter_paths(), ids=lambda p: p.stem)
+def test_committed_student_edition_is_in_sync_with_the_chapters(chapter):
+    """student/chapters/ is what Colab opens: regenerate it after editing a chapter with
+    `python -m workbook student --out student/chapters`."""
+    committed = STUDENT_DIR / chapter.name
+    assert committed.is_file(), 'no student edition of %s: run python -m workbook student ' \
+                                '--out student/chapters' % chapter.name
+    want = nbformat.writes(student_notebook(nbs.read(chapter), chapter.name))
+    assert committed.read_text(encoding='utf-8').rstrip('\n') == want.rstrip('\n'), (
+        '%s is out of date: run python -m workbook student --out student/chapters' % committed)
+
+
+def test_committed_student_edition_has_no_solutions_and_keeps_colab_settings():
+    assert sorted(p.name for p in STUDENT_DIR.glob('*.ipynb')) == [p.name for p in nbs.chapter_paths()]
+    for path in STUDENT_DIR.glob('*.ipynb'):
+        nb = nbs.read(path)
+        text = nbformat.writes(nb)
+        assert 'BEGIN SOLUTION' not in text and 'END SOLUTION' not in text
+        solutions = [c for c in nb.cells if nbs.is_solution(c)]
+        assert solutions and all('raise NotImplementedError()' in c.source for c in solutions)
+        assert all(c.get('outputs', []) == [] for c in nb.cells)
+    gpu = nbs.read(STUDENT_DIR / '06_gpu.ipynb')
+    assert gpu.metadata['accelerator'] == 'GPU' and gpu.metadata['colab']['gpuType'] == 'T4'
