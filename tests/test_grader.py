@@ -32,8 +32,8 @@ TIMEOUT = 40
 EXERCISE_TIMEOUT = 4
 MEMORY_MB = 1024
 SLEEPER = '987.654'   # a forked `sleep` that tries to outlive grading
-needs_sandbox = pytest.mark.skipif(sandbox.bwrap() is None,
-                                   reason='bubblewrap (bwrap) is not installed: no sandbox to attack')
+needs_sandbox = pytest.mark.skipif(bool(sandbox.problem()), reason='no sandbox to attack: %s'
+                                   % sandbox.problem())
 
 
 def teacher():
@@ -197,7 +197,7 @@ def listener():
 def graded(tmp_path_factory, listener):
     classroom = tmp_path_factory.mktemp('classroom')
     submissions = dict(SUBMISSIONS)
-    if sandbox.bwrap() is not None:
+    if not sandbox.problem():
         submissions.update(classroom_attacks(classroom, listener.getsockname()[1]))
     for folder, make in submissions.items():
         target = classroom / folder / NAME

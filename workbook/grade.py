@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -53,10 +53,11 @@ GRADED_NAME = 'submission.ipynb'
 NOT_DONE = 'the exercise is not done yet: replace `raise NotImplementedError()` with your code'
 NO_SANDBOX = """
 ************************************************************************************
-WARNING: bubblewrap (bwrap) was not found, so submissions run WITHOUT a sandbox: as you,
-with your files and your network. Grades still come from data judged by the grader, but
-a hostile notebook can read and change your files. Install it (Debian/Ubuntu:
-apt-get install bubblewrap) or grade inside a throwaway VM or container.
+WARNING: %s, so submissions run WITHOUT a sandbox:
+as you, with your files and your network. Grades still come from data judged by the
+grader, but a hostile notebook can read and change your files. Install bubblewrap
+(Debian/Ubuntu: apt-get install bubblewrap; on macOS there is none) or grade inside a
+throwaway Linux VM or container that allows user namespaces.
 ************************************************************************************
 """
 
@@ -402,7 +403,7 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int = DEFAULT_MEMORY_MB
     exercise_timeout: float = DEFAULT_TIMEOUT
-    sandboxed: bool = True
+    sandboxed: bool = field(default_factory=lambda: not sandbox.problem())
 
 
 def _kill_group(pgid):
@@ -445,7 +446,7 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
         for module in Path(teacher_dir).glob('*.py'):  # the teacher's own check modules
             shutil.copyfile(module, checks / module.name)
         python = sys.executable
-        sandboxed = settings.sandboxed and sandbox.bwrap() is not None
+        sandboxed = settings.sandboxed
         sandbox.prepare_box(box, python)
         inside = sandbox.BOX if sandboxed else str(box)
         nbformat.write(graded, str(box / 'work' / GRADED_NAME))
@@ -607,7 +608,7 @@ def feedback(notebook: str, rows: list[Row], sandboxed: bool) -> str:
         lines += ['## Exercise %s: %s' % (row.exercise or '-', 'passed' if row.passed else 'not passed'),
                   '', row.message.replace('\n', ' '), '']
     if not sandboxed:
-        lines += ['_Graded without a sandbox (bubblewrap was not installed)._', '']
+        lines += ['_Graded without a sandbox (bubblewrap could not be used)._', '']
     return '\n'.join(lines)
 
 
@@ -664,9 +665,10 @@ def main(args) -> int:
     if not teacher.is_dir():
         print('error: the teacher edition folder %s does not exist' % teacher)
         return 2
-    sandboxed = sandbox.bwrap() is not None
+    why = sandbox.problem()
+    sandboxed = not why
     if not sandboxed:
-        print(NO_SANDBOX, file=sys.stderr)
+        print(NO_SANDBOX % why, file=sys.stderr)
     settings = Settings(args.timeout, args.memory_mb,
                         args.exercise_timeout or args.timeout, sandboxed)
     rows, notebooks = grade(args.notebooks, args.csv, teacher, settings, args.jobs,
@@ -674,7 +676,7 @@ def main(args) -> int:
     print(summary(rows, notebooks))
     print('wrote %s (%d rows) and feedback files in %s/' % (args.csv, len(rows), feedback_dir(args.csv)))
     if not sandboxed:
-        print('UNSANDBOXED: bubblewrap was not found (see the warning above)')
+        print('UNSANDBOXED: %s (see the warning above)' % why)
     return 0
 
 

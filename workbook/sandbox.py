@@ -16,10 +16,13 @@ network (``--unshare-all``), its own process tree, killed with the grader
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +41,29 @@ def bwrap() -> str | None:
         path = os.environ['WORKBOOK_BWRAP']
         return path if path and os.access(path, os.X_OK) else None
     return shutil.which('bwrap')
+
+
+@functools.lru_cache(maxsize=None)
+def problem() -> str:
+    """Why submissions can't be sandboxed here ('' when they can): no bwrap, or a bwrap that
+    can't create namespaces (e.g. in a container that forbids them)."""
+    if bwrap() is None:
+        return 'bubblewrap (bwrap) was not found'
+    with tempfile.TemporaryDirectory() as folder:
+        box, checks = Path(folder, 'box'), Path(folder, 'checks')
+        (box / 'work').mkdir(parents=True)
+        checks.mkdir()
+        python = [sys.executable, '-c', 'import minigluon, workbook']
+        try:
+            proc = subprocess.run(sandbox_command(box, checks, python), capture_output=True,
+                                  text=True, timeout=60, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return 'bubblewrap (bwrap) does not run: %s' % err
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        return 'bubblewrap (bwrap) cannot build the sandbox here: %s' % (lines[-1] if lines else
+                                                                          'exit status %d' % proc.returncode)
+    return ''
 
 
 def _read_only(*paths: str) -> list[str]:
@@ -162,6 +188,14 @@ def run(box: str) -> int:
     def recovered() -> bool:
         """Interrupt the kernel after a timeout; is it idle again within RECOVERY seconds?"""
         run_sync(client.km.interrupt_kernel)()
+        # Fresh channels: the timed-out cell's abandoned reader would swallow later outputs.
+        client.kc.stop_channels()
+        client.kc = client.km.client()
+        client.kc.start_channels()
+        try:
+            run_sync(client.kc.wait_for_ready)(timeout=RECOVERY)
+        except RuntimeError:
+            return False
         nb.cells.append(nbformat.v4.new_code_cell('pass'))
         try:
             return execute(len(nb.cells) - 1, time.monotonic() + RECOVERY) == 'ok'
