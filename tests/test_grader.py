@@ -254,7 +254,7 @@ def test_a_loop_fails_its_exercise_only(graded):
     rows = graded['rows']['loop']
     assert [(e, p) for e, p, _ in rows] == [('99.1', 'true'), ('99.2', 'false'), ('99.3', 'true')]
     message = rows[1][2]
-    assert message.startswith('timed out: exercise 99.2 ran longer than 4 s (--exercise-timeout')
+    assert message.startswith('timed out: exercise 99.2 ran longer than 4 s (--exercise-timeout;')
     assert 'while True' in message
 
 

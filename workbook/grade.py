@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -349,8 +349,8 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
         if record.get('out_of') == 'notebook':
             return False, _shorten('timed out: the notebook ran longer than %g s (--timeout)%s'
                                    % (settings.timeout, '; it was stopped in ' + where if where else ''))
-        return False, _shorten('timed out: exercise %s ran longer than %g s (--exercise-timeout of '
-                               'the --timeout %g s)%s' % (
+        return False, _shorten('timed out: exercise %s ran longer than %.3g s (--exercise-timeout; '
+                               'the notebook has --timeout %g s)%s' % (
                                    check.exercise, settings.exercise_timeout, settings.timeout,
                                    '; it was stopped in ' + where if where else ''))
     if status == 'dead':
@@ -402,7 +402,7 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
 class Settings:
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int = DEFAULT_MEMORY_MB
-    exercise_timeout: float = DEFAULT_TIMEOUT
+    exercise_timeout: float | None = None   # None: an equal share of timeout per exercise
     sandboxed: bool = field(default_factory=lambda: not sandbox.problem())
 
 
@@ -537,6 +537,8 @@ def grade_notebook(path, teacher_dir=None, settings: Settings | None = None, lab
     seed = secrets.randbelow(2 ** 31) if seed is None else seed
     graded, plan = build_graded(submission, teacher)
     segments = plan_segments(graded, plan, seed)
+    if settings.exercise_timeout is None:
+        settings = replace(settings, exercise_timeout=settings.timeout / len(segments))
     records, trouble = run_notebook(graded, segments, teacher_path.parent, settings)
     rows = []
     for exercise in plan:
@@ -670,7 +672,7 @@ def main(args) -> int:
     if not sandboxed:
         print(NO_SANDBOX % why, file=sys.stderr)
     settings = Settings(args.timeout, args.memory_mb,
-                        args.exercise_timeout or args.timeout, sandboxed)
+                        args.exercise_timeout, sandboxed)
     rows, notebooks = grade(args.notebooks, args.csv, teacher, settings, args.jobs,
                             progress=not args.quiet)
     print(summary(rows, notebooks))
@@ -693,7 +695,8 @@ def add_arguments(parser):
                         help='seconds each notebook may run in all (default: %(default)s)')
     parser.add_argument('--exercise-timeout', type=float, default=None, metavar='S',
                         help='seconds each exercise (its cells since the previous check) may '
-                             'run; a timeout fails that exercise only (default: --timeout)')
+                             'run; a timeout fails that exercise only (default: an equal share '
+                             'of --timeout)')
     parser.add_argument('--memory-mb', type=int, default=DEFAULT_MEMORY_MB, metavar='M',
                         help='address-space limit of each notebook\'s kernel in MB; '
                              '0 for none (default: %(default)s)')
