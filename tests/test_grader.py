@@ -135,6 +135,15 @@ def classroom_attacks(classroom: Path, port: int) -> dict:
             '    os.setsid()\n'
             "    os.execv('/bin/sleep', ['sleep', %r])" % SLEEPER),
         'attack-memory': attack('hog = [bytearray(64 * 1024 ** 2) for _ in range(64)]  # 4 GB'),
+        'attack-fill-disk': attack(
+            'import os\n'
+            'for name in ("big", "/tmp/big", os.path.expanduser("~/big")):\n'
+            '    try:\n'
+            '        with open(name, "wb") as f:\n'
+            '            for _ in range(1024):\n'
+            '                f.write(bytes(2 ** 20))  # 1 GB in all, if it could\n'
+            '    except OSError as e:\n'
+            '        print(name, e)'),
     }
 
 
@@ -304,7 +313,7 @@ def test_summary_table_progress_and_feedback(graded, tmp_path):
 @needs_sandbox
 def test_no_attack_earns_a_pass(graded):
     attacks = {folder: rows for folder, rows in graded['rows'].items() if folder.startswith('attack-')}
-    assert len(attacks) == 14
+    assert len(attacks) == 15
     for folder, rows in attacks.items():
         assert [e for e, _, _ in rows] == ['99.1', '99.2', '99.3'], folder
         assert [p for _, p, _ in rows] == ['false'] * 3, (folder, rows)

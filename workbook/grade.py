@@ -48,8 +48,7 @@ DEFAULT_TIMEOUT = 600
 DEFAULT_MEMORY_MB = 4096
 STARTUP_GRACE = 90          # seconds for starting Python, the kernel and shutting down
 MESSAGE_LIMIT = 1000
-RESULTS_LIMIT = 20_000_000  # characters of the runner's results read back
-GRADED_NAME = 'submission.ipynb'
+RESULTS_LIMIT = sandbox.FILE_LIMIT  # characters of the runner's results read back
 NOT_DONE = 'the exercise is not done yet: replace `raise NotImplementedError()` with your code'
 NO_SANDBOX = """
 ************************************************************************************
@@ -424,7 +423,7 @@ def _read_results(path: Path) -> tuple[dict, str]:
     for line in text.splitlines():
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if not isinstance(record, dict):
             continue
@@ -449,11 +448,11 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
         sandboxed = settings.sandboxed
         sandbox.prepare_box(box, python)
         inside = sandbox.BOX if sandboxed else str(box)
-        nbformat.write(graded, str(box / 'work' / GRADED_NAME))
-        plan = {'notebook': inside + '/work/' + GRADED_NAME, 'segments': segments, 'mime': MIME,
+        nbformat.write(graded, str(box / sandbox.NOTEBOOK))
+        plan = {'segments': segments, 'mime': MIME,
                 'timeout': settings.timeout, 'exercise_timeout': settings.exercise_timeout,
                 'memory_mb': settings.memory_mb}
-        (box / 'plan.json').write_text(json.dumps(plan))
+        (box / sandbox.PLAN).write_text(json.dumps(plan))
         runner = [python, '-m', 'workbook.sandbox', inside]
         if sandboxed:
             command, env, cwd = sandbox.sandbox_command(box, checks, runner), {}, str(scratch)
@@ -461,9 +460,10 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
             env = sandbox.environment(str(box))
             env['PYTHONPATH'] = os.pathsep.join([str(nbs.package_root()), str(checks)])
             command, cwd = runner, str(box / 'work')
-        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        with open(scratch / 'results.jsonl', 'wb') as results:
+            proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=results, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)
         try:
             proc.wait(timeout=settings.timeout + STARTUP_GRACE)
         except subprocess.TimeoutExpired:
@@ -475,7 +475,7 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
             except (OSError, ValueError):
                 pass
             proc.wait()
-        return _read_results(box / 'results.jsonl')
+        return _read_results(scratch / 'results.jsonl')
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
