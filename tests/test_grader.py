@@ -20,7 +20,7 @@ import pytest
 from workbook import notebooks as nbs
 from workbook import sandbox
 from workbook.checks import MIME
-from workbook.grade import (Settings, build_graded, feedback_dir, judge, observe_source,
+from workbook.grade import (Row, Settings, build_graded, feedback_dir, judge, observe_source,
                             teacher_checks)
 from workbook.student import student_notebook
 
@@ -511,3 +511,8 @@ def test_check_cell_without_exercise_metadata_is_keyed_by_cell_id():
     assert [key for key, _ in nbs.exercises(nb)] == ['99.1', '99.2', 'check-3']
 
 
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula():
+    row = Row('-x.ipynb', '99.1', False, '=HYPERLINK("http://evil", "PASSED")')
+    assert row.csv() == ["'-x.ipynb", '99.1', 'false', '\'=HYPERLINK("http://evil", "PASSED")']

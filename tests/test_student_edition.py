@@ -155,3 +155,22 @@ def test_committed_student_edition_has_no_solutions_and_keeps_colab_settings():
         assert all(c.get('outputs', []) == [] for c in nb.cells)
     gpu = nbs.read(STUDENT_DIR / '06_gpu.ipynb')
     assert gpu.metadata['accelerator'] == 'GPU' and gpu.metadata['colab']['gpuType'] == 'T4'
+
+
+def test_check_cells_explain_in_one_line_in_jupyter(teacher):
+    """An undefined answer says "not done yet: define `words`", a wrong one its message: one
+    line each, not a chained traceback."""
+    from nbclient import NotebookClient
+    nb = student_notebook(teacher, TEACHER.name)
+    by_id(nb)['solution-1'].source = 'def double(x):\n    return x + 1'
+    by_id(nb)['solution-3'].source = 'pass  # words never defined'
+    NotebookClient(nb, allow_errors=True, timeout=60,
+                   resources={'metadata': {'path': str(TEACHER.parent)}}).execute()
+    errors = {c.metadata['exercise']: [o for o in c.outputs if o.output_type == 'error']
+              for c in nb.cells if nbs.is_check(c)}
+    (wrong,) = errors['99.1']
+    assert wrong.ename == 'ExerciseFailed' and len(wrong.traceback) == 1
+    assert 'ExerciseFailed' in wrong.traceback[0] and 'double(0.0) returned 1.0; expected 0.0' in wrong.traceback[0]
+    (undefined,) = errors['99.3']
+    assert undefined.ename == 'NameError' and len(undefined.traceback) == 1
+    assert undefined.traceback[0].endswith('not done yet: define `words`')

@@ -69,7 +69,14 @@ class Row:
     message: str
 
     def csv(self):
-        return [self.notebook, self.exercise, 'true' if self.passed else 'false', self.message]
+        return [_cell(self.notebook), _cell(self.exercise), 'true' if self.passed else 'false',
+                _cell(self.message)]
+
+
+def _cell(text: str) -> str:
+    """CSV text a spreadsheet shows as text: a leading = + - @ would make a message the
+    student's code wrote a formula."""
+    return "'" + text if text[:1] in ('=', '+', '-', '@', '\t', '\r') else text
 
 
 # --------------------------------------------------------------------------- graded notebook

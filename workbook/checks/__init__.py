@@ -7,8 +7,8 @@ The protocol every exercise follows (``ch01.py`` is the worked example):
   on inputs drawn from ``seed`` (``rng(seed)``; the grader draws a fresh seed per submission,
   notebooks use 0) and returns plain JSON data only: numbers, ``floats(array)``, shapes,
   names, booleans, identities as equality classes, error texts. Never a verdict. It may stop
-  early by raising ExerciseFailed (``expect``, ``call``, ``block``): such a message can only
-  cost the student the exercise, so any check that can only fail may stay here.
+  early by raising ExerciseFailed (``expect``, ``call``, ``block``, ``construct``): such a
+  message can only cost the student the exercise, so a check that can only fail may stay here.
 * ``judge_k(data, seed) -> str`` runs in the grader's own process, never in the student's.
   ``data`` is hostile: read it only through ``Data`` (``data.bool('key')``,
   ``data.array('key', shape)``, ...), which refuses wrong types, shapes and sizes. Recompute
@@ -78,28 +78,35 @@ def call(what: str, fn: Callable[..., T], *args: Any, hint: str = '', **kwargs: 
         autograd.set_training(False)
 
 
-def block(cls, what: str, *args, base=None):
-    """Create the student's Block subclass ``cls(*args)``; the two classic mistakes (no
-    ``super().__init__``, no ``__init__`` at all) get their hints instead of minigluon's
-    internals."""
-    from minigluon.gluon import nn
-    base = base or nn.Block
-    expect(isinstance(cls, type) and issubclass(cls, base),
-           'pass your class itself (a subclass of nn.%s); you gave %r' % (base.__name__, cls))
-    name = cls.__name__
+def construct(cls, what: str, *args, **kwargs):
+    """``cls(*args, **kwargs)`` for the student's Block subclass ``cls``; the two classic
+    mistakes (no ``super().__init__``, no ``__init__`` at all) get their hints instead of
+    minigluon's internals (``'int' object has no attribute 'endswith'``)."""
     init_owner = next(k for k in cls.__mro__ if '__init__' in vars(k))
-    if args and init_owner.__module__.startswith('minigluon.'):
+    if (args or kwargs) and init_owner.__module__.startswith('minigluon.'):
         raise ExerciseFailed('your %s has no __init__ of its own, so %s went to nn.Block.__init__, '
                              'which takes no units: define __init__(self, ..., **kwargs) and call '
-                             'super().__init__(**kwargs) first in it' % (name, what))
+                             'super().__init__(**kwargs) first in it' % (cls.__name__, what))
     try:
-        obj = cls(*args)
+        return cls(*args, **kwargs)
     except Exception as err:  # noqa: BLE001 - any error in student code is reported
         if isinstance(err, AttributeError) and re.search(r"'_\w+'", str(err)):
             raise ExerciseFailed('creating %s raised AttributeError: %s: did you call '
                                  'super().__init__(**kwargs) first in your __init__?'
                                  % (what, err)) from None
         raise ExerciseFailed('creating %s raised %s' % (what, describe(err))) from None
+    finally:
+        autograd.set_recording(False)
+        autograd.set_training(False)
+
+
+def block(cls, what: str, *args, base=None):
+    """The student's Block subclass ``cls`` created as ``cls(*args)`` (see ``construct``)."""
+    from minigluon.gluon import nn
+    base = base or nn.Block
+    expect(isinstance(cls, type) and issubclass(cls, base),
+           'pass your class itself (a subclass of nn.%s); you gave %r' % (base.__name__, cls))
+    obj = construct(cls, what, *args)
     expect(hasattr(obj, '_children'),
            '%s has no _children: did you call super().__init__(**kwargs) first in __init__?' % what)
     return obj

@@ -7,7 +7,7 @@ import minigluon as mx
 from minigluon import gluon, init, nd
 from minigluon.gluon import nn
 
-from . import Check, Data, ExerciseFailed, Malformed, call, close, expect, floats, rng
+from . import Check, Data, ExerciseFailed, Malformed, call, close, construct, expect, floats, rng
 
 
 def _ready_data(name: str, param: gluon.Parameter):
@@ -96,10 +96,10 @@ def _draw_2(seed):
 def observe_2(LazyScale, seed: int) -> dict:
     """03.2: the weight's shape and the output after each input, and a fresh layer's weight."""
     inputs, fresh_width = _draw_2(seed)
+    expect(isinstance(LazyScale, type) and issubclass(LazyScale, nn.Block),
+           'LazyScale should be a subclass of nn.Block; you gave %r' % (LazyScale,))
     with mx.name.NameManager():
-        layer = call('LazyScale()', LazyScale)
-    expect(isinstance(layer, nn.Block),
-           'LazyScale should be a subclass of nn.Block; yours is a %s' % type(layer).__name__)
+        layer = construct(LazyScale, 'LazyScale()')
     weight = getattr(layer, 'weight', None)
     expect(isinstance(weight, gluon.Parameter),
            'your layer should have a Parameter attribute `weight` (from self.params.get); it has %s'

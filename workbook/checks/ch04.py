@@ -14,7 +14,7 @@ from minigluon import autograd, nd
 from minigluon.gluon import Block, HybridBlock, Parameter
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, close, expect, floats, rng
+from . import Check, ExerciseFailed, call, close, construct, expect, floats, rng
 
 
 def _make(cls, args: str, *a, **kw):
@@ -23,7 +23,7 @@ def _make(cls, args: str, *a, **kw):
            % (getattr(cls, '__name__', 'MyLayer'), cls))
     expect(issubclass(cls, Block), '%s does not derive from nn.Block: write class %s(nn.Block)'
            % (cls.__name__, cls.__name__))
-    return call('creating %s(%s)' % (cls.__name__, args), cls, *a, **kw)
+    return construct(cls, '%s(%s)' % (cls.__name__, args), *a, **kw)
 
 
 def _output(layer, what: str, *inputs) -> NDArray:
