@@ -19,7 +19,6 @@ import pytest
 
 from workbook import notebooks as nbs
 from workbook import sandbox
-from workbook.checks import MIME
 from workbook.grade import (Row, Settings, build_graded, feedback_dir, judge, observe_source,
                             teacher_checks)
 from workbook.student import student_notebook

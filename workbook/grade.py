@@ -274,11 +274,13 @@ def _teacher_checks(path: str, mtime: float, teacher_dir: str) -> dict:
             pass
     namespace: dict = {}
     sys.path.insert(0, teacher_dir)
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ there
     try:
         for node in imports:
             exec(compile(ast.Module(body=[node], type_ignores=[]), path, 'exec'), namespace)
     finally:
         sys.path.remove(teacher_dir)
+        sys.dont_write_bytecode = writes_bytecode
     found = {}
     for key, index in nbs.exercises(teacher):
         call = check_call(teacher.cells[index].source)
@@ -693,8 +695,8 @@ def add_arguments(parser):
     parser.add_argument('notebooks', nargs='+', metavar='NOTEBOOK',
                         help='submitted notebooks, or folders to search for them')
     parser.add_argument('--csv', required=True, metavar='FILE',
-                        help='where to write one row per notebook and exercise (feedback files '
-                             'go in FILE-feedback/ beside it)')
+                        help='where to write one row per notebook and exercise (one feedback '
+                             'file per notebook goes beside it: grades.csv -> grades-feedback/)')
     parser.add_argument('--teacher', metavar='DIR',
                         help='the teacher edition, found by file name (default: %s)'
                              % nbs.chapters_dir())

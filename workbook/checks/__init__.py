@@ -27,7 +27,6 @@ The protocol every exercise follows (``ch01.py`` is the worked example):
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from typing import Any, Callable, TypeVar
