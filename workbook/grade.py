@@ -342,6 +342,10 @@ def _error(record: dict, key: str) -> dict | None:
     return error if isinstance(error, dict) else None
 
 
+def _solution_raised(error: dict, settings: 'Settings') -> str:
+    return _shorten('your solution cell raised %s%s' % (_describe(error), _hint(error, settings.memory_mb)))
+
+
 def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool, str]:
     """Did the exercise pass, and why (not), from the runner's ``record`` for it.
 
@@ -357,9 +361,9 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
         if record.get('out_of') == 'notebook':
             return False, _shorten('timed out: the notebook ran longer than %g s (--timeout)%s'
                                    % (settings.timeout, '; it was stopped in ' + where if where else ''))
-        return False, _shorten('timed out: exercise %s ran longer than %.3g s (--exercise-timeout; '
+        return False, _shorten('timed out: exercise %s ran longer than %g s (--exercise-timeout; '
                                'the notebook has --timeout %g s)%s' % (
-                                   check.exercise, settings.exercise_timeout, settings.timeout,
+                                   check.exercise, round(settings.exercise_timeout, 1), settings.timeout,
                                    '; it was stopped in ' + where if where else ''))
     if status == 'dead':
         return False, _shorten('the kernel died%s: out of memory (the limit is %s, --memory-mb), '
@@ -381,8 +385,7 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
         detail = verdict(check, data, seed)
     except ExerciseFailed as err:
         if solution_error:
-            return False, _shorten('your solution cell raised %s%s' % (
-                _describe(solution_error), _hint(solution_error, settings.memory_mb)))
+            return False, _solution_raised(solution_error, settings)
         message = str(err).strip() or 'ExerciseFailed'
         if 'NotImplementedError' in message:  # the check called an unfinished stub
             message = '%s (%s)' % (message.rstrip(':').rstrip(), NOT_DONE)
@@ -391,8 +394,7 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
         check_error = _error(record, 'check_error')
         if data is None:
             if solution_error:
-                return False, _shorten('your solution cell raised %s%s' % (
-                    _describe(solution_error), _hint(solution_error, settings.memory_mb)))
+                return False, _solution_raised(solution_error, settings)
             reason = ('the check cell raised %s' % _describe(check_error) if check_error else
                       "the check cell showed none (did the notebook replace workbook's functions?)")
             return False, _shorten('not gradable: no observation came back; %s' % reason)

@@ -175,7 +175,7 @@ def run(box: str) -> int:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     class Client(NotebookClient):
-        """Keeps at most OUTPUT_BUDGET characters of output per cell; notes timeouts."""
+        """Keeps at most OUTPUT_BUDGET characters of output per cell."""
         spent: dict = {}
 
         def output(self, outs, msg, display_id, cell_index):
@@ -246,9 +246,11 @@ def run(box: str) -> int:
                         data = 'too large'
                     record['observation'] = data
                 emit(record)
-                if status == 'dead' or (status == 'timeout' and (deadline >= end or not recovered())):
-                    for later in plan['segments'][number + 1:]:
-                        emit({'exercise': later['exercise'], 'status': 'stopped',
+                later = plan['segments'][number + 1:]
+                if later and (status == 'dead' or (status == 'timeout' and (
+                        deadline >= end or not recovered()))):
+                    for skipped in later:
+                        emit({'exercise': skipped['exercise'], 'status': 'stopped',
                               'after': segment['exercise'], 'why': status})
                     break
     except Exception as err:  # noqa: BLE001 - the grader reports it as not gradable
