@@ -33,6 +33,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,6 +50,8 @@ DEFAULT_MEMORY_MB = 4096
 STARTUP_GRACE = 90          # seconds for starting Python, the kernel and shutting down
 MESSAGE_LIMIT = 1000
 RESULTS_LIMIT = sandbox.FILE_LIMIT  # characters of the runner's results read back
+# Judges run minigluon, whose autograd state is global: one at a time across --jobs threads.
+_JUDGING = threading.RLock()
 NOT_DONE = 'the exercise is not done yet: replace `raise NotImplementedError()` with your code'
 NO_SANDBOX = """
 ************************************************************************************
@@ -296,7 +299,8 @@ def _teacher_checks(path: str, mtime: float, teacher_dir: str) -> dict:
 
 
 def teacher_checks(path: Path) -> dict:
-    return _teacher_checks(str(path), path.stat().st_mtime, str(path.parent.resolve()))
+    with _JUDGING:
+        return _teacher_checks(str(path), path.stat().st_mtime, str(path.parent.resolve()))
 
 
 def _describe_exc(err: BaseException) -> str:
@@ -382,7 +386,8 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
     shown = record.get('observation')
     data = shown.get('data') if isinstance(shown, dict) and shown.get('exercise') == check.exercise else None
     try:
-        detail = verdict(check, data, seed)
+        with _JUDGING:
+            detail = verdict(check, data, seed)
     except ExerciseFailed as err:
         if solution_error:
             return False, _solution_raised(solution_error, settings)
