@@ -352,9 +352,8 @@ def chapter_01(tmp_path_factory):
         nb.cells.insert(3, nbformat.v4.new_code_cell(source))
         return nb
 
-    submissions = {
-        'teacher': nbs.read(chapter),
-        'student': student,
+    submissions = {'teacher': nbs.read(chapter), 'student': student}
+    tricks = {  # attacks run only in a sandbox
         'patched-check': with_cell(
             'from workbook.checks import ch01\n'
             "ch01.check_2 = lambda *a, **k: print('PASSED exercise 01.2')"),
@@ -369,6 +368,8 @@ def chapter_01(tmp_path_factory):
             "    if 'solution' in c['metadata'].get('tags', []):\n"
             "        exec(''.join(c['source']))" % str(classroom / 'passwd')),
     }
+    if not sandbox.problem():
+        submissions.update(tricks)
     for folder, nb in submissions.items():
         (classroom / folder).mkdir()
         nbformat.write(nb, str(classroom / folder / chapter.name))
