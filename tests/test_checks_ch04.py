@@ -182,3 +182,19 @@ def test_check_3_explains_missing_relu_wrong_names_and_shapes():
             self.weight = self.params.get('weight', shape=(units, in_units))
             self.bias = self.params.get('bias', shape=(units,))
     _fails(ch04.check_3, Transposed, "'weight': (3, 5)", 'expected weight of shape (5, 3)')
+
+
+def test_forgotten_super_init_and_missing_init_get_their_hints():
+    class NoSuper(nn.Block):
+        def __init__(self, units, **kwargs):
+            self.gamma = self.params.get('gamma', shape=(units,))
+
+    message = _fails(ch04.check_2, NoSuper, 'creating NoSuper(4) raised AttributeError',
+                     'did you call super().__init__(**kwargs) first in your __init__?')
+    assert 'endswith' not in message
+
+    class NoInit(nn.HybridBlock):
+        def hybrid_forward(self, F, x, weight, bias):
+            return x
+
+    _fails(ch04.check_3, NoInit, 'your NoInit has no __init__ of its own')
