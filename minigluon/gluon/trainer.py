@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from .. import optimizer as opt
-from ..base import MXNetAssertionError
+from ..base import MXNetAssertionError, MXNetError
+from ..ndarray import creation as nd_creation
+from ..ndarray import utils as nd_utils
+from . import _states_file
 from .parameter import Parameter, ParameterDict
 
 
@@ -121,6 +124,57 @@ class Trainer:
                 states[i] = self._optimizer.create_state(i, weight._data)
             self._optimizer.update(i, weight._data, grad._data, states[i])
 
+    def save_states(self, fname):
+        """Write the optimizer and its per-parameter states (momentum, running averages) to
+        ``fname`` in MXNet's format (see ``_states_file``); the parameters are not saved."""
+        arrays_of = {i: _to_ndarrays(state) for i, state in self._states[0].items()}
+        data = _states_file.write_bytes(arrays_of, *_states_file.optimizer_attrs(self._optimizer))
+        nd_utils.atomic_write(fname, [data])
+
+    def load_states(self, fname):
+        """Restore what ``save_states`` (minigluon's or MXNet's) wrote; all or nothing."""
+        with open(fname, 'rb') as f:
+            data = f.read()
+        source = '"%s"' % fname
+        states, name, attrs = _states_file.read(data, source)
+        optimizer = _states_file.optimizer_from_attrs(name, attrs, source)
+        for i, state in states.items():
+            weight = self._params[i].list_data()[0] if 0 <= i < len(self._params) else None
+            for array in _flat(state):
+                if weight is None or array.shape != weight.shape:
+                    raise MXNetError('%s does not fit this Trainer: its state %d has shape %s, '
+                                     'parameter %d %s' % (source, i, array.shape, i,
+                                                          'is missing' if weight is None
+                                                          else 'has shape %s' % (weight.shape,)))
+        optimizer.param_dict = dict(enumerate(self._params))
+        self._optimizer = optimizer
+        self._states = [{i: _raw_on(state, ctx) for i, state in states.items()}
+                        for ctx in self._contexts]
+
     def zero_grad(self):
         for param in self._params:
             param.zero_grad()
+
+
+def _to_ndarrays(state):
+    """An optimizer state (raw arrays, tuples of them, or None) as NDArrays."""
+    if state is None:
+        return None
+    if isinstance(state, (tuple, list)):
+        return tuple(_to_ndarrays(s) for s in state)
+    return nd_creation.array(state, dtype=state.dtype)  # a copy, on cpu
+
+
+def _flat(state) -> list:
+    if state is None:
+        return []
+    return [a for s in state for a in _flat(s)] if isinstance(state, tuple) else [state]
+
+
+def _raw_on(state, ctx):
+    """A loaded state (NDArrays) as the optimizer keeps it: raw arrays on ``ctx``."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(_raw_on(s, ctx) for s in state)
+    return state.copyto(ctx)._data
