@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 import minigluon  # noqa: E402
 
-OUT = os.path.join(ROOT, 'tests', 'fixtures', 'mxnet', 'trainer_states')
+OUT = os.path.join(ROOT, 'tests', 'fixtures', 'mxnet_trainer_states')
 OPTIMIZERS = {'sgd': {'learning_rate': 0.01, 'momentum': 0.9, 'wd': 0.01},
               'adam': {'learning_rate': 0.01, 'wd': 0.01, 'clip_gradient': 5.0}}
 X = [[1, 2, 3], [4, 5, 6]]

@@ -17,7 +17,7 @@ from minigluon import autograd, gluon, init, nd
 from minigluon.base import MXNetError
 from minigluon.gluon import nn
 
-HERE = os.path.join(os.path.dirname(__file__), 'fixtures', 'mxnet', 'trainer_states')
+HERE = os.path.join(os.path.dirname(__file__), 'fixtures', 'mxnet_trainer_states')
 with open(os.path.join(HERE, 'expected.json')) as f:
     EXPECTED = json.load(f)
 OPTIMIZERS = {'sgd': {'learning_rate': 0.01, 'momentum': 0.9, 'wd': 0.01},
