@@ -16,23 +16,11 @@ from . import random
 from .base import MXNetAssertionError
 from .ndarray.ndarray import NDArray
 from .ndarray.utils import load
+from . import registry
 
-_REGISTRY: dict = {}
-
-
-def register(klass):
-    """Make ``klass`` available by its lower-case name (``mx.init.create('xavier')``)."""
-    _REGISTRY[klass.__name__.lower()] = klass
-    return klass
-
-
-def alias(*aliases):
-    """Register a class under extra names too (``'zeros'`` for Zero)."""
-    def reg(klass):
-        for name in aliases:
-            _REGISTRY[name.lower()] = klass
-        return klass
-    return reg
+_REGISTRY = registry.Registry()
+register = _REGISTRY.register  # ``@register``: ``mx.init.create('xavier')`` finds Xavier
+alias = _REGISTRY.alias        # ``@alias('zeros')``: another name for a class
 
 
 def create(init, **kwargs) -> 'Initializer':
@@ -44,7 +32,7 @@ def create(init, **kwargs) -> 'Initializer':
         raise MXNetAssertionError('initializer must be of string type')
     if init.startswith('['):
         init, kwargs = json.loads(init)
-    klass = _REGISTRY.get(init.lower())
+    klass = _REGISTRY.find(init)
     if klass is None:
         raise MXNetAssertionError('%s is not registered. Please register with '
                                   'initializer.register first' % init.lower())
@@ -54,10 +42,9 @@ def create(init, **kwargs) -> 'Initializer':
 class InitDesc(str):
     """A parameter's name, carrying the attributes the initializer may need."""
 
-    def __new__(cls, name: str, attrs: dict | None = None, global_init=None):
+    def __new__(cls, name: str, attrs: dict | None = None):
         desc = super().__new__(cls, name)
         desc.attrs = attrs or {}
-        desc.global_init = global_init
         return desc
 
 
@@ -89,8 +76,6 @@ class Initializer:
     def __call__(self, desc, arr: NDArray):
         if not isinstance(desc, InitDesc):
             desc = InitDesc(desc)
-        if desc.global_init is None:
-            desc.global_init = self
         chosen = desc.attrs.get('__init__')
         pattern = next((p for p in ('weight', 'bias', 'beta', 'gamma') if desc.endswith(p)), None)
         if chosen:

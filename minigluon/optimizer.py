@@ -3,21 +3,19 @@ from __future__ import annotations
 
 import numpy as np
 
-_REGISTRY: dict = {}
+from . import registry
 
-
-def register(klass):
-    _REGISTRY[klass.__name__.lower()] = klass
-    return klass
+_REGISTRY = registry.Registry()
+register = _REGISTRY.register  # ``@register``: ``Trainer(..., 'sgd')`` finds SGD
 
 
 def create(name, **kwargs) -> 'Optimizer':
     """An optimizer by name ('sgd', 'adam') with its hyper-parameters."""
     if isinstance(name, Optimizer):
         return name
-    klass = _REGISTRY.get(str(name).lower())
+    klass = _REGISTRY.find(str(name))
     if klass is None:
-        raise ValueError('Cannot find optimizer %s; known: %s' % (name, ', '.join(sorted(_REGISTRY))))
+        raise ValueError('Cannot find optimizer %s' % name)
     return klass(**kwargs)
 
 

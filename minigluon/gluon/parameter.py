@@ -35,7 +35,7 @@ def shape_is_known(shape) -> bool:
     return shape is not None and all(d > 0 for d in shape)
 
 
-def merge_shapes(known: tuple, given: tuple):
+def _merge_shapes(known: tuple, given: tuple):
     """The shape both describe, where a dimension of 0 (or -1) is unknown; None if they
     disagree (another number of axes, or two different known sizes)."""
     if len(known) != len(given):
@@ -48,7 +48,7 @@ def merge_shapes(known: tuple, given: tuple):
     return tuple(merged)
 
 
-class DeferredInit(NamedTuple):
+class _DeferredInit(NamedTuple):
     """What ``initialize`` was asked for, kept until the first forward knows the shape."""
     init: object            # the initializer chosen for this parameter
     ctx: list               # the contexts to create the data on
@@ -86,7 +86,7 @@ class Parameter:
         self._grad_req = grad_req if differentiable else 'null'
         self._data = None           # {Context: NDArray}, in initialization order
         self._grad = None           # {Context: NDArray}, or None when grad_req is 'null'
-        self._deferred_init = None  # a DeferredInit while waiting for the first forward
+        self._deferred_init = None  # a _DeferredInit while waiting for the first forward
 
     def __repr__(self):
         return 'Parameter {name} (shape={shape}, dtype={dtype})'.format(
@@ -104,7 +104,7 @@ class Parameter:
             self._shape = new_shape
             return
         # the new shape may only fill in unknown dimensions
-        if merge_shapes(self._shape, new_shape) != new_shape:
+        if _merge_shapes(self._shape, new_shape) != new_shape:
             raise MXNetAssertionError('Expected shape %s is incompatible with given shape %s.'
                                       % (str(new_shape), str(self._shape)))
         self._shape = new_shape
@@ -144,7 +144,7 @@ class Parameter:
         if not shape_is_known(self.shape) and not self._allow_deferred_init:
             raise ValueError("Cannot initialize Parameter '%s' because it has invalid shape: %s."
                              % (self.name, str(self.shape)))
-        self._deferred_init = DeferredInit(init, ctx, default_init, None)
+        self._deferred_init = _DeferredInit(init, ctx, default_init, None)
         if shape_is_known(self.shape):
             self._finish_deferred_init()
 
@@ -292,7 +292,7 @@ class Parameter:
     # ----- loading ----------------------------------------------------------------------
     def _check_loadable(self, data: NDArray, cast_dtype: bool):
         """Raise MXNet's error if ``data`` cannot replace this parameter; change nothing."""
-        if self.shape and merge_shapes(self.shape, data.shape) != data.shape:
+        if self.shape and _merge_shapes(self.shape, data.shape) != data.shape:
             raise MXNetAssertionError(
                 "Failed loading Parameter '%s' from saved params: shape incompatible expected "
                 "%s vs saved %s" % (self.name, str(self.shape), str(data.shape)))
@@ -419,7 +419,7 @@ class ParameterDict:
                 setattr(param, key, value)
                 continue
             if key == 'shape' and value is not None:
-                merged = merge_shapes(existing, _as_shape(value))
+                merged = _merge_shapes(existing, _as_shape(value))
                 if merged is not None:
                     param._shape = merged
                     continue
