@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from .base import normalize_shape, unknown_argument
 from .context import Context, current_context
 from .ndarray.ndarray import NDArray
 
@@ -32,6 +33,8 @@ class _MXNetCPUSampler:
     def __init__(self, seed: int):
         self.seed = seed * _SEED_MAGIC
         self._streams = {}
+        # MXNet's serial generator (multinomial's): one more mt19937, seeded like stream 0
+        self.serial = np.random.RandomState(self.seed & 0xFFFFFFFF)
 
     def _stream(self, t: int) -> np.random.RandomState:
         stream = self._streams.get(t)
@@ -66,6 +69,11 @@ class _MXNetCPUSampler:
         bits = [self._bits(stream, k * words) for stream, k in self._chunks(n) if k > 0]
         bits = np.concatenate(bits) if bits else np.empty(0, np.uint64)
         return self._canonical(bits, double) * ftype(high - low) + ftype(low)
+
+    def exponential(self, scale: float, _unused, n: int, double: bool) -> np.ndarray:
+        """-log(1 - u) / lambda in double precision, lambda = 1 / scale (MXNet's float32 param)."""
+        u = self.uniform(0, 1, n, double).astype(np.float64)
+        return -np.log(1.0 - u) / np.float64(np.float32(1.0 / scale))
 
     def normal(self, loc: float, scale: float, n: int, double: bool) -> np.ndarray:
         ftype = np.float64 if double else np.float32
@@ -147,19 +155,23 @@ def _gpu_generator(ctx: Context):
     return gen
 
 
-def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out) -> NDArray:
+def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> NDArray:
+    if kwargs:
+        raise unknown_argument('_random_' + kind, kwargs, _SAMPLER_ARGUMENTS[kind])
     if out is not None:
         shape, ctx, dtype = out.shape, out.context, out.dtype
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = normalize_shape(shape)
     ctx = current_context() if ctx is None else ctx
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     if ctx.device_type == 'gpu':
         gen = _gpu_generator(ctx)
         with ctx.device():
             if kind == 'uniform':
                 data = gen.uniform(a, b, size=shape, dtype=np.float32)
-            else:
+            elif kind == 'normal':
                 data = gen.normal(a, b, size=shape, dtype=np.float32)
+            else:
+                data = gen.exponential(a, size=shape).astype(np.float32)
     else:
         dtype = np.dtype(dtype or np.float32)
         double = dtype != np.float32  # float64 and float16 are sampled in double precision
@@ -171,13 +183,82 @@ def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out) -> NDArray:
     return out
 
 
+_SAMPLER_ARGUMENTS = {'uniform': ('low', 'high', 'shape', 'ctx', 'dtype'),
+                      'normal': ('loc', 'scale', 'shape', 'ctx', 'dtype'),
+                      'exponential': ('lam', 'shape', 'ctx', 'dtype')}
+
+
 def uniform(low: float = 0, high: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
-            out: NDArray | None = None) -> NDArray:
+            out: NDArray | None = None, **kwargs) -> NDArray:
     """Samples from the uniform distribution on [low, high)."""
-    return _sample('uniform', low, high, shape, dtype, ctx, out)
+    return _sample('uniform', low, high, shape, dtype, ctx, out, kwargs)
 
 
 def normal(loc: float = 0, scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
-           out: NDArray | None = None) -> NDArray:
+           out: NDArray | None = None, **kwargs) -> NDArray:
     """Samples from the normal distribution with mean ``loc`` and deviation ``scale``."""
-    return _sample('normal', loc, scale, shape, dtype, ctx, out)
+    return _sample('normal', loc, scale, shape, dtype, ctx, out, kwargs)
+
+
+def exponential(scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
+                out: NDArray | None = None, **kwargs) -> NDArray:
+    """Samples from the exponential distribution with mean ``scale`` (MXNet's streams)."""
+    return _sample('exponential', scale, None, shape, dtype, ctx, out, kwargs)
+
+
+def _host_samples(draw, shape, dtype, ctx, out) -> NDArray:
+    """Samples drawn on the host from the seeded serial stream (MXNet's own algorithm for
+    these is not reproduced: same distribution, shape and dtype, different numbers)."""
+    if out is not None:
+        shape, ctx, dtype = out.shape, out.context, out.dtype
+    ctx = current_context() if ctx is None else ctx
+    data = draw(_cpu_sampler.serial, normalize_shape(shape)).astype(dtype, copy=False)
+    if out is None:
+        with ctx.device():
+            return NDArray(ctx.xp.asarray(data), ctx)
+    out[:] = data
+    return out
+
+
+def poisson(lam: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
+            out: NDArray | None = None) -> NDArray:
+    """Samples from the Poisson distribution with mean ``lam``, as floats (MXNet's default)."""
+    return _host_samples(lambda rng, shape: rng.poisson(lam, shape), shape, dtype or np.float32,
+                         ctx, out)
+
+
+def randint(low: int, high: int, shape=(1,), dtype=None, ctx: Context | None = None,
+            out: NDArray | None = None) -> NDArray:
+    """Uniformly random integers in [low, high), int32 unless ``dtype``."""
+    return _host_samples(lambda rng, shape: rng.randint(low, high, shape, np.int64), shape,
+                         dtype or np.int32, ctx, out)
+
+
+def shuffle(data: NDArray) -> NDArray:
+    """A copy of ``data`` with its rows (first axis) in random order."""
+    order = _cpu_sampler.serial.permutation(data.shape[0])
+    return data[NDArray(data.context.xp.asarray(order), data.context)]
+
+
+def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | None = None,
+                dtype='int32'):
+    """Draw category indices from the distribution(s) in the last axis of ``data``: one per
+    row, or ``shape`` of them; with ``get_prob``, also their log-probabilities. MXNet's
+    numbers: one float32 uniform each from its serial stream, found in the running sum."""
+    shape = normalize_shape(shape)
+    probs = data.asnumpy()
+    rows = probs.reshape(-1, probs.shape[-1])
+    per_row = math.prod(shape)
+    u = _MXNetCPUSampler._canonical(_cpu_sampler.serial._bit_generator.random_raw(
+        rows.shape[0] * per_row), False).reshape(rows.shape[0], per_row)
+    cdf = np.cumsum(rows, axis=1, dtype=np.float64).astype(np.float32)
+    picked = np.stack([np.searchsorted(c, r, side='right') for c, r in zip(cdf, u)])
+    picked = np.minimum(picked, rows.shape[1] - 1).reshape(probs.shape[:-1] + shape or (1,))
+    samples = NDArray(data.context.xp.asarray(picked.astype(dtype)), data.context)
+    if out is not None:
+        out[:] = samples
+        samples = out
+    if not get_prob:
+        return samples
+    logp = np.log(np.take_along_axis(rows, picked.reshape(rows.shape[0], -1), axis=1))
+    return [samples, NDArray(data.context.xp.asarray(logp.reshape(picked.shape)), data.context)]

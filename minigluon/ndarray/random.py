@@ -1,2 +1,3 @@
 """``mx.nd.random``: the samplers of ``minigluon.random`` under MXNet's second name."""
-from ..random import normal, uniform, seed  # noqa: F401
+from ..random import (exponential, multinomial, normal, poisson, randint, seed,  # noqa: F401
+                      shuffle, uniform)
