@@ -272,7 +272,7 @@ def test_graph_is_freed_after_backward():
     del h
     gc.collect()
     assert watch() is None  # nothing (no closure, no tape) keeps the intermediate alive
-    assert x._node is autograd.LEAF  # the variable stays a variable
+    assert x._node is autograd.VARIABLE  # the variable stays a variable
 
 
 def test_repeated_record_backward_does_not_grow_memory():

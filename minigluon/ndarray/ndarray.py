@@ -31,7 +31,7 @@ class NDArray:
         self._ctx = ctx if ctx is not None else current_context()
         self._grad = None
         self._grad_req = 'null'
-        self._node = None  # autograd: None, autograd.LEAF, or (backward, inputs, number)
+        self._node = None  # autograd's: None (a constant), autograd.VARIABLE, or a Node
 
     # ----- what it is -------------------------------------------------------------------
     @property
@@ -136,7 +136,7 @@ class NDArray:
             return self
         with np.errstate(invalid='ignore'):  # -1.5 -> uint8 wraps to 255, as C's cast does
             out = NDArray(self._data.astype(dtype), self._ctx)
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             source = self._data.dtype
             autograd.record_node(out, lambda g: (g.astype(source),), (self,))
         return out
@@ -174,6 +174,7 @@ class NDArray:
         """Make this array a variable: ``backward`` writes (or adds) its gradient to ``.grad``."""
         if grad_req not in ('write', 'add', 'null'):
             raise MXNetValueError("grad_req must be 'write', 'add' or 'null', not %r" % (grad_req,))
+        # MXNet keeps a zero gradient buffer even for 'null' (backward never writes it)
         autograd.mark_variables(self, NDArray(self._ctx.xp.zeros_like(self._data), self._ctx),
                                 grad_req)
 
@@ -196,7 +197,7 @@ class NDArray:
         elif not data.flags.c_contiguous:
             data = data.copy()
         out = NDArray(data, self._ctx)
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             shape = self.shape
 
             def backward(g):
@@ -207,7 +208,7 @@ class NDArray:
         return out
 
     def __setitem__(self, key, value):
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
         key, value = _index(key), _data_on(value, self)
         if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
@@ -216,7 +217,7 @@ class NDArray:
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
         self._data[...] = result._data
         return self
@@ -276,7 +277,7 @@ def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
     else:
         data = src.get()  # device -> host
     out = NDArray(data, ctx)
-    if autograd._recording and x._node is not None:
+    if autograd.is_recorded(x):
         def backward(g):
             return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
         autograd.record_node(out, backward, (x,))
