@@ -95,7 +95,7 @@ class Parameter:
         if req == 'null' and self._grad is not None:
             self._grad = None
             for arr in self._data.values():
-                arr._grad, arr._grad_req, arr._node = None, 'null', None
+                autograd.mark_variables(arr, None, 'null')
         elif self._data is not None:
             self._init_grad()
 
