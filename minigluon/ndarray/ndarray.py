@@ -194,7 +194,7 @@ class NDArray:
         data = self._data[key]
         if data.ndim == 0:  # MXNet: one element is a shape-(1,) array (a view of it)
             data = self._data[(key if isinstance(key, tuple) else (key,)) + (None,)]
-        elif not data.flags.c_contiguous:
+        elif not _first_axis(key) and not data.flags.c_contiguous:
             data = data.copy()
         out = NDArray(data, self._ctx)
         if autograd.is_recorded(self):
@@ -236,6 +236,11 @@ class NDArray:
 
     def __imod__(self, other):
         return self._inplace(self % other)
+
+
+def _first_axis(key) -> bool:
+    """Whether ``key`` is an int or a unit-step slice: a view of contiguous memory."""
+    return type(key) is int or (type(key) is slice and key.step is None)
 
 
 def _index(key):

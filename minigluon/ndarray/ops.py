@@ -19,8 +19,9 @@ from .ndarray import NDArray, same_context
 _SCALARS = (int, float, bool, np.generic)
 
 
-def _record(out: NDArray, backward, inputs) -> NDArray:
-    """Put ``out`` on the tape if recording and an NDArray input needs a gradient."""
+def _record(result: NDArray, backward, inputs, out: NDArray | None = None) -> NDArray:
+    """Give ``result`` a Node if recording and an NDArray input needs a gradient; with
+    MXNet's ``out=``, the result is written into ``out`` (and ``out`` returned)."""
     if autograd._recording:
         if len(inputs) == 2 and not (isinstance(inputs[0], NDArray) and isinstance(inputs[1], NDArray)):
             array_at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar
@@ -29,7 +30,14 @@ def _record(out: NDArray, backward, inputs) -> NDArray:
             def backward(g):
                 return (full(g)[array_at],)
             inputs = (inputs[array_at],)
-        autograd.record_node(out, backward, inputs)
+        autograd.record_node(result, backward, inputs)
+    return result if out is None else _write_into(out, result)
+
+
+def _write_into(out: NDArray, result: NDArray) -> NDArray:
+    """MXNet's ``out=``: the values (and the graph node) of ``result`` go into ``out``."""
+    out._inplace(result)
+    out._node = result._node
     return out
 
 
@@ -156,7 +164,7 @@ def minimum(lhs, rhs) -> NDArray:
 
 
 def negative(x: NDArray, out: NDArray | None = None) -> NDArray:
-    return _written(_record(NDArray(-x._data, x._ctx), lambda g: (-g,), (x,)), out)
+    return _record(NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
 
 
 def _compare(name, ufunc):
@@ -180,20 +188,20 @@ lesser_equal = _compare('broadcast_lesser_equal', np.less_equal)
 def relu(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
     y = NDArray(np.maximum(a, 0), x._ctx)
-    return _written(_record(y, lambda g: (g * (a > 0),), (x,)), out)
+    return _record(y, lambda g: (g * (a > 0),), (x,), out)
 
 
 def sigmoid(x: NDArray, out: NDArray | None = None) -> NDArray:
     with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
         y = 1 / (1 + np.exp(-x._data))
-    return _written(_record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,)), out)
+    return _record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
 
 
 def softrelu(x: NDArray, out: NDArray | None = None) -> NDArray:
     """log(1 + exp(x)), computed without overflow; its derivative is the sigmoid."""
     a = x._data
     y = np.logaddexp(0, a)
-    return _written(_record(NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,)), out)
+    return _record(NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
 
 
 _tanhf = bitexact.libm('tanh')
@@ -201,36 +209,32 @@ _tanhf = bitexact.libm('tanh')
 
 def tanh(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = _tanhf(x._data)
-    return _written(_record(NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,)), out)
+    return _record(NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
 
 
 def exp(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = bitexact.exp(x._data)
-    return _written(_record(NDArray(y, x._ctx), lambda g: (g * y,), (x,)), out)
+    return _record(NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
 
 
 def log(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _written(_record(NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,)), out)
+    return _record(NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
 
 
 def sqrt(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = np.sqrt(x._data)
-    return _written(_record(NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,)), out)
+    return _record(NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
 
 
 def square(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _written(_record(NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,)), out)
+    return _record(NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
 
 
 def abs(x: NDArray, out: NDArray | None = None) -> NDArray:  # noqa: A001 - MXNet's name
     a = x._data
-    return _written(_record(NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,)), out)
-
-
-def sign(x: NDArray, out: NDArray | None = None) -> NDArray:
-    return _written(NDArray(np.sign(x._data), x._ctx), out)
+    return _record(NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
 
 
 def clip(x: NDArray, a_min: float, a_max: float) -> NDArray:
@@ -498,19 +502,27 @@ def _reshape_target(codes: tuple, shape: tuple, reverse: bool) -> tuple:
 def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
     """The same values in a new shape, sharing memory; ``shape`` may use MXNet's codes
     (0 keep an axis, -1 infer one, -2 keep the rest, -3 merge two, -4 split one)."""
-    if kwargs.keys() - {'shape'}:
-        raise TypeError("Got unknown keywords in reshape: %s. Accepted keyword arguments are "
-                        "'shape' and 'reverse'." % ', '.join(k for k in kwargs if k != 'shape'))
+    if kwargs:
+        if kwargs.keys() - {'shape'}:
+            raise TypeError("Got unknown keywords in reshape: %s. Accepted keyword arguments are "
+                            "'shape' and 'reverse'." % ', '.join(k for k in kwargs if k != 'shape'))
+        shape = (kwargs['shape'],)
     codes = shape[0] if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)) else shape
-    codes = normalize_shape(kwargs['shape'] if not shape else codes)
     a = x._data
-    target = codes if builtins.min(codes, default=1) > 0 else _reshape_target(codes, a.shape, reverse)
-    size = math.prod(target)
-    if size > a.size:
-        raise MXNetError('NDArray.Reshape: target shape size is larger than the current shape')
-    if size != a.size:
-        raise ValueError('Cannot reshape array of size %d into shape %s' % (a.size, codes))
-    return _record(NDArray(a.reshape(target), x._ctx), lambda g: (g.reshape(a.shape),), (x,))
+    if reverse or 0 in codes or builtins.min(codes, default=0) < -1:
+        target = _reshape_target(normalize_shape(codes), a.shape, reverse)
+    else:
+        target = codes  # only sizes and -1: NumPy's own rule
+    try:
+        data = a.reshape(target)
+    except ValueError:  # MXNet's checks say what is wrong
+        size = math.prod(_reshape_target(normalize_shape(codes), a.shape, reverse))
+        if size > a.size:
+            raise MXNetError('NDArray.Reshape: target shape size is larger than the current '
+                             'shape') from None
+        raise ValueError('Cannot reshape array of size %d into shape %s'
+                         % (a.size, tuple(codes))) from None
+    return _record(NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
 def flatten(x: NDArray) -> NDArray:
@@ -619,15 +631,6 @@ def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
     return _record(NDArray(data, ctx), backward, (condition, x, y))
 
 
-def _written(result: NDArray, out: NDArray | None) -> NDArray:
-    """``result``, or, with MXNet's ``out=``, ``result`` written into ``out`` (and returned)."""
-    if out is None:
-        return result
-    out._inplace(result)
-    out._node = result._node
-    return out
-
-
 def modulo(lhs, rhs) -> NDArray:
     """The remainder with the divisor's sign (Python's %); 0 where the divisor is 0, as MXNet."""
     a, b, ctx, dtype = _operands('broadcast_mod', lhs, rhs)
@@ -667,7 +670,8 @@ def _named_binary(name: str, op, same_shape: bool = False):
     def binary(lhs: NDArray, rhs: NDArray, out: NDArray | None = None) -> NDArray:
         if same_shape and lhs.shape != rhs.shape:
             raise MXNetError('%s needs equal shapes, got %s and %s' % (name, lhs.shape, rhs.shape))
-        return _written(op(lhs, rhs), out)
+        result = op(lhs, rhs)
+        return result if out is None else _write_into(out, result)
     binary.__name__ = name
     binary.__doc__ = '``%s`` as MXNet names it, with ``out=``.' % op.__name__
     return binary
@@ -725,12 +729,12 @@ def _unary(name: str, forward, derivative=None):
         if y.dtype != a.dtype:
             y = y.astype(a.dtype)
         if derivative is None:
-            return _written(_record(NDArray(y, x._ctx), lambda g: (g * 0,), (x,)), out)
+            return _record(NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
 
         def backward(g):
             with np.errstate(divide='ignore', invalid='ignore'):
                 return (g * derivative(a, y),)
-        return _written(_record(NDArray(y, x._ctx), backward, (x,)), out)
+        return _record(NDArray(y, x._ctx), backward, (x,), out)
     unary.__name__ = name
     unary.__doc__ = 'Elementwise %s.' % name
     return unary
@@ -748,6 +752,7 @@ def _round_half_away(a):
     return np.where(np.abs(a - t) >= 0.5, t + np.sign(a), t)
 
 
+sign = _unary('sign', np.sign)
 floor = _unary('floor', np.floor)
 ceil = _unary('ceil', np.ceil)
 round = _unary('round', _round_half_away)  # noqa: A001 - MXNet's name
