@@ -174,13 +174,14 @@ def test_grad_req_write_overwrites_and_add_accumulates():
     assert a.grad.asnumpy().tolist() == [6.0, 6.0]  # the reference: grad_req=add twice
 
 
-def test_grad_req_null_has_no_gradient():
+def test_grad_req_null_gets_no_gradient():
+    # As in MXNet: attach_grad('null') keeps a zero buffer that backward never writes.
     z, w = variable([1.0, 2.0], 'null'), variable([3.0, 4.0])
-    assert z.grad is None
+    assert z.grad.asnumpy().tolist() == [0.0, 0.0]
     with autograd.record():
         y = z * w
     y.backward()
-    assert z.grad is None
+    assert z.grad.asnumpy().tolist() == [0.0, 0.0]
     assert w.grad.asnumpy().tolist() == [1.0, 2.0]
 
 
@@ -271,7 +272,7 @@ def test_graph_is_freed_after_backward():
     del h
     gc.collect()
     assert watch() is None  # nothing (no closure, no tape) keeps the intermediate alive
-    assert x._node is autograd.LEAF  # the variable stays a variable
+    assert x._node is autograd.VARIABLE  # the variable stays a variable
 
 
 def test_repeated_record_backward_does_not_grow_memory():

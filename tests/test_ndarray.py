@@ -321,7 +321,7 @@ def test_wait_functions_are_no_ops(A):
 def test_public_names_import_as_in_mxnet():
     assert mx.base.MXNetError is MXNetError and issubclass(MXNetError, RuntimeError)
     assert mx.nd.NDArray is nd.NDArray and mx.nd.random.uniform is mx.random.uniform
-    assert mx.random.seed is mx.nd.random.seed and mx.ndarray is mx.nd
+    assert mx.ndarray is mx.nd
 
 
 # ----- property tests against NumPy ----------------------------------------------------------------

@@ -2,7 +2,6 @@
 ParameterDict owns lookup by name and sharing between blocks."""
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections import OrderedDict
 from typing import NamedTuple
@@ -10,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import autograd, initializer
-from ..base import MXNetAssertionError, MXNetError
+from ..base import MXNetAssertionError, MXNetError, normalize_shape
 from ..context import Context, cpu, current_context
 from ..ndarray import creation
 from ..ndarray import utils as nd_utils
@@ -22,13 +21,6 @@ _NAMING_HELP = ('For more info on naming, please see '
 
 class DeferredInitializationError(MXNetError):
     """A parameter's data was asked for before the first forward told it its shape."""
-
-
-def _as_shape(shape) -> tuple:
-    """A shape as a tuple of Python ints, from an int or a sequence (NumPy integers too)."""
-    if isinstance(shape, numbers.Integral):
-        return (int(shape),)
-    return tuple(int(d) for d in shape)
 
 
 def shape_is_known(shape) -> bool:
@@ -76,7 +68,7 @@ class Parameter:
                  allow_deferred_init: bool = False, differentiable: bool = True,
                  stype: str = 'default', grad_stype: str = 'default'):
         self.name = name
-        self._shape = None if shape is None else _as_shape(shape)
+        self._shape = None if shape is None else normalize_shape(shape)
         self.dtype = dtype
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult
@@ -99,7 +91,7 @@ class Parameter:
 
     @shape.setter
     def shape(self, new_shape):
-        new_shape = _as_shape(new_shape)
+        new_shape = normalize_shape(new_shape)
         if self._shape is None:
             self._shape = new_shape
             return
@@ -419,7 +411,7 @@ class ParameterDict:
                 setattr(param, key, value)
                 continue
             if key == 'shape' and value is not None:
-                merged = _merge_shapes(existing, _as_shape(value))
+                merged = _merge_shapes(existing, normalize_shape(value))
                 if merged is not None:
                     param._shape = merged
                     continue

@@ -31,7 +31,7 @@ class NDArray:
         self._ctx = ctx if ctx is not None else current_context()
         self._grad = None
         self._grad_req = 'null'
-        self._node = None  # autograd: None, autograd.LEAF, or (backward, inputs, number)
+        self._node = None  # autograd's: None (a constant), autograd.VARIABLE, or a Node
 
     # ----- what it is -------------------------------------------------------------------
     @property
@@ -99,9 +99,9 @@ class NDArray:
 
     def asscalar(self):
         """The one value of a size-1 array, as a NumPy scalar."""
-        if self.shape != (1,) and self.size != 1:
+        if self.size != 1:
             raise ValueError('The current array is not a scalar')
-        return self.asnumpy().reshape(-1)[0]
+        return self.asnumpy()[0] if self.ndim == 1 else self.asnumpy()[()]  # (1, 1): an array, as in MXNet
 
     def __array__(self, dtype=None, copy=None):
         array = self.asnumpy()
@@ -134,8 +134,9 @@ class NDArray:
         dtype = np.dtype(dtype)
         if not copy and dtype == self._data.dtype:
             return self
-        out = NDArray(self._data.astype(dtype), self._ctx)
-        if autograd._recording and self._node is not None:
+        with np.errstate(invalid='ignore'):  # -1.5 -> uint8 wraps to 255, as C's cast does
+            out = NDArray(self._data.astype(dtype), self._ctx)
+        if autograd.is_recorded(self):
             source = self._data.dtype
             autograd.record_node(out, lambda g: (g.astype(source),), (self,))
         return out
@@ -173,12 +174,9 @@ class NDArray:
         """Make this array a variable: ``backward`` writes (or adds) its gradient to ``.grad``."""
         if grad_req not in ('write', 'add', 'null'):
             raise MXNetValueError("grad_req must be 'write', 'add' or 'null', not %r" % (grad_req,))
-        self._grad_req = grad_req
-        if grad_req == 'null':  # MXNet keeps no gradient buffer for it: .grad is None
-            self._grad = self._node = None
-        else:
-            self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
-            self._node = autograd.LEAF
+        # MXNet keeps a zero gradient buffer even for 'null' (backward never writes it)
+        autograd.mark_variables(self, NDArray(self._ctx.xp.zeros_like(self._data), self._ctx),
+                                grad_req)
 
     def detach(self) -> 'NDArray':
         """The same values, cut from the graph (shares memory)."""
@@ -190,12 +188,16 @@ class NDArray:
 
     # ----- indexing ---------------------------------------------------------------------
     def __getitem__(self, key):
+        """``x[key]``: shares memory when the result is one contiguous run of ``x``'s memory
+        (a slice of the first axis, an integer index), else a copy, as in MXNet 1.x."""
         key = _index(key)
         data = self._data[key]
-        if data.ndim == 0:
-            data = data.reshape(1)  # MXNet: a fully indexed element is a shape-(1,) array
+        if data.ndim == 0:  # MXNet: one element is a shape-(1,) array (a view of it)
+            data = self._data[(key if isinstance(key, tuple) else (key,)) + (None,)]
+        elif not _first_axis(key) and not data.flags.c_contiguous:
+            data = data.copy()
         out = NDArray(data, self._ctx)
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             shape = self.shape
 
             def backward(g):
@@ -206,13 +208,16 @@ class NDArray:
         return out
 
     def __setitem__(self, key, value):
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
-        self._data[_index(key)] = _data_on(value, self)
+        key, value = _index(key), _data_on(value, self)
+        if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
+            value = value.reshape(())  # b[0] = np.array([47.8]): b[0] is one element
+        self._data[key] = value
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
         self._data[...] = result._data
         return self
@@ -228,6 +233,14 @@ class NDArray:
 
     def __itruediv__(self, other):
         return self._inplace(self / other)
+
+    def __imod__(self, other):
+        return self._inplace(self % other)
+
+
+def _first_axis(key) -> bool:
+    """Whether ``key`` is an int or a unit-step slice: a view of contiguous memory."""
+    return type(key) is int or (type(key) is slice and key.step is None)
 
 
 def _index(key):
@@ -269,7 +282,7 @@ def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
     else:
         data = src.get()  # device -> host
     out = NDArray(data, ctx)
-    if autograd._recording and x._node is not None:
+    if autograd.is_recorded(x):
         def backward(g):
             return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
         autograd.record_node(out, backward, (x,))
