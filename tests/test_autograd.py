@@ -203,6 +203,18 @@ def test_backward_leaves_unrelated_variables_alone():
     assert z.grad.asnumpy().tolist() == [5.0, 5.0]
 
 
+def test_backward_writes_zero_to_a_variable_without_a_gradient_path():
+    data, index = nd.array([[1.0, 2.0], [3.0, 4.0]]), nd.array([1.0, 0.0])
+    for x in (data, index):
+        x.attach_grad()
+    index.grad[:] = 5
+    with autograd.record():
+        picked = nd.pick(data, index).sum()
+    picked.backward()
+    assert index.grad.asnumpy().tolist() == [0.0, 0.0]  # MXNet writes 0 ('write')
+    assert data.grad.asnumpy().tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
 def test_pause_and_detach_stop_gradients():
     x = variable([1.0, 2.0])
     with autograd.record():

@@ -13,6 +13,7 @@ import minigluon as mx
 from minigluon import autograd, init, nd
 from minigluon.gluon import nn
 
+from helpers import check_grad
 from gluon_helpers import (CenteredLayer, FancyMLP, MLP, MySequential, REF_MLP_OUT,
                            nested_net)
 
@@ -496,3 +497,16 @@ def test_deprecated_save_params_and_load_params_warn_and_work(tmp_path):
     with pytest.warns(UserWarning, match='load_params is deprecated'):
         other.load_params(path)
     assert (other.weight.data().asnumpy() == 0.5).all()
+
+
+def test_softrelu_does_not_overflow_and_its_gradient_is_the_sigmoid():
+    act = nn.Activation('softrelu')
+    x = nd.array([100.0, 1.0, -100.0])
+    x.attach_grad()
+    with autograd.record():
+        y = act(x)
+    y.backward()
+    np.testing.assert_allclose(y.asnumpy(), [100.0, np.log1p(np.e), 0.0], rtol=1e-6, atol=1e-30)
+    np.testing.assert_allclose(x.grad.asnumpy(), [1.0, 1 / (1 + np.exp(-1.0)), 0.0], rtol=1e-6,
+                               atol=1e-30)
+    check_grad(nd.softrelu, np.array([-3.0, 0.5, 2.0]))

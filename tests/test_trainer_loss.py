@@ -262,3 +262,61 @@ def test_trainer_takes_a_dict_in_the_order_of_names():
     params.initialize()
     trainer = gluon.Trainer(params, 'sgd')
     assert trainer.optimizer.param_dict == {0: a, 1: b}
+
+
+def test_softmax_cross_entropy_takes_labels_of_shape_n_by_1():
+    pred, label = nd.array([[1, 2, 3], [4, 5, 6]]), nd.array([[0], [2]])
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()(pred, label).asnumpy()
+    np.testing.assert_allclose(loss, [2.4076059, 0.4076059], rtol=1e-6)  # MXNet's values
+
+
+def _one_weight_layer():
+    layer = nn.Dense(1, in_units=1, use_bias=False)
+    layer.initialize(init.One())
+    return layer
+
+
+def _step(layer, trainer, x=nd.ones((1, 1))):
+    with autograd.record():
+        loss = layer(x).sum()
+    loss.backward()
+    trainer.step(1)
+
+
+def test_trainer_honours_lr_mult_and_wd_mult():
+    frozen = _one_weight_layer()
+    frozen.weight.lr_mult = 0
+    _step(frozen, gluon.Trainer(frozen.collect_params(), 'sgd', {'learning_rate': 1}))
+    assert frozen.weight.data().asnumpy().tolist() == [[1.0]]  # MXNet: lr_mult 0 freezes
+    no_decay = _one_weight_layer()
+    no_decay.collect_params().setattr('wd_mult', 0)
+    _step(no_decay, gluon.Trainer(no_decay.collect_params(), 'sgd', {'learning_rate': 0.5, 'wd': 1}))
+    assert no_decay.weight.data().asnumpy().tolist() == [[0.5]]  # 1 - 0.5 * grad 1, no decay
+
+
+def test_trainer_refuses_stale_gradients_unless_told_to_skip_them():
+    net = nn.Sequential()
+    net.add(nn.Dense(2, in_units=2), nn.Dense(2, in_units=2))
+    net.initialize(init.One())
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 1})
+    with autograd.record():
+        loss = net[0](nd.ones((1, 2))).sum()  # the second layer is not used
+    loss.backward()
+    before = [p.data().asnumpy().tolist() for p in net.collect_params().values()]
+    with pytest.raises(UserWarning, match=r'Gradient of Parameter `dense\d+_bias` on context '
+                                          r'cpu\(0\) has not been updated by backward'):
+        trainer.step(1)
+    after = [p.data().asnumpy().tolist() for p in net.collect_params().values()]
+    assert after == before  # refused: nothing was updated
+    # As in MXNet, the refused step consumed the fresh gradients it had checked (those of
+    # the first layer, whose names sort first): skipping stale ones now updates nothing.
+    trainer.step(1, ignore_stale_grad=True)
+    assert [p.data().asnumpy().tolist() for p in net.collect_params().values()] == before
+    with autograd.record():
+        loss = net[0](nd.ones((1, 2))).sum()
+    loss.backward()
+    trainer.step(1, ignore_stale_grad=True)
+    assert net[0].weight.data().asnumpy().tolist() == [[0.0, 0.0], [0.0, 0.0]]  # stepped
+    assert net[1].weight.data().asnumpy().tolist() == [[1.0, 1.0], [1.0, 1.0]]  # skipped
+    with pytest.raises(UserWarning, match='has not been updated'):
+        trainer.step(1)  # the gradients were used: stale until the next backward
