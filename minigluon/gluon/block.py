@@ -344,15 +344,16 @@ class HybridBlock(Block):
         """``hybrid_forward(nd, x, *args, **data of this block's parameters on x's context)``;
         the first call infers the parameters' unknown shapes from the inputs, then
         initializes them (deferred initialization)."""
+        if not self._reg_params:  # activations, dropout, losses: no parameters to pass
+            return self.hybrid_forward(ndarray, x, *args)
+        ctx = x.context
         params = {}
-        if self._reg_params:
-            ctx = x.context
-            try:
-                for name, param in self._reg_params.items():
-                    params[name] = param.data(ctx)
-            except DeferredInitializationError:
-                self._finish_deferred_init(x, *args)
-                return self.forward(x, *args)
+        try:
+            for name, param in self._reg_params.items():
+                params[name] = param.data(ctx)
+        except DeferredInitializationError:
+            self._finish_deferred_init(x, *args)
+            return self.forward(x, *args)
         return self.hybrid_forward(ndarray, x, *args, **params)
 
     def _finish_deferred_init(self, *args):
