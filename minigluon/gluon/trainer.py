@@ -1,10 +1,12 @@
 """Trainer: applies an optimizer to a set of Parameters after each backward."""
 from __future__ import annotations
 
+from .. import autograd
 from .. import optimizer as opt
 from ..base import MXNetAssertionError, MXNetError
 from ..ndarray import creation as nd_creation
 from ..ndarray import utils as nd_utils
+from ..ndarray.ndarray import _INPLACE_IN_GRAPH
 from . import _states_file
 from .parameter import Parameter, ParameterDict
 
@@ -119,6 +121,9 @@ class Trainer:
                 if getattr(weight, '_fresh_grad', False):
                     updates.append((states, i, weight, grad))
                     weight._fresh_grad = False
+        if updates and autograd.is_recorded(updates[0][2]):
+            # as MXNet: the update would write into variables of the graph being recorded
+            raise MXNetError(_INPLACE_IN_GRAPH)
         for states, i, weight, grad in updates:
             if i not in states:
                 states[i] = self._optimizer.create_state(i, weight._data)

@@ -350,4 +350,47 @@ show(gluon.loss.LogisticLoss(), signed)
 show(gluon.loss.LogisticLoss(label_format='binary'), binary)
 gluon.loss.LogisticLoss(label_format='zero-one')
 ''',
+
+    # Common mistakes: MXNet's exception types.
+    'mistake_forward_before_initialize': """
+net = nn.Dense(2, in_units=3)
+net(nd.ones((1, 3)))
+""",
+    'mistake_data_before_the_first_forward': """
+net = nn.Dense(2)
+net.initialize()
+net.weight.data()
+""",
+    'mistake_wrong_input_width': """
+net = nn.Dense(2, in_units=3)
+net.initialize()
+net(nd.ones((1, 4)))
+""",
+    'mistake_initialize_twice_warns': """
+net = nn.Dense(2, in_units=3, prefix='fc_')
+net.initialize()
+net.initialize()
+print(net.weight.data().shape)
+""",
+    'mistake_grad_req_typo': """
+p = gluon.Parameter('w', shape=(2,))
+try:
+    p.grad_req = 'wirte'
+except AssertionError as e:
+    print('AssertionError:', e)
+""",
+    'mistake_step_inside_record': _TWO_LAYERS + """
+tr = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+with autograd.record():
+    y = net(nd.ones((1, 2))).sum()
+    y.backward()
+    tr.step(1)
+print(values())
+""",
+    'mistake_block_params_of_nested_net': """
+net = nn.Sequential()
+net.add(nn.Dense(2, in_units=2))
+net.initialize()
+print(list(net.params.keys()), len(list(net.collect_params().keys())))
+""",
 }
