@@ -9,7 +9,8 @@ import pytest
 import minigluon as mx
 from minigluon import autograd, context, nd
 from minigluon.base import MXNetError
-from minigluon.ndarray.ndarray import NDArray, same_context
+from minigluon.ndarray.ndarray import NDArray
+from minigluon.ndarray.ops import same_context
 
 
 def test_contexts_as_in_mxnet():
