@@ -100,7 +100,8 @@ class NDArray:
         """The one value of a size-1 array, as a NumPy scalar."""
         if self.size != 1:
             raise ValueError('The current array is not a scalar')
-        return self.asnumpy()[0] if self.ndim == 1 else self.asnumpy()[()]  # (1, 1): an array, as in MXNet
+        # MXNet returns asnumpy()[()] for more axes: on a (1, 1) array, a (1, 1) NumPy array
+        return self.asnumpy()[0] if self.ndim == 1 else self.asnumpy()[()]
 
     def __array__(self, dtype=None, copy=None):
         array = self.asnumpy()

@@ -564,6 +564,7 @@ def expand_dims(x: NDArray, axis: int) -> NDArray:
 
 def broadcast_to(x: NDArray, shape) -> NDArray:
     a = x._data
+    shape = normalize_shape(shape)
     data = np.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
     return _record(NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
 
@@ -885,7 +886,7 @@ def flip(data: NDArray, axis) -> NDArray:
 def tile(data: NDArray, reps) -> NDArray:
     """``data`` repeated ``reps[i]`` times along axis i (NumPy's tile)."""
     a = data._data
-    reps = tuple(reps)
+    reps = normalize_shape(reps)
     out = np.tile(a, reps)
     shape = (1,) * (out.ndim - a.ndim) + a.shape
     reps = (1,) * (out.ndim - len(reps)) + reps
