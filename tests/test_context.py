@@ -134,6 +134,21 @@ def test_mixing_cpu_and_gpu_arrays_raises_mxnets_error():
     assert same_context('x', nd.ones(1, ctx=mx.cpu(1)), cpu_array) == mx.cpu(1)
 
 
+@pytest.mark.parametrize('op', [
+    lambda cpu, gpu: nd.where(cpu, cpu, gpu),
+    lambda cpu, gpu: nd.where(gpu, cpu, cpu),
+    lambda cpu, gpu: nd.pick(cpu, gpu),
+    lambda cpu, gpu: nd.take(cpu, gpu),
+    lambda cpu, gpu: nd.stack(cpu, gpu),
+    lambda cpu, gpu: nd.broadcast_mod(cpu, gpu),
+])
+def test_multi_input_ops_refuse_mixed_devices(op):
+    cpu_array = nd.ones(3)
+    fake_gpu_array = NDArray(np.ones(3, np.float32), mx.gpu(0))
+    with pytest.raises(MXNetError, match='require all inputs live on the same context'):
+        op(cpu_array, fake_gpu_array)
+
+
 # ----- on a real GPU ----------------------------------------------------------------------------
 @pytest.mark.gpu
 def test_gpu_arrays_and_arithmetic():
