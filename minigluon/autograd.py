@@ -136,13 +136,14 @@ def record_node(out, backward, inputs: tuple):
 
 def _graph(heads) -> tuple:
     """(computed arrays, each before the arrays it was computed from; variables) of the
-    graph under ``heads``: a depth-first search, reversed post-order (micrograd's topo)."""
+    graph under ``heads``: micrograd's topological order (a depth-first search, reversed
+    post-order), with a stack instead of recursion so deep graphs cannot overflow it."""
     post_order, variables, seen = [], [], set()  # NDArray hashes by identity
-    stack = [(head, False) for head in heads]
+    stack = list(heads)
     while stack:
-        array, inputs_done = stack.pop()
-        if inputs_done:
-            post_order.append(array)
+        array = stack.pop()
+        if array is None:  # the marker: the array under it has had all its inputs visited
+            post_order.append(stack.pop())
             continue
         if array in seen:
             continue
@@ -150,8 +151,10 @@ def _graph(heads) -> tuple:
         if array._node is VARIABLE:
             variables.append(array)
             continue
-        stack.append((array, True))
-        stack.extend((x, False) for x in array._node.inputs if x._node is not None and x not in seen)
+        stack += (array, None)
+        for x in array._node.inputs:
+            if x._node is not None:
+                stack.append(x)
     post_order.reverse()
     return post_order, variables
 
@@ -206,7 +209,6 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: bool = False,
          train_mode: bool = True):
     """Return the gradients of ``heads`` with respect to ``variables``; ``.grad`` is untouched."""
-    from .ndarray.ndarray import NDArray
     if create_graph:
         raise NotImplementedError('minigluon does not record the backward pass '
                                   '(create_graph=True, higher-order gradients)')
@@ -217,6 +219,6 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
                              'does not require gradient.' % (i + 1))
     with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, bool(retain_graph))
-    xp_zeros = [v._ctx.xp.zeros_like for v in variables]
-    return [NDArray(zeros(v._data) if leaves.get(v) is None else leaves[v], v._ctx)
-            for v, zeros in zip(variables, xp_zeros)]
+    # type(v) is NDArray: this module works on arrays without importing their module
+    return [type(v)(v._ctx.xp.zeros_like(v._data) if leaves.get(v) is None else leaves[v], v._ctx)
+            for v in variables]

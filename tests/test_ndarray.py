@@ -430,3 +430,45 @@ def test_reductions_agree_with_numpy(a, reduce, data):
     assert got.shape == (expected.shape or (1,))
     np.testing.assert_allclose(got.asnumpy().reshape(expected.shape), expected,
                                rtol=1e-5, atol=1e-4)
+
+
+# ----- which results share memory: MXNet 1.x's rule -------------------------------------------
+def _mxnet_shares(key: tuple, shape: tuple) -> bool:
+    """MXNet 1.9.1's NDArray._basic_indexing_slice_is_contiguous (ints made length-1 slices):
+    reading right to left, once an axis is cut short, every axis left of it has <= 1 element."""
+    slices = [slice(k, k + 1 if k != -1 else None) if isinstance(k, int) else k for k in key]
+    slices += [slice(None)] * (len(shape) - len(slices))
+    lengths = [len(range(*s.indices(n))) for s, n in zip(slices, shape)]
+    if np.prod(lengths) in (0, 1):
+        return True
+    cut = False
+    for s, n, length in zip(reversed(slices), reversed(shape), reversed(lengths)):
+        step = s.indices(n)[2]
+        if length == 0:
+            return True
+        if length > 1 and step != 1:
+            return False
+        if cut and length > 1:
+            return False
+        cut = cut or length < n
+    return True
+
+
+_axis_keys = st.one_of(st.integers(-3, 2), st.builds(slice, st.one_of(st.none(), st.integers(-4, 4)),
+                                                      st.one_of(st.none(), st.integers(-4, 4)),
+                                                      st.sampled_from([None, 1, 2, -1])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_axis_keys, min_size=1, max_size=3))
+def test_basic_indexing_shares_memory_exactly_when_mxnet_does(key):
+    x = nd.arange(60).reshape((3, 4, 5))
+    key = tuple(key)
+    try:
+        y = x[key]
+    except IndexError:
+        return
+    if y.size == 0:
+        return
+    y[:] = -1
+    assert ((x.asnumpy() == -1).any()) == _mxnet_shares(key, x.shape), key

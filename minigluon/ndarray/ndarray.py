@@ -12,6 +12,7 @@ import numpy as np
 from .. import autograd
 from ..base import MXNetError, MXNetValueError
 from ..context import Context, current_context
+from . import ops
 
 _INPLACE_IN_GRAPH = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined "
@@ -89,8 +90,6 @@ class NDArray:
             return False
         raise ValueError('The truth value of an NDArray with multiple elements is ambiguous.')
 
-    __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
-
     # ----- leaving minigluon ------------------------------------------------------------
     def asnumpy(self) -> np.ndarray:
         """A NumPy copy of the values (from the GPU if the array lives there)."""
@@ -101,7 +100,8 @@ class NDArray:
         """The one value of a size-1 array, as a NumPy scalar."""
         if self.size != 1:
             raise ValueError('The current array is not a scalar')
-        return self.asnumpy()[0] if self.ndim == 1 else self.asnumpy()[()]  # (1, 1): an array, as in MXNet
+        # MXNet returns asnumpy()[()] for more axes: on a (1, 1) array, a (1, 1) NumPy array
+        return self.asnumpy()[0] if self.ndim == 1 else self.asnumpy()[()]
 
     def __array__(self, dtype=None, copy=None):
         array = self.asnumpy()
@@ -194,7 +194,7 @@ class NDArray:
         data = self._data[key]
         if data.ndim == 0:  # MXNet: one element is a shape-(1,) array (a view of it)
             data = self._data[(key if isinstance(key, tuple) else (key,)) + (None,)]
-        elif not _first_axis(key) and not data.flags.c_contiguous:
+        elif type(key) is not int and not data.flags.c_contiguous:
             data = data.copy()
         out = NDArray(data, self._ctx)
         if autograd.is_recorded(self):
@@ -237,10 +237,107 @@ class NDArray:
     def __imod__(self, other):
         return self._inplace(self % other)
 
+    # ----- arithmetic and the functions of mx.nd as methods: each one is the op itself -----
+    __add__ = ops.add
+    __sub__ = ops.subtract
+    __mul__ = ops.multiply
+    __truediv__ = ops.divide
+    __mod__ = ops.modulo
+    __pow__ = ops.power
+    __matmul__ = ops.dot
+    __neg__ = ops.negative
+    __abs__ = ops.abs
+    __eq__ = ops.equal
+    __ne__ = ops.not_equal
+    __gt__ = ops.greater
+    __ge__ = ops.greater_equal
+    __lt__ = ops.lesser
+    __le__ = ops.lesser_equal
+    __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
 
-def _first_axis(key) -> bool:
-    """Whether ``key`` is an int or a unit-step slice: a view of contiguous memory."""
-    return type(key) is int or (type(key) is slice and key.step is None)
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __rsub__(self, other):
+        return ops.subtract(other, self)
+
+    def __rmul__(self, other):
+        return ops.multiply(other, self)
+
+    def __rtruediv__(self, other):
+        return ops.divide(other, self)
+
+    def __rmod__(self, other):
+        return ops.modulo(other, self)
+
+    def __rpow__(self, other):
+        return ops.power(other, self)
+
+    relu = ops.relu
+    sigmoid = ops.sigmoid
+    softrelu = ops.softrelu
+    tanh = ops.tanh
+    exp = ops.exp
+    log = ops.log
+    sqrt = ops.sqrt
+    square = ops.square
+    abs = ops.abs
+    sign = ops.sign
+    clip = ops.clip
+    softmax = ops.softmax
+    log_softmax = ops.log_softmax
+    floor = ops.floor
+    ceil = ops.ceil
+    round = ops.round
+    rint = ops.rint
+    fix = ops.fix
+    trunc = ops.trunc
+    sin = ops.sin
+    cos = ops.cos
+    tan = ops.tan
+    arcsin = ops.arcsin
+    arccos = ops.arccos
+    arctan = ops.arctan
+    sinh = ops.sinh
+    cosh = ops.cosh
+    arcsinh = ops.arcsinh
+    arccosh = ops.arccosh
+    arctanh = ops.arctanh
+    log1p = ops.log1p
+    expm1 = ops.expm1
+    log2 = ops.log2
+    log10 = ops.log10
+    reciprocal = ops.reciprocal
+    rsqrt = ops.rsqrt
+    sum = ops.sum
+    mean = ops.mean
+    max = ops.max
+    min = ops.min
+    prod = ops.prod
+    nansum = ops.nansum
+    norm = ops.norm
+    argmax = ops.argmax
+    argmin = ops.argmin
+    sort = ops.sort
+    argsort = ops.argsort
+    topk = ops.topk
+    reshape = ops.reshape
+    flatten = ops.flatten
+    transpose = ops.transpose
+    expand_dims = ops.expand_dims
+    squeeze = ops.squeeze
+    swapaxes = ops.swapaxes
+    flip = ops.flip
+    tile = ops.tile
+    repeat = ops.repeat
+    split = ops.split
+    slice_axis = ops.slice_axis
+    take = ops.take
+    pick = ops.pick
+    one_hot = ops.one_hot
+    broadcast_to = ops.broadcast_to
+    broadcast_like = ops.broadcast_like
+    broadcast_axes = ops.broadcast_axes
 
 
 def _index(key):
@@ -250,15 +347,6 @@ def _index(key):
     if isinstance(key, tuple):
         return tuple(k._data.astype(np.int64) if isinstance(k, NDArray) else k for k in key)
     return key
-
-
-def same_context(op: str, a: NDArray, b: NDArray) -> Context:
-    """The context of a two-input op: the first input's; CPU ids may mix, devices may not."""
-    ca, cb = a._ctx, b._ctx
-    if ca is cb or (ca.device_type != 'gpu' and cb.device_type != 'gpu'):
-        return ca
-    raise MXNetError("Operator %s require all inputs live on the same context. But the first "
-                     "argument is on %s while the 2-th argument is on %s" % (op, ca, cb))
 
 
 def _data_on(value, like: NDArray):
@@ -287,3 +375,6 @@ def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
             return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
         autograd.record_node(out, backward, (x,))
     return out
+
+
+ops.NDArray = NDArray  # the ops make NDArrays (see the note in ops.py)

@@ -14,7 +14,12 @@ import numpy as np
 
 from .. import autograd, bitexact
 from ..base import MXNetError, normalize_shape, unknown_argument
-from .ndarray import NDArray, same_context
+from ..context import Context
+
+# The array class. ndarray.py declares these functions as NDArray's methods, so it imports
+# this module, and hands the class over once it is defined (importing it from here would
+# make an import cycle), as MXNet's ndarray.py does with _set_ndarray_class.
+NDArray: type = None
 
 _SCALARS = (int, float, bool, np.generic)
 
@@ -39,6 +44,15 @@ def _write_into(out: NDArray, result: NDArray) -> NDArray:
     out._inplace(result)
     out._node = result._node
     return out
+
+
+def same_context(op: str, a: NDArray, b: NDArray) -> Context:
+    """The context of a two-input op: the first input's; CPU ids may mix, devices may not."""
+    ca, cb = a._ctx, b._ctx
+    if ca is cb or (ca.device_type != 'gpu' and cb.device_type != 'gpu'):
+        return ca
+    raise MXNetError("Operator %s require all inputs live on the same context. But the first "
+                     "argument is on %s while the 2-th argument is on %s" % (op, ca, cb))
 
 
 def _same_dtype(name: str, first, *others):
@@ -550,6 +564,7 @@ def expand_dims(x: NDArray, axis: int) -> NDArray:
 
 def broadcast_to(x: NDArray, shape) -> NDArray:
     a = x._data
+    shape = normalize_shape(shape)
     data = np.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
     return _record(NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
 
@@ -871,7 +886,7 @@ def flip(data: NDArray, axis) -> NDArray:
 def tile(data: NDArray, reps) -> NDArray:
     """``data`` repeated ``reps[i]`` times along axis i (NumPy's tile)."""
     a = data._data
-    reps = tuple(reps)
+    reps = normalize_shape(reps)
     out = np.tile(a, reps)
     shape = (1,) * (out.ndim - a.ndim) + a.shape
     reps = (1,) * (out.ndim - len(reps)) + reps
@@ -943,29 +958,3 @@ def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend
         return (grad.reshape(data.shape),)
     values = _record(NDArray(picked_values, data._ctx), backward, (data,))
     return values if ret_typ == 'value' else [values, indices]
-
-
-# ----- the same operations as NDArray methods and operators ---------------------------------
-def _swap(op):
-    return lambda self, other: op(other, self)
-
-
-for _name, _op in dict(
-        __add__=add, __sub__=subtract, __mul__=multiply, __truediv__=divide, __pow__=power,
-        __radd__=_swap(add), __rsub__=_swap(subtract), __rmul__=_swap(multiply),
-        __rtruediv__=_swap(divide), __rpow__=_swap(power), __neg__=negative,
-        __eq__=equal, __ne__=not_equal, __gt__=greater, __ge__=greater_equal, __lt__=lesser,
-        __le__=lesser_equal, __abs__=abs, __matmul__=dot,
-        relu=relu, sigmoid=sigmoid, softrelu=softrelu, tanh=tanh, exp=exp, log=log, sqrt=sqrt, square=square,
-        abs=abs, sign=sign, clip=clip, softmax=softmax, log_softmax=log_softmax, sum=sum,
-        mean=mean, max=max, min=min, norm=norm, argmax=argmax, argmin=argmin, reshape=reshape,
-        flatten=flatten, transpose=transpose, expand_dims=expand_dims,
-        broadcast_to=broadcast_to, pick=pick, one_hot=one_hot, __mod__=modulo,
-        __rmod__=_swap(modulo), take=take, split=split, slice_axis=slice_axis, tile=tile,
-        repeat=repeat, flip=flip, squeeze=squeeze, swapaxes=swapaxes, sort=sort, argsort=argsort,
-        topk=topk, floor=floor, ceil=ceil, round=round, rint=rint, fix=fix, trunc=trunc, sin=sin,
-        cos=cos, tan=tan, arcsin=arcsin, arccos=arccos, arctan=arctan, sinh=sinh, cosh=cosh,
-        arcsinh=arcsinh, arccosh=arccosh, arctanh=arctanh, log1p=log1p, expm1=expm1, log2=log2,
-        log10=log10, reciprocal=reciprocal, rsqrt=rsqrt, prod=prod, nansum=nansum,
-        broadcast_like=broadcast_like, broadcast_axes=broadcast_axes).items():
-    setattr(NDArray, _name, _op)

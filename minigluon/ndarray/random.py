@@ -10,8 +10,7 @@ import math
 
 import numpy as np
 
-from ..base import normalize_shape, unknown_argument
-from ..bitexact import MXNetCPUSampler
+from .. import base, bitexact
 from ..context import Context, current_context
 from .ndarray import NDArray
 
@@ -22,7 +21,7 @@ class _Generators:
 
     def __init__(self, seed_state: int):
         self.seed_state = seed_state
-        self.cpu = MXNetCPUSampler(seed_state)
+        self.cpu = bitexact.MXNetCPUSampler(seed_state)
         self._gpus = {}
 
     def gpu(self, ctx: Context):
@@ -48,10 +47,10 @@ def seed_generators(seed_state: int, ctx='all'):
 
 def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> NDArray:
     if kwargs:
-        raise unknown_argument('_random_' + kind, kwargs, _SAMPLER_ARGUMENTS[kind])
+        raise base.unknown_argument('_random_' + kind, kwargs, _SAMPLER_ARGUMENTS[kind])
     if out is not None:
         shape, ctx, dtype = out.shape, out.context, out.dtype
-    shape = normalize_shape(shape)
+    shape = base.normalize_shape(shape)
     ctx = current_context() if ctx is None else ctx
     n = math.prod(shape)
     if ctx.device_type == 'gpu':
@@ -103,7 +102,7 @@ def _host_samples(draw, shape, dtype, ctx, out) -> NDArray:
     if out is not None:
         shape, ctx, dtype = out.shape, out.context, out.dtype
     ctx = current_context() if ctx is None else ctx
-    data = draw(_generators.cpu.serial, normalize_shape(shape)).astype(dtype, copy=False)
+    data = draw(_generators.cpu.serial, base.normalize_shape(shape)).astype(dtype, copy=False)
     if out is None:
         with ctx.device():
             return NDArray(ctx.xp.asarray(data), ctx)
@@ -136,7 +135,7 @@ def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | 
     """Draw category indices from the distribution(s) in the last axis of ``data``: one per
     row, or ``shape`` of them; with ``get_prob``, also their log-probabilities. MXNet's
     numbers: one float32 uniform each from its serial stream, found in the running sum."""
-    shape = normalize_shape(shape)
+    shape = base.normalize_shape(shape)
     probs = data.asnumpy()
     rows = probs.reshape(-1, probs.shape[-1])
     per_row = math.prod(shape)
