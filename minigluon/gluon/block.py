@@ -144,10 +144,10 @@ class Block:
         for key, value in self.__dict__.items():
             if (isinstance(value, (list, tuple, dict)) and not key.startswith('__')
                     and key != '_children' and holds_unregistered_block(value)):
-                warnings.warn('"{name}" is an unregistered container with Blocks. Note that Blocks '
-                              'inside the list, tuple or dict will not be registered automatically. '
-                              'Make sure to register them using register_child() or switching to '
-                              'nn.Sequential/nn.HybridSequential instead. '
+                warnings.warn('"{name}" is an unregistered container with Blocks. Note that '
+                              'Blocks inside the list, tuple or dict will not be registered '
+                              'automatically. Make sure to register them using register_child() '
+                              'or switching to nn.Sequential/nn.HybridSequential instead. '
                               .format(name=self.__class__.__name__ + '.' + key), stacklevel=3)
 
     def _walk(self, key: str = '', children_first: bool = False):
