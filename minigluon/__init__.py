@@ -8,7 +8,8 @@ from . import ndarray as nd
 from . import autograd, random
 from . import initializer, optimizer
 from . import initializer as init
-from . import gluon
+from . import gluon, test_utils
+from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 
 __version__ = '0.1.0'

@@ -1,18 +1,29 @@
-"""Reverse-mode automatic differentiation on a tape of NDArray operations.
+"""Reverse-mode automatic differentiation on a graph of NDArray operations.
 
-While ``record()`` is on, every operation whose input needs a gradient stores, on its
-output, a node ``(backward, inputs, number)``; variables (``attach_grad``) carry the
-``LEAF`` marker. ``backward`` walks that graph from the head in reverse creation order,
-applies each node's chain rule, sums the gradients of arrays used more than once, writes
-the variables' ``.grad`` and, unless ``retain_graph``, frees the graph.
+While ``record()`` is on, every operation whose input needs a gradient gives its output a
+``Node``: the ``backward`` function of its chain rule and the ``inputs`` it came from.
+Variables (``attach_grad``, ``mark_variables``) carry the ``VARIABLE`` node: gradients
+stop there and go into ``.grad``. ``backward`` orders the graph under the head so that an
+array comes before its inputs, applies each node's chain rule, sums the gradients of
+arrays used more than once, writes the variables' ``.grad`` and, unless ``retain_graph``,
+frees the graph.
 """
 from __future__ import annotations
 
-import itertools
-
 from .base import MXNetError
 
-LEAF = 'leaf'  # the _node of a variable: gradients stop here and are stored in .grad
+
+class Node:
+    """How an array computed while recording passes its gradient back: ``backward(g)``
+    returns one gradient per array in ``inputs`` (None where one needs none)."""
+    __slots__ = ('backward', 'inputs')
+
+    def __init__(self, backward, inputs: tuple):
+        self.backward = backward
+        self.inputs = inputs
+
+
+VARIABLE = Node(None, ())  # the node of a variable: its gradient goes into its .grad
 
 # Module globals rather than thread-locals: checked on every op, so they must be cheap.
 _recording = False
@@ -89,7 +100,9 @@ def predict_mode() -> _Scope:
 
 
 def mark_variables(variables, gradients, grad_reqs='write'):
-    """Make each array a variable whose gradient goes into the matching ``gradients`` array."""
+    """Make each array a variable whose gradient ``backward`` writes ('write') or adds
+    ('add') into the matching ``gradients`` array; 'null' makes it a constant again (its
+    gradient may then be None)."""
     variables = _as_list(variables)
     gradients = _as_list(gradients)
     if isinstance(grad_reqs, str):
@@ -97,8 +110,16 @@ def mark_variables(variables, gradients, grad_reqs='write'):
     if not len(variables) == len(gradients) == len(grad_reqs):
         raise MXNetError('mark_variables needs as many gradients and grad_reqs as variables')
     for var, gradient, req in zip(variables, gradients, grad_reqs):
+        if req not in ('write', 'add', 'null'):
+            raise MXNetError("grad_req must be 'write', 'add' or 'null', not %r" % (req,))
         var._grad, var._grad_req = gradient, req
-        var._node = LEAF if req != 'null' else None
+        var._node = VARIABLE if req != 'null' else None
+
+
+def is_recorded(array) -> bool:
+    """Whether an operation on ``array`` now goes into the graph: recording is on and the
+    array is a variable or was computed from one."""
+    return _recording and array._node is not None
 
 
 def _as_list(x):
@@ -106,41 +127,36 @@ def _as_list(x):
 
 
 def record_node(out, backward, inputs: tuple):
-    """Put ``out`` on the tape if any of the NDArray ``inputs`` needs a gradient.
-
-    Nodes are numbered in creation order: an output is always made after its inputs, so
-    walking nodes by decreasing number is a topological order of the graph.
-    """
+    """Give ``out`` a Node if any of the NDArray ``inputs`` needs a gradient."""
     for x in inputs:
         if x._node is not None:
-            out._node = (backward, inputs, next(_node_counter))
+            out._node = Node(backward, inputs)
             return
 
 
-_node_counter = itertools.count()
-
-
 def _graph(heads) -> tuple:
-    """(recorded arrays newest first, variables) of the graph under ``heads``."""
-    nodes, variables, seen = [], [], set(heads)
+    """(computed arrays, each before the arrays it was computed from; variables) of the
+    graph under ``heads``: micrograd's topological order (a depth-first search, reversed
+    post-order), with a stack instead of recursion so deep graphs cannot overflow it."""
+    post_order, variables, seen = [], [], set()  # NDArray hashes by identity
     stack = list(heads)
     while stack:
         array = stack.pop()
-        node = array._node
-        if node is LEAF:
+        if array is None:  # the marker: the array under it has had all its inputs visited
+            post_order.append(stack.pop())
+            continue
+        if array in seen:
+            continue
+        seen.add(array)
+        if array._node is VARIABLE:
             variables.append(array)
             continue
-        nodes.append(array)
-        for inp in node[1]:
-            if inp._node is not None and inp not in seen:  # NDArray hashes by identity
-                seen.add(inp)
-                stack.append(inp)
-    nodes.sort(key=_node_number, reverse=True)
-    return nodes, variables
-
-
-def _node_number(array) -> int:
-    return array._node[2]
+        stack += (array, None)
+        for x in array._node.inputs:
+            if x._node is not None:
+                stack.append(x)
+    post_order.reverse()
+    return post_order, variables
 
 
 def _backprop(heads, head_grads, retain_graph):
@@ -158,8 +174,8 @@ def _backprop(heads, head_grads, retain_graph):
         g = grads.pop(array, None)
         if g is None:
             continue
-        backward_fn, inputs, _ = array._node
-        for inp, in_grad in zip(inputs, backward_fn(g)):
+        node = array._node
+        for inp, in_grad in zip(node.inputs, node.backward(g)):
             if in_grad is None or inp._node is None:
                 continue
             previous = grads.get(inp)
@@ -193,17 +209,16 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: bool = False,
          train_mode: bool = True):
     """Return the gradients of ``heads`` with respect to ``variables``; ``.grad`` is untouched."""
-    from .ndarray.ndarray import NDArray
     if create_graph:
         raise NotImplementedError('minigluon does not record the backward pass '
                                   '(create_graph=True, higher-order gradients)')
     variables = _as_list(variables)
     for i, variable in enumerate(variables):
-        if variable._node is not LEAF:
+        if variable._node is not VARIABLE:
             raise MXNetError('Cannot differentiate with respect to the %d-th variable because it '
                              'does not require gradient.' % (i + 1))
     with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, bool(retain_graph))
-    xp_zeros = [v._ctx.xp.zeros_like for v in variables]
-    return [NDArray(zeros(v._data) if leaves.get(v) is None else leaves[v], v._ctx)
-            for v, zeros in zip(variables, xp_zeros)]
+    # type(v) is NDArray: this module works on arrays without importing their module
+    return [type(v)(v._ctx.xp.zeros_like(v._data) if leaves.get(v) is None else leaves[v], v._ctx)
+            for v in variables]

@@ -1,4 +1,7 @@
-"""The error type every minigluon failure that MXNet reports as its own error uses."""
+"""What every module of minigluon shares: MXNet's error types and shape arguments."""
+from __future__ import annotations
+
+import operator
 
 
 class MXNetError(RuntimeError):
@@ -11,3 +14,20 @@ class MXNetValueError(MXNetError, ValueError):
 
 class MXNetAssertionError(MXNetError, AssertionError):
     """An MXNetError for a failed check, where MXNet raises AssertionError."""
+
+
+def normalize_shape(shape) -> tuple:
+    """A shape argument as a tuple of Python ints; an int (a NumPy integer too) is 1-d."""
+    if isinstance(shape, tuple) and all(type(d) is int for d in shape):
+        return shape  # the common case, without a copy
+    try:
+        return (operator.index(shape),)
+    except TypeError:
+        return tuple(operator.index(d) for d in shape)
+
+
+def unknown_argument(op: str, kwargs: dict, accepted: tuple) -> MXNetError:
+    """MXNet's error for a keyword argument its operator ``op`` does not have (a typo)."""
+    return MXNetError("Cannot find argument '%s', Possible Arguments:\n----------------\n%s\n"
+                      ", in operator %s(%s)" % (next(iter(kwargs)), '\n'.join(accepted), op,
+                                                ', '.join('%s=%r' % kv for kv in kwargs.items())))

@@ -174,13 +174,14 @@ def test_grad_req_write_overwrites_and_add_accumulates():
     assert a.grad.asnumpy().tolist() == [6.0, 6.0]  # the reference: grad_req=add twice
 
 
-def test_grad_req_null_has_no_gradient():
+def test_grad_req_null_gets_no_gradient():
+    # As in MXNet: attach_grad('null') keeps a zero buffer that backward never writes.
     z, w = variable([1.0, 2.0], 'null'), variable([3.0, 4.0])
-    assert z.grad is None
+    assert z.grad.asnumpy().tolist() == [0.0, 0.0]
     with autograd.record():
         y = z * w
     y.backward()
-    assert z.grad is None
+    assert z.grad.asnumpy().tolist() == [0.0, 0.0]
     assert w.grad.asnumpy().tolist() == [1.0, 2.0]
 
 
@@ -200,6 +201,18 @@ def test_backward_leaves_unrelated_variables_alone():
         y = w * 2
     y.backward()
     assert z.grad.asnumpy().tolist() == [5.0, 5.0]
+
+
+def test_backward_writes_zero_to_a_variable_without_a_gradient_path():
+    data, index = nd.array([[1.0, 2.0], [3.0, 4.0]]), nd.array([1.0, 0.0])
+    for x in (data, index):
+        x.attach_grad()
+    index.grad[:] = 5
+    with autograd.record():
+        picked = nd.pick(data, index).sum()
+    picked.backward()
+    assert index.grad.asnumpy().tolist() == [0.0, 0.0]  # MXNet writes 0 ('write')
+    assert data.grad.asnumpy().tolist() == [[0.0, 1.0], [1.0, 0.0]]
 
 
 def test_pause_and_detach_stop_gradients():
@@ -271,7 +284,7 @@ def test_graph_is_freed_after_backward():
     del h
     gc.collect()
     assert watch() is None  # nothing (no closure, no tape) keeps the intermediate alive
-    assert x._node is autograd.LEAF  # the variable stays a variable
+    assert x._node is autograd.VARIABLE  # the variable stays a variable
 
 
 def test_repeated_record_backward_does_not_grow_memory():

@@ -9,7 +9,8 @@ import pytest
 import minigluon as mx
 from minigluon import autograd, context, nd
 from minigluon.base import MXNetError
-from minigluon.ndarray.ndarray import NDArray, same_context
+from minigluon.ndarray.ndarray import NDArray
+from minigluon.ndarray.ops import same_context
 
 
 def test_contexts_as_in_mxnet():
@@ -131,6 +132,21 @@ def test_mixing_cpu_and_gpu_arrays_raises_mxnets_error():
     with pytest.raises(MXNetError, match='while the 2-th argument is on gpu'):
         same_context('concat', nd.ones(3, ctx=mx.cpu(1)), fake_gpu_array)
     assert same_context('x', nd.ones(1, ctx=mx.cpu(1)), cpu_array) == mx.cpu(1)
+
+
+@pytest.mark.parametrize('op', [
+    lambda cpu, gpu: nd.where(cpu, cpu, gpu),
+    lambda cpu, gpu: nd.where(gpu, cpu, cpu),
+    lambda cpu, gpu: nd.pick(cpu, gpu),
+    lambda cpu, gpu: nd.take(cpu, gpu),
+    lambda cpu, gpu: nd.stack(cpu, gpu),
+    lambda cpu, gpu: nd.broadcast_mod(cpu, gpu),
+])
+def test_multi_input_ops_refuse_mixed_devices(op):
+    cpu_array = nd.ones(3)
+    fake_gpu_array = NDArray(np.ones(3, np.float32), mx.gpu(0))
+    with pytest.raises(MXNetError, match='require all inputs live on the same context'):
+        op(cpu_array, fake_gpu_array)
 
 
 # ----- on a real GPU ----------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """NDArray: reprs, dtypes, shapes, indexing, in-place updates, operations and their errors,
 as MXNet 1.9.1 shows them (oracle_output.txt sections 1, 1b, 1c, 9 and 10)."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,6 +11,8 @@ from hypothesis.extra import numpy as hnp
 import minigluon as mx
 from minigluon import autograd, nd  # noqa: F401 - the import MXNet code uses
 from minigluon.base import MXNetError
+
+from helpers import check_grad
 
 
 @pytest.fixture
@@ -221,6 +225,55 @@ def test_mixed_dtypes_are_refused_as_in_mxnet():
         nd.ones(2) + nd.ones(2, dtype='float64')
 
 
+def test_reductions_take_a_list_of_axes_and_empty_tuple_means_all():
+    x = nd.arange(6).reshape((2, 3))
+    assert nd.sum(x, axis=[0, 1]).asnumpy().tolist() == [15.0]
+    assert x.mean(axis=[0, 1]).asnumpy().tolist() == [2.5]
+    assert nd.sum(x, axis=()).asnumpy().tolist() == [15.0]
+    assert x.max(axis=[1]).asnumpy().tolist() == [2.0, 5.0]
+    check_grad(lambda a: nd.sum(a, axis=[0, 2]), np.random.default_rng(0).random((2, 3, 2)))
+
+
+def test_pick_clips_labels_and_accepts_keepdims_shaped_labels():
+    data = nd.array([[1, 2, 3], [4, 5, 6]])
+    assert nd.pick(data, nd.array([5, -1])).asnumpy().tolist() == [3.0, 4.0]  # MXNet: clip
+    assert nd.pick(data, nd.array([[0], [2]])).asnumpy().tolist() == [1.0, 6.0]
+
+
+def test_sigmoid_of_large_negative_inputs_warns_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert nd.sigmoid(nd.array([-100.0, 0.0])).asnumpy().tolist() == [0.0, 0.5]
+
+
+def test_full_fills_out():
+    out = nd.zeros((2,))
+    assert nd.full((2,), 7, out=out) is out and out.asnumpy().tolist() == [7.0, 7.0]
+
+
+def test_batch_dot_transposes_and_their_gradients():
+    rng = np.random.default_rng(1)
+    a, b = rng.random((2, 4, 3)), rng.random((2, 5, 4))
+    out = nd.batch_dot(nd.array(a), nd.array(b), transpose_a=True, transpose_b=True)
+    np.testing.assert_allclose(out.asnumpy(), a.transpose(0, 2, 1) @ b.transpose(0, 2, 1),
+                               rtol=1e-5)
+    check_grad(lambda x, y: nd.batch_dot(x, y, transpose_a=True, transpose_b=True), a, b)
+
+
+def test_transpose_with_negative_axes_has_a_gradient():
+    check_grad(lambda x: nd.transpose(x, axes=(0, -1, 1)), np.random.default_rng(2).random((2, 3, 4)))
+
+
+@pytest.mark.parametrize('op', [
+    lambda a, b: nd.dot(a, b), lambda a, b: nd.concat(a, b, dim=0),
+    lambda a, b: nd.FullyConnected(a, b, no_bias=True),
+    lambda a, b: nd.batch_dot(a.reshape((1, 2, 2)), b.reshape((1, 2, 2)))])
+def test_mixing_float32_and_float64_in_one_operator_raises_as_in_mxnet(op):
+    with pytest.raises(mx.base.MXNetError, match='Incompatible attr in node .* expected float32, '
+                                                 'got float64'):
+        op(nd.ones((2, 2)), nd.ones((2, 2), dtype='float64'))
+
+
 def test_dot():
     A, B = nd.arange(12).reshape((3, 4)), nd.array([[2, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])
     assert values(nd.dot(A, B.T)) == [[18.0, 20.0, 10.0], [58.0, 60.0, 50.0], [98.0, 100.0, 90.0]]
@@ -321,7 +374,7 @@ def test_wait_functions_are_no_ops(A):
 def test_public_names_import_as_in_mxnet():
     assert mx.base.MXNetError is MXNetError and issubclass(MXNetError, RuntimeError)
     assert mx.nd.NDArray is nd.NDArray and mx.nd.random.uniform is mx.random.uniform
-    assert mx.random.seed is mx.nd.random.seed and mx.ndarray is mx.nd
+    assert mx.ndarray is mx.nd
 
 
 # ----- property tests against NumPy ----------------------------------------------------------------
@@ -377,3 +430,45 @@ def test_reductions_agree_with_numpy(a, reduce, data):
     assert got.shape == (expected.shape or (1,))
     np.testing.assert_allclose(got.asnumpy().reshape(expected.shape), expected,
                                rtol=1e-5, atol=1e-4)
+
+
+# ----- which results share memory: MXNet 1.x's rule -------------------------------------------
+def _mxnet_shares(key: tuple, shape: tuple) -> bool:
+    """MXNet 1.9.1's NDArray._basic_indexing_slice_is_contiguous (ints made length-1 slices):
+    reading right to left, once an axis is cut short, every axis left of it has <= 1 element."""
+    slices = [slice(k, k + 1 if k != -1 else None) if isinstance(k, int) else k for k in key]
+    slices += [slice(None)] * (len(shape) - len(slices))
+    lengths = [len(range(*s.indices(n))) for s, n in zip(slices, shape)]
+    if np.prod(lengths) in (0, 1):
+        return True
+    cut = False
+    for s, n, length in zip(reversed(slices), reversed(shape), reversed(lengths)):
+        step = s.indices(n)[2]
+        if length == 0:
+            return True
+        if length > 1 and step != 1:
+            return False
+        if cut and length > 1:
+            return False
+        cut = cut or length < n
+    return True
+
+
+_axis_keys = st.one_of(st.integers(-3, 2), st.builds(slice, st.one_of(st.none(), st.integers(-4, 4)),
+                                                      st.one_of(st.none(), st.integers(-4, 4)),
+                                                      st.sampled_from([None, 1, 2, -1])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_axis_keys, min_size=1, max_size=3))
+def test_basic_indexing_shares_memory_exactly_when_mxnet_does(key):
+    x = nd.arange(60).reshape((3, 4, 5))
+    key = tuple(key)
+    try:
+        y = x[key]
+    except IndexError:
+        return
+    if y.size == 0:
+        return
+    y[:] = -1
+    assert ((x.asnumpy() == -1).any()) == _mxnet_shares(key, x.shape), key

@@ -431,20 +431,45 @@ def fail(*args, **kwargs):
     raise Boom('disk on fire')
 
 
-@pytest.mark.parametrize('where', ['os.replace', 'os.fsync', 'encode'])
+@pytest.mark.parametrize('where', ['encode', 'os.chmod', '_put_in_place', 'os.replace'])
 def test_failed_save_keeps_the_old_file(where, tmp_path, monkeypatch):
     target = tmp_path / 'model.params'
     nd.save(target, {'old': nd.ones(3)})
     before = target.read_bytes()
-    if where == 'encode':
-        monkeypatch.setattr(utils, '_encode', fail)
-    else:
+    if where == 'os.replace':  # the fallback where renameat2 is missing
+        monkeypatch.setattr(utils, '_renameat2', None)
+    if where.startswith('os.'):
         monkeypatch.setattr(utils.os, where.split('.')[1], fail)
+    else:
+        monkeypatch.setattr(utils, '_' + where.lstrip('_'), fail)
     with pytest.raises(Boom):
         nd.save(target, {'new': nd.zeros(5)})
     monkeypatch.undo()
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ['model.params']
+
+
+@pytest.mark.parametrize('exchange', [True, False])
+def test_a_reader_of_the_old_file_never_sees_the_new_one(exchange, tmp_path, monkeypatch):
+    if not exchange:
+        monkeypatch.setattr(utils, '_renameat2', None)
+    target = tmp_path / 'model.params'
+    nd.save(target, [nd.ones(1000)])
+    before = target.read_bytes()
+    with open(target, 'rb') as reader:
+        nd.save(target, [nd.zeros(1000)])
+        assert reader.read() == before  # the old file, whole, until its reader closes it
+    assert np.array_equal(nd.load(target)[0].asnumpy(), np.zeros(1000))
+    assert [p.name for p in tmp_path.iterdir()] == ['model.params']
+
+
+@pytest.mark.skipif(utils._renameat2 is None, reason='needs Linux renameat2')
+def test_an_existing_file_is_swapped_not_renamed_over(tmp_path, monkeypatch):
+    target = tmp_path / 'model.params'
+    nd.save(target, [nd.ones(3)])
+    monkeypatch.setattr(utils.os, 'replace', fail)  # renaming over it would force a flush
+    nd.save(target, [nd.zeros(3)])
+    assert nd.load(target)[0].asnumpy().tolist() == [0, 0, 0]
 
 
 def test_failed_write_is_an_mxnet_error_and_leaves_nothing(tmp_path, monkeypatch):
@@ -455,7 +480,7 @@ def test_failed_write_is_an_mxnet_error_and_leaves_nothing(tmp_path, monkeypatch
     def no_space(*args):
         raise OSError(28, 'No space left on device')
 
-    monkeypatch.setattr(utils.os, 'replace', no_space)
+    monkeypatch.setattr(utils, '_put_in_place', no_space)
     with pytest.raises(MXNetError, match='No space left on device') as info:
         nd.save(target, [nd.zeros(100)])
     assert str(target) in str(info.value)

@@ -326,10 +326,10 @@ def test_save_is_atomic(monkeypatch, tmp_path):
     net.initialize()
     net(nd.ones((1, 20)))
 
-    def broken_fsync(fd):
+    def disk_full(*args):
         raise OSError(28, 'No space left on device')
 
-    monkeypatch.setattr(nd_utils.os, 'fsync', broken_fsync)
+    monkeypatch.setattr(nd_utils, '_put_in_place', disk_full)
     with pytest.raises(MXNetError, match='Open "mlp.params": No space left on device'):
         net.save_parameters('mlp.params')
     assert open('mlp.params', 'rb').read() == original

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from collections import OrderedDict
 
 from .. import name as _name
+from .. import ndarray
 from ..base import MXNetAssertionError, MXNetValueError
 from ..ndarray import utils as nd_utils
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, load_params, _brief_print_list
@@ -22,7 +24,7 @@ class _BlockScope:
 
     def __init__(self, block: 'Block'):
         self._block = block
-        self._counter = {}
+        self._names = _name.NameManager()  # counters for the children made in this scope
         self._old_scope = None
 
     @staticmethod
@@ -35,9 +37,7 @@ class _BlockScope:
             params = ParameterDict(prefix) if params is None else ParameterDict(params.prefix, params)
             return prefix, params
         if prefix is None:
-            count = current._counter.get(hint, 0)
-            prefix = '%s%d_' % (hint, count)
-            current._counter[hint] = count + 1
+            prefix = current._names.get(None, hint) + '_'
         if params is None:
             parent = current._block.params
             params = ParameterDict(parent.prefix + prefix, parent._shared)
@@ -68,6 +68,7 @@ class Block:
     ``prefix`` names the block's parameters (default: class name + counter + '_');
     ``params`` shares another block's ParameterDict.
     """
+    _summary_row = True  # summary() prints a row for this block (containers say False)
 
     def __init__(self, prefix: str | None = None, params: ParameterDict | None = None):
         self._empty_prefix = prefix == ''
@@ -76,6 +77,7 @@ class Block:
         self._scope = _BlockScope(self)
         self._children = OrderedDict()
         self._reg_params = {}
+        self._forward_pre_hooks = OrderedDict()
         self._forward_hooks = OrderedDict()
 
     def _alias(self) -> str:
@@ -127,26 +129,50 @@ class Block:
         """``with`` block in which new blocks are named ``<this prefix><class><counter>``."""
         return self._scope
 
+    def _check_container_with_block(self):
+        """Warn, as MXNet does, about Blocks kept in a plain list, tuple or dict attribute:
+        they are not children, so their parameters are not collected."""
+        children = set(self._children.values())
+
+        def holds_unregistered_block(data) -> bool:
+            if isinstance(data, (list, tuple)):
+                return any(holds_unregistered_block(item) for item in data)
+            if isinstance(data, dict):
+                return any(holds_unregistered_block(item) for item in data.values())
+            return isinstance(data, Block) and data not in children
+
+        for key, value in self.__dict__.items():
+            if (isinstance(value, (list, tuple, dict)) and not key.startswith('__')
+                    and key != '_children' and holds_unregistered_block(value)):
+                warnings.warn('"{name}" is an unregistered container with Blocks. Note that '
+                              'Blocks inside the list, tuple or dict will not be registered '
+                              'automatically. Make sure to register them using register_child() '
+                              'or switching to nn.Sequential/nn.HybridSequential instead. '
+                              .format(name=self.__class__.__name__ + '.' + key), stacklevel=3)
+
+    def _walk(self, key: str = '', children_first: bool = False):
+        """(structural key, block) for this block and every descendant, depth first; a key
+        is the child names from here joined by dots, ending in a dot (the root's is '')."""
+        if not children_first:
+            yield key, self
+        for name, child in self._children.items():
+            yield from child._walk(key + name + '.', children_first)
+        if children_first:
+            yield key, self
+
     def collect_params(self, select: str | None = None) -> ParameterDict:
         """This block's and all descendants' parameters, filtered by regex ``select`` (re.match)."""
+        pattern = re.compile(select) if select else None
         ret = ParameterDict(self._params.prefix)
-        if not select:
-            ret.update(self.params)
-        else:
-            pattern = re.compile(select)
-            ret.update({n: p for n, p in self.params.items() if pattern.match(n)})
-        for child in self._children.values():
-            ret.update(child.collect_params(select=select))
+        for _, block in self._walk():
+            block._check_container_with_block()
+            ret.update({n: p for n, p in block.params.items() if not pattern or pattern.match(n)})
         return ret
 
-    def _collect_params_with_prefix(self, prefix: str = '') -> dict:
+    def _collect_params_with_prefix(self) -> dict:
         """Parameters by structural key: attribute names and child keys joined by dots."""
-        if prefix:
-            prefix += '.'
-        ret = {prefix + key: val for key, val in self._reg_params.items()}
-        for name, child in self._children.items():
-            ret.update(child._collect_params_with_prefix(prefix + name))
-        return ret
+        return {key + name: param for key, block in self._walk()
+                for name, param in block._reg_params.items()}
 
     def initialize(self, init=None, ctx=None, verbose: bool = False, force_reinit: bool = False):
         """Initialize all parameters (deferred ones at the first forward); default Uniform()."""
@@ -154,21 +180,24 @@ class Block:
 
     def apply(self, fn):
         """Call ``fn(block)`` on every descendant, then on this block."""
-        for child in self._children.values():
-            child.apply(fn)
-        fn(self)
+        for _, block in self._walk(children_first=True):
+            fn(block)
         return self
 
     def cast(self, dtype):
-        for child in self._children.values():
-            child.cast(dtype)
-        for param in self.params.values():
-            param.cast(dtype)
+        """Convert every parameter of this block and its descendants to ``dtype``."""
+        for _, block in self._walk():
+            for param in block.params.values():
+                param.cast(dtype)
 
     def hybridize(self, active: bool = True, **kwargs):
         """No-op: minigluon always runs imperatively (MXNet would compile a graph here)."""
-        for child in self._children.values():
-            child.hybridize(active, **kwargs)
+
+    def register_forward_pre_hook(self, hook) -> '_HookHandle':
+        """Call ``hook(block, inputs)`` before each forward; returns a handle to detach."""
+        handle = _HookHandle(self._forward_pre_hooks)
+        self._forward_pre_hooks[handle.id] = hook
+        return handle
 
     def register_forward_hook(self, hook) -> '_HookHandle':
         """Call ``hook(block, inputs, output)`` after each forward; returns a handle to detach."""
@@ -177,6 +206,9 @@ class Block:
         return handle
 
     def __call__(self, *args):
+        if self._forward_pre_hooks:
+            for hook in list(self._forward_pre_hooks.values()):
+                hook(self, args)
         out = self.forward(*args)
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
@@ -226,6 +258,23 @@ class Block:
                     % (key, filename, _brief_print_list(self._params.keys())))
         load_params(((params[k], v) for k, v in loaded.items() if k in params), ctx, cast_dtype)
 
+    def save_params(self, filename):
+        """[Deprecated] Save under full names (``ParameterDict.save``); use save_parameters."""
+        warnings.warn('save_params is deprecated. Please use save_parameters. Note that if you want '
+                      'load from SymbolBlock later, please use export instead. For details, see '
+                      'https://mxnet.apache.org/tutorials/gluon/save_load_params.html')
+        try:
+            self.collect_params().save(filename, strip_prefix=self.prefix)
+        except ValueError as err:
+            raise ValueError('%s\nsave_params is deprecated. Using save_parameters may resolve '
+                             'this error.' % err) from None
+
+    def load_params(self, filename, ctx=None, allow_missing: bool = False,
+                    ignore_extra: bool = False):
+        """[Deprecated] Use load_parameters (which this calls)."""
+        warnings.warn('load_params is deprecated. Please use load_parameters.')
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
+
     def summary(self, *inputs):
         """Print each layer's output shape and parameter count for one forward of ``inputs``."""
         rows, seen, hooks = [], set(), []
@@ -246,8 +295,7 @@ class Block:
             rows.append(('%s-%d' % (block.__class__.__name__, len(rows) + 1), shape, n_params))
 
         def register(block):
-            from .nn.basic_layers import Sequential  # containers get no row, as in MXNet
-            if not isinstance(block, Sequential):
+            if block._summary_row:
                 hooks.append(block.register_forward_hook(record_row))
 
         self.apply(register)
@@ -293,13 +341,19 @@ class HybridBlock(Block):
     """
 
     def forward(self, x, *args):
-        from .. import ndarray
+        """``hybrid_forward(nd, x, *args, **data of this block's parameters on x's context)``;
+        the first call infers the parameters' unknown shapes from the inputs, then
+        initializes them (deferred initialization)."""
+        if not self._reg_params:  # activations, dropout, losses: no parameters to pass
+            return self.hybrid_forward(ndarray, x, *args)
         ctx = x.context
+        params = {}
         try:
-            params = {k: p.data(ctx) for k, p in self._reg_params.items()}
+            for name, param in self._reg_params.items():
+                params[name] = param.data(ctx)
         except DeferredInitializationError:
             self._finish_deferred_init(x, *args)
-            params = {k: p.data(ctx) for k, p in self._reg_params.items()}
+            return self.forward(x, *args)
         return self.hybrid_forward(ndarray, x, *args, **params)
 
     def _finish_deferred_init(self, *args):

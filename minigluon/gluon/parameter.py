@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import warnings
 from collections import OrderedDict
+from typing import NamedTuple
 
 import numpy as np
 
 from .. import autograd, initializer
-from ..base import MXNetAssertionError, MXNetError
+from ..base import MXNetAssertionError, MXNetError, normalize_shape
 from ..context import Context, cpu, current_context
 from ..ndarray import creation
 from ..ndarray import utils as nd_utils
@@ -24,6 +25,27 @@ class DeferredInitializationError(MXNetError):
 
 def shape_is_known(shape) -> bool:
     return shape is not None and all(d > 0 for d in shape)
+
+
+def _merge_shapes(known: tuple, given: tuple):
+    """The shape both describe, where a dimension of 0 (or -1) is unknown; None if they
+    disagree (another number of axes, or two different known sizes)."""
+    if len(known) != len(given):
+        return None
+    merged = []
+    for a, b in zip(known, given):
+        if a > 0 and b > 0 and a != b:
+            return None
+        merged.append(a if a > 0 else b)
+    return tuple(merged)
+
+
+class _DeferredInit(NamedTuple):
+    """What ``initialize`` was asked for, kept until the first forward knows the shape."""
+    init: object            # the initializer chosen for this parameter
+    ctx: list               # the contexts to create the data on
+    default_init: object    # the block-wide initializer (it does the filling, see __call__)
+    data: NDArray | None    # values given by set_data before the first forward, if any
 
 
 def _brief_print_list(names, limit: int = 7) -> str:
@@ -46,7 +68,7 @@ class Parameter:
                  allow_deferred_init: bool = False, differentiable: bool = True,
                  stype: str = 'default', grad_stype: str = 'default'):
         self.name = name
-        self._shape = (shape,) if isinstance(shape, int) else (tuple(shape) if shape is not None else None)
+        self._shape = None if shape is None else normalize_shape(shape)
         self.dtype = dtype
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult
@@ -54,9 +76,9 @@ class Parameter:
         self._allow_deferred_init = allow_deferred_init
         self._differentiable = differentiable
         self._grad_req = grad_req if differentiable else 'null'
-        self._data = None      # {Context: NDArray}, in initialization order
-        self._grad = None
-        self._deferred_init = ()  # (init, ctx list, default_init, data or None)
+        self._data = None           # {Context: NDArray}, in initialization order
+        self._grad = None           # {Context: NDArray}, or None when grad_req is 'null'
+        self._deferred_init = None  # a _DeferredInit while waiting for the first forward
 
     def __repr__(self):
         return 'Parameter {name} (shape={shape}, dtype={dtype})'.format(
@@ -69,12 +91,12 @@ class Parameter:
 
     @shape.setter
     def shape(self, new_shape):
-        new_shape = tuple(new_shape)
+        new_shape = normalize_shape(new_shape)
         if self._shape is None:
             self._shape = new_shape
             return
-        if not (len(self._shape) == len(new_shape)
-                and all(j in (-1, 0, i) for i, j in zip(new_shape, self._shape))):
+        # the new shape may only fill in unknown dimensions
+        if _merge_shapes(self._shape, new_shape) != new_shape:
             raise MXNetAssertionError('Expected shape %s is incompatible with given shape %s.'
                                       % (str(new_shape), str(self._shape)))
         self._shape = new_shape
@@ -92,11 +114,7 @@ class Parameter:
         if self._grad_req == req:
             return
         self._grad_req = req
-        if req == 'null' and self._grad is not None:
-            self._grad = None
-            for arr in self._data.values():
-                arr._grad, arr._grad_req, arr._node = None, 'null', None
-        elif self._data is not None:
+        if self._data is not None:
             self._init_grad()
 
     # ----- initialization ---------------------------------------------------------------
@@ -115,14 +133,12 @@ class Parameter:
         default_init = initializer.Uniform() if default_init is None else default_init
         if init is None:
             init = default_init if self.init is None else self.init
-        if not shape_is_known(self.shape):
-            if self._allow_deferred_init:
-                self._deferred_init = (init, ctx, default_init, None)
-                return
+        if not shape_is_known(self.shape) and not self._allow_deferred_init:
             raise ValueError("Cannot initialize Parameter '%s' because it has invalid shape: %s."
                              % (self.name, str(self.shape)))
-        self._deferred_init = (init, ctx, default_init, None)
-        self._finish_deferred_init()
+        self._deferred_init = _DeferredInit(init, ctx, default_init, None)
+        if shape_is_known(self.shape):
+            self._finish_deferred_init()
 
     def _finish_deferred_init(self):
         """Initialize now that the shape is known (called by the first forward)."""
@@ -133,7 +149,7 @@ class Parameter:
             raise MXNetAssertionError(
                 "Cannot initialize Parameter '%s' because it has invalid shape: %s. Please "
                 "specify in_units, in_channels, etc for `Block`s." % (self.name, str(self.shape)))
-        self._deferred_init = ()
+        self._deferred_init = None
         with autograd.pause():
             if data is None:
                 # Filled on the CPU with MXNet's random streams, then copied to each context,
@@ -148,26 +164,21 @@ class Parameter:
         self._init_grad()
 
     def _init_grad(self):
+        """Give every copy a gradient buffer and make it a variable (or neither, for 'null')."""
+        arrays = list(self._data.values())
         if self._grad_req == 'null':
             self._grad = None
+            autograd.mark_variables(arrays, [None] * len(arrays), 'null')
             return
         self._grad = OrderedDict((c, arr.zeros_like()) for c, arr in self._data.items())
-        autograd.mark_variables(list(self._data.values()), list(self._grad.values()), self._grad_req)
+        autograd.mark_variables(arrays, list(self._grad.values()), self._grad_req)
 
     # ----- access -----------------------------------------------------------------------
-    def _check_and_get(self, arrays, ctx):
+    def _arrays(self, arrays) -> OrderedDict:
+        """``arrays`` (this parameter's data or gradients by context), or MXNet's error
+        saying why there are none yet."""
         if arrays is not None:
-            if ctx is list:
-                return list(arrays.values())
-            if ctx is None:
-                if len(arrays) == 1:
-                    return next(iter(arrays.values()))
-                ctx = current_context()
-            arr = arrays.get(ctx)
-            if arr is not None:
-                return arr
-            raise RuntimeError("Parameter '%s' was not initialized on context %s. It was only "
-                               "initialized on %s." % (self.name, ctx, list(arrays)))
+            return arrays
         if self._deferred_init:
             raise DeferredInitializationError(
                 "Parameter '%s' has not been initialized yet because initialization was deferred. "
@@ -180,6 +191,19 @@ class Parameter:
                            "Block.params because the later does not include Parameters of nested "
                            "child Blocks" % self.name)
 
+    def _on(self, arrays, ctx) -> NDArray:
+        """The array of ``arrays`` on ``ctx`` (the only one, or the current context's)."""
+        arrays = self._arrays(arrays)
+        if ctx is None:
+            if len(arrays) == 1:
+                return next(iter(arrays.values()))
+            ctx = current_context()
+        arr = arrays.get(ctx)
+        if arr is None:
+            raise RuntimeError("Parameter '%s' was not initialized on context %s. It was only "
+                               "initialized on %s." % (self.name, ctx, list(arrays)))
+        return arr
+
     def data(self, ctx: Context | None = None) -> NDArray:
         """The array on ``ctx`` (the only one, or the current context's, by default)."""
         data = self._data
@@ -187,27 +211,27 @@ class Parameter:
             arr = data.get(ctx)  # the hot path of every forward
             if arr is not None:
                 return arr
-        return self._check_and_get(data, ctx)
+        return self._on(data, ctx)
 
     def list_data(self) -> list:
-        return self._check_and_get(self._data, list)
+        return list(self._arrays(self._data).values())
+
+    def _gradients(self):
+        if self._data is not None and self._grad is None:
+            raise RuntimeError("Cannot get gradient array for Parameter '%s' because "
+                               "grad_req='null'" % self.name)
+        return self._grad
 
     def grad(self, ctx: Context | None = None) -> NDArray:
-        if self._data is not None and self._grad is None:
-            raise RuntimeError("Cannot get gradient array for Parameter '%s' because "
-                               "grad_req='null'" % self.name)
-        return self._check_and_get(self._grad, ctx)
+        return self._on(self._gradients(), ctx)
 
     def list_grad(self) -> list:
-        if self._data is not None and self._grad is None:
-            raise RuntimeError("Cannot get gradient array for Parameter '%s' because "
-                               "grad_req='null'" % self.name)
-        return self._check_and_get(self._grad, list)
+        return list(self._arrays(self._gradients()).values())
 
     def list_ctx(self) -> list:
         if self._data is None:
             if self._deferred_init:
-                return self._deferred_init[1]
+                return self._deferred_init.ctx
             raise RuntimeError("Parameter '%s' has not been initialized" % self.name)
         return list(self._data)
 
@@ -217,7 +241,7 @@ class Parameter:
         if self._data is None:
             if not self._deferred_init:
                 raise MXNetAssertionError("Parameter '%s' has not been initialized" % self.name)
-            self._deferred_init = self._deferred_init[:3] + (data,)
+            self._deferred_init = self._deferred_init._replace(data=data)
             return
         for arr in self._data.values():
             arr[:] = data
@@ -234,8 +258,7 @@ class Parameter:
             with autograd.pause():
                 self._init_impl(self._reduce(), ctx)
         elif self._deferred_init:
-            init, _, default_init, data = self._deferred_init
-            self._deferred_init = (init, ctx, default_init, data)
+            self._deferred_init = self._deferred_init._replace(ctx=ctx)
         else:
             raise ValueError("Cannot reset context for Parameter '%s' because it has not been "
                              "initialized." % self.name)
@@ -250,7 +273,7 @@ class Parameter:
     def _reduce(self) -> NDArray:
         """The values on cpu(0), averaged over contexts (what gets saved); not a copy when
         the parameter lives on cpu(0) alone, so callers must not write into it."""
-        arrays = list(self._check_and_get(self._data, list))
+        arrays = self.list_data()
         if len(arrays) == 1 and arrays[0].context is cpu():
             return arrays[0]
         total = arrays[0].copyto(cpu())
@@ -261,12 +284,10 @@ class Parameter:
     # ----- loading ----------------------------------------------------------------------
     def _check_loadable(self, data: NDArray, cast_dtype: bool):
         """Raise MXNet's error if ``data`` cannot replace this parameter; change nothing."""
-        if self.shape:
-            if len(self.shape) != len(data.shape) or any(
-                    s not in (0, d) for s, d in zip(self.shape, data.shape)):
-                raise MXNetAssertionError(
-                    "Failed loading Parameter '%s' from saved params: shape incompatible expected "
-                    "%s vs saved %s" % (self.name, str(self.shape), str(data.shape)))
+        if self.shape and _merge_shapes(self.shape, data.shape) != data.shape:
+            raise MXNetAssertionError(
+                "Failed loading Parameter '%s' from saved params: shape incompatible expected "
+                "%s vs saved %s" % (self.name, str(self.shape), str(data.shape)))
         if self.dtype and not cast_dtype and np.dtype(self.dtype).type != data.dtype:
             raise MXNetAssertionError(
                 "Failed loading Parameter '%s' from saved params: dtype incompatible expected %s "
@@ -275,7 +296,7 @@ class Parameter:
 
     def _check_load_ctx(self, ctx):
         known = (list(self._data) if self._data is not None
-                 else self._deferred_init[1] if self._deferred_init else None)
+                 else self._deferred_init.ctx if self._deferred_init else None)
         if ctx is not None and known is not None and set(ctx) != set(known):
             raise MXNetAssertionError("Failed to load Parameter '%s' on %s because it was previous "
                                       "initialized on %s." % (self.name, str(ctx), str(known)))
@@ -287,8 +308,8 @@ class Parameter:
         if np.dtype(self.dtype).type != data.dtype:
             data = data.astype(self.dtype)
         if self._data is None:
-            ctx = self._deferred_init[1] if self._deferred_init else (ctx or [cpu()])
-            self._deferred_init = ()
+            ctx = self._deferred_init.ctx if self._deferred_init else (ctx or [cpu()])
+            self._deferred_init = None
             self._init_impl(data, ctx)
         else:
             self.set_data(data)
@@ -390,10 +411,9 @@ class ParameterDict:
                 setattr(param, key, value)
                 continue
             if key == 'shape' and value is not None:
-                value = (value,) if isinstance(value, int) else tuple(value)
-                if len(value) == len(existing) and all(
-                        a == b or a <= 0 or b <= 0 for a, b in zip(value, existing)):
-                    param._shape = tuple(b if a <= 0 else a for a, b in zip(value, existing))
+                merged = _merge_shapes(existing, normalize_shape(value))
+                if merged is not None:
+                    param._shape = merged
                     continue
             elif key == 'dtype' and np.dtype(value) == np.dtype(existing):
                 continue
@@ -434,8 +454,8 @@ class ParameterDict:
     def initialize(self, init=None, ctx=None, verbose: bool = False, force_reinit: bool = False):
         """Initialize every parameter; ``init`` is the default for those without their own."""
         init = initializer.Uniform() if init is None else init
-        if verbose:
-            initializer.create(init).set_verbosity(verbose=verbose)
+        if verbose:  # as MXNet: needs an Initializer instance (a name raises AttributeError)
+            init.set_verbosity(verbose=verbose)
         for param in self.values():
             param.initialize(None, ctx, init, force_reinit=force_reinit)
 

@@ -1,9 +1,12 @@
 """Making NDArrays: from data, filled with a value, or counting."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import context
+from ..base import normalize_shape, unknown_argument
 from ..context import Context, current_context
 from .ndarray import NDArray
 
@@ -11,7 +14,7 @@ _DEFAULT_DTYPE = np.float32  # mx_real_t
 
 
 def _shape(shape) -> tuple:
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    shape = normalize_shape(shape)
     if any(d < 0 for d in shape):
         raise ValueError('negative dimensions are not allowed: %s' % (shape,))
     return shape
@@ -41,11 +44,17 @@ def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
 
 
 def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
+    """An array of zeros; ``stype='default'`` is accepted (dense is the only storage here)."""
+    if kwargs.keys() - {'stype'}:
+        raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
     shape = _shape(shape)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
 
 
 def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
+    """An array of ones; ``stype='default'`` is accepted (dense is the only storage here)."""
+    if kwargs.keys() - {'stype'}:
+        raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
     shape = _shape(shape)
     return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), ctx)
 
@@ -64,7 +73,12 @@ def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = No
     """Evenly spaced values in [start, stop), each repeated ``repeat`` times."""
     if stop is None:
         start, stop = 0, start
-    values = np.arange(start, stop, step, dtype=np.float64).astype(dtype or _DEFAULT_DTYPE)
+    # MXNet computes start + i * step in the output's dtype: in float32, arange(-8, 8, 0.1)[80]
+    # is exactly 0, where a float64 computation would give 1.8e-15 before rounding
+    dtype = np.dtype(dtype or _DEFAULT_DTYPE)
+    count = max(math.ceil((stop - start) / step), 0)
+    with np.errstate(over='ignore'):
+        values = dtype.type(start) + np.arange(count).astype(dtype) * dtype.type(step)
     if repeat > 1:
         values = np.repeat(values, repeat)
     return _made(lambda xp: xp.asarray(values), ctx)

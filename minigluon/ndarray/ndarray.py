@@ -12,6 +12,7 @@ import numpy as np
 from .. import autograd
 from ..base import MXNetError, MXNetValueError
 from ..context import Context, current_context
+from . import ops
 
 _INPLACE_IN_GRAPH = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined "
@@ -31,7 +32,7 @@ class NDArray:
         self._ctx = ctx if ctx is not None else current_context()
         self._grad = None
         self._grad_req = 'null'
-        self._node = None  # autograd: None, autograd.LEAF, or (backward, inputs, number)
+        self._node = None  # autograd's: None (a constant), autograd.VARIABLE, or a Node
 
     # ----- what it is -------------------------------------------------------------------
     @property
@@ -89,8 +90,6 @@ class NDArray:
             return False
         raise ValueError('The truth value of an NDArray with multiple elements is ambiguous.')
 
-    __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
-
     # ----- leaving minigluon ------------------------------------------------------------
     def asnumpy(self) -> np.ndarray:
         """A NumPy copy of the values (from the GPU if the array lives there)."""
@@ -99,9 +98,10 @@ class NDArray:
 
     def asscalar(self):
         """The one value of a size-1 array, as a NumPy scalar."""
-        if self.shape != (1,) and self.size != 1:
+        if self.size != 1:
             raise ValueError('The current array is not a scalar')
-        return self.asnumpy().reshape(-1)[0]
+        # MXNet returns asnumpy()[()] for more axes: on a (1, 1) array, a (1, 1) NumPy array
+        return self.asnumpy()[0] if self.ndim == 1 else self.asnumpy()[()]
 
     def __array__(self, dtype=None, copy=None):
         array = self.asnumpy()
@@ -134,8 +134,9 @@ class NDArray:
         dtype = np.dtype(dtype)
         if not copy and dtype == self._data.dtype:
             return self
-        out = NDArray(self._data.astype(dtype), self._ctx)
-        if autograd._recording and self._node is not None:
+        with np.errstate(invalid='ignore'):  # -1.5 -> uint8 wraps to 255, as C's cast does
+            out = NDArray(self._data.astype(dtype), self._ctx)
+        if autograd.is_recorded(self):
             source = self._data.dtype
             autograd.record_node(out, lambda g: (g.astype(source),), (self,))
         return out
@@ -173,12 +174,9 @@ class NDArray:
         """Make this array a variable: ``backward`` writes (or adds) its gradient to ``.grad``."""
         if grad_req not in ('write', 'add', 'null'):
             raise MXNetValueError("grad_req must be 'write', 'add' or 'null', not %r" % (grad_req,))
-        self._grad_req = grad_req
-        if grad_req == 'null':  # MXNet keeps no gradient buffer for it: .grad is None
-            self._grad = self._node = None
-        else:
-            self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
-            self._node = autograd.LEAF
+        # MXNet keeps a zero gradient buffer even for 'null' (backward never writes it)
+        autograd.mark_variables(self, NDArray(self._ctx.xp.zeros_like(self._data), self._ctx),
+                                grad_req)
 
     def detach(self) -> 'NDArray':
         """The same values, cut from the graph (shares memory)."""
@@ -190,12 +188,16 @@ class NDArray:
 
     # ----- indexing ---------------------------------------------------------------------
     def __getitem__(self, key):
+        """``x[key]``: shares memory when the result is one contiguous run of ``x``'s memory
+        (a slice of the first axis, an integer index), else a copy, as in MXNet 1.x."""
         key = _index(key)
         data = self._data[key]
-        if data.ndim == 0:
-            data = data.reshape(1)  # MXNet: a fully indexed element is a shape-(1,) array
+        if data.ndim == 0:  # MXNet: one element is a shape-(1,) array (a view of it)
+            data = self._data[(key if isinstance(key, tuple) else (key,)) + (None,)]
+        elif type(key) is not int and not data.flags.c_contiguous:
+            data = data.copy()
         out = NDArray(data, self._ctx)
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             shape = self.shape
 
             def backward(g):
@@ -206,13 +208,16 @@ class NDArray:
         return out
 
     def __setitem__(self, key, value):
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
-        self._data[_index(key)] = _data_on(value, self)
+        key, value = _index(key), _data_on(value, self)
+        if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
+            value = value.reshape(())  # b[0] = np.array([47.8]): b[0] is one element
+        self._data[key] = value
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
-        if autograd._recording and self._node is not None:
+        if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
         self._data[...] = result._data
         return self
@@ -229,6 +234,111 @@ class NDArray:
     def __itruediv__(self, other):
         return self._inplace(self / other)
 
+    def __imod__(self, other):
+        return self._inplace(self % other)
+
+    # ----- arithmetic and the functions of mx.nd as methods: each one is the op itself -----
+    __add__ = ops.add
+    __sub__ = ops.subtract
+    __mul__ = ops.multiply
+    __truediv__ = ops.divide
+    __mod__ = ops.modulo
+    __pow__ = ops.power
+    __matmul__ = ops.dot
+    __neg__ = ops.negative
+    __abs__ = ops.abs
+    __eq__ = ops.equal
+    __ne__ = ops.not_equal
+    __gt__ = ops.greater
+    __ge__ = ops.greater_equal
+    __lt__ = ops.lesser
+    __le__ = ops.lesser_equal
+    __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __rsub__(self, other):
+        return ops.subtract(other, self)
+
+    def __rmul__(self, other):
+        return ops.multiply(other, self)
+
+    def __rtruediv__(self, other):
+        return ops.divide(other, self)
+
+    def __rmod__(self, other):
+        return ops.modulo(other, self)
+
+    def __rpow__(self, other):
+        return ops.power(other, self)
+
+    relu = ops.relu
+    sigmoid = ops.sigmoid
+    softrelu = ops.softrelu
+    tanh = ops.tanh
+    exp = ops.exp
+    log = ops.log
+    sqrt = ops.sqrt
+    square = ops.square
+    abs = ops.abs
+    sign = ops.sign
+    clip = ops.clip
+    softmax = ops.softmax
+    log_softmax = ops.log_softmax
+    floor = ops.floor
+    ceil = ops.ceil
+    round = ops.round
+    rint = ops.rint
+    fix = ops.fix
+    trunc = ops.trunc
+    sin = ops.sin
+    cos = ops.cos
+    tan = ops.tan
+    arcsin = ops.arcsin
+    arccos = ops.arccos
+    arctan = ops.arctan
+    sinh = ops.sinh
+    cosh = ops.cosh
+    arcsinh = ops.arcsinh
+    arccosh = ops.arccosh
+    arctanh = ops.arctanh
+    log1p = ops.log1p
+    expm1 = ops.expm1
+    log2 = ops.log2
+    log10 = ops.log10
+    reciprocal = ops.reciprocal
+    rsqrt = ops.rsqrt
+    sum = ops.sum
+    mean = ops.mean
+    max = ops.max
+    min = ops.min
+    prod = ops.prod
+    nansum = ops.nansum
+    norm = ops.norm
+    argmax = ops.argmax
+    argmin = ops.argmin
+    sort = ops.sort
+    argsort = ops.argsort
+    topk = ops.topk
+    reshape = ops.reshape
+    flatten = ops.flatten
+    transpose = ops.transpose
+    expand_dims = ops.expand_dims
+    squeeze = ops.squeeze
+    swapaxes = ops.swapaxes
+    flip = ops.flip
+    tile = ops.tile
+    repeat = ops.repeat
+    split = ops.split
+    slice_axis = ops.slice_axis
+    take = ops.take
+    pick = ops.pick
+    one_hot = ops.one_hot
+    broadcast_to = ops.broadcast_to
+    broadcast_like = ops.broadcast_like
+    broadcast_axes = ops.broadcast_axes
+
 
 def _index(key):
     """Let NDArrays index like integer NumPy arrays."""
@@ -237,15 +347,6 @@ def _index(key):
     if isinstance(key, tuple):
         return tuple(k._data.astype(np.int64) if isinstance(k, NDArray) else k for k in key)
     return key
-
-
-def same_context(op: str, a: NDArray, b: NDArray) -> Context:
-    """The context of a two-input op: the first input's; CPU ids may mix, devices may not."""
-    ca, cb = a._ctx, b._ctx
-    if ca is cb or (ca.device_type != 'gpu' and cb.device_type != 'gpu'):
-        return ca
-    raise MXNetError("Operator %s require all inputs live on the same context. But the first "
-                     "argument is on %s while the 2-th argument is on %s" % (op, ca, cb))
 
 
 def _data_on(value, like: NDArray):
@@ -269,8 +370,11 @@ def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
     else:
         data = src.get()  # device -> host
     out = NDArray(data, ctx)
-    if autograd._recording and x._node is not None:
+    if autograd.is_recorded(x):
         def backward(g):
             return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
         autograd.record_node(out, backward, (x,))
     return out
+
+
+ops.NDArray = NDArray  # the ops make NDArrays (see the note in ops.py)

@@ -7,17 +7,26 @@ returns one gradient per input.
 """
 from __future__ import annotations
 
+import builtins
+import math
+
 import numpy as np
 
-from .. import autograd
-from ..base import MXNetError
-from .ndarray import NDArray, same_context
+from .. import autograd, bitexact
+from ..base import MXNetError, normalize_shape, unknown_argument
+from ..context import Context
+
+# The array class. ndarray.py declares these functions as NDArray's methods, so it imports
+# this module, and hands the class over once it is defined (importing it from here would
+# make an import cycle), as MXNet's ndarray.py does with _set_ndarray_class.
+NDArray: type = None
 
 _SCALARS = (int, float, bool, np.generic)
 
 
-def _record(out: NDArray, backward, inputs) -> NDArray:
-    """Put ``out`` on the tape if recording and an NDArray input needs a gradient."""
+def _record(result: NDArray, backward, inputs, out: NDArray | None = None) -> NDArray:
+    """Give ``result`` a Node if recording and an NDArray input needs a gradient; with
+    MXNet's ``out=``, the result is written into ``out`` (and ``out`` returned)."""
     if autograd._recording:
         if len(inputs) == 2 and not (isinstance(inputs[0], NDArray) and isinstance(inputs[1], NDArray)):
             array_at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar
@@ -26,8 +35,24 @@ def _record(out: NDArray, backward, inputs) -> NDArray:
             def backward(g):
                 return (full(g)[array_at],)
             inputs = (inputs[array_at],)
-        autograd.record_node(out, backward, inputs)
+        autograd.record_node(result, backward, inputs)
+    return result if out is None else _write_into(out, result)
+
+
+def _write_into(out: NDArray, result: NDArray) -> NDArray:
+    """MXNet's ``out=``: the values (and the graph node) of ``result`` go into ``out``."""
+    out._inplace(result)
+    out._node = result._node
     return out
+
+
+def same_context(op: str, a: NDArray, b: NDArray) -> Context:
+    """The context of a two-input op: the first input's; CPU ids may mix, devices may not."""
+    ca, cb = a._ctx, b._ctx
+    if ca is cb or (ca.device_type != 'gpu' and cb.device_type != 'gpu'):
+        return ca
+    raise MXNetError("Operator %s require all inputs live on the same context. But the first "
+                     "argument is on %s while the 2-th argument is on %s" % (op, ca, cb))
 
 
 def _same_dtype(name: str, first, *others):
@@ -46,10 +71,19 @@ def _operands(name: str, lhs, rhs):
             _same_dtype(name, a, b)
             return a, b, same_context(name, lhs, rhs), a.dtype
         if isinstance(rhs, _SCALARS):
-            return lhs._data, rhs, lhs._ctx, lhs._data.dtype
+            a = lhs._data
+            return a, _scalar_as(rhs, a.dtype), lhs._ctx, a.dtype
     elif isinstance(lhs, _SCALARS) and isinstance(rhs, NDArray):
-        return lhs, rhs._data, rhs._ctx, rhs._data.dtype
+        b = rhs._data
+        return _scalar_as(lhs, b.dtype), b, rhs._ctx, b.dtype
     raise TypeError('type %s not supported' % str(type(rhs if isinstance(lhs, NDArray) else lhs)))
+
+
+def _scalar_as(value, dtype):
+    """A scalar operand in the array's dtype, as MXNet casts it first (int32: 1.7 -> 1)."""
+    if dtype.kind == 'f' and type(value) in (float, int):
+        return value  # NumPy computes with a Python number in the array's float type already
+    return np.array(value).astype(dtype)[()]
 
 
 def _broadcast(compute, a, b, ctx, dtype) -> NDArray:
@@ -108,7 +142,9 @@ def divide(lhs, rhs) -> NDArray:
 
     def backward(g):
         return _sum_to(g / b, a), _sum_to(-g * a / (b * b), b)
-    return _record(_broadcast(np.true_divide, a, b, ctx, dtype), backward, (lhs, rhs))
+    with np.errstate(divide='ignore', invalid='ignore'):  # x / 0 is inf or NaN, silently
+        out = _broadcast(np.true_divide, a, b, ctx, dtype)
+    return _record(out, backward, (lhs, rhs))
 
 
 def power(base, exp) -> NDArray:
@@ -141,8 +177,8 @@ def minimum(lhs, rhs) -> NDArray:
     return _record(_broadcast(np.minimum, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
-def negative(x: NDArray) -> NDArray:
-    return _record(NDArray(-x._data, x._ctx), lambda g: (-g,), (x,))
+def negative(x: NDArray, out: NDArray | None = None) -> NDArray:
+    return _record(NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
 
 
 def _compare(name, ufunc):
@@ -163,65 +199,56 @@ lesser_equal = _compare('broadcast_lesser_equal', np.less_equal)
 
 
 # ----- elementwise functions --------------------------------------------------------------
-def relu(x: NDArray) -> NDArray:
+def relu(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    out = NDArray(np.maximum(a, 0), x._ctx)
-    return _record(out, lambda g: (g * (a > 0),), (x,))
+    y = NDArray(np.maximum(a, 0), x._ctx)
+    return _record(y, lambda g: (g * (a > 0),), (x,), out)
 
 
-def sigmoid(x: NDArray) -> NDArray:
+def sigmoid(x: NDArray, out: NDArray | None = None) -> NDArray:
     with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
         y = 1 / (1 + np.exp(-x._data))
-    return _record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,))
+    return _record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
 
 
-def softrelu(x: NDArray) -> NDArray:
+def softrelu(x: NDArray, out: NDArray | None = None) -> NDArray:
     """log(1 + exp(x)), computed without overflow; its derivative is the sigmoid."""
     a = x._data
     y = np.logaddexp(0, a)
-    return _record(NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,))
+    return _record(NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
 
 
-def tanh(x: NDArray) -> NDArray:
-    y = np.tanh(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,))
+_tanhf = bitexact.libm('tanh')
 
 
-def _correctly_rounded(ufunc, a):
-    """``ufunc(a)`` rounded like the C library's expf/logf that MXNet calls: NumPy's SIMD
-    float32 versions can be one unit in the last place off, which printing shows."""
-    if a.dtype == np.float32 and isinstance(a, np.ndarray):  # a GPU keeps its float32 speed
-        return ufunc(a.astype(np.float64)).astype(np.float32)
-    return ufunc(a)
+def tanh(x: NDArray, out: NDArray | None = None) -> NDArray:
+    y = _tanhf(x._data)
+    return _record(NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
 
 
-def exp(x: NDArray) -> NDArray:
-    y = _correctly_rounded(np.exp, x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g * y,), (x,))
+def exp(x: NDArray, out: NDArray | None = None) -> NDArray:
+    y = bitexact.exp(x._data)
+    return _record(NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
 
 
-def log(x: NDArray) -> NDArray:
+def log(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _record(NDArray(_correctly_rounded(np.log, a), x._ctx), lambda g: (g / a,), (x,))
+    return _record(NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
 
 
-def sqrt(x: NDArray) -> NDArray:
+def sqrt(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = np.sqrt(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,))
+    return _record(NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
 
 
-def square(x: NDArray) -> NDArray:
+def square(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _record(NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,))
+    return _record(NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
 
 
-def abs(x: NDArray) -> NDArray:  # noqa: A001 - MXNet's name
+def abs(x: NDArray, out: NDArray | None = None) -> NDArray:  # noqa: A001 - MXNet's name
     a = x._data
-    return _record(NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,))
-
-
-def sign(x: NDArray) -> NDArray:
-    return NDArray(np.sign(x._data), x._ctx)
+    return _record(NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
 
 
 def clip(x: NDArray, a_min: float, a_max: float) -> NDArray:
@@ -247,8 +274,12 @@ def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
 
 
 # ----- reductions: without an axis MXNet returns shape (1,), not a 0-d array ---------------
-def _axis(axis):
-    """MXNet's axis argument as NumPy's: a list becomes a tuple, and () means every axis."""
+def _axis(axis, exclude: bool = False, ndim: int = 0):
+    """MXNet's axis argument as NumPy's: a list becomes a tuple, () means every axis, and
+    ``exclude`` means every axis but those."""
+    if exclude:
+        named = {ax % ndim for ax in ((axis,) if isinstance(axis, (int, np.integer)) else axis or ())}
+        return tuple(i for i in range(ndim) if i not in named)
     if axis is None or isinstance(axis, (int, np.integer)):
         return axis
     return tuple(axis) or None
@@ -275,9 +306,12 @@ def _reduced(data):
     return data.reshape(1) if data.ndim == 0 else data
 
 
-def sum(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A001
+def sum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,  # noqa: A001
+        **kwargs) -> NDArray:
+    if kwargs:
+        raise unknown_argument('sum', kwargs, ('axis', 'keepdims', 'exclude'))
     a = x._data
-    axis = _axis(axis)
+    axis = _axis(axis, exclude, a.ndim)
     out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)), x._ctx)
 
     def backward(g):
@@ -285,9 +319,9 @@ def sum(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A001
     return _record(out, backward, (x,))
 
 
-def mean(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
+def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
     a = x._data
-    axis = _axis(axis)
+    axis = _axis(axis, exclude, a.ndim)
     data = a.mean(axis=axis, keepdims=keepdims)
     out = NDArray(_reduced(data.astype(a.dtype, copy=False)), x._ctx)
     count = a.size // data.size if data.size else 1
@@ -298,9 +332,9 @@ def mean(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
 
 
 def _extreme(name, pick):
-    def reduce(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
+    def reduce(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
         a = x._data
-        axis = _axis(axis)
+        axis = _axis(axis, exclude, a.ndim)
         data = pick(a, axis=axis, keepdims=keepdims)
         out = NDArray(_reduced(data), x._ctx)
 
@@ -316,38 +350,6 @@ max = _extreme('max', lambda a, **kw: a.max(**kw))  # noqa: A001
 min = _extreme('min', lambda a, **kw: a.min(**kw))  # noqa: A001
 
 
-_NRM2_EXACT_MAX = 256  # longest reduction replayed step by step (a Python loop; longer:
-# plain sqrt-sum, which can differ from MXNet in the last digit)
-
-
-def _nrm2(a, axis, keepdims):
-    """MXNet's CPU L2 norm: BLAS nrm2's scaled sum of squares, accumulated in order in float32,
-    so the printed digits match (sqrt(sum(a * a)) can differ in the last one: 22.494444 for
-    nd.arange(12).norm(), where MXNet prints 22.494442). Replayed for reductions up to
-    _NRM2_EXACT_MAX elements, vectorized over the outputs."""
-    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
-    axes = tuple(sorted(ax % a.ndim for ax in axes)) if a.ndim else ()
-    k = int(np.prod([a.shape[i] for i in axes])) if axes else 1
-    if a.dtype != np.float32 or not isinstance(a, np.ndarray) or a.size == 0 or k > _NRM2_EXACT_MAX:
-        return np.sqrt((a * a).sum(axis=axis, keepdims=keepdims))
-    kept = [i for i in range(a.ndim) if i not in axes]
-    rows = np.abs(a.transpose(kept + list(axes)).reshape(-1, k))
-    scale = np.zeros(rows.shape[0], np.float32)
-    ssq = np.zeros(rows.shape[0], np.float32)
-    with np.errstate(divide='ignore', invalid='ignore'):
-        for j in range(k):
-            x = rows[:, j]
-            up = scale < x            # a new largest |x|: rescale the sum so far
-            r = scale / x
-            s = x / scale
-            ssq = np.where(x == 0, ssq, np.where(up, np.float32(1) + ssq * r * r, ssq + s * s))
-            scale = np.where(up, x, scale)
-    out = (scale * np.sqrt(ssq)).reshape([a.shape[i] for i in kept])
-    if keepdims:
-        out = out.reshape([1 if i in axes else d for i, d in enumerate(a.shape)])
-    return out
-
-
 def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A002
     """The L2 norm (``ord=2``) or L1 norm (``ord=1``) over ``axis`` (all elements by default)."""
     a = x._data
@@ -355,7 +357,7 @@ def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray
     if ord == 1:
         data = np.abs(a).sum(axis=axis, keepdims=keepdims)
     elif ord == 2:
-        data = _nrm2(a, axis, keepdims)
+        data = bitexact.nrm2(a, axis, keepdims)
     else:
         raise MXNetError('norm supports ord=1 and ord=2, not %r' % (ord,))
     out = NDArray(_reduced(data), x._ctx)
@@ -364,8 +366,8 @@ def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray
         shape = _reduce_shape(a, axis)
         if ord == 1:
             return (g.reshape(shape) * np.sign(a),)
-        n = data.reshape(shape)
-        return (g.reshape(shape) * a / np.where(n == 0, 1, n),)
+        with np.errstate(invalid='ignore'):  # 0 / 0 at a zero norm: NaN, as in MXNet
+            return (g.reshape(shape) * a / data.reshape(shape),)
     return _record(out, backward, (x,))
 
 
@@ -460,39 +462,109 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
 
 
 # ----- shapes -------------------------------------------------------------------------------
-def reshape(x: NDArray, *shape, **kwargs) -> NDArray:
-    """Reshape; ``0`` keeps the input's size on that axis and ``-1`` is inferred (MXNet codes)."""
-    shape = kwargs.get('shape', shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+def _check(ok: bool, message: str):
+    if not ok:
+        raise MXNetError('Check failed: ' + message)
+
+
+def _reshape_target(codes: tuple, shape: tuple, reverse: bool) -> tuple:
+    """MXNet's reshape codes: 0 copies an input axis, -1 is inferred, -2 copies all the
+    remaining axes, -3 merges two axes, -4 splits one axis into the next two codes."""
+    if reverse:
+        codes, shape = codes[::-1], shape[::-1]
+    out, src, inferred, i = [], 0, None, 0
+    while i < len(codes):
+        code = codes[i]
+        if code == 0:
+            _check(src < len(shape), 'src_idx < dshape_len (%d vs. %d)' % (src, len(shape)))
+            out.append(shape[src])
+            src += 1
+        elif code == -1:
+            _check(inferred is None, 'One and only one dim can be inferred')
+            inferred = len(out)
+            out.append(1)
+            src += 1
+        elif code == -2:
+            out.extend(shape[src:])
+            src = len(shape)
+        elif code == -3:
+            _check(src < len(shape) - 1, 'src_idx < dshape_len-1 (%d vs. %d)' % (src, len(shape) - 1))
+            out.append(shape[src] * shape[src + 1])
+            src += 2
+        elif code == -4:
+            _check(i + 2 < len(codes) and src < len(shape), 'i + 2 < params_len')
+            whole, first, second = shape[src], codes[i + 1], codes[i + 2]
+            _check(first != -1 or second != -1, 'Split dims cannot both be -1.')
+            first = whole // second if first == -1 else first
+            second = whole // first if second == -1 else second
+            _check(first * second == whole, 'Split dims %d, %d do not divide original dim %d'
+                   % (first, second, whole))
+            out += [first, second]
+            src += 1
+            i += 2
+        else:
+            _check(code > 0, 'shape dim size must be >= -1, while received %d' % code)
+            out.append(code)
+            src += 1
+        i += 1
+    if inferred is not None:
+        known = math.prod(out)
+        out[inferred] = math.prod(shape) // known if known else 0
+    return tuple(out[::-1] if reverse else out)
+
+
+def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
+    """The same values in a new shape, sharing memory; ``shape`` may use MXNet's codes
+    (0 keep an axis, -1 infer one, -2 keep the rest, -3 merge two, -4 split one)."""
+    if kwargs:
+        if kwargs.keys() - {'shape'}:
+            raise TypeError("Got unknown keywords in reshape: %s. Accepted keyword arguments are "
+                            "'shape' and 'reverse'." % ', '.join(k for k in kwargs if k != 'shape'))
+        shape = (kwargs['shape'],)
+    codes = shape[0] if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)) else shape
     a = x._data
-    shape = tuple(a.shape[i] if d == 0 else d for i, d in enumerate(shape))
+    if reverse or 0 in codes or builtins.min(codes, default=0) < -1:
+        target = _reshape_target(normalize_shape(codes), a.shape, reverse)
+    else:
+        target = codes  # only sizes and -1: NumPy's own rule
     try:
-        data = a.reshape(shape)
-    except ValueError:
-        raise MXNetError('Cannot reshape array of shape %s into shape %s'
-                         % (a.shape, shape)) from None
+        data = a.reshape(target)
+    except ValueError:  # MXNet's checks say what is wrong
+        size = math.prod(_reshape_target(normalize_shape(codes), a.shape, reverse))
+        if size > a.size:
+            raise MXNetError('NDArray.Reshape: target shape size is larger than the current '
+                             'shape') from None
+        raise ValueError('Cannot reshape array of size %d into shape %s'
+                         % (a.size, tuple(codes))) from None
     return _record(NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
 def flatten(x: NDArray) -> NDArray:
-    """Collapse all axes after the first: (N, a, b) -> (N, a*b)."""
-    return reshape(x, (x.shape[0], -1) if x.ndim else (1, 1))
+    """Collapse all axes after the first: (N, a, b) -> (N, a*b); a copy, as in MXNet."""
+    a = x._data
+    data = a.reshape((a.shape[0], -1) if a.ndim else (1, 1)).copy()
+    return _record(NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
 def transpose(x: NDArray, axes=None) -> NDArray:
+    """The axes permuted (reversed by default); a copy, as in MXNet."""
     a = x._data
     axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
     inverse = tuple(np.argsort(axes))
-    return _record(NDArray(a.transpose(axes), x._ctx), lambda g: (g.transpose(inverse),), (x,))
+    data = a.transpose(axes).copy()
+    return _record(NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,))
 
 
 def expand_dims(x: NDArray, axis: int) -> NDArray:
+    """A new axis of length 1 at ``axis``; a copy, as in MXNet."""
     a = x._data
-    return _record(NDArray(np.expand_dims(a, axis), x._ctx),
+    return _record(NDArray(np.expand_dims(a, axis).copy(), x._ctx),
                    lambda g: (g.reshape(a.shape),), (x,))
 
 
 def broadcast_to(x: NDArray, shape) -> NDArray:
     a = x._data
+    shape = normalize_shape(shape)
     data = np.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
     return _record(NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
 
@@ -515,6 +587,7 @@ def stack(*arrays: NDArray, axis: int = 0) -> NDArray:
     """Join same-shaped arrays along a new ``axis``."""
     for other in arrays[1:]:
         same_context('stack', arrays[0], other)
+    _same_dtype('stack', *(x._data for x in arrays))
     xp = arrays[0]._ctx.xp
     data = xp.stack([x._data for x in arrays], axis=axis)
 
@@ -523,11 +596,14 @@ def stack(*arrays: NDArray, axis: int = 0) -> NDArray:
     return _record(NDArray(data, arrays[0]._ctx), backward, arrays)
 
 
-def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False) -> NDArray:
-    """``data[i, index[i]]`` along ``axis``: each row's entry at its label."""
-    xp = data._ctx.xp
+def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
+         mode: str = 'clip') -> NDArray:
+    """``data[i, index[i]]`` along ``axis``: each row's entry at its label; an index out of
+    range is clipped to the ends (``mode='clip'``) or taken modulo the length ('wrap')."""
+    ctx = same_context('pick', data, index)
+    xp = ctx.xp
     a = data._data
-    idx = xp.clip(index._data.astype(np.int64), 0, a.shape[axis] - 1)  # MXNet's mode='clip'
+    idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode, xp)
     if idx.ndim < a.ndim:  # labels of shape (N,) or, as Gluon's losses pass them, (N, 1)
         idx = xp.expand_dims(idx, axis % a.ndim)
     out = xp.take_along_axis(a, idx, axis=axis)
@@ -538,7 +614,16 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False) 
         grad = xp.zeros_like(a)
         xp.put_along_axis(grad, idx, g.reshape(idx.shape), axis=axis)
         return grad, None
-    return _record(NDArray(out, data._ctx), backward, (data, index))
+    return _record(NDArray(out, ctx), backward, (data, index))
+
+
+def _in_range(idx, n: int, mode: str, xp):
+    """Indices made valid for an axis of length ``n`` as MXNet's ``mode`` says."""
+    if mode == 'clip':
+        return xp.clip(idx, 0, n - 1)
+    if mode == 'wrap':
+        return idx % n
+    raise MXNetError("mode must be 'clip' or 'wrap', not %r" % (mode,))
 
 
 def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: float = 0.0,
@@ -549,36 +634,327 @@ def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: floa
 
 
 def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
+    """``x`` where ``condition`` is nonzero, else ``y`` (the condition may have any dtype)."""
+    ctx = same_context('where', x, y)
+    same_context('where', condition, x)
+    _same_dtype('where', x._data, y._data)
     c = condition._data != 0
 
     def backward(g):
         return None, g * c, g * ~c
     data = condition._ctx.xp.where(c, x._data, y._data)
-    return _record(NDArray(data, x._ctx), backward, (condition, x, y))
+    return _record(NDArray(data, ctx), backward, (condition, x, y))
 
 
-def elemwise_add(lhs: NDArray, rhs: NDArray, out: NDArray | None = None) -> NDArray:
-    """lhs + rhs for equal shapes; with ``out``, written into that array."""
-    if lhs.shape != rhs.shape:
-        raise MXNetError('elemwise_add needs equal shapes, got %s and %s' % (lhs.shape, rhs.shape))
-    result = add(lhs, rhs)
-    return result if out is None else out._inplace(result)
+def modulo(lhs, rhs) -> NDArray:
+    """The remainder with the divisor's sign (Python's %); 0 where the divisor is 0, as MXNet."""
+    a, b, ctx, dtype = _operands('broadcast_mod', lhs, rhs)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        out = _broadcast(lambda a, b: np.where(b == 0, 0, np.mod(a, b)), a, b, ctx, dtype)
+
+    def backward(g):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            return _sum_to(g, a), _sum_to(-g * np.floor(a / b), b)
+    return _record(out, backward, (lhs, rhs))
 
 
-# ----- the same operations as NDArray methods and operators ---------------------------------
-def _swap(op):
-    return lambda self, other: op(other, self)
+def hypot(lhs, rhs) -> NDArray:
+    a, b, ctx, dtype = _operands('broadcast_hypot', lhs, rhs)
+    out = _broadcast(np.hypot, a, b, ctx, dtype)
+    y = out._data
+    return _record(out, lambda g: (_sum_to(g * a / y, a), _sum_to(g * b / y, b)), (lhs, rhs))
 
 
-for _name, _op in dict(
-        __add__=add, __sub__=subtract, __mul__=multiply, __truediv__=divide, __pow__=power,
-        __radd__=_swap(add), __rsub__=_swap(subtract), __rmul__=_swap(multiply),
-        __rtruediv__=_swap(divide), __rpow__=_swap(power), __neg__=negative,
-        __eq__=equal, __ne__=not_equal, __gt__=greater, __ge__=greater_equal, __lt__=lesser,
-        __le__=lesser_equal, __abs__=abs, __matmul__=dot,
-        relu=relu, sigmoid=sigmoid, softrelu=softrelu, tanh=tanh, exp=exp, log=log, sqrt=sqrt, square=square,
-        abs=abs, sign=sign, clip=clip, softmax=softmax, log_softmax=log_softmax, sum=sum,
-        mean=mean, max=max, min=min, norm=norm, argmax=argmax, argmin=argmin, reshape=reshape,
-        flatten=flatten, transpose=transpose, expand_dims=expand_dims,
-        broadcast_to=broadcast_to, pick=pick, one_hot=one_hot).items():
-    setattr(NDArray, _name, _op)
+def _logical(name, ufunc):
+    def logical(lhs, rhs) -> NDArray:
+        """1 where the truth values (nonzero) combine to true, else 0, in the array's dtype."""
+        a, b, ctx, dtype = _operands(name, lhs, rhs)
+        return _broadcast(lambda a, b: ufunc(a != 0, b != 0), a, b, ctx, dtype)
+    logical.__name__ = name
+    return logical
+
+
+logical_and = _logical('broadcast_logical_and', np.logical_and)
+logical_or = _logical('broadcast_logical_or', np.logical_or)
+logical_xor = _logical('broadcast_logical_xor', np.logical_xor)
+
+
+def _named_binary(name: str, op, same_shape: bool = False):
+    """MXNet's operator ``name`` for two NDArrays: ``op`` with an ``out=`` argument; the
+    elemwise_* family also insists on equal shapes."""
+    def binary(lhs: NDArray, rhs: NDArray, out: NDArray | None = None) -> NDArray:
+        if same_shape and lhs.shape != rhs.shape:
+            raise MXNetError('%s needs equal shapes, got %s and %s' % (name, lhs.shape, rhs.shape))
+        result = op(lhs, rhs)
+        return result if out is None else _write_into(out, result)
+    binary.__name__ = name
+    binary.__doc__ = '``%s`` as MXNet names it, with ``out=``.' % op.__name__
+    return binary
+
+
+broadcast_add = broadcast_plus = _named_binary('broadcast_add', add)
+broadcast_sub = broadcast_minus = _named_binary('broadcast_sub', subtract)
+broadcast_mul = _named_binary('broadcast_mul', multiply)
+broadcast_div = _named_binary('broadcast_div', divide)
+broadcast_mod = _named_binary('broadcast_mod', modulo)
+broadcast_power = _named_binary('broadcast_power', power)
+broadcast_maximum = _named_binary('broadcast_maximum', maximum)
+broadcast_minimum = _named_binary('broadcast_minimum', minimum)
+broadcast_hypot = _named_binary('broadcast_hypot', hypot)
+broadcast_equal = _named_binary('broadcast_equal', equal)
+broadcast_not_equal = _named_binary('broadcast_not_equal', not_equal)
+broadcast_greater = _named_binary('broadcast_greater', greater)
+broadcast_greater_equal = _named_binary('broadcast_greater_equal', greater_equal)
+broadcast_lesser = _named_binary('broadcast_lesser', lesser)
+broadcast_lesser_equal = _named_binary('broadcast_lesser_equal', lesser_equal)
+broadcast_logical_and = _named_binary('broadcast_logical_and', logical_and)
+broadcast_logical_or = _named_binary('broadcast_logical_or', logical_or)
+broadcast_logical_xor = _named_binary('broadcast_logical_xor', logical_xor)
+elemwise_add = _named_binary('elemwise_add', add, same_shape=True)
+elemwise_sub = _named_binary('elemwise_sub', subtract, same_shape=True)
+elemwise_mul = _named_binary('elemwise_mul', multiply, same_shape=True)
+elemwise_div = _named_binary('elemwise_div', divide, same_shape=True)
+
+
+def broadcast_like(lhs: NDArray, rhs: NDArray) -> NDArray:
+    return broadcast_to(lhs, rhs.shape)
+
+
+def broadcast_axis(data: NDArray, axis=(), size=()) -> NDArray:
+    """Repeat the length-1 ``axis`` (or axes) ``size`` times."""
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    sizes = (size,) if isinstance(size, int) else tuple(size)
+    shape = list(data.shape)
+    for ax, n in zip(axes, sizes):
+        shape[ax] = n
+    return broadcast_to(data, tuple(shape))
+
+
+broadcast_axes = broadcast_axis
+
+
+# ----- more elementwise functions: y = f(x), dy/dx beside it --------------------------------
+def _unary(name: str, forward, derivative=None):
+    """An elementwise function of MXNet's: ``forward(a)``; ``derivative(a, y)`` is dy/dx
+    (None: a step function, whose gradient is 0 everywhere, as MXNet gives it)."""
+    def unary(x: NDArray, out: NDArray | None = None) -> NDArray:
+        a = x._data
+        with np.errstate(divide='ignore', invalid='ignore'):
+            y = forward(a)
+        if y.dtype != a.dtype:
+            y = y.astype(a.dtype)
+        if derivative is None:
+            return _record(NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
+
+        def backward(g):
+            with np.errstate(divide='ignore', invalid='ignore'):
+                return (g * derivative(a, y),)
+        return _record(NDArray(y, x._ctx), backward, (x,), out)
+    unary.__name__ = name
+    unary.__doc__ = 'Elementwise %s.' % name
+    return unary
+
+
+def _rint(a):
+    """MXNet's rint: the nearer integer, a tie going down (-2.5 -> -3, 2.5 -> 2)."""
+    down, up = np.floor(a), np.ceil(a)
+    return np.where(a - down <= up - a, down, up)
+
+
+def _round_half_away(a):
+    """C's round: halves go away from zero (NumPy's round goes to the even neighbour)."""
+    t = np.trunc(a)
+    return np.where(np.abs(a - t) >= 0.5, t + np.sign(a), t)
+
+
+sign = _unary('sign', np.sign)
+floor = _unary('floor', np.floor)
+ceil = _unary('ceil', np.ceil)
+round = _unary('round', _round_half_away)  # noqa: A001 - MXNet's name
+rint = _unary('rint', _rint)
+fix = _unary('fix', np.trunc)
+trunc = _unary('trunc', np.trunc)
+sin = _unary('sin', bitexact.libm('sin'), lambda a, y: bitexact.libm('cos')(a))
+cos = _unary('cos', bitexact.libm('cos'), lambda a, y: -bitexact.libm('sin')(a))
+tan = _unary('tan', bitexact.libm('tan'), lambda a, y: 1 + y * y)
+arcsin = _unary('arcsin', bitexact.libm('asin'), lambda a, y: 1 / np.sqrt(1 - a * a))
+arccos = _unary('arccos', bitexact.libm('acos'), lambda a, y: -1 / np.sqrt(1 - a * a))
+arctan = _unary('arctan', bitexact.libm('atan'), lambda a, y: 1 / (1 + a * a))
+sinh = _unary('sinh', bitexact.libm('sinh'), lambda a, y: bitexact.libm('cosh')(a))
+cosh = _unary('cosh', bitexact.libm('cosh'), lambda a, y: bitexact.libm('sinh')(a))
+arcsinh = _unary('arcsinh', bitexact.libm('asinh'), lambda a, y: 1 / np.sqrt(a * a + 1))
+arccosh = _unary('arccosh', bitexact.libm('acosh'), lambda a, y: 1 / np.sqrt(a * a - 1))
+arctanh = _unary('arctanh', bitexact.libm('atanh'), lambda a, y: 1 / (1 - a * a))
+log1p = _unary('log1p', bitexact.libm('log1p'), lambda a, y: 1 / (1 + a))
+expm1 = _unary('expm1', bitexact.libm('expm1'), lambda a, y: y + 1)
+log2 = _unary('log2', bitexact.libm('log2'), lambda a, y: 1 / (a * np.log(2)))
+log10 = _unary('log10', bitexact.libm('log10'), lambda a, y: 1 / (a * np.log(10)))
+reciprocal = _unary('reciprocal', lambda a: 1 / a, lambda a, y: -y * y)
+rsqrt = _unary('rsqrt', lambda a: 1 / np.sqrt(a), lambda a, y: -0.5 * y / a)
+
+
+def cast(data: NDArray, dtype) -> NDArray:
+    """``data`` converted to ``dtype`` (MXNet's operator name for ``astype``)."""
+    return data.astype(dtype)
+
+
+# ----- more reductions ------------------------------------------------------------------------
+def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
+    """The product over ``axis``; its gradient is product / x (inf or NaN at zeros, as MXNet)."""
+    a = x._data
+    axis = _axis(axis, exclude, a.ndim)
+    data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
+
+    def backward(g):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            return (_spread(g, a, axis) * (data.reshape(_reduce_shape(a, axis)) / a),)
+    return _record(NDArray(_reduced(data), x._ctx), backward, (x,))
+
+
+def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
+    """The sum over ``axis`` with NaNs counted as 0 (and getting no gradient)."""
+    a = x._data
+    axis = _axis(axis, exclude, a.ndim)
+    data = np.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+    return _record(NDArray(_reduced(data), x._ctx),
+                   lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
+
+
+# ----- picking, slicing, repeating --------------------------------------------------------
+def take(a: NDArray, indices: NDArray, axis: int = 0, mode: str = 'clip') -> NDArray:
+    """The slices of ``a`` along ``axis`` at ``indices`` (clipped or wrapped into range)."""
+    ctx = same_context('take', a, indices)
+    data, xp = a._data, ctx.xp
+    axis %= data.ndim
+    idx = _in_range(indices._data.astype(np.int64), data.shape[axis], mode, xp)
+
+    def backward(g):
+        grad = xp.zeros_like(data, dtype=g.dtype)
+        xp.add.at(grad, (slice(None),) * axis + (idx,), g)
+        return grad, None
+    return _record(NDArray(xp.take(data, idx, axis=axis), ctx), backward, (a, indices))
+
+
+def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
+    """``data[begin:end]`` along ``axis`` (``end=None``: to the end), as a copy."""
+    a = data._data
+    key = (slice(None),) * (axis % a.ndim) + (slice(begin, end),)
+
+    def backward(g):
+        grad = data._ctx.xp.zeros_like(a, dtype=g.dtype)
+        grad[key] = g
+        return (grad,)
+    return _record(NDArray(a[key].copy(), data._ctx), backward, (data,))
+
+
+def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = False):
+    """``num_outputs`` equal parts along ``axis``: a list (one part: the NDArray itself)."""
+    length = data.shape[axis]
+    if length % num_outputs:
+        raise MXNetError('Check failed: dshape[axis] %% num_outputs == 0: You are trying to split '
+                         'the %d-th axis of input tensor with shape %s into num_outputs=%d evenly '
+                         'sized chunks, but this is not possible because %d is not a multiple of '
+                         '%d.' % (axis, data.shape, num_outputs, length, num_outputs))
+    step = length // num_outputs
+    parts = [slice_axis(data, axis, i * step, (i + 1) * step) for i in range(num_outputs)]
+    if squeeze_axis and step == 1:
+        parts = [squeeze(p, axis=axis) for p in parts]
+    return parts[0] if num_outputs == 1 else parts
+
+
+def squeeze(data: NDArray, axis=None) -> NDArray:
+    """``data`` without its length-1 axes (or only those in ``axis``); a copy."""
+    a = data._data
+    out = a.squeeze(axis=_axis(axis)).copy()
+    return _record(NDArray(out.reshape(1) if out.ndim == 0 else out, data._ctx),
+                   lambda g: (g.reshape(a.shape),), (data,))
+
+
+def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0) -> NDArray:
+    a = data._data
+    return _record(NDArray(a.swapaxes(dim1, dim2).copy(), data._ctx),
+                   lambda g: (g.swapaxes(dim1, dim2),), (data,))
+
+
+def flip(data: NDArray, axis) -> NDArray:
+    """``data`` with the order of ``axis`` (or axes) reversed; a copy."""
+    axis = _axis(axis)
+    return _record(NDArray(np.flip(data._data, axis).copy(), data._ctx),
+                   lambda g: (np.flip(g, axis),), (data,))
+
+
+def tile(data: NDArray, reps) -> NDArray:
+    """``data`` repeated ``reps[i]`` times along axis i (NumPy's tile)."""
+    a = data._data
+    reps = normalize_shape(reps)
+    out = np.tile(a, reps)
+    shape = (1,) * (out.ndim - a.ndim) + a.shape
+    reps = (1,) * (out.ndim - len(reps)) + reps
+
+    def backward(g):  # every copy's gradient flows back to the element it copied
+        interleaved = [n for r, d in zip(reps, shape) for n in (r, d)]
+        g = g.reshape(interleaved).sum(axis=tuple(range(0, 2 * out.ndim, 2)))
+        return (g.reshape(a.shape),)
+    return _record(NDArray(out, data._ctx), backward, (data,))
+
+
+def repeat(data: NDArray, repeats: int, axis=None) -> NDArray:
+    """Each element repeated ``repeats`` times along ``axis`` (None: of the flattened array)."""
+    a = data._data
+    out = np.repeat(a, repeats, axis=axis)
+
+    def backward(g):
+        if axis is None:
+            return (g.reshape(a.size, repeats).sum(axis=1).reshape(a.shape),)
+        ax = axis % a.ndim
+        return (g.reshape(a.shape[:ax + 1] + (repeats,) + a.shape[ax + 1:]).sum(axis=ax + 1),)
+    return _record(NDArray(out, data._ctx), backward, (data,))
+
+
+# ----- sorting -----------------------------------------------------------------------------
+def _order(a, axis, is_ascend: bool):
+    """Indices that sort ``a`` along ``axis`` (stable; descending keeps ties in order)."""
+    if is_ascend:
+        return np.argsort(a, axis=axis, kind='stable')
+    return np.argsort(-a if a.dtype.kind == 'f' else -a.astype(np.int64), axis=axis, kind='stable')
+
+
+def _flat(data: NDArray, axis):
+    """(array, axis): axis None means the flattened array, as in MXNet's sort family."""
+    return (data._data.reshape(-1), 0) if axis is None else (data._data, axis)
+
+
+def sort(data: NDArray, axis=-1, is_ascend: bool = True) -> NDArray:
+    """The values sorted along ``axis`` (not differentiable in MXNet: use topk's values)."""
+    a, axis = _flat(data, axis)
+    return NDArray(np.take_along_axis(a, _order(a, axis, is_ascend), axis=axis), data._ctx)
+
+
+def argsort(data: NDArray, axis=-1, is_ascend: bool = True, dtype='float32') -> NDArray:
+    """The indices that sort ``data`` along ``axis``, as ``dtype`` (float32 by default)."""
+    a, axis = _flat(data, axis)
+    return NDArray(_order(a, axis, is_ascend).astype(dtype), data._ctx)
+
+
+def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend: bool = False,
+         dtype='float32'):
+    """The ``k`` largest (or smallest) along ``axis``: their 'indices', 'value', 'both'
+    ([values, indices]) or a 'mask' of where they are."""
+    a, axis = _flat(data, axis)
+    order = _order(a, axis, is_ascend)
+    picked = np.take(order, np.arange(k if k > 0 else a.shape[axis]), axis=axis)
+    picked_values = np.take_along_axis(a, picked, axis=axis)
+    if ret_typ == 'mask':
+        mask = np.zeros_like(a)
+        np.put_along_axis(mask, picked, 1, axis=axis)
+        return NDArray(mask.reshape(data.shape), data._ctx)
+    indices = NDArray(picked.astype(dtype), data._ctx)
+    if ret_typ == 'indices':
+        return indices
+
+    def backward(g):
+        grad = np.zeros_like(a, dtype=g.dtype)
+        np.put_along_axis(grad, picked, g, axis=axis)
+        return (grad.reshape(data.shape),)
+    values = _record(NDArray(picked_values, data._ctx), backward, (data,))
+    return values if ret_typ == 'value' else [values, indices]

@@ -1,2 +1,153 @@
-"""``mx.nd.random``: the samplers of ``minigluon.random`` under MXNet's second name."""
-from ..random import normal, uniform, seed  # noqa: F401
+"""``mx.nd.random``: samplers of random NDArrays, MXNet's numbers on the CPU.
+
+On a CPU context the samples are MXNet 1.x's own, bit for bit, after the same
+``mx.random.seed`` (the streams are replayed in ``minigluon.bitexact``); GPU contexts use
+CuPy's generator, seeded by the same seed.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import base, bitexact
+from ..context import Context, current_context
+from .ndarray import NDArray
+
+
+class _Generators:
+    """The seeded state every sampler draws from: MXNet's CPU streams, and one CuPy
+    generator per GPU (made on first use)."""
+
+    def __init__(self, seed_state: int):
+        self.seed_state = seed_state
+        self.cpu = bitexact.MXNetCPUSampler(seed_state)
+        self._gpus = {}
+
+    def gpu(self, ctx: Context):
+        gen = self._gpus.get(ctx)
+        if gen is None:
+            with ctx.device():
+                gen = self._gpus[ctx] = ctx.xp.random.RandomState(self.seed_state)
+        return gen
+
+
+_generators = _Generators(0)  # MXNet seeds with 0 when the user does not
+
+
+def seed_generators(seed_state: int, ctx='all'):
+    """Restart the generators of every device (``ctx='all'``) or of one context from
+    ``seed_state``: what ``mx.random.seed`` does."""
+    global _generators
+    previous = _generators
+    _generators = _Generators(seed_state)
+    if ctx != 'all' and Context(ctx).device_type == 'gpu':
+        _generators.cpu = previous.cpu  # a GPU's seed leaves the CPU streams where they are
+
+
+def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> NDArray:
+    if kwargs:
+        raise base.unknown_argument('_random_' + kind, kwargs, _SAMPLER_ARGUMENTS[kind])
+    if out is not None:
+        shape, ctx, dtype = out.shape, out.context, out.dtype
+    shape = base.normalize_shape(shape)
+    ctx = current_context() if ctx is None else ctx
+    n = math.prod(shape)
+    if ctx.device_type == 'gpu':
+        gen = _generators.gpu(ctx)
+        with ctx.device():
+            if kind == 'uniform':
+                data = gen.uniform(a, b, size=shape, dtype=np.float32)
+            elif kind == 'normal':
+                data = gen.normal(a, b, size=shape, dtype=np.float32)
+            else:
+                data = gen.exponential(a, size=shape).astype(np.float32)
+    else:
+        dtype = np.dtype(dtype or np.float32)
+        double = dtype != np.float32  # float64 and float16 are sampled in double precision
+        data = getattr(_generators.cpu, kind)(a, b, n, double).reshape(shape)
+    data = data.astype(dtype or np.float32, copy=False)
+    if out is None:
+        return NDArray(data, ctx)
+    out._data[...] = data
+    return out
+
+
+_SAMPLER_ARGUMENTS = {'uniform': ('low', 'high', 'shape', 'ctx', 'dtype'),
+                      'normal': ('loc', 'scale', 'shape', 'ctx', 'dtype'),
+                      'exponential': ('lam', 'shape', 'ctx', 'dtype')}
+
+
+def uniform(low: float = 0, high: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
+            out: NDArray | None = None, **kwargs) -> NDArray:
+    """Samples from the uniform distribution on [low, high)."""
+    return _sample('uniform', low, high, shape, dtype, ctx, out, kwargs)
+
+
+def normal(loc: float = 0, scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
+           out: NDArray | None = None, **kwargs) -> NDArray:
+    """Samples from the normal distribution with mean ``loc`` and deviation ``scale``."""
+    return _sample('normal', loc, scale, shape, dtype, ctx, out, kwargs)
+
+
+def exponential(scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
+                out: NDArray | None = None, **kwargs) -> NDArray:
+    """Samples from the exponential distribution with mean ``scale`` (MXNet's streams)."""
+    return _sample('exponential', scale, None, shape, dtype, ctx, out, kwargs)
+
+
+def _host_samples(draw, shape, dtype, ctx, out) -> NDArray:
+    """Samples drawn on the host from the seeded serial stream (MXNet's own algorithm for
+    these is not reproduced: same distribution, shape and dtype, different numbers)."""
+    if out is not None:
+        shape, ctx, dtype = out.shape, out.context, out.dtype
+    ctx = current_context() if ctx is None else ctx
+    data = draw(_generators.cpu.serial, base.normalize_shape(shape)).astype(dtype, copy=False)
+    if out is None:
+        with ctx.device():
+            return NDArray(ctx.xp.asarray(data), ctx)
+    out[:] = data
+    return out
+
+
+def poisson(lam: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
+            out: NDArray | None = None) -> NDArray:
+    """Samples from the Poisson distribution with mean ``lam``, as floats (MXNet's default)."""
+    return _host_samples(lambda rng, shape: rng.poisson(lam, shape), shape, dtype or np.float32,
+                         ctx, out)
+
+
+def randint(low: int, high: int, shape=(1,), dtype=None, ctx: Context | None = None,
+            out: NDArray | None = None) -> NDArray:
+    """Uniformly random integers in [low, high), int32 unless ``dtype``."""
+    return _host_samples(lambda rng, shape: rng.randint(low, high, shape, np.int64), shape,
+                         dtype or np.int32, ctx, out)
+
+
+def shuffle(data: NDArray) -> NDArray:
+    """A copy of ``data`` with its rows (first axis) in random order."""
+    order = _generators.cpu.serial.permutation(data.shape[0])
+    return data[NDArray(data.context.xp.asarray(order), data.context)]
+
+
+def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | None = None,
+                dtype='int32'):
+    """Draw category indices from the distribution(s) in the last axis of ``data``: one per
+    row, or ``shape`` of them; with ``get_prob``, also their log-probabilities. MXNet's
+    numbers: one float32 uniform each from its serial stream, found in the running sum."""
+    shape = base.normalize_shape(shape)
+    probs = data.asnumpy()
+    rows = probs.reshape(-1, probs.shape[-1])
+    per_row = math.prod(shape)
+    u = _generators.cpu.serial_uniform(rows.shape[0] * per_row).reshape(rows.shape[0], per_row)
+    cdf = np.cumsum(rows, axis=1, dtype=np.float64).astype(np.float32)
+    picked = np.stack([np.searchsorted(c, r, side='right') for c, r in zip(cdf, u)])
+    picked = np.minimum(picked, rows.shape[1] - 1).reshape(probs.shape[:-1] + shape or (1,))
+    samples = NDArray(data.context.xp.asarray(picked.astype(dtype)), data.context)
+    if out is not None:
+        out[:] = samples
+        samples = out
+    if not get_prob:
+        return samples
+    logp = np.log(np.take_along_axis(rows, picked.reshape(rows.shape[0], -1), axis=1))
+    return [samples, NDArray(data.context.xp.asarray(logp.reshape(picked.shape)), data.context)]

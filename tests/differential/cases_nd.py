@@ -1,4 +1,150 @@
 """Differential cases for nd / autograd: name -> snippet (see harness.py)."""
+_X = "X = nd.arange(12).reshape((3, 4))\n"
+_GRAD = ("def grad_of(f, x):\n"
+         "    x = nd.array(x)\n"
+         "    x.attach_grad()\n"
+         "    with autograd.record():\n"
+         "        y = f(x)\n"
+         "    y.backward(nd.ones_like(y) * 0.5)\n"
+         "    print(y)\n"
+         "    print(x.grad)\n")
+
 CASES = {
     'arange_int': "print(nd.arange(4))",
+    # ----- which indexing results share memory with the array (MXNet 1.x's rule) ----------
+    **{'shares_' + name: _X + "Y = %s\nY[:] = -1\nprint(X)" % expr for name, expr in {
+        'column_slice': 'X[:, 1:3]', 'block_slice': 'X[0:2, 0:1]', 'row_slice': 'X[1:3]',
+        'row_int': 'X[1]', 'element': 'X[1, 2]', 'row_then_cols': 'X[1, 1:3]',
+        'stepped_rows': 'X[::2]', 'rows_all_cols': 'X[1:3, :]', 'ellipsis': 'X[...]',
+        'fancy': 'X[nd.array([0, 2])]', 'T': 'X.T', 'transpose': 'X.transpose()',
+        'flatten': 'X.reshape((3, 2, 2)).flatten()', 'expand_dims': 'X.expand_dims(0)',
+        'reshape': 'X.reshape((4, 3))', 'detach': 'X.detach()', 'negative_row': 'X[-1]',
+        'single_column': 'X[:, 1]', 'swapaxes': 'X.swapaxes(0, 1)', 'squeeze': 'X.reshape((1, 12)).squeeze()',
+    }.items()},
+    'sliced_grad': _GRAD + "grad_of(lambda x: x[:, 1:3] * 2, nd.arange(12).reshape((3, 4)))",
+    # ----- arange ---------------------------------------------------------------------------
+    'arange_fractional': "a = nd.arange(-8, 8, 0.1)\nprint(a[80], a[79], a[:5], a.shape)\nprint(nd.arange(0, 1, 0.1))",
+    'arange_repeat_dtype': "print(nd.arange(1, 3, 0.5, repeat=2, dtype='float64'))\nprint(nd.arange(5, dtype='int32'))",
+    # ----- integer arrays and float scalars ----------------------------------------------------
+    'int_scalar_ops': ("a = nd.array([1, 2, 3, -3], dtype='int32')\n"
+                       "print(a + 1.7, a * 1.5, a / 2, 1.7 + a, a - 0.5, a ** 0.5, 7.9 - a, 7.9 / a)\n"
+                       "print(a > 1.5, a == 2.0, nd.maximum(a, 1.5), a % 1.5)"),
+    'int_inplace_scalar': ("a = nd.array([1, 2, 3], dtype='int32')\na *= 1.5\nprint(a)\n"
+                           "b = nd.array([1, 2, 3], dtype='int32')\nb += 1.7\nprint(b)\n"
+                           "c = nd.array([7, 8], dtype='int64')\nc /= 2.5\nprint(c)"),
+    'uint8_scalar': "a = nd.array([250, 3], dtype='uint8')\nprint(a + 10, a - 5, a * 2.9)",
+    # ----- reshape codes ----------------------------------------------------------------------
+    **{'reshape_%d' % i: "x = nd.arange(24).reshape((2, 3, 4))\nprint(x.reshape(%r).shape)" % (s,)
+       for i, s in enumerate([(0, -1), (-2,), (2, -2), (-3, 4), (-4, 1, 2, -2), (2, -4, -1, 3, -2),
+                              (-1,), (0, 0, -1), (-5,), (4, -3), (-4, -1, 1, -2),
+                              (0, -4, 3, -1, -2), (-1, -1), (-4, -1, -1, 0, 0), (-4, 5, -1, 0, 0),
+                              (5, -1), (2, 3), (0, 0, 0, 0), (0, 0, -3), (-3, -3), (6, -1, 0)])},
+    'reshape_reverse': "x = nd.arange(24).reshape((2, 3, 4))\nprint(x.reshape((-1, 0), reverse=True).shape)\nprint(nd.reshape(x, shape=(-3, -2)).shape, nd.reshape(x, shape=(-1, 0), reverse=True).shape)",
+    'reshape_forms': "x = nd.arange(24)\nprint(x.reshape(4, 6).shape, x.reshape(shape=(6, 4)).shape, x.reshape((2, 12)).shape)",
+    'reshape_unknown_keyword': ("x = nd.arange(24)\ntry:\n    x.reshape((4, 6), foo=1)\n"
+                                "except TypeError as e:\n    print(e)"),
+    'reshape_size_message': ("x = nd.arange(24)\ntry:\n    x.reshape((5, -1))\n"
+                             "except ValueError as e:\n    print(e)"),
+    # ----- small semantics ---------------------------------------------------------------
+    'attach_grad_null': "a = nd.array([1., 2.])\na.attach_grad(grad_req='null')\nprint(a.grad)",
+    'attach_grad_null_backward': ("a = nd.array([1., 2.])\na.attach_grad(grad_req='null')\n"
+                                  "with autograd.record():\n    y = (a * 2).sum()\ny.backward()"),
+    'norm_grad_at_zero': "a = nd.zeros((3,))\na.attach_grad()\nwith autograd.record():\n    y = a.norm()\ny.backward()\nprint(y, a.grad)",
+    'cast_negative_uint8': "print(nd.array([-1.5, -0.2, 3.7, 300.0, 255.9]).astype('uint8'))\nprint(nd.array([-1.5, 130.0, -129.7]).astype('int8'))",
+    'asscalar_shapes': ("for a in (nd.array([[5.]]), nd.array([5.]), nd.array([[[2]]], dtype='int32')):\n"
+                        "    v = a.asscalar()\n    print(v, type(v).__name__)"),
+    'asscalar_not_scalar': "nd.array([5., 6.]).asscalar()",
+    'setitem_numpy_one_element': ("b = nd.zeros(3)\nb[0] = np.array([47.8], 'float32')\nprint(b)\n"
+                                  "c = nd.zeros((2, 3))\nc[0] = np.array([1, 2, 3])\nc[1, 1] = np.array(9.5)\nc[1, 2] = nd.array([4.])\nprint(c)"),
+    'stack_mixed_dtypes': "nd.stack(nd.ones(2), nd.ones(2, dtype='float64'))",
+    'where_mixed_dtypes': "nd.where(nd.ones(2), nd.ones(2), nd.ones(2, dtype='float64'))",
+    'where_int_condition': "print(nd.where(nd.array([1, 0], dtype='int32'), nd.ones(2), nd.zeros(2)))",
+    'random_numpy_int_shape': "print(nd.random.uniform(shape=(np.int64(2), np.int32(3))).shape, nd.random.normal(shape=np.int64(2)).shape)",
+    'zeros_unknown_keyword': "nd.zeros((2,), dtyp='float64')",
+    'ones_unknown_keyword': "nd.ones((2,), dtyp='float64')",
+    'array_unknown_keyword': "nd.array([1], dtyp='float64')",
+    'sum_unknown_keyword': "nd.sum(nd.ones(2), axes=0)",
+    'uniform_unknown_keyword': "nd.random.uniform(shap=(2,))",
+    'mxnet_error': "print(mx.MXNetError.__name__, issubclass(mx.MXNetError, RuntimeError), mx.base.MXNetError is mx.MXNetError)\ntry:\n    nd.ones(2) + nd.ones(3)\nexcept mx.MXNetError:\n    print('caught')",
+    'list_gpus': "print(type(mx.test_utils.list_gpus()).__name__, len(mx.test_utils.list_gpus()))",
+    # ----- API added in round 2 -----------------------------------------------------------
+    'mod_operators': ("a = nd.array([5., -5., 7.5, 3.])\nb = nd.array([3., 3., -2., 0.])\n"
+                      "print(a % b, a % 2, 7 % b, nd.broadcast_mod(a, b), nd.modulo(a, b))\n"
+                      "c = nd.array([5, -5, 7], dtype='int32')\nprint(c % 3, c % -2)\na %= 2\nprint(a)"),
+    'mod_grad': _GRAD + "grad_of(lambda x: x % 1.5, [2., 4., -1.])",
+    'take': ("a = nd.arange(12).reshape((4, 3))\ni = nd.array([[0, 3], [5, -1]])\n"
+             "print(nd.take(a, i), a.take(nd.array([2, 0]), axis=1), nd.take(a, i, mode='wrap'))"),
+    'take_grad': _GRAD + "grad_of(lambda x: nd.take(x, nd.array([0, 2, 2])), [[1., 2.], [3., 4.], [5., 6.]])",
+    'broadcast_family': ("a = nd.array([[1., 2., 3.]])\nb = nd.array([[2.], [0.]])\n"
+                         "for f in (nd.broadcast_add, nd.broadcast_plus, nd.broadcast_sub, nd.broadcast_minus,\n"
+                         "          nd.broadcast_mul, nd.broadcast_div, nd.broadcast_power, nd.broadcast_maximum,\n"
+                         "          nd.broadcast_minimum, nd.broadcast_equal, nd.broadcast_not_equal,\n"
+                         "          nd.broadcast_greater, nd.broadcast_greater_equal, nd.broadcast_lesser,\n"
+                         "          nd.broadcast_lesser_equal, nd.broadcast_logical_and, nd.broadcast_logical_or,\n"
+                         "          nd.broadcast_logical_xor, nd.broadcast_hypot):\n"
+                         "    print(f(a, b))\n"
+                         "print(nd.broadcast_like(a, nd.zeros((2, 3))), nd.broadcast_axis(b, axis=1, size=2), b.broadcast_axes(axis=1, size=3))"),
+    'elemwise_family': ("a = nd.array([1., 2., 3.])\nb = nd.array([4., 5., 6.])\nc = nd.zeros(3)\n"
+                        "print(nd.elemwise_add(a, b), nd.elemwise_sub(a, b), nd.elemwise_mul(a, b), nd.elemwise_div(b, a))\n"
+                        "r = nd.elemwise_mul(a, b, out=c)\nprint(c, r is c)"),
+    'elemwise_shape_mismatch': "nd.elemwise_add(nd.ones(2), nd.ones(3))",
+    'out_argument': ("a = nd.array([-1., 0.5, 2.])\no = nd.zeros(3)\nr = nd.relu(a, out=o)\nprint(o, r is o)\n"
+                     "nd.exp(a, out=o)\nprint(o)\nnd.broadcast_add(a, a, out=o)\nprint(o)\nnd.sqrt(nd.abs(a), out=o)\nprint(o)"),
+    'split': ("a = nd.arange(12).reshape((2, 6))\nparts = nd.split(a, num_outputs=3, axis=1)\nprint(len(parts), parts[1])\n"
+              "print(a.split(num_outputs=2, axis=0, squeeze_axis=True)[1])\nprint(nd.split(a, num_outputs=1, axis=0).shape)"),
+    'split_uneven': "nd.split(nd.arange(5), num_outputs=2, axis=0)",
+    'split_grad': _GRAD + "grad_of(lambda x: nd.split(x, num_outputs=2, axis=1)[1] * 3, [[1., 2., 3., 4.]])",
+    'slice_axis': ("a = nd.arange(12).reshape((3, 4))\nprint(nd.slice_axis(a, axis=1, begin=1, end=3), a.slice_axis(axis=0, begin=-2, end=None))\n"
+                   "s = a.slice_axis(axis=0, begin=0, end=1)\ns[:] = -1\nprint(a)"),
+    'slice_axis_grad': _GRAD + "grad_of(lambda x: nd.slice_axis(x, axis=1, begin=0, end=2), [[1., 2., 3.], [4., 5., 6.]])",
+    'tile_repeat': ("a = nd.array([[1., 2.], [3., 4.]])\nprint(nd.tile(a, reps=(2, 3)), a.tile(reps=(2,)), nd.tile(a, reps=(2, 1, 1)).shape)\n"
+                    "print(nd.repeat(a, repeats=2), a.repeat(repeats=2, axis=1), a.repeat(repeats=3, axis=0))"),
+    'tile_grad': _GRAD + "grad_of(lambda x: nd.tile(x, reps=(2, 3)) * nd.arange(12).reshape((2, 6)), [[1., 2.]])",
+    'repeat_grad': _GRAD + "grad_of(lambda x: nd.repeat(x, repeats=2, axis=0) * nd.arange(8).reshape((4, 2)), [[1., 2.], [3., 4.]])",
+    'repeat_flat_grad': _GRAD + "grad_of(lambda x: nd.repeat(x, repeats=3) * nd.arange(12), [[1., 2.], [3., 4.]])",
+    'flip_squeeze_swapaxes': ("a = nd.arange(6).reshape((1, 2, 3))\nprint(nd.flip(a, axis=2), a.flip(axis=1))\n"
+                              "print(a.squeeze(), nd.squeeze(a, axis=0).shape, nd.squeeze(nd.ones((1, 1))).shape)\n"
+                              "print(nd.swapaxes(a, 1, 2), a.swapaxes(dim1=0, dim2=2).shape)"),
+    'flip_squeeze_swapaxes_grad': _GRAD + "grad_of(lambda x: nd.flip(x, axis=1).squeeze().swapaxes(0, 1) * nd.array([[1., 2.], [3., 4.]]), [[[1., 2.], [3., 4.]]])",
+    'sort_family': ("a = nd.array([[3., 1., 2.], [0., 5., 4.]])\n"
+                    "print(nd.sort(a), a.sort(axis=0), nd.sort(a, is_ascend=False), nd.sort(a, axis=None))\n"
+                    "print(nd.argsort(a), a.argsort(is_ascend=False, dtype='int32'), nd.argsort(a, axis=None))\n"
+                    "print(nd.topk(a), nd.topk(a, k=2, ret_typ='value'), nd.topk(a, k=2, ret_typ='mask'))\n"
+                    "print(nd.topk(a, axis=0, k=1, ret_typ='both'), nd.topk(a, k=2, is_ascend=True, dtype='int64'))"),
+    'sort_ties': "a = nd.array([1., 3., 1., 3., 2.])\nprint(nd.argsort(a), nd.argsort(a, is_ascend=False), nd.topk(a, k=3))",
+    'sort_grad': _GRAD + "grad_of(lambda x: nd.sort(x) * nd.array([1., 2., 3.]), [3., 1., 2.])",
+    'topk_grad': _GRAD + "grad_of(lambda x: nd.topk(x, k=2, ret_typ='value') * nd.array([1., 2.]), [3., 1., 2.])",
+    'rounding': ("a = nd.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, -1.7, 1.2])\n"
+                 "print(nd.floor(a), nd.ceil(a), nd.round(a), nd.rint(a), nd.fix(a), nd.trunc(a))\nprint(a.round(), a.floor())"),
+    'rounding_grad': _GRAD + "grad_of(lambda x: nd.round(x) + nd.floor(x) + x.ceil(), [0.3, 1.7])",
+    'trig_values': ("a = nd.array([-0.9, -0.3, 0.1, 0.5, 0.8])\n"
+                    "for f in (nd.sin, nd.cos, nd.tan, nd.arcsin, nd.arccos, nd.arctan, nd.sinh, nd.cosh, nd.tanh,\n"
+                    "          nd.arcsinh, nd.arctanh, nd.log1p, nd.expm1, nd.reciprocal):\n"
+                    "    print(f.__name__, f(a))\n"
+                    "b = nd.array([1.5, 2., 7.3, 100.])\nprint(nd.arccosh(b), nd.rsqrt(b), nd.log2(b), nd.log10(b), b.rsqrt(), b.log1p())"),
+    'trig_grads': _GRAD + "for f in (nd.sin, nd.cos, nd.tan, nd.arcsin, nd.arctan, nd.sinh, nd.cosh, nd.log1p, nd.expm1, nd.reciprocal, nd.arcsinh):\n    grad_of(f, [0.5, -0.25])\ngrad_of(nd.rsqrt, [4., 0.25])",
+    'prod_nansum': ("a = nd.array([[1., 2., 3.], [4., float('nan'), 6.]])\nb = nd.array([[1., 2.], [3., 4.]])\n"
+                    "print(nd.prod(b), b.prod(axis=1), nd.prod(b, axis=0, keepdims=True))\n"
+                    "print(nd.nansum(a), a.nansum(axis=1), nd.nansum(a, axis=0))"),
+    'prod_nansum_grad': _GRAD + "grad_of(lambda x: nd.prod(x, axis=1), [[1., 2., 3.], [4., 5., 6.]])\ngrad_of(lambda x: nd.nansum(x * nd.array([1., float('nan')])), [2., 3.])",
+    'cast': "a = nd.array([1.7, -2.2])\nprint(nd.cast(a, dtype='int32'), nd.cast(a, 'float64').dtype)",
+    'exclude_reductions': ("a = nd.arange(24).reshape((2, 3, 4))\n"
+                           "print(a.sum(axis=1, exclude=True), nd.mean(a, axis=(0, 2), exclude=True), nd.max(a, axis=0, exclude=True, keepdims=True).shape)\n"
+                           "print(nd.min(a, axis=-1, exclude=True), nd.prod(nd.ones((2, 3)), axis=1, exclude=True), nd.nansum(a, axis=2, exclude=True))"),
+    'exclude_grad': _GRAD + "grad_of(lambda x: x.sum(axis=1, exclude=True), [[1., 2.], [3., 4.]])",
+    'pick_wrap': ("a = nd.arange(12).reshape((3, 4))\ni = nd.array([5, -1, 2])\n"
+                  "print(nd.pick(a, i, axis=1, mode='wrap'), nd.pick(a, i, axis=1), a.pick(nd.array([4, 0, -2, 1]), axis=0, mode='wrap'))"),
+    'random_exponential': "print(nd.random.exponential(scale=2.0, shape=(3, 4)))\nprint(nd.random.exponential(shape=5), nd.random.exponential(0.3, shape=(2,), dtype='float64'))",
+    'random_multinomial': ("p = nd.array([0.25, 0.25, 0.25, 0.25])\nprint(nd.random.multinomial(p, shape=8))\n"
+                           "print(nd.random.multinomial(nd.array([[0.1, 0.2, 0.7], [0.5, 0.5, 0.]]), shape=3))\n"
+                           "print(nd.random.multinomial(nd.array([0.1, 0.2, 0.7])))\n"
+                           "s, lp = nd.random.multinomial(p, shape=(2, 2), get_prob=True)\nprint(s, lp)"),
+    'random_multinomial_after_uniform': ("nd.random.uniform(shape=(5,))\nprint(nd.random.multinomial(nd.array([0.5, 0.5]), shape=6))\n"
+                                         "mx.random.seed(1)\nprint(nd.random.multinomial(nd.array([0.5, 0.5]), shape=6))"),
+    'random_randint_shape': ("r = nd.random.randint(-3, 5, shape=(200,))\nprint(r.shape, r.dtype, int(r.min().asscalar()) >= -3, int(r.max().asscalar()) <= 4)\n"
+                             "print(nd.random.randint(0, 10, shape=(2, 2), dtype='int64').dtype)"),
+    'random_poisson_shape': "r = nd.random.poisson(lam=4.0, shape=(2, 3))\nprint(r.shape, r.dtype, (r == r.round()).min())",
+    'random_shuffle_shape': "a = nd.arange(20).reshape((10, 2))\ns = nd.random.shuffle(a)\nprint(s.shape, nd.sort(s[:, 0]), (s[:, 1] - s[:, 0]))",
+    'legacy_samplers': ("print(nd.random_normal(shape=(3,)), nd.normal(shape=3))\nprint(nd.random_uniform(shape=(2,)), nd.uniform(low=1, high=2, shape=(2,)))\n"
+                        "print(nd.random_normal(2, 0.5, shape=(2,), dtype='float64'))"),
 }

@@ -1,15 +1,17 @@
 """The layers the book uses: Sequential, Dense, Activation, Dropout, Flatten, Lambda."""
 from __future__ import annotations
 
+import numpy as np
+
 from ... import autograd, ndarray
 from ...base import MXNetAssertionError, MXNetError
 from ...ndarray import ops
 from ..block import Block, HybridBlock, _indent
-from ..parameter import DeferredInitializationError
 
 
 class Sequential(Block):
     """Runs its children one after the other, in the order they were added."""
+    _summary_row = False  # summary() shows the layers inside, not the container
 
     def add(self, *blocks: Block):
         for block in blocks:
@@ -40,7 +42,6 @@ class Sequential(Block):
 
 class HybridSequential(Sequential, HybridBlock):
     """Sequential under MXNet's hybridizable name (``hybridize()`` is a no-op here)."""
-    forward = Sequential.forward
 
 
 _ACTIVATIONS = {
@@ -66,7 +67,7 @@ class Activation(HybridBlock):
     def _alias(self) -> str:
         return self._act_type
 
-    def forward(self, x):
+    def hybrid_forward(self, F, x):
         return self._act(x)
 
     def __repr__(self):
@@ -87,7 +88,6 @@ class Dense(HybridBlock):
         self._flatten = flatten
         with self.name_scope():
             self._units = units
-            self._in_units = in_units
             self.weight = self.params.get('weight', shape=(units, in_units), init=weight_initializer,
                                           dtype=dtype, allow_deferred_init=True)
             if use_bias:
@@ -101,16 +101,9 @@ class Dense(HybridBlock):
         in_units = x.shape[-1] if not self._flatten else x.size // x.shape[0] if x.shape[0] else 0
         self.weight.shape = (self._units, in_units)
 
-    def forward(self, x):
-        ctx = x._ctx
+    def hybrid_forward(self, F, x, weight, bias=None):
         try:
-            weight = self.weight.data(ctx)
-        except DeferredInitializationError:
-            self._finish_deferred_init(x)
-            weight = self.weight.data(ctx)
-        bias = None if self.bias is None else self.bias.data(ctx)
-        try:
-            out = ops.FullyConnected(x, weight, bias, flatten=self._flatten)
+            out = F.FullyConnected(x, weight, bias, flatten=self._flatten)
         except MXNetError as err:
             raise MXNetError('%s (layer %s: weight of shape %s expects %d input features; got an '
                              'input of shape %s)' % (err, self.name, weight.shape, weight.shape[1],
@@ -126,19 +119,24 @@ class Dense(HybridBlock):
 
 class Dropout(HybridBlock):
     """Zeroes each element with probability ``rate`` while training (scaling the rest by
-    1 / (1 - rate)); the identity when predicting."""
+    1 / (1 - rate)); the identity when predicting.
+
+    As MXNet does, an element is kept where its uniform draw u satisfies u <= 1 - rate, so
+    the same seed drops the same elements. ``axes`` share one draw along those axes.
+    """
 
     def __init__(self, rate: float, axes=(), **kwargs):
         super().__init__(**kwargs)
         self._rate = rate
         self._axes = axes
 
-    def forward(self, x):
+    def hybrid_forward(self, F, x):
         if not autograd.is_training() or self._rate <= 0:
             return x
+        keep = np.float32(1) - np.float32(self._rate)
         shape = tuple(1 if i in self._axes else d for i, d in enumerate(x.shape))
-        keep = ndarray.random.uniform(0, 1, shape=shape, ctx=x.context) >= self._rate
-        return x * keep / (1 - self._rate)
+        draw = F.random.uniform(0, 1, shape=shape, ctx=x.context)
+        return x * ((draw <= keep) * (np.float32(1) / keep))
 
     def __repr__(self):
         return '{name}(p = {_rate}, axes={_axes})'.format(name=self.__class__.__name__,
@@ -148,8 +146,8 @@ class Dropout(HybridBlock):
 class Flatten(HybridBlock):
     """(N, a, b, ...) -> (N, a*b*...)."""
 
-    def forward(self, x):
-        return ops.flatten(x)
+    def hybrid_forward(self, F, x):
+        return F.flatten(x)
 
     def __repr__(self):
         return self.__class__.__name__

@@ -1,0 +1,237 @@
+"""Bit-exactness: the code that exists only so minigluon prints MXNet 1.9.1's very digits.
+
+A framework needs none of this to be correct. It is here because the book's outputs are
+compared with MXNet's digit for digit: where NumPy's float32 arithmetic rounds differently
+from the C code MXNet runs on the CPU, the functions below replay MXNet's arithmetic:
+
+- ``exp``, ``log``: the C library's correctly rounded expf/logf (NumPy's SIMD versions can
+  be one unit in the last place off).
+- ``libm``: the C library's own float functions (sinf, tanhf, asinhf, ...), which MXNet's
+  CPU operators call and which are not correctly rounded.
+- ``nrm2``: BLAS nrm2's scaled sum of squares, accumulated in order.
+- ``MXNetCPUSampler``: MXNet's 1024 seeded mt19937 streams and how it splits an array
+  among them, C++'s generate_canonical and normal_distribution, and glibc's logf.
+
+Each keeps the fast NumPy path for what cannot matter (GPU arrays, other dtypes, arrays
+too large to replay) and says so. The ops in ``ndarray/ops.py`` read like their math and
+call these where the last digit is printed.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import math
+
+import numpy as np
+
+# ----- elementwise functions -----------------------------------------------------------------
+def _via_double(ufunc, a):
+    """``ufunc(a)`` correctly rounded to float32 (computed in float64): glibc's expf/logf are."""
+    if a.dtype == np.float32 and isinstance(a, np.ndarray):  # a GPU keeps its float32 speed
+        return ufunc(a.astype(np.float64)).astype(np.float32)
+    return ufunc(a)
+
+
+def exp(a):
+    """e**a, rounded as glibc's expf rounds it."""
+    return _via_double(np.exp, a)
+
+
+def log(a):
+    """The natural log, rounded as glibc's logf rounds it."""
+    return _via_double(np.log, a)
+
+
+_LIBM_EXACT_MAX = 1 << 14  # longest array passed element by element through the C library
+# (a Python call each: longer arrays use NumPy's ufunc, which can differ in the last digit)
+_NUMPY_NAMES = {'asin': 'arcsin', 'acos': 'arccos', 'atan': 'arctan', 'asinh': 'arcsinh',
+                'acosh': 'arccosh', 'atanh': 'arctanh'}
+_libm_library = None
+
+
+def _c_function(name: str, ctype):
+    """The C library's function ``name`` (for ``ctype`` floats), or None where there is none."""
+    global _libm_library
+    if _libm_library is None:
+        try:
+            _libm_library = ctypes.CDLL(ctypes.util.find_library('m') or 'libm.so.6')
+        except OSError:
+            _libm_library = False
+    function = getattr(_libm_library, name, None) if _libm_library else None
+    if function is not None:
+        function.restype, function.argtypes = ctype, [ctype]
+    return function
+
+
+@functools.lru_cache(maxsize=None)
+def libm(name: str):
+    """The C library's ``name`` (e.g. 'sinh') as MXNet's CPU operators call it: sinhf on
+    float32, sinh on float64, elementwise; NumPy's ufunc for GPU or very long arrays."""
+    ufunc = getattr(np, _NUMPY_NAMES.get(name, name))
+    single, double = _c_function(name + 'f', ctypes.c_float), _c_function(name, ctypes.c_double)
+
+    def apply(a):
+        c_function = {np.float32: single, np.float64: double}.get(a.dtype.type)
+        if c_function is None or not isinstance(a, np.ndarray) or a.size > _LIBM_EXACT_MAX:
+            return ufunc(a)
+        return np.fromiter(map(c_function, a.reshape(-1).tolist()), a.dtype, a.size).reshape(a.shape)
+    apply.__name__ = name
+    return apply
+
+
+# ----- reductions ----------------------------------------------------------------------------
+_NRM2_EXACT_MAX = 256  # longest reduction replayed step by step (a Python loop; longer:
+# plain sqrt-sum, which can differ from MXNet in the last digit)
+
+
+def nrm2(a, axis, keepdims):
+    """MXNet's CPU L2 norm: BLAS nrm2's scaled sum of squares, accumulated in order in float32,
+    so the printed digits match (sqrt(sum(a * a)) can differ in the last one: 22.494444 for
+    nd.arange(12).norm(), where MXNet prints 22.494442). Replayed for reductions up to
+    _NRM2_EXACT_MAX elements, vectorized over the outputs."""
+    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(sorted(ax % a.ndim for ax in axes)) if a.ndim else ()
+    k = int(np.prod([a.shape[i] for i in axes])) if axes else 1
+    if a.dtype != np.float32 or not isinstance(a, np.ndarray) or a.size == 0 or k > _NRM2_EXACT_MAX:
+        return np.sqrt((a * a).sum(axis=axis, keepdims=keepdims))
+    kept = [i for i in range(a.ndim) if i not in axes]
+    rows = np.abs(a.transpose(kept + list(axes)).reshape(-1, k))
+    scale = np.zeros(rows.shape[0], np.float32)
+    ssq = np.zeros(rows.shape[0], np.float32)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        for j in range(k):
+            x = rows[:, j]
+            up = scale < x            # a new largest |x|: rescale the sum so far
+            r = scale / x
+            s = x / scale
+            ssq = np.where(x == 0, ssq, np.where(up, np.float32(1) + ssq * r * r, ssq + s * s))
+            scale = np.where(up, x, scale)
+    out = (scale * np.sqrt(ssq)).reshape([a.shape[i] for i in kept])
+    if keepdims:
+        out = out.reshape([1 if i in axes else d for i, d in enumerate(a.shape)])
+    return out
+
+
+# ----- random streams ------------------------------------------------------------------------
+# MXNet's CPU sampler keeps 1024 Mersenne Twister (mt19937) streams, stream i seeded with
+# ``127 * seed + i`` (mod 2**32), and splits an array of n samples into ceil(n / 64) chunks
+# (at most 1024), chunk t drawn from stream t. A uniform float32 is one 32-bit draw divided
+# by 2**32 (C++'s ``generate_canonical<float>``); float64 and float16 samples are computed in
+# double precision, two draws each (``generate_canonical<double>``); a normal is the
+# Marsaglia polar method of ``std::normal_distribution`` with glibc's ``log``; an
+# exponential is ``-log(1 - u) / lambda`` in double precision. Multinomial draws float32
+# uniforms from one more mt19937 (MXNet's serial generator), seeded like stream 0.
+_NUM_STREAMS = 1024
+_MIN_PER_CHUNK = 64
+_SEED_MAGIC = 127  # MXNet's kRandMagic: the resource manager seeds with seed * 127
+_TWO_32 = np.float32(4294967296.0)
+_BELOW_ONE = np.nextafter(np.float32(1), np.float32(0))
+_BELOW_ONE_64 = np.nextafter(1.0, 0.0)
+
+
+class MXNetCPUSampler:
+    """MXNet's 1024 seeded mt19937 streams, created on first use."""
+
+    def __init__(self, seed: int):
+        self.seed = seed * _SEED_MAGIC
+        self._streams = {}
+        # MXNet's serial generator (multinomial's): one more mt19937, seeded like stream 0
+        self.serial = np.random.RandomState(self.seed & 0xFFFFFFFF)
+
+    def stream(self, t: int) -> np.random.RandomState:
+        stream = self._streams.get(t)
+        if stream is None:
+            stream = self._streams[t] = np.random.RandomState((self.seed + t) & 0xFFFFFFFF)
+        return stream
+
+    def _chunks(self, n: int):
+        nthread = min(-(-n // _MIN_PER_CHUNK), _NUM_STREAMS)
+        step = -(-n // max(nthread, 1))  # n == 0: no chunks, an empty array
+        for t in range(nthread):
+            yield self.stream(t), min(step, n - t * step)
+
+    @staticmethod
+    def bits(stream, count: int) -> np.ndarray:
+        """The next ``count`` 32-bit outputs of a stream's mt19937, as uint64."""
+        return stream._bit_generator.random_raw(count)  # what randint(0, 2**32) returns
+
+    @staticmethod
+    def canonical(bits: np.ndarray, double: bool) -> np.ndarray:
+        """Floats in [0, 1) as generate_canonical makes them: float32 from one 32-bit draw,
+        float64 from two (low word first)."""
+        if double:
+            u = (bits[0::2] + bits[1::2] * 4294967296.0) / 18446744073709551616.0
+            return np.minimum(u, _BELOW_ONE_64)
+        return np.minimum(bits.astype(np.float32) / _TWO_32, _BELOW_ONE)
+
+    def serial_uniform(self, n: int) -> np.ndarray:
+        """n float32 uniforms from the serial stream (MXNet's multinomial draws from it)."""
+        return self.canonical(self.bits(self.serial, n), False)
+
+    def uniform(self, low: float, high: float, n: int, double: bool) -> np.ndarray:
+        ftype = np.float64 if double else np.float32
+        words = 2 if double else 1
+        # Draw every chunk's words, then convert them all at once: one NumPy pass, not 1024.
+        bits = [self.bits(stream, k * words) for stream, k in self._chunks(n) if k > 0]
+        bits = np.concatenate(bits) if bits else np.empty(0, np.uint64)
+        return self.canonical(bits, double) * ftype(high - low) + ftype(low)
+
+    def exponential(self, scale: float, _unused, n: int, double: bool) -> np.ndarray:
+        """-log(1 - u) / lambda in double precision, lambda = 1 / scale (MXNet's float32 param)."""
+        u = self.uniform(0, 1, n, double).astype(np.float64)
+        return -np.log(1.0 - u) / np.float64(np.float32(1.0 / scale))
+
+    def normal(self, loc: float, scale: float, n: int, double: bool) -> np.ndarray:
+        ftype = np.float64 if double else np.float32
+        parts = [self._polar(stream, k, double) for stream, k in self._chunks(n) if k > 0]
+        z = np.concatenate(parts) if parts else np.empty(0, ftype)
+        return z * ftype(scale) + ftype(loc)
+
+    def _polar(self, stream, n: int, double: bool) -> np.ndarray:
+        """n standard normals; draws pairs until n are accepted, never one pair more."""
+        accepted = []
+        missing = n
+        while missing:
+            u = self.canonical(self.bits(stream, 2 * missing * (2 if double else 1)),
+                                double).reshape(missing, 2)
+            x, y = 2 * u[:, 0] - 1, 2 * u[:, 1] - 1
+            r2 = x * x + y * y
+            ok = (r2 <= 1) & (r2 != 0)
+            r2, y = r2[ok], y[ok]
+            accepted.append(y * np.sqrt(-2 * (_log64(r2) if double else _logf(r2)) / r2))
+            missing -= int(ok.sum())
+        return np.concatenate(accepted)
+
+
+# glibc's logf (the one MXNet's normal_distribution<float> calls) is not correctly rounded,
+# and NumPy's float32 log differs from it in about 1 of 400 samples; so here is glibc's
+# algorithm (sysdeps/ieee754/flt-32/e_logf.c): log(x) = k*ln2 + log(c) + log1p(z/c - 1)
+# for x = 2**k * z, with 1/c and log(c) from a 16-entry table and a cubic for log1p.
+_LOGF_INVC, _LOGF_LOGC = (np.array([float.fromhex(h) for h in column]) for column in zip(
+    ('0x1.661ec79f8f3bep+0', '-0x1.57bf7808caadep-2'), ('0x1.571ed4aaf883dp+0', '-0x1.2bef0a7c06ddbp-2'),
+    ('0x1.49539f0f010bp+0', '-0x1.01eae7f513a67p-2'), ('0x1.3c995b0b80385p+0', '-0x1.b31d8a68224e9p-3'),
+    ('0x1.30d190c8864a5p+0', '-0x1.6574f0ac07758p-3'), ('0x1.25e227b0b8eap+0', '-0x1.1aa2bc79c81p-3'),
+    ('0x1.1bb4a4a1a343fp+0', '-0x1.a4e76ce8c0e5ep-4'), ('0x1.12358f08ae5bap+0', '-0x1.1973c5a611cccp-4'),
+    ('0x1.0953f419900a7p+0', '-0x1.252f438e10c1ep-5'), ('0x1p+0', '0x0p+0'),
+    ('0x1.e608cfd9a47acp-1', '0x1.aa5aa5df25984p-5'), ('0x1.ca4b31f026aap-1', '0x1.c5e53aa362eb4p-4'),
+    ('0x1.b2036576afce6p-1', '0x1.526e57720db08p-3'), ('0x1.9c2d163a1aa2dp-1', '0x1.bc2860d22477p-3'),
+    ('0x1.886e6037841edp-1', '0x1.1058bc8a07ee1p-2'), ('0x1.767dcf5534862p-1', '0x1.4043057b6ee09p-2')))
+_LOGF_LN2 = float.fromhex('0x1.62e42fefa39efp-1')
+_LOGF_A = [float.fromhex(h) for h in ('-0x1.00ea348b88334p-2', '0x1.5575b0be00b6ap-2', '-0x1.ffffef20a4123p-2')]
+
+
+def _logf(x: np.ndarray) -> np.ndarray:
+    """glibc's logf for positive normal float32 values, bit for bit."""
+    tmp = x.view(np.int32).astype(np.int64) - 0x3f330000
+    i = (tmp >> 19) % 16
+    z = (x.view(np.int32) - (tmp & 0xff800000).astype(np.int32)).view(np.float32).astype(np.float64)
+    r = z * _LOGF_INVC[i] - 1
+    r2 = r * r
+    y = _LOGF_A[0] * r2 + (_LOGF_A[1] * r + _LOGF_A[2])
+    return (y * r2 + (_LOGF_LOGC[i] + (tmp >> 23) * _LOGF_LN2 + r)).astype(np.float32)
+
+
+def _log64(x: np.ndarray) -> np.ndarray:
+    """The C library's double log (NumPy's own differs in about 1 of 300 values)."""
+    return np.fromiter(map(math.log, x.tolist()), np.float64, x.size)

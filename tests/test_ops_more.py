@@ -1,0 +1,65 @@
+"""Gradients of the ops added for MXNet fidelity, checked against finite differences."""
+import numpy as np
+import pytest
+
+from helpers import check_grad
+from minigluon import nd
+
+RNG = np.random.default_rng(0)
+X = RNG.uniform(0.2, 0.8, (2, 3))
+
+UNARY = ['sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'arcsinh',
+         'arctanh', 'log1p', 'expm1', 'log2', 'log10', 'reciprocal', 'rsqrt']
+
+
+@pytest.mark.parametrize('name', UNARY)
+def test_elementwise_function_gradients(name):
+    check_grad(getattr(nd, name), X)
+
+
+def test_arccosh_gradient():
+    check_grad(nd.arccosh, X + 1.5)
+
+
+@pytest.mark.parametrize('f', [
+    lambda x: nd.take(x, nd.array([0, 1, 1, 5]), axis=1),
+    lambda x: nd.take(x, nd.array([[1, 0]]), axis=0, mode='wrap'),
+    lambda x: nd.slice_axis(x, axis=1, begin=1, end=None),
+    lambda x: nd.split(x, num_outputs=3, axis=1)[2] * 2,
+    lambda x: nd.split(x, num_outputs=3, axis=1, squeeze_axis=True)[0],
+    lambda x: nd.tile(x, reps=(2, 1, 3)),
+    lambda x: nd.repeat(x, repeats=2, axis=1),
+    lambda x: nd.repeat(x, repeats=3),
+    lambda x: nd.flip(x, axis=(0, 1)),
+    lambda x: nd.squeeze(x.reshape((1, 2, 1, 3)), axis=2),
+    lambda x: nd.swapaxes(x, 0, 1),
+    lambda x: nd.topk(x, k=2, ret_typ='value'),
+    lambda x: nd.prod(x, axis=1),
+    lambda x: nd.prod(x, axis=0, exclude=True, keepdims=True),
+    lambda x: nd.nansum(x),
+    lambda x: nd.sum(x, axis=0, exclude=True),
+    lambda x: nd.mean(x, axis=1, exclude=True),
+    lambda x: nd.max(x, axis=1, exclude=True),
+    lambda x: nd.pick(x, nd.array([4, -1]), axis=1, mode='wrap'),
+    lambda x: x % 0.3,
+    lambda x: 1.1 % x,
+    lambda x: nd.broadcast_hypot(x, x[:1] * 2),
+    lambda x: nd.elemwise_mul(x, x),
+    lambda x: nd.broadcast_like(x[:1], x) * x,
+    lambda x: nd.broadcast_axis(x[:, :1], axis=1, size=4),
+    lambda x: x.reshape((-3,)).reshape((-4, 3, -1)),
+])
+def test_shape_and_reduction_gradients(f):
+    check_grad(f, X)
+
+
+def test_out_argument_records_into_out():
+    x, o = nd.array(X), nd.zeros((2, 3))
+    assert nd.exp(x, out=o) is o
+    np.testing.assert_allclose(o.asnumpy(), np.exp(X.astype(np.float32)), rtol=1e-6)
+
+
+def test_step_functions_have_zero_gradient():
+    for name in ('floor', 'ceil', 'round', 'rint', 'fix', 'trunc'):
+        grads = check_grad(getattr(nd, name), X + 0.1)
+        assert not grads[0].any()
