@@ -40,9 +40,9 @@ def _record(result: NDArray, backward, inputs, out: NDArray | None = None) -> ND
 
 
 def _write_into(out: NDArray, result: NDArray) -> NDArray:
-    """MXNet's ``out=``: the values (and the graph node) of ``result`` go into ``out``."""
+    """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph."""
     out._inplace(result)
-    out._node = result._node
+    autograd.record_node(out, lambda g: (g,), (result,))
     return out
 
 
@@ -449,10 +449,12 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
     if not flatten:
         out = out.reshape(x.shape[:-1] + (w.shape[0],))
 
+    data_needs_grad = autograd.is_recorded(data)  # the first layer's input rarely does
+
     def backward(g):
         g2 = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
         gx = None
-        if data._node is not None:  # the first layer's input rarely needs a gradient
+        if data_needs_grad:
             gx = g2 @ w
             gx = gx if x.ndim == 2 else gx.reshape(x.shape)
         grads = (gx, g2.T @ x2)
