@@ -64,6 +64,7 @@ CASES = {
     'ones_unknown_keyword': "nd.ones((2,), dtyp='float64')",
     'array_unknown_keyword': "nd.array([1], dtyp='float64')",
     'sum_unknown_keyword': "nd.sum(nd.ones(2), axes=0)",
+    **{'%s_unknown_keyword' % f: "nd.%s(nd.ones(2), axes=0)" % f for f in ('mean', 'max', 'min', 'prod', 'nansum')},
     'uniform_unknown_keyword': "nd.random.uniform(shap=(2,))",
     'mxnet_error': "print(mx.MXNetError.__name__, issubclass(mx.MXNetError, RuntimeError), mx.base.MXNetError is mx.MXNetError)\ntry:\n    nd.ones(2) + nd.ones(3)\nexcept mx.MXNetError:\n    print('caught')",
     'list_gpus': "print(type(mx.test_utils.list_gpus()).__name__, len(mx.test_utils.list_gpus()))",
