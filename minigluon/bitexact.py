@@ -120,8 +120,9 @@ def nrm2(a, axis, keepdims):
 # by 2**32 (C++'s ``generate_canonical<float>``); float64 and float16 samples are computed in
 # double precision, two draws each (``generate_canonical<double>``); a normal is the
 # Marsaglia polar method of ``std::normal_distribution`` with glibc's ``log``; an
-# exponential is ``-log(1 - u) / lambda`` in double precision. Multinomial draws float32
-# uniforms from one more mt19937 (MXNet's serial generator), seeded like stream 0.
+# exponential is ``-log(1 - u) / lambda`` in double precision; randint and poisson follow
+# MXNet's sampler.h. Multinomial and shuffle draw from one more mt19937 (MXNet's serial
+# generator), seeded like stream 0.
 _NUM_STREAMS = 1024
 _MIN_PER_CHUNK = 64
 _SEED_MAGIC = 127  # MXNet's kRandMagic: the resource manager seeds with seed * 127
@@ -182,6 +183,48 @@ class MXNetCPUSampler:
         u = self.uniform(0, 1, n, double).astype(np.float64)
         return -np.log(1.0 - u) / np.float64(np.float32(1.0 / scale))
 
+    def shuffled_order(self, n: int, one_dimensional: bool) -> list:
+        """The order MXNet's shuffle puts n elements (or rows) in, from the serial stream:
+        libstdc++'s std::shuffle for a 1-d array, MXNet's own Fisher-Yates from the last row
+        otherwise: out[i] = in[order[i]]."""
+        order = list(range(n))
+        for i in range(1, n) if one_dimensional else range(n - 1, 0, -1):
+            j = self._serial_int(i)
+            order[i], order[j] = order[j], order[i]
+        return order
+
+    def _serial_int(self, high: int) -> int:
+        """An int uniform in [0, high] as libstdc++'s uniform_int_distribution draws it from
+        a 32-bit generator (GCC before 11): reject the draws past the last full bucket."""
+        scaling = 0xFFFFFFFF // (high + 1)
+        past = (high + 1) * scaling
+        while True:
+            word = int(self.bits(self.serial, 1)[0])
+            if word < past:
+                return word // scaling
+
+    def randint(self, low: int, high: int, n: int) -> np.ndarray:
+        """low + r % (high - low), r = (draw << 31) + next draw as a signed 64-bit integer
+        (MXNet's rand_int64), % as C's (the sign of r)."""
+        bits = [self.bits(stream, 2 * k) for stream, k in self._chunks(n) if k > 0]
+        bits = np.concatenate(bits) if bits else np.empty(0, np.uint64)
+        r = ((bits[0::2] << np.uint64(31)) + bits[1::2]).view(np.int64)
+        return low + np.fmod(r, high - low)
+
+    def poisson(self, lam: float, _unused, n: int, double: bool) -> np.ndarray:
+        """MXNet's SamplePoisson in float32, sample by sample: Knuth's product of uniforms
+        below lambda 12, Numerical Recipes' rejection method above."""
+        lam = np.float32(lam)
+        draw = _poisson_small if lam < 12 else _poisson_large
+        out = np.empty(n, np.float64)
+        i = 0
+        for stream, k in self._chunks(n):
+            uniforms = _Uniforms(self, stream)
+            for j in range(i, i + k):
+                out[j] = draw(lam, uniforms)
+            i += k
+        return out
+
     def normal(self, loc: float, scale: float, n: int, double: bool) -> np.ndarray:
         ftype = np.float64 if double else np.float32
         parts = [self._polar(stream, k, double) for stream, k in self._chunks(n) if k > 0]
@@ -235,3 +278,46 @@ def _logf(x: np.ndarray) -> np.ndarray:
 def _log64(x: np.ndarray) -> np.ndarray:
     """The C library's double log (NumPy's own differs in about 1 of 300 values)."""
     return np.fromiter(map(math.log, x.tolist()), np.float64, x.size)
+
+
+class _Uniforms:
+    """One stream's float32 uniforms, one draw per call (a rejection loop takes as many as
+    it needs, and the stream is left where MXNet's would be)."""
+
+    def __init__(self, sampler: MXNetCPUSampler, stream):
+        self.sampler, self.stream = sampler, stream
+
+    def __call__(self) -> np.float32:
+        return self.sampler.canonical(self.sampler.bits(self.stream, 1), False)[0]
+
+
+_expf, _tanf, _lgammaf = (_c_function(name, ctypes.c_float) for name in ('expf', 'tanf', 'lgammaf'))
+_F = np.float32
+
+
+def _poisson_small(lam, uniform) -> int:
+    t = _F(_expf(float(-lam)))
+    x, prod = 0, uniform()
+    while prod > t:
+        x += 1
+        prod = _F(prod * uniform())
+    return x
+
+
+def _poisson_large(lam, uniform) -> int:
+    # the C code's mix of float and double arithmetic, step by step
+    pi = _F(3.1415926)
+    sq = _F(math.sqrt(2.0 * float(lam)))
+    loglambda = _F(math.log(float(lam)))
+    g = _F(lam * loglambda - _F(_lgammaf(float(lam) + 1.0)))
+    while True:
+        while True:
+            y = _F(_tanf(float(_F(pi * uniform()))))
+            em = _F(sq * y + lam)
+            if em >= 0.0:
+                break
+        em = _F(math.floor(em))
+        t = _F(0.9 * (1.0 + float(_F(y * y))) * float(_F(_expf(
+            float(_F(_F(_F(em * loglambda) - _F(_lgammaf(float(em) + 1.0))) - g))))))
+        if not uniform() > t:
+            return int(em)

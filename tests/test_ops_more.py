@@ -63,3 +63,14 @@ def test_step_functions_have_zero_gradient():
     for name in ('floor', 'ceil', 'round', 'rint', 'fix', 'trunc'):
         grads = check_grad(getattr(nd, name), X + 0.1)
         assert not grads[0].any()
+
+
+def test_out_argument_passes_the_gradient_on():
+    x, o = nd.array([1.0, 2.0]), nd.zeros(2)
+    x.attach_grad()
+    from minigluon import autograd
+    with autograd.record():
+        nd.exp(x, out=o)
+        y = (o * 2).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)

@@ -40,9 +40,9 @@ def _record(result: NDArray, backward, inputs, out: NDArray | None = None) -> ND
 
 
 def _write_into(out: NDArray, result: NDArray) -> NDArray:
-    """MXNet's ``out=``: the values (and the graph node) of ``result`` go into ``out``."""
+    """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph."""
     out._inplace(result)
-    out._node = result._node
+    autograd.record_node(out, lambda g: (g,), (result,))
     return out
 
 
@@ -274,6 +274,9 @@ def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
 
 
 # ----- reductions: without an axis MXNet returns shape (1,), not a 0-d array ---------------
+_REDUCE_ARGUMENTS = ('axis', 'keepdims', 'exclude')  # a typo among them is MXNet's MXNetError
+
+
 def _axis(axis, exclude: bool = False, ndim: int = 0):
     """MXNet's axis argument as NumPy's: a list becomes a tuple, () means every axis, and
     ``exclude`` means every axis but those."""
@@ -309,7 +312,7 @@ def _reduced(data):
 def sum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,  # noqa: A001
         **kwargs) -> NDArray:
     if kwargs:
-        raise unknown_argument('sum', kwargs, ('axis', 'keepdims', 'exclude'))
+        raise unknown_argument('sum', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
     axis = _axis(axis, exclude, a.ndim)
     out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)), x._ctx)
@@ -319,7 +322,10 @@ def sum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,  #
     return _record(out, backward, (x,))
 
 
-def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
+def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+         **kwargs) -> NDArray:
+    if kwargs:
+        raise unknown_argument('mean', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
     axis = _axis(axis, exclude, a.ndim)
     data = a.mean(axis=axis, keepdims=keepdims)
@@ -332,7 +338,10 @@ def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -
 
 
 def _extreme(name, pick):
-    def reduce(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
+    def reduce(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+               **kwargs) -> NDArray:
+        if kwargs:
+            raise unknown_argument(name, kwargs, _REDUCE_ARGUMENTS)
         a = x._data
         axis = _axis(axis, exclude, a.ndim)
         data = pick(a, axis=axis, keepdims=keepdims)
@@ -449,10 +458,12 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
     if not flatten:
         out = out.reshape(x.shape[:-1] + (w.shape[0],))
 
+    data_needs_grad = autograd.is_recorded(data)  # the first layer's input rarely does
+
     def backward(g):
         g2 = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
         gx = None
-        if data._node is not None:  # the first layer's input rarely needs a gradient
+        if data_needs_grad:
             gx = g2 @ w
             gx = gx if x.ndim == 2 else gx.reshape(x.shape)
         grads = (gx, g2.T @ x2)
@@ -799,8 +810,11 @@ def cast(data: NDArray, dtype) -> NDArray:
 
 
 # ----- more reductions ------------------------------------------------------------------------
-def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
+def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+         **kwargs) -> NDArray:
     """The product over ``axis``; its gradient is product / x (inf or NaN at zeros, as MXNet)."""
+    if kwargs:
+        raise unknown_argument('prod', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
     axis = _axis(axis, exclude, a.ndim)
     data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
@@ -811,8 +825,11 @@ def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -
     return _record(NDArray(_reduced(data), x._ctx), backward, (x,))
 
 
-def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False) -> NDArray:
+def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+           **kwargs) -> NDArray:
     """The sum over ``axis`` with NaNs counted as 0 (and getting no gradient)."""
+    if kwargs:
+        raise unknown_argument('nansum', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
     axis = _axis(axis, exclude, a.ndim)
     data = np.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)

@@ -60,12 +60,19 @@ def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> ND
                 data = gen.uniform(a, b, size=shape, dtype=np.float32)
             elif kind == 'normal':
                 data = gen.normal(a, b, size=shape, dtype=np.float32)
-            else:
+            elif kind == 'exponential':
                 data = gen.exponential(a, size=shape).astype(np.float32)
+            elif kind == 'poisson':
+                data = gen.poisson(a, size=shape).astype(np.float32)
+            else:
+                data = gen.randint(a, b, size=shape)
     else:
         dtype = np.dtype(dtype or np.float32)
-        double = dtype != np.float32  # float64 and float16 are sampled in double precision
-        data = getattr(_generators.cpu, kind)(a, b, n, double).reshape(shape)
+        if kind == 'randint':
+            data = _generators.cpu.randint(a, b, n).reshape(shape)
+        else:
+            double = dtype != np.float32  # float64 and float16 are sampled in double precision
+            data = getattr(_generators.cpu, kind)(a, b, n, double).reshape(shape)
     data = data.astype(dtype or np.float32, copy=False)
     if out is None:
         return NDArray(data, ctx)
@@ -75,7 +82,9 @@ def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> ND
 
 _SAMPLER_ARGUMENTS = {'uniform': ('low', 'high', 'shape', 'ctx', 'dtype'),
                       'normal': ('loc', 'scale', 'shape', 'ctx', 'dtype'),
-                      'exponential': ('lam', 'shape', 'ctx', 'dtype')}
+                      'exponential': ('lam', 'shape', 'ctx', 'dtype'),
+                      'poisson': ('lam', 'shape', 'ctx', 'dtype'),
+                      'randint': ('low', 'high', 'shape', 'ctx', 'dtype')}
 
 
 def uniform(low: float = 0, high: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
@@ -96,37 +105,21 @@ def exponential(scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = 
     return _sample('exponential', scale, None, shape, dtype, ctx, out, kwargs)
 
 
-def _host_samples(draw, shape, dtype, ctx, out) -> NDArray:
-    """Samples drawn on the host from the seeded serial stream (MXNet's own algorithm for
-    these is not reproduced: same distribution, shape and dtype, different numbers)."""
-    if out is not None:
-        shape, ctx, dtype = out.shape, out.context, out.dtype
-    ctx = current_context() if ctx is None else ctx
-    data = draw(_generators.cpu.serial, base.normalize_shape(shape)).astype(dtype, copy=False)
-    if out is None:
-        with ctx.device():
-            return NDArray(ctx.xp.asarray(data), ctx)
-    out[:] = data
-    return out
-
-
 def poisson(lam: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
-            out: NDArray | None = None) -> NDArray:
+            out: NDArray | None = None, **kwargs) -> NDArray:
     """Samples from the Poisson distribution with mean ``lam``, as floats (MXNet's default)."""
-    return _host_samples(lambda rng, shape: rng.poisson(lam, shape), shape, dtype or np.float32,
-                         ctx, out)
+    return _sample('poisson', lam, None, shape, dtype, ctx, out, kwargs)
 
 
 def randint(low: int, high: int, shape=(1,), dtype=None, ctx: Context | None = None,
-            out: NDArray | None = None) -> NDArray:
+            out: NDArray | None = None, **kwargs) -> NDArray:
     """Uniformly random integers in [low, high), int32 unless ``dtype``."""
-    return _host_samples(lambda rng, shape: rng.randint(low, high, shape, np.int64), shape,
-                         dtype or np.int32, ctx, out)
+    return _sample('randint', low, high, shape, dtype or np.int32, ctx, out, kwargs)
 
 
 def shuffle(data: NDArray) -> NDArray:
-    """A copy of ``data`` with its rows (first axis) in random order."""
-    order = _generators.cpu.serial.permutation(data.shape[0])
+    """A copy of ``data`` with its elements (1-d) or rows in random order, MXNet's order."""
+    order = _generators.cpu.shuffled_order(data.shape[0], data.ndim == 1)
     return data[NDArray(data.context.xp.asarray(order), data.context)]
 
 

@@ -64,6 +64,7 @@ CASES = {
     'ones_unknown_keyword': "nd.ones((2,), dtyp='float64')",
     'array_unknown_keyword': "nd.array([1], dtyp='float64')",
     'sum_unknown_keyword': "nd.sum(nd.ones(2), axes=0)",
+    **{'%s_unknown_keyword' % f: "nd.%s(nd.ones(2), axes=0)" % f for f in ('mean', 'max', 'min', 'prod', 'nansum')},
     'uniform_unknown_keyword': "nd.random.uniform(shap=(2,))",
     'mxnet_error': "print(mx.MXNetError.__name__, issubclass(mx.MXNetError, RuntimeError), mx.base.MXNetError is mx.MXNetError)\ntry:\n    nd.ones(2) + nd.ones(3)\nexcept mx.MXNetError:\n    print('caught')",
     'list_gpus': "print(type(mx.test_utils.list_gpus()).__name__, len(mx.test_utils.list_gpus()))",
@@ -141,10 +142,15 @@ CASES = {
                            "s, lp = nd.random.multinomial(p, shape=(2, 2), get_prob=True)\nprint(s, lp)"),
     'random_multinomial_after_uniform': ("nd.random.uniform(shape=(5,))\nprint(nd.random.multinomial(nd.array([0.5, 0.5]), shape=6))\n"
                                          "mx.random.seed(1)\nprint(nd.random.multinomial(nd.array([0.5, 0.5]), shape=6))"),
-    'random_randint_shape': ("r = nd.random.randint(-3, 5, shape=(200,))\nprint(r.shape, r.dtype, int(r.min().asscalar()) >= -3, int(r.max().asscalar()) <= 4)\n"
-                             "print(nd.random.randint(0, 10, shape=(2, 2), dtype='int64').dtype)"),
-    'random_poisson_shape': "r = nd.random.poisson(lam=4.0, shape=(2, 3))\nprint(r.shape, r.dtype, (r == r.round()).min())",
-    'random_shuffle_shape': "a = nd.arange(20).reshape((10, 2))\ns = nd.random.shuffle(a)\nprint(s.shape, nd.sort(s[:, 0]), (s[:, 1] - s[:, 0]))",
+    'random_randint': ("print(nd.random.randint(0, 10, shape=(10,)), nd.random.randint(-5, 100000, shape=(2, 5)))\n"
+                       "mx.random.seed(3)\nprint(nd.random.randint(-2**31, 2**31 - 1, shape=(5,)), nd.random.randint(0, 7, shape=(300,)).sum())\n"
+                       "print(nd.random.randint(0, 10, shape=(3,), dtype='int64'))"),
+    'random_poisson': ("print(nd.random.poisson(lam=3.0, shape=(10,)), nd.random.poisson(lam=30.0, shape=(2, 5)))\n"
+                       "mx.random.seed(5)\nprint(nd.random.poisson(lam=0.5, shape=(200,)).sum(), nd.random.poisson(lam=100.0, shape=(100,)).sum())\n"
+                       "print(nd.random.poisson(lam=12.0, shape=(130,))[-5:], nd.random.poisson(lam=4.0, shape=(3,), dtype='float64'))"),
+    'random_shuffle': ("print(nd.random.shuffle(nd.arange(10)), nd.random.shuffle(nd.arange(20).reshape((10, 2))))\n"
+                       "mx.random.seed(1)\nprint(nd.random.shuffle(nd.arange(100))[:12])\n"
+                       "nd.random.multinomial(nd.array([0.5, 0.5]), shape=3)\nprint(nd.random.shuffle(nd.arange(6)))"),
     'legacy_samplers': ("print(nd.random_normal(shape=(3,)), nd.normal(shape=3))\nprint(nd.random_uniform(shape=(2,)), nd.uniform(low=1, high=2, shape=(2,)))\n"
                         "print(nd.random_normal(2, 0.5, shape=(2,), dtype='float64'))"),
 }
