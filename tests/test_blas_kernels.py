@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+pytest.importorskip('nbval')
 ROOT = Path(__file__).resolve().parents[1]
 
 # Kernel -> (the names OpenBLAS reports for it, the /proc/cpuinfo flags its instructions need).

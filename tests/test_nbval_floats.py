@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
+import pytest
 from hypothesis import given, strategies as st
 
 from workbook.nbval_floats import FLOAT_RTOL, floats_close, stored_text_if_close
@@ -73,19 +73,24 @@ def test_a_shift_beyond_the_tolerance_fails(values, shift, down):
 
 def test_close_fresh_output_takes_the_stored_text_and_a_wrong_one_keeps_its_own():
     def result(text):
-        return nbformat.v4.new_output('execute_result', data={'text/plain': text}, execution_count=1)
-    stream = nbformat.v4.new_output('stream', name='stdout', text='loss 0.1234567\n')
-    stored = [stream, result(STORED)]
-    fresh = [nbformat.v4.new_output('stream', name='stdout', text='loss 0.1234568\n'),
-             result(PRESCOTT)]
-    assert stored_text_if_close(fresh, stored) == stored
-    wrong = [nbformat.v4.new_output('stream', name='stdout', text='loss 0.2234568\n'), result(PRESCOTT)]
+        return {'output_type': 'execute_result', 'data': {'text/plain': text}, 'execution_count': 1}
+
+    def stdout(text):
+        return {'output_type': 'stream', 'name': 'stdout', 'text': text}
+    stored = [stdout('loss 0.1234567\n'), result(STORED)]
+    assert stored_text_if_close([stdout('loss 0.1234568\n'), result(PRESCOTT)], stored) == stored
+    wrong = [stdout('loss 0.2234568\n'), result(PRESCOTT)]
     assert stored_text_if_close(wrong, stored) == [wrong[0], stored[1]]
-    assert stored_text_if_close(fresh + [stream], stored)[-1] == stream   # an extra output stays
+    stderr = dict(stdout('loss 0.1234568\n'), name='stderr')
+    assert stored_text_if_close([stderr], stored) == [stderr]              # another stream
+    extra = stdout('more\n')
+    assert stored_text_if_close(stored + [extra], stored)[-1] == extra     # an extra output stays
 
 
 def test_nbval_applies_the_tolerance_to_tagged_cells_only(tmp_path):
     """End to end: pytest.ini's plugin makes nbval forgive noise in tagged cells, and nothing else."""
+    pytest.importorskip('nbval')
+    nbformat = pytest.importorskip('nbformat')
     def cell(stored, tags):
         code = nbformat.v4.new_code_cell("print('loss %.7f' % 0.12345674)", execution_count=1,
                                          metadata={'tags': tags})
