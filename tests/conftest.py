@@ -1,4 +1,4 @@
-"""Shared test setup: skip @pytest.mark.gpu tests without a GPU, no Hypothesis deadline, reset global state."""
+"""Shared test setup: skip gpu-marked tests without a GPU, no Hypothesis deadline, reset state."""
 import pytest
 from hypothesis import settings
 
