@@ -87,7 +87,7 @@ def test_reference_example_2_x_dot_x():
 def test_control_flow_gradient_is_c_over_a():
     mx.random.seed(1)
     a = nd.random.normal(shape=1)
-    assert a.asscalar() == np.float32(-0.6776515245437622)  # MXNet's value for seed 1
+    assert a.asscalar() == np.float32(-0.6776515245437622)  # MXNet's (case random_normal_seed1)
     a.attach_grad()
     with autograd.record():
         b = a * 2

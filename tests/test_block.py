@@ -1,8 +1,8 @@
 """Block: names and counters, name scopes, registration, reprs, Sequential, layers.
 
 Expected names, reprs and messages are those MXNet 1.9.1 printed in
-shared/mxnet-reference/oracle_output.txt (sections 3 and 10), with counters reset by a
-fresh NameManager in each test.
+tests/fixtures/oracle_output.txt (sections 3 and 10, printed by scripts/mxnet_oracle.py),
+with counters reset by a fresh NameManager in each test.
 """
 from collections import OrderedDict
 

@@ -1,4 +1,4 @@
-"""Contexts: cpu(i) as in MXNet (oracle section 8), the no-GPU errors, and, with a GPU,
+"""Contexts: cpu(i) as in MXNet (scripts/mxnet_oracle.py section 8), the no-GPU errors, and, with a GPU,
 the same operations on gpu(0) (tests marked gpu are skipped without one)."""
 import sys
 import types

@@ -1,6 +1,8 @@
 """Trainer (SGD, momentum, Adam, several contexts) and the losses, against NumPy and MXNet.
 
-Values after two steps are those MXNet 1.9.1 gave for the same net and data.
+Values after two steps are those MXNet 1.9.1 gave for the same net and data (case
+two_trainer_steps of tests/differential/cases_reference.py, recorded by
+scripts/record_mxnet.py reference).
 """
 import numpy as np
 import pytest
@@ -63,8 +65,8 @@ def test_two_sgd_steps_match_mxnet(optimizer, params, weight, bias):
 
 def test_two_adam_steps():
     weight, bias, trainer = two_steps('adam', {'learning_rate': 0.01})
-    # exact Adam (NumPy, float64); MXNet's kernels use float32 beta1/beta2 and give
-    # [0.48000738, 0.4800075, 0.48000759], -0.01999204: within 1e-5 relative
+    # exact Adam (NumPy, float64); MXNet's kernels use float32 beta1/beta2 and agree to
+    # 5 decimals (case two_trainer_steps)
     np.testing.assert_allclose(weight, [0.4800075185, 0.4800076507, 0.4800077332], rtol=1e-6)
     assert bias == pytest.approx(-0.0199919098, rel=1e-5)
     assert bias == pytest.approx(-0.01999204, rel=1e-5)

@@ -1,0 +1,94 @@
+"""Differential cases behind the MXNet values that unit tests write out (see harness.py).
+
+Each case makes the same calls as the test named in its key's comment and prints the values that
+test hard-codes, so ``scripts/record_mxnet.py reference`` re-derives them from MXNet 1.9.1 into
+expected_reference.json, and tests/test_differential.py checks that minigluon prints them too.
+Floats print through ``tolist()`` (Python floats: the same text under any NumPy).
+"""
+
+CASES = {
+    # test_random.py::test_oracle_section_1_sequence
+    'random_seed0_sequence': """
+mx.random.seed(0)
+a = nd.random.uniform(shape=(2, 3))
+print(a.asnumpy().tolist()); print(a)
+print(nd.random.uniform(shape=(2, 3)).asnumpy()[0].tolist())
+print(nd.random.uniform(-1, 1, shape=(2, 2)).asnumpy().tolist())
+print(nd.random.normal(0, 1, shape=(3, 4)))
+d = nd.random.uniform(shape=(256, 20)).asnumpy()
+print(d[:2, :4].tolist(), d[-1, -4:].tolist())
+print(float(d.astype(np.float64).sum()), float((d.astype(np.float64) ** 2).sum()))
+""",
+    # test_random.py::test_2000_uniforms_match_mxnet and ::test_2000_normals_match_mxnet
+    'random_2000_uniforms_then_normals': """
+def checksums(x):
+    v = x.asnumpy().astype(np.float64).ravel()
+    return float(v.sum()), float((v * np.arange(v.size)).sum())
+mx.random.seed(42)
+u = nd.random.uniform(-2, 3, shape=(2000,))
+print(u.asnumpy()[:4].tolist(), u.asnumpy()[1000:1003].tolist(), checksums(u))
+n = nd.random.normal(1, 2, shape=(40, 50))
+print(n.asnumpy()[0, :4].tolist(), n.asnumpy()[-1, -3:].tolist(), checksums(n))
+""",
+    # test_random.py::test_other_seeds_and_dtypes_match_mxnet, ::test_seeding_twice_gives_the_same_numbers
+    'random_other_seeds_and_dtypes': """
+for seed, kind, dtype, n in [(7, 'normal', None, 5), (7, 'normal', 'float64', 5),
+                             (7, 'uniform', 'float64', 5), (7, 'uniform', 'float16', 5),
+                             (-3, 'uniform', None, 3), (2 ** 31 - 1, 'uniform', None, 3),
+                             (5, 'uniform', None, 3)]:
+    mx.random.seed(seed)
+    x = getattr(nd.random, kind)(shape=n, **({'dtype': dtype} if dtype else {}))
+    print(seed, kind, x.dtype.__name__, x.asnumpy().tolist())
+""",
+    # test_autograd.py::test_control_flow_gradient_is_c_over_a
+    'random_normal_seed1': """
+mx.random.seed(1)
+print(nd.random.normal(shape=1).asnumpy().tolist())
+""",
+    # test_initializer.py::test_values_match_mxnet_after_seed and ::test_msra_prelu_matches_mxnet
+    'initializer_values_after_seed0': """
+for name, initializer, shape in [('default', None, (2, 3)), ('Normal(1.0)', init.Normal(1.0), (2, 3)),
+                                 ('Xavier()', init.Xavier(), (2, 3)),
+                                 ('MSRAPrelu()', init.MSRAPrelu(), (4, 5))]:
+    mx.random.seed(0)
+    param = gluon.Parameter('a_weight', shape=shape)
+    param.initialize(initializer)
+    print(name, param.data().asnumpy()[:2].tolist())
+""",
+    # test_ndarray.py::test_repr_of_a_big_2d_array_is_truncated_as_in_mxnet
+    'repr_big_2d_array': """
+print(nd.arange(5120).reshape((256, 20)) / 7)
+""",
+    # test_ndarray.py::test_elementwise_functions and ::test_softmax_argmax_pick_where_one_hot
+    'elementwise_and_softmax_values': """
+print(nd.sigmoid(nd.array([0, 1])).asnumpy().tolist(), nd.tanh(nd.array([0, 1])).asnumpy().tolist())
+print(nd.exp(nd.array([1, 2])).asnumpy().tolist(), nd.log(nd.array([1, 2])).asnumpy().tolist())
+print(nd.softmax(nd.array([[1, 2, 3]])).asnumpy().astype(np.float64).round(6).tolist())  # last bits differ
+print(nd.softmax(nd.array([[1, 2], [3, 5]]), axis=0).asnumpy().tolist())
+# float32 log of a float32 sum: MXNet's last digits differ (the test's rtol is 1e-5)
+print(nd.log_softmax(nd.array([[1, 2, 3]])).asnumpy().astype(np.float64).round(4).tolist())
+""",
+    # test_review_fixes.py::test_softmax_cross_entropy_takes_labels_of_shape_n_by_1
+    'softmax_ce_with_n_by_1_labels': """
+pred, label = nd.array([[1, 2, 3], [4, 5, 6]]), nd.array([[0], [2]])
+print(gluon.loss.SoftmaxCrossEntropyLoss()(pred, label).asnumpy().astype(np.float64).round(4).tolist())  # as log_softmax
+""",
+    # test_trainer_loss.py::test_two_sgd_steps_match_mxnet and ::test_two_adam_steps
+    'two_trainer_steps': """
+for optimizer, params in [('sgd', {'learning_rate': 0.1}),
+                          ('sgd', {'learning_rate': 0.1, 'momentum': 0.9}),
+                          ('adam', {'learning_rate': 0.01})]:
+    dense = nn.Dense(2, in_units=3)
+    dense.initialize(init.Constant(0.5))
+    trainer = gluon.Trainer(dense.collect_params(), optimizer, params)
+    for _ in range(2):
+        with autograd.record():
+            loss = ((dense(nd.array([[1, 2, 3], [4, 5, 6]])) - 1) ** 2).sum()
+        loss.backward()
+        trainer.step(2)
+    weight, bias = dense.weight.data().asnumpy()[0], dense.bias.data().asnumpy()[0]
+    if optimizer == 'adam':  # MXNet's kernel uses float32 beta1/beta2: equal to 5 decimals
+        weight, bias = weight.astype(np.float64).round(5), bias.astype(np.float64).round(5)
+    print(optimizer, params, weight.tolist(), bias.tolist())
+""",
+}
