@@ -2,7 +2,8 @@
 
 Values after two steps are those MXNet 1.9.1 gave for the same net and data (case
 two_trainer_steps of tests/differential/cases_reference.py, recorded by
-scripts/record_mxnet.py reference).
+scripts/record_mxnet.py reference); the Trainer's message is case
+initializer_trainer_deferred_messages.
 """
 import numpy as np
 import pytest

@@ -91,4 +91,89 @@ for optimizer, params in [('sgd', {'learning_rate': 0.1}),
         weight, bias = weight.astype(np.float64).round(5), bias.astype(np.float64).round(5)
     print(optimizer, params, weight.tolist(), bias.tolist())
 """,
+    # test_parameter.py: the messages and reprs of its error and repr tests, in their order
+    'parameter_messages_and_reprs': """
+def show(call):  # minigluon's failed checks are AssertionErrors that are also MXNetErrors
+    try:
+        call()
+    except Exception as err:
+        print('AssertionError' if isinstance(err, AssertionError) else type(err).__name__, err)
+with mx.name.NameManager():
+    net = nn.Sequential()
+    net.add(nn.Dense(256, activation='relu'), nn.Dense(10))
+    net.initialize()
+    net(nd.random.uniform(shape=(2, 20)))
+    print(net[0].weight)
+    show(lambda: net[0].weight.set_data(nd.ones((3, 3))))
+    show(lambda: gluon.Parameter('z', shape=(1,)).set_data(nd.ones(1)))
+    param = gluon.Parameter('w', shape=(2,), grad_req='add')
+    param.initialize(init.One())
+    param.grad_req = 'null'
+    show(param.grad)
+    def set_foo():
+        param.grad_req = 'foo'
+    show(set_foo)
+with mx.name.NameManager():
+    dense = nn.Dense(3)
+    show(dense.weight.data)
+    show(dense.weight.grad)
+    full = nn.Dense(3, in_units=4)
+    show(lambda: full(nd.ones((1, 4))))
+    show(gluon.Parameter('z', shape=(1,)).list_ctx)
+    show(lambda: gluon.Parameter('z', shape=(1,)).reset_ctx(mx.cpu()))
+    show(lambda: gluon.Parameter('z', shape=(1, 0)).initialize())
+with mx.name.NameManager():
+    net = nn.Sequential()
+    net.add(nn.Dense(1))
+    net.initialize(ctx=mx.cpu(1))
+    net(nd.ones((2, 3), ctx=mx.cpu(1)))
+    show(lambda: net[0].weight.data(mx.cpu(0)))
+    show(lambda: net(nd.ones((2, 3))))
+params = gluon.ParameterDict(prefix='block_')
+const = params.get_constant('c', nd.ones((2, 2)))
+print(const)
+show(const.data)
+params.initialize()
+show(const.grad)
+print(params.get_constant('c2', np.ones((2,))))
+show(lambda: params.get_constant('c3'))
+params = gluon.ParameterDict(prefix='a_')
+params.get('w', shape=(1,))
+show(lambda: params.get_constant('w', nd.ones(1)))
+params.get_constant('k', nd.ones(1))
+show(lambda: params.get_constant('k', nd.zeros(1)))
+params = gluon.ParameterDict()
+params.get('param2', shape=(2, 3))
+print(repr(params), repr(gluon.ParameterDict()))
+prefixed = gluon.ParameterDict(prefix='block_')
+prefixed.get('weight', shape=(3, 4))
+prefixed.get_constant('c', nd.ones((2, 2)))
+print(repr(prefixed))
+show(lambda: prefixed.get('weight', shape=(5, 5)))
+show(lambda: prefixed.get('weight', dtype='float64'))
+first, second = gluon.ParameterDict('a_'), gluon.ParameterDict('a_')
+first.get('w', shape=(1,))
+second.get('w', shape=(1,))
+show(lambda: first.update(second))
+with mx.name.NameManager():
+    shared = nn.Dense(8, activation='relu')
+    shared.initialize()
+    shared(nd.ones((2, 8)))
+    show(lambda: nn.Dense(9, params=shared.params))
+""",
+    # test_initializer.py, test_trainer_loss.py, test_deferred_init.py: Python-level messages
+    'initializer_trainer_deferred_messages': """
+def show(call):  # minigluon's failed checks are AssertionErrors that are also MXNetErrors
+    try:
+        call()
+    except Exception as err:
+        print('AssertionError' if isinstance(err, AssertionError) else type(err).__name__, err)
+with mx.name.NameManager():
+    show(lambda: gluon.Parameter('v_weight', shape=(3,)).initialize(init.Xavier()))
+    show(lambda: init.create('nope'))
+    show(lambda: gluon.Trainer([1, 2], 'sgd'))
+    dense = nn.Dense(3)
+    dense.initialize()
+    show(dense.weight.data)
+""",
 }
