@@ -13,6 +13,7 @@ from minigluon.base import MXNetError
 
 from helpers import check_grad
 
+# MXNet's messages: case autograd_block_trainer_messages of tests/differential/cases_reference.py
 NOT_IN_GRAPH = (
     "Cannot differentiate node because it is not in a computational graph. You need to set "
     "is_recording to true or use autograd.record() to save computational graphs for backward. "

@@ -102,7 +102,7 @@ def test_changing_a_block_attribute_type_raises_type_error(new):
     value = nn.Sequential() if new == 'nn.Sequential()' else new
     with pytest.raises(TypeError) as err:
         net.hidden = value
-    # MXNet's text, without a space before "is"
+    # MXNet's text, without a space before "is" (case autograd_block_trainer_messages)
     assert str(err.value) == ("Changing attribute type for hidden from %s to %sis not allowed."
                               % (nn.Dense, type(value)))
     assert isinstance(net.hidden, nn.Dense)

@@ -118,6 +118,7 @@ def test_trainer_refuses_stale_gradients_unless_told_to_skip_them():
     lambda a, b: nd.FullyConnected(a, b, no_bias=True),
     lambda a, b: nd.batch_dot(a.reshape((1, 2, 2)), b.reshape((1, 2, 2)))])
 def test_mixing_float32_and_float64_in_one_operator_raises_as_in_mxnet(op):
+    # MXNet's message for nd.dot: case autograd_block_trainer_messages (cases_reference.py)
     with pytest.raises(mx.base.MXNetError, match='Incompatible attr in node .* expected float32, '
                                                  'got float64'):
         op(nd.ones((2, 2)), nd.ones((2, 2), dtype='float64'))

@@ -252,4 +252,53 @@ try:
 finally:
     os.chdir(start)
 """,
+    # Messages test_autograd, test_block and test_review_fixes write out. MXNet's C++ checks put
+    # a traceback and "Check failed: <condition>: " before theirs: the last line's tail is printed.
+    'autograd_block_trainer_messages': """
+import builtins, re
+def show(call, tail_of=None):
+    try:
+        call()
+    except Exception as err:
+        name = type(err).__name__
+        name = name[5:] if name.startswith('MXNet') and hasattr(builtins, name[5:]) else name
+        message = str(err).strip().splitlines()[-1]
+        message = message[-len(tail_of):] if tail_of else message
+        print(name, re.sub(r"<class '[\\w.]+\\.(\\w+)'>", r"<class \\1>", message))
+NOT_IN_GRAPH = ('Cannot differentiate node because it is not in a computational graph. You need '
+                'to set is_recording to true or use autograd.record() to save computational '
+                'graphs for backward. If you want to differentiate the same graph twice, you need '
+                'to pass retain_graph=True to backward.')
+INPLACE = ('Assigning to NDArrays that are already in a computational graph will cause undefined '
+           'behavior when evaluating gradients. Please call backward first to clear the graph or '
+           'do this out side of a record section. Also note that you cannot use inplace '
+           'operations like +=, *=, relu(x, out=x), y[idx]=x, etc inside a record section.')
+x = nd.array([1.0, 2.0])
+x.attach_grad()
+with autograd.record():
+    y = x * x
+y.backward()
+show(y.backward, NOT_IN_GRAPH)
+with autograd.record():
+    y = x * 2
+    def add_one():
+        y[:] += 1
+    show(add_one, INPLACE)
+free = nd.ones(2)
+with autograd.record():
+    y = x * free
+show(lambda: autograd.grad(y, [free]),
+     'Cannot differentiate with respect to the 1-th variable because it does not require gradient.')
+show(lambda: nd.dot(nd.ones((2, 2)), nd.ones((2, 2), dtype='float64')), 'expected float32, got float64')
+with mx.name.NameManager():
+    class MLP(nn.Block):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.hidden = nn.Dense(256, activation='relu')
+            self.output = nn.Dense(10)
+    net = MLP()
+    def retype():
+        net.hidden = 3
+    show(retype)
+""",
 }
