@@ -1,7 +1,7 @@
 """Copy the repository URL from _config.yml, the one place it is written, to where it must appear.
 
     python scripts/sync_repository_url.py           # rewrite the copies
-    python scripts/sync_repository_url.py --check   # only check; exit 1 naming each stale or stray copy
+    python scripts/sync_repository_url.py --check   # only check: exit 1, naming what is wrong
 
 The copies: each chapter's install cell (Colab runs it without a clone to read the URL from) and
 the ``git clone`` line of intro.md. Any other tracked file that writes the URL is an error.
@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GITHUB_REPO = r'https://github\.com/[\w.-]+/[\w.-]+'
 # file glob -> (pattern of the copy, its text for a URL); each file must hold one copy or more
 COPIES = {
-    'chapters/*.ipynb': (r'%pip install -q git\+' + GITHUB_REPO, lambda url: '%pip install -q git+' + url),
+    'chapters/*.ipynb': (r'%pip install -q git\+' + GITHUB_REPO,
+                         lambda url: '%pip install -q git+' + url),
     'intro.md': (r'git clone ' + GITHUB_REPO + r' && cd [\w.-]+',
                  lambda url: 'git clone %s && cd %s' % (url, url.rsplit('/', 1)[1])),
 }

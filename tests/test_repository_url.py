@@ -1,4 +1,4 @@
-"""The repository URL is written once (_config.yml); its copies follow it and nothing else writes it."""
+"""The repository URL is written once, in _config.yml: its copies follow it, no other file has it."""
 import importlib.util
 import subprocess
 import sys
