@@ -5,7 +5,7 @@ from hypothesis import settings
 import minigluon as mx
 from minigluon import autograd
 
-# Hypothesis's default deadline (200 ms an example) would be a wall-clock assertion; timing is bench/'s.
+# Hypothesis's default deadline (200 ms an example) is a wall-clock assertion: timing is bench/'s.
 settings.register_profile('no-deadline', deadline=None)
 settings.load_profile('no-deadline')
 

@@ -1,5 +1,5 @@
-"""Contexts: cpu(i) as in MXNet (scripts/mxnet_oracle.py section 8), the no-GPU errors, and, with a GPU,
-the same operations on gpu(0) (tests marked gpu are skipped without one)."""
+"""Contexts: cpu(i) as in MXNet (scripts/mxnet_oracle.py section 8), the no-GPU errors, and,
+with a GPU, the same operations on gpu(0) (tests marked gpu are skipped without one)."""
 import sys
 import types
 
@@ -72,7 +72,7 @@ def test_num_gpus_counts_without_raising_and_agrees_with_the_device_check():
     if n:
         assert nd.zeros(1, ctx=mx.gpu(n - 1)).context == mx.gpu(n - 1)
     with pytest.raises(MXNetError):
-        nd.zeros(1, ctx=mx.gpu(n))                      # one past the last GPU, or gpu(0) without one
+        nd.zeros(1, ctx=mx.gpu(n))  # one past the last GPU, or gpu(0) without one
 
 
 @pytest.fixture

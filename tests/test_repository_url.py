@@ -1,4 +1,4 @@
-"""The repository URL is written once, in _config.yml: its copies follow it, no other file has it."""
+"""The repository URL is written once, in _config.yml; its copies follow it; nothing else has it."""
 import importlib.util
 import subprocess
 import sys
