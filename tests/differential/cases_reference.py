@@ -301,4 +301,14 @@ with mx.name.NameManager():
         net.hidden = 3
     show(retype)
 """,
+    # test_block.py::test_summary_prints_shapes_and_parameter_counts
+    'block_summary': """
+with mx.name.NameManager():
+    seq = nn.Sequential()
+    shared = nn.Dense(4, in_units=4)
+    seq.add(nn.Dense(4, in_units=3), shared, nn.Dense(4, params=shared.params, in_units=4),
+            nn.Dropout(0.5), nn.Flatten())
+    seq.initialize()
+    seq.summary(nd.ones((2, 3)))
+""",
 }
