@@ -361,7 +361,7 @@ def test_summary_prints_shapes_and_parameter_counts(capsys):
             nn.Dropout(0.5), nn.Flatten())
     seq.initialize()
     seq.summary(nd.ones((2, 3)))
-    # MXNet 1.9.1's output for the same net (case block_summary of tests/differential/cases_reference.py)
+    # MXNet 1.9.1's output for the same net (case block_summary, differential/cases_reference.py)
     assert capsys.readouterr().out.splitlines() == [
         '-' * 80,
         '        Layer (type)                                Output Shape         Param #',
