@@ -6,12 +6,13 @@ from the repository root::
     python3 -m venv .mxvenv && .mxvenv/bin/pip install mxnet==1.9.1 numpy==1.23.5
     .mxvenv/bin/python scripts/make_fixtures.py
 
-It writes the nd.save files of shared/mxnet-reference/oracle.py section 7 (the same calls,
-so the same bytes), save_parameters / ParameterDict.save files of section 7b's nets (same
-keys and shapes; seq, shared*, nest and f64.params hold other random values than the
-reference's), two extras (mbool, municode), and ``expected.json``: what ``mx.nd.load``
-returns for each file (list or dict, keys in order, shapes, dtypes, contexts, values), or
-the error it raises. Deterministic: a rerun rewrites the same bytes.
+It writes the nd.save files of scripts/mxnet_oracle.py section 7 (the same calls, so the
+same bytes: tests/test_save_load.py compares them with the oracle's hex dumps),
+save_parameters / ParameterDict.save files of section 7b's nets (same keys and shapes;
+seq, shared*, nest and f64.params hold other random values than the oracle's), two
+extras (mbool, municode), and ``expected.json``: what ``mx.nd.load`` returns for each file
+(list or dict, keys in order, shapes, dtypes, contexts, values), or the error it raises.
+Deterministic: a rerun rewrites the same bytes.
 """
 import json
 import os

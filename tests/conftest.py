@@ -1,8 +1,13 @@
-"""Shared test setup: skip @pytest.mark.gpu tests without a GPU; reset global state."""
+"""Shared test setup: skip gpu-marked tests without a GPU, no Hypothesis deadline, reset state."""
 import pytest
+from hypothesis import settings
 
 import minigluon as mx
 from minigluon import autograd
+
+# Hypothesis's default deadline (200 ms an example) is a wall-clock assertion: timing is bench/'s.
+settings.register_profile('no-deadline', deadline=None)
+settings.load_profile('no-deadline')
 
 
 def pytest_collection_modifyitems(config, items):

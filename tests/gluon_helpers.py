@@ -1,7 +1,7 @@
 """The book's example blocks and reference data shared by the gluon tests.
 
-The blocks are those of shared/mxnet-reference/oracle.py (the book's "model construction"
-chapter); REF_* values are what MXNet 1.9.1 printed there.
+The blocks are those of scripts/mxnet_oracle.py (the book's "model construction" chapter);
+REF_* values are what MXNet 1.9.1 printed there (tests/fixtures/oracle_output.txt).
 """
 from pathlib import Path
 

@@ -13,6 +13,7 @@ from minigluon.base import MXNetError
 
 from helpers import check_grad
 
+# MXNet's messages: case autograd_block_trainer_messages of tests/differential/cases_reference.py
 NOT_IN_GRAPH = (
     "Cannot differentiate node because it is not in a computational graph. You need to set "
     "is_recording to true or use autograd.record() to save computational graphs for backward. "
@@ -87,7 +88,7 @@ def test_reference_example_2_x_dot_x():
 def test_control_flow_gradient_is_c_over_a():
     mx.random.seed(1)
     a = nd.random.normal(shape=1)
-    assert a.asscalar() == np.float32(-0.6776515245437622)  # MXNet's value for seed 1
+    assert a.asscalar() == np.float32(-0.6776515245437622)  # MXNet's (case random_normal_seed1)
     a.attach_grad()
     with autograd.record():
         b = a * 2

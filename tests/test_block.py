@@ -1,8 +1,8 @@
 """Block: names and counters, name scopes, registration, reprs, Sequential, layers.
 
 Expected names, reprs and messages are those MXNet 1.9.1 printed in
-shared/mxnet-reference/oracle_output.txt (sections 3 and 10), with counters reset by a
-fresh NameManager in each test.
+tests/fixtures/oracle_output.txt (sections 3 and 10, printed by scripts/mxnet_oracle.py),
+with counters reset by a fresh NameManager in each test.
 """
 from collections import OrderedDict
 
@@ -103,7 +103,7 @@ def test_changing_a_block_attribute_type_raises_type_error(new):
     value = nn.Sequential() if new == 'nn.Sequential()' else new
     with pytest.raises(TypeError) as err:
         net.hidden = value
-    # MXNet's text, without a space before "is"
+    # MXNet's text, without a space before "is" (case autograd_block_trainer_messages)
     assert str(err.value) == ("Changing attribute type for hidden from %s to %sis not allowed."
                               % (nn.Dense, type(value)))
     assert isinstance(net.hidden, nn.Dense)
@@ -362,7 +362,7 @@ def test_summary_prints_shapes_and_parameter_counts(capsys):
             nn.Dropout(0.5), nn.Flatten())
     seq.initialize()
     seq.summary(nd.ones((2, 3)))
-    # MXNet 1.9.1's output for the same net
+    # MXNet 1.9.1's output for the same net (case block_summary, differential/cases_reference.py)
     assert capsys.readouterr().out.splitlines() == [
         '-' * 80,
         '        Layer (type)                                Output Shape         Param #',

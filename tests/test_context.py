@@ -1,5 +1,5 @@
-"""Contexts: cpu(i) as in MXNet (oracle section 8), the no-GPU errors, and, with a GPU,
-the same operations on gpu(0) (tests marked gpu are skipped without one)."""
+"""Contexts: cpu(i) as in MXNet (scripts/mxnet_oracle.py section 8), the no-GPU errors, and,
+with a GPU, the same operations on gpu(0) (tests marked gpu are skipped without one)."""
 import sys
 import types
 
@@ -67,8 +67,13 @@ def test_cpu_ids_mix_and_the_result_lives_on_the_first_arguments_context():
     assert x.asnumpy().tolist() == [2.0, 4.0, 6.0] and x.context == mx.cpu(0)
 
 
-def test_num_gpus_is_zero_here_and_never_raises():
-    assert mx.context.num_gpus() == 0 and mx.num_gpus() == 0
+def test_num_gpus_counts_without_raising_and_agrees_with_the_device_check():
+    n = mx.context.num_gpus()
+    assert type(n) is int and n >= 0 and mx.num_gpus() == n
+    if n:
+        assert nd.zeros(1, ctx=mx.gpu(n - 1)).context == mx.gpu(n - 1)
+    with pytest.raises(MXNetError):
+        nd.zeros(1, ctx=mx.gpu(n))  # one past the last GPU, or gpu(0) without one
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""Deferred initialization: shapes learned at the first forward (reference sections 4c, 5, 10)."""
+"""Deferred initialization: shapes learned at the first forward (oracle sections 4c, 5, 10).
+
+Messages are MXNet 1.9.1's (tests/fixtures/oracle_output.txt, printed by
+scripts/mxnet_oracle.py; DEFERRED_MESSAGE also in case initializer_trainer_deferred_messages of
+tests/differential/cases_reference.py).
+"""
 import numpy as np
 import pytest
 

@@ -1,7 +1,10 @@
 """Initializers: values (MXNet's random streams), precedence, custom ones, re-initialization.
 
-Exact values are what MXNet 1.9.1 gave after ``mx.random.seed(0)``; the rest is from
-shared/mxnet-reference/oracle_output.txt sections 4, 4b, 9 and 10.
+Exact values are what MXNet 1.9.1 gave after ``mx.random.seed(0)`` (case
+initializer_values_after_seed0 of tests/differential/cases_reference.py, recorded by
+scripts/record_mxnet.py reference); the rest is from tests/fixtures/oracle_output.txt
+sections 4, 4b, 9 and 10 (printed by scripts/mxnet_oracle.py), and the messages case
+initializer_trainer_deferred_messages.
 """
 import warnings
 

@@ -1,5 +1,7 @@
 """NDArray: reprs, dtypes, shapes, indexing, in-place updates, operations and their errors,
-as MXNet 1.9.1 shows them (oracle_output.txt sections 1, 1b, 1c, 9 and 10)."""
+as MXNet 1.9.1 shows them: tests/fixtures/oracle_output.txt sections 1, 1b, 1c, 9 and 10
+(printed by scripts/mxnet_oracle.py), and the cases named below of
+tests/differential/cases_reference.py (recorded by scripts/record_mxnet.py reference)."""
 import warnings
 
 import numpy as np
@@ -53,7 +55,7 @@ def test_repr_matches_mxnet(make, text):
     assert str(x) == repr(x)
 
 
-def test_repr_of_a_big_2d_array_is_truncated_as_in_mxnet():
+def test_repr_of_a_big_2d_array_is_truncated_as_in_mxnet():  # case repr_big_2d_array
     x = nd.arange(5120).reshape((256, 20)) / 7
     lines = repr(x).split('\n')
     assert lines[:3] == ['', '[[0.0000000e+00 1.4285715e-01 2.8571430e-01 ... 2.4285715e+00',
@@ -269,6 +271,7 @@ def test_transpose_with_negative_axes_has_a_gradient():
     lambda a, b: nd.FullyConnected(a, b, no_bias=True),
     lambda a, b: nd.batch_dot(a.reshape((1, 2, 2)), b.reshape((1, 2, 2)))])
 def test_mixing_float32_and_float64_in_one_operator_raises_as_in_mxnet(op):
+    # MXNet's message for nd.dot: case autograd_block_trainer_messages (cases_reference.py)
     with pytest.raises(mx.base.MXNetError, match='Incompatible attr in node .* expected float32, '
                                                  'got float64'):
         op(nd.ones((2, 2)), nd.ones((2, 2), dtype='float64'))
@@ -307,7 +310,7 @@ def test_creation_and_joining():
         nd.zeros((2, -1))
 
 
-def test_elementwise_functions():
+def test_elementwise_functions():  # values: case elementwise_and_softmax_values
     x = nd.array([-2.0, 0.5, 3.0])
     assert values(nd.clip(x, 0, 1)) == [0.0, 0.5, 1.0] and values(x.clip(-1, 1)) == [-1, 0.5, 1]
     assert values(nd.relu(nd.array([-1, 0, 2]))) == [0.0, 0.0, 2.0]
@@ -321,7 +324,7 @@ def test_elementwise_functions():
     assert values(nd.minimum(nd.array([1, 5]), nd.array([[2], [4]]))) == [[1, 2], [1, 4]]
 
 
-def test_softmax_argmax_pick_where_one_hot():
+def test_softmax_argmax_pick_where_one_hot():  # softmax values: case elementwise_and_softmax_values
     s = nd.softmax(nd.array([[1, 2, 3]]))
     np.testing.assert_allclose(values(s), [[0.09003057, 0.24472848, 0.6652409]], rtol=1e-6)
     np.testing.assert_allclose(values(nd.softmax(nd.array([[1, 2], [3, 5]]), axis=0)).pop(),

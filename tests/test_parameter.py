@@ -1,7 +1,9 @@
 """Parameter, Constant and ParameterDict: access, contexts, errors, sharing, gradients.
 
-Messages and reprs are MXNet 1.9.1's (shared/mxnet-reference/oracle_output.txt sections
-4, 4c, 6, 6b, 8 and 10).
+Messages and reprs are MXNet 1.9.1's (tests/fixtures/oracle_output.txt sections
+4, 4c, 6, 6b, 8 and 10, printed by scripts/mxnet_oracle.py); the messages and reprs of the
+error and repr tests below are case parameter_messages_and_reprs of
+tests/differential/cases_reference.py (recorded by scripts/record_mxnet.py reference).
 """
 import numpy as np
 import pytest

@@ -6,8 +6,8 @@ the leading space the notes put before ``class MyDense`` and ``x2 = nd.load('x')
 dropped (it is a typo: the lines do not parse); the in_units example, which the notes put
 inside a prose block, is the code lines of that block. The notes use ``init`` and ``X``
 without defining them first, so PRELUDE does. Printed output is compared with what MXNet
-1.9.1 printed for the same code (shared/mxnet-reference/oracle_output.txt, names renumbered
-from 0 under a fresh NameManager).
+1.9.1 printed for the same code (tests/fixtures/oracle_output.txt, printed by
+scripts/mxnet_oracle.py; names renumbered from 0 under a fresh NameManager).
 '''
 import numpy as np
 import pytest

@@ -1,6 +1,9 @@
 """Trainer (SGD, momentum, Adam, several contexts) and the losses, against NumPy and MXNet.
 
-Values after two steps are those MXNet 1.9.1 gave for the same net and data.
+Values after two steps are those MXNet 1.9.1 gave for the same net and data (case
+two_trainer_steps of tests/differential/cases_reference.py, recorded by
+scripts/record_mxnet.py reference); the Trainer's message is case
+initializer_trainer_deferred_messages.
 """
 import numpy as np
 import pytest
@@ -63,8 +66,8 @@ def test_two_sgd_steps_match_mxnet(optimizer, params, weight, bias):
 
 def test_two_adam_steps():
     weight, bias, trainer = two_steps('adam', {'learning_rate': 0.01})
-    # exact Adam (NumPy, float64); MXNet's kernels use float32 beta1/beta2 and give
-    # [0.48000738, 0.4800075, 0.48000759], -0.01999204: within 1e-5 relative
+    # exact Adam (NumPy, float64); MXNet's kernels use float32 beta1/beta2 and agree to
+    # 5 decimals (case two_trainer_steps)
     np.testing.assert_allclose(weight, [0.4800075185, 0.4800076507, 0.4800077332], rtol=1e-6)
     assert bias == pytest.approx(-0.0199919098, rel=1e-5)
     assert bias == pytest.approx(-0.01999204, rel=1e-5)
@@ -267,7 +270,9 @@ def test_trainer_takes_a_dict_in_the_order_of_names():
 def test_softmax_cross_entropy_takes_labels_of_shape_n_by_1():
     pred, label = nd.array([[1, 2, 3], [4, 5, 6]]), nd.array([[0], [2]])
     loss = gluon.loss.SoftmaxCrossEntropyLoss()(pred, label).asnumpy()
-    np.testing.assert_allclose(loss, [2.4076059, 0.4076059], rtol=1e-6)  # MXNet's values
+    # The exact values; MXNet's float32 log-sum-exp is 1e-6 off them and equal to 4 decimals
+    # (case softmax_ce_with_n_by_1_labels of tests/differential/cases_reference.py).
+    np.testing.assert_allclose(loss, [2.4076059, 0.4076059], rtol=1e-6)
 
 
 def _one_weight_layer():
