@@ -66,6 +66,32 @@ def test_first_code_cell_installs_minigluon_from_the_configured_repository(name)
     assert '%pip install -q git+' + _repository_url() in source
 
 
+# Kangxi radicals (U+2F00-U+2FDF) and CJK radicals (U+2E80-U+2EFF) look like ordinary CJK
+# characters but are other code points: text copied from a PDF brings them in, and search,
+# dictionaries and screen readers then fail on words such as 第⼀ (with U+2F00, not 一).
+_RADICALS = re.compile('[\u2e80-\u2fdf]')
+
+
+def _book_texts():
+    """(where, text) for every file the book is built from."""
+    for name in CHAPTERS:
+        for index, cell in enumerate(_notebook(name)['cells']):
+            outputs = ''.join(''.join(o.get('text', '')) for o in cell.get('outputs', []))
+            yield '%s cell %d' % (name, index), ''.join(cell['source']) + outputs
+    for path in [ROOT / 'intro.md', ROOT / '_toc.yml', *sorted((ROOT / 'appendix').glob('*.md'))]:
+        yield path.name, path.read_text(encoding='utf-8')
+
+
+def test_book_has_no_radical_look_alikes_of_cjk_characters():
+    found = ['%s: %s' % (where, ' '.join('%s (U+%04X)' % (c, ord(c)) for c in sorted(set(hits))))
+             for where, text in _book_texts() for hits in [_RADICALS.findall(text)] if hits]
+    assert not found, 'radicals instead of CJK characters: %s' % '; '.join(found)
+
+
+def test_radical_check_catches_a_look_alike():
+    assert _RADICALS.search('第\u2f00次') and not _RADICALS.search('第一次')
+
+
 def _public_api() -> set:
     """Every public class and function minigluon defines, by the name a student types."""
     modules = [mx, mx.nd, mx.nd.random, mx.random, mx.context, autograd, initializer, optimizer,
