@@ -4,7 +4,7 @@ import pytest
 
 from minigluon import autograd, nd
 from minigluon.gluon import nn
-from workbook.checks import ExerciseFailed, ch01
+from workbook.checks import Data, ExerciseFailed, Malformed, ch01, verdict
 
 
 # ----- 01.1 TwoInputDense ----------------------------------------------------------------
@@ -183,3 +183,46 @@ def test_check_3_fails_readably(wrong, message):
     with pytest.raises(ExerciseFailed, match=message):
         ch01.check_3(wrong)
     assert not autograd.is_recording()
+
+
+# ----- the classic mistakes reach their hints; forged data never passes ---------------------
+class NoInit(nn.Block):
+    def forward(self, x, y):
+        return x
+
+
+class ForgotSuper(nn.Block):
+    def __init__(self, units, **kwargs):
+        self.dense = nn.Dense(units)
+
+
+@pytest.mark.parametrize('wrong, message', [
+    (NoInit, r'^your NoInit has no __init__ of its own, so TwoInputDense\(5\) went to nn\.Block'),
+    (ForgotSuper, r"did you call super\(\)\.__init__\(\*\*kwargs\) first in your __init__\?$"),
+])
+def test_classic_mistakes_get_their_hints_not_framework_internals(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message) as err:
+        ch01.check_1(wrong)
+    assert 'endswith' not in str(err.value)
+
+
+@pytest.mark.parametrize('seed', [1, 12345])
+def test_observations_depend_on_the_seed_and_pass_only_for_it(seed):
+    data = ch01.check_1.observe(TwoInputDense, seed=seed)
+    assert ch01.check_1.judge(Data(data), seed)
+    with pytest.raises(ExerciseFailed, match='is not dense'):
+        ch01.check_1.judge(Data(data), seed + 1)
+
+
+def test_forged_observations_fail():
+    zeros = {'out_shape': [2, 5], 'weight_shape': [5, 7], 'out': [[0.0] * 5] * 2}
+    with pytest.raises(ExerciseFailed):
+        ch01.check_1.judge(Data(zeros), 7)
+    for bad in ({}, {'out_shape': 'big'}, {'out_shape': [2, 5], 'weight_shape': [5, 7],
+                                             'out': [[1e9] * 10 ** 3] * 10 ** 3}):
+        with pytest.raises(Malformed):
+            ch01.check_1.judge(Data(bad), 7)
+    with pytest.raises(ExerciseFailed, match='^nope$'):
+        verdict(ch01.check_2, {'failed': 'nope'}, 7)
+    with pytest.raises(Malformed):
+        verdict(ch01.check_3, {'runs': [{'out': 'x'}] * 3}, 7)

@@ -1,54 +1,64 @@
-"""The grader: run submitted notebooks and the teacher's checks, write a CSV of results.
+"""The grader: run each submission in a sandbox, judge what it shows as data, write a CSV.
 
 ``python -m workbook grade NOTEBOOK_OR_FOLDER... --csv FILE [--teacher DIR] [--timeout S]
-[--memory-mb M]``
+[--exercise-timeout S] [--memory-mb M] [--jobs N]``
 
 For each submission:
 
 1. the teacher edition is found by file name in ``--teacher`` (default: the repository's
    ``chapters/``), or by the chapter name the student edition records in its metadata;
-2. the graded notebook is the submission with the teacher's ORIGINAL check cells: a check
-   cell the student edited is replaced, one the student deleted is put back after the
-   submission's matching solution cell (or at the end);
-3. it runs in a scratch copy of the submission's folder, in its own kernel, in a
-   subprocess that limits its address space (``RLIMIT_AS``, inherited by the kernel) before
-   starting the kernel; the notebook gets ``--timeout`` seconds in all, and the subprocess
-   is killed if it outlives that by much;
-4. each exercise's row says ``passed`` when its check cell printed
-   ``PASSED exercise NN.k``, else why not, in the student's terms.
-
-Submissions are untrusted code, but this is not a sandbox: the kernel runs as you, can read
-and write your files and reach the network. Grade hostile code inside a container.
+2. the graded notebook is the submission with the teacher's check cells put back (a check
+   the student edited is replaced, one they deleted goes back after their solution), each
+   turned into an *observe cell*: ``chNN.check_k(answer)`` becomes
+   ``workbook.checks.report(chNN.check_k, SEED, lambda: (answer,))``, which shows the data
+   ``check_k.observe`` collects on inputs drawn from SEED, a number drawn here per submission;
+3. it runs in a sandbox (``workbook.sandbox``: bubblewrap; no teacher edition, no other
+   submission, no network, no writes outside its box), exercise by exercise, each with its
+   own time limit, so a loop in one exercise keeps the exercises before it;
+4. each exercise is judged HERE, by ``check_k.judge`` on the data (validated as hostile):
+   text the submission prints never passes anything.
 """
 from __future__ import annotations
 
+import ast
 import copy
 import csv
+import functools
 import json
 import os
+import re
+import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 from . import notebooks as nbs
+from . import sandbox
+from .checks import MIME, Check, ExerciseFailed, Malformed, verdict
 
 COLUMNS = ['notebook', 'exercise', 'passed', 'message']
 DEFAULT_TIMEOUT = 600
 DEFAULT_MEMORY_MB = 4096
-KERNEL_NAME = 'workbook-grader'
 STARTUP_GRACE = 90          # seconds for starting Python, the kernel and shutting down
-OUTPUT_BUDGET = 2_000_000   # characters of output kept per cell (a print loop can't fill RAM)
 MESSAGE_LIMIT = 1000
+RESULTS_LIMIT = 20_000_000  # characters of the runner's results read back
+GRADED_NAME = 'submission.ipynb'
 NOT_DONE = 'the exercise is not done yet: replace `raise NotImplementedError()` with your code'
-COPY_IGNORE = shutil.ignore_patterns('.git', '.venv', '__pycache__', '.ipynb_checkpoints',
-                                     '_build', '.hypothesis', '.pytest_cache')
+NO_SANDBOX = """
+************************************************************************************
+WARNING: bubblewrap (bwrap) was not found, so submissions run WITHOUT a sandbox: as you,
+with your files and your network. Grades still come from data judged by the grader, but
+a hostile notebook can read and change your files. Install it (Debian/Ubuntu:
+apt-get install bubblewrap) or grade inside a throwaway VM or container.
+************************************************************************************
+"""
 
 
 @dataclass
@@ -203,20 +213,88 @@ def build_graded(submission, teacher):
     return graded, plan
 
 
-# --------------------------------------------------------------------------- reading results
+# --------------------------------------------------------------------------- observe cells
 
-def _errors(cell):
-    return [o for o in cell.get('outputs', []) if o.get('output_type') == 'error']
+def check_call(source: str | ast.AST) -> ast.Call | None:
+    """The ``....check_k(answers)`` call of a teacher's check cell (the last one)."""
+    try:
+        tree = ast.parse(source) if isinstance(source, str) else source
+    except SyntaxError:
+        return None
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and re.fullmatch(r'check_\w+', getattr(node.func, 'attr', getattr(node.func, 'id', '')) or '')]
+    return calls[-1] if calls and not calls[-1].keywords else None
 
 
-def _stdout(cell):
-    text = []
-    for o in cell.get('outputs', []):
-        if o.get('output_type') == 'stream':
-            t = o.get('text', '')
-            text.append(''.join(t) if isinstance(t, list) else str(t))
-    return ''.join(text)
+def observe_source(source: str, seed: int) -> str | None:
+    """The teacher's check cell with ``M.check_k(a, b)`` turned into
+    ``workbook.checks.report(M.check_k, seed, lambda: (a, b))``: the student's kernel shows
+    data for the grader to judge, and an undefined answer is a NameError caught by report."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    target = check_call(tree)
+    if target is None:
+        return None
 
+    class Observe(ast.NodeTransformer):
+        def visit_Call(self, node):
+            if node is not target:
+                return self.generic_visit(node)
+            report = ast.parse("__import__('workbook.checks', fromlist=['report']).report",
+                               mode='eval').body
+            answers = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
+                                                    kw_defaults=[], defaults=[]),
+                                 body=ast.Tuple(elts=node.args, ctx=ast.Load()))
+            return ast.Call(func=report, args=[node.func, ast.Constant(seed), answers], keywords=[])
+
+    tree = ast.fix_missing_locations(Observe().visit(tree))
+    return ast.unparse(tree)
+
+
+@functools.lru_cache(maxsize=None)
+def _teacher_checks(path: str, mtime: float, teacher_dir: str) -> dict:
+    """Exercise key -> its Check, resolved in the grader's own process from the imports of
+    the teacher's check cells (or the reason it has none)."""
+    teacher = nbs.read(path)
+    imports = []
+    for _, index in nbs.exercises(teacher):
+        try:
+            imports += [n for n in ast.parse(teacher.cells[index].source).body
+                        if isinstance(n, (ast.Import, ast.ImportFrom))]
+        except SyntaxError:
+            pass
+    namespace: dict = {}
+    sys.path.insert(0, teacher_dir)
+    try:
+        for node in imports:
+            exec(compile(ast.Module(body=[node], type_ignores=[]), path, 'exec'), namespace)
+    finally:
+        sys.path.remove(teacher_dir)
+    found = {}
+    for key, index in nbs.exercises(teacher):
+        call = check_call(teacher.cells[index].source)
+        check = None
+        if call is not None:
+            try:
+                check = eval(compile(ast.Expression(call.func), path, 'eval'), namespace)
+            except Exception as err:  # noqa: BLE001 - reported as not gradable
+                check = 'its check %s cannot be found (%s)' % (ast.unparse(call.func), _describe_exc(err))
+        found[key] = check if isinstance(check, (Check, str)) else (
+            "its check cell has no observe/judge check (workbook.checks.Check) to grade with")
+    return found
+
+
+def teacher_checks(path: Path) -> dict:
+    return _teacher_checks(str(path), path.stat().st_mtime, str(path.parent.resolve()))
+
+
+def _describe_exc(err: BaseException) -> str:
+    return '%s: %s' % (type(err).__name__, str(err).strip()[:300])
+
+
+# --------------------------------------------------------------------------- judging
 
 def _describe(error) -> str:
     name, value = str(error.get('ename', 'Error')), str(error.get('evalue', '')).strip()
@@ -224,7 +302,7 @@ def _describe(error) -> str:
 
 
 def _shorten(message: str) -> str:
-    message = message.strip()
+    message = ' '.join(str(message).split())
     return message if len(message) <= MESSAGE_LIMIT else message[:MESSAGE_LIMIT - 3] + '...'
 
 
@@ -234,19 +312,10 @@ def _first_line(cell) -> str:
 
 
 def _where(nb, index) -> str:
-    if index is None or index >= len(nb.cells):
+    if not isinstance(index, int) or not 0 <= index < len(nb.cells):
         return ''
     line = _first_line(nb.cells[index])
     return 'cell %d%s' % (index + 1, ' (`%s`)' % line if line else '')
-
-
-def _passed_line(text: str, key: str) -> str | None:
-    prefix = 'PASSED exercise %s' % key
-    for line in text.splitlines():
-        rest = line[len(prefix):]
-        if line.startswith(prefix) and (not rest or rest[0] in ': \t'):
-            return line.strip()
-    return None
 
 
 def _hint(error, memory_mb) -> str:
@@ -259,41 +328,82 @@ def _hint(error, memory_mb) -> str:
     return ''
 
 
-def judge(executed, exercise: Exercise, memory_mb: int = 0) -> tuple[bool, str]:
-    """Did the executed graded notebook pass ``exercise``, and the reason in words."""
-    check = executed.cells[exercise.check]
-    errors = _errors(check)
-    line = _passed_line(_stdout(check), exercise.key)
-    if line and not errors:
-        return True, line
-    if exercise.solution is not None:
-        solution_errors = _errors(executed.cells[exercise.solution])
-        if solution_errors:
-            error = solution_errors[0]
-            message = 'your solution cell raised %s' % _describe(error)
-            return False, _shorten(message + _hint(error, memory_mb))
-    if errors:
-        error = errors[0]
-        if error.get('ename') == 'ExerciseFailed':
-            message = str(error.get('evalue', '')).strip() or 'ExerciseFailed'
-            if 'NotImplementedError' in message:  # the check called an unfinished stub
-                message = '%s (%s)' % (message.rstrip(':').rstrip(), NOT_DONE)
-            return False, _shorten(message)
-        if error.get('ename') in ('NotImplementedError', 'MemoryError'):
-            return False, _shorten('your code raised %s%s' % (_describe(error), _hint(error, memory_mb)))
-        message = 'the check raised %s' % _describe(error)
-        for i in range(exercise.check):  # an earlier failure often explains this one
-            cell = executed.cells[i]
-            if _errors(cell) and 'raises-exception' not in nbs.tags(cell):
-                message += '; %s raised %s first' % (_where(executed, i), _describe(_errors(cell)[0]))
-                break
-        return False, _shorten(message)
-    if check.get('execution_count') is None and not check.get('outputs'):
+def _error(record: dict, key: str) -> dict | None:
+    error = record.get(key)
+    return error if isinstance(error, dict) else None
+
+
+def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool, str]:
+    """Did the exercise pass, and why (not), from the runner's ``record`` for it.
+
+    The pass comes only from ``check.judge`` on the observed data, here in the grader's
+    process; everything else the sandbox sent (error texts) can only explain a failure."""
+    if isinstance(check, str):
+        return False, _shorten('not gradable: %s' % check)
+    if not isinstance(record, dict):
         return False, 'the check cell did not run'
-    return False, "the check printed no 'PASSED exercise %s' line" % exercise.key
+    status = record.get('status')
+    where = _where(graded, record.get('cell'))
+    if status == 'timeout':
+        if record.get('out_of') == 'notebook':
+            return False, _shorten('timed out: the notebook ran longer than %g s (--timeout)%s'
+                                   % (settings.timeout, '; it was stopped in ' + where if where else ''))
+        return False, _shorten('timed out: exercise %s ran longer than %g s (--exercise-timeout of '
+                               'the --timeout %g s)%s' % (
+                                   check.exercise, settings.exercise_timeout, settings.timeout,
+                                   '; it was stopped in ' + where if where else ''))
+    if status == 'dead':
+        return False, _shorten('the kernel died%s: out of memory (the limit is %s, --memory-mb), '
+                               'or the code ended the Python process' % (
+                                   ' while running ' + where if where else '',
+                                   '%d MB' % settings.memory_mb if settings.memory_mb > 0 else 'none'))
+    if status == 'stopped':
+        after = str(record.get('after', ''))[:20]
+        why = 'timed out and the kernel did not stop' if record.get('why') == 'timeout' else 'ended the kernel'
+        if record.get('why') == 'timeout' and settings.timeout <= settings.exercise_timeout:
+            why = 'used up the time of the whole notebook (--timeout)'
+        return False, _shorten('not run: exercise %s %s' % (after, why))
+    if status != 'ok':
+        return False, 'the check cell did not run'
+    solution_error = _error(record, 'solution_error')
+    shown = record.get('observation')
+    data = shown.get('data') if isinstance(shown, dict) and shown.get('exercise') == check.exercise else None
+    try:
+        detail = verdict(check, data, seed)
+    except ExerciseFailed as err:
+        if solution_error:
+            return False, _shorten('your solution cell raised %s%s' % (
+                _describe(solution_error), _hint(solution_error, settings.memory_mb)))
+        message = str(err).strip() or 'ExerciseFailed'
+        if 'NotImplementedError' in message:  # the check called an unfinished stub
+            message = '%s (%s)' % (message.rstrip(':').rstrip(), NOT_DONE)
+        return False, _shorten(message)
+    except Malformed as err:
+        check_error = _error(record, 'check_error')
+        if data is None:
+            if solution_error:
+                return False, _shorten('your solution cell raised %s%s' % (
+                    _describe(solution_error), _hint(solution_error, settings.memory_mb)))
+            reason = ('the check cell raised %s' % _describe(check_error) if check_error else
+                      "the check cell showed none (did the notebook replace workbook's functions?)")
+            return False, _shorten('not gradable: no observation came back; %s' % reason)
+        return False, _shorten('not gradable: the data observed for exercise %s is malformed: %s'
+                               % (check.exercise, err))
+    except Exception as err:  # noqa: BLE001 - hostile data must never crash the grader
+        return False, _shorten('not gradable: judging the data observed for exercise %s raised %s'
+                               % (check.exercise, _describe_exc(err)))
+    return True, _shorten('PASSED exercise %s%s' % (check.exercise, ': ' + detail if detail else ''))
 
 
 # --------------------------------------------------------------------------- running one notebook
+
+@dataclass
+class Settings:
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int = DEFAULT_MEMORY_MB
+    exercise_timeout: float = DEFAULT_TIMEOUT
+    sandboxed: bool = True
+
 
 def _kill_group(pgid):
     try:
@@ -302,161 +412,71 @@ def _kill_group(pgid):
         pass
 
 
-def _environment(scratch: Path, teacher_dir: Path) -> dict:
-    env = dict(os.environ)
-    path = [str(Path(teacher_dir).resolve()), str(nbs.package_root())]
-    if env.get('PYTHONPATH'):
-        path.append(env['PYTHONPATH'])
-    import site
-    for name in ('home', 'tmp', 'ipython', 'matplotlib', 'runtime', 'jupyter/kernels/' + KERNEL_NAME):
-        (scratch / name).mkdir(parents=True, exist_ok=True)
-    spec = {'argv': [sys.executable, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
-            'display_name': 'workbook grader', 'language': 'python'}
-    (scratch / 'jupyter/kernels' / KERNEL_NAME / 'kernel.json').write_text(json.dumps(spec))
-    env.update({
-        'PYTHONPATH': os.pathsep.join(path),
-        'PYTHONUSERBASE': site.getuserbase(),   # user-installed packages stay importable
-        'HOME': str(scratch / 'home'),
-        'TMPDIR': str(scratch / 'tmp'),
-        'IPYTHONDIR': str(scratch / 'ipython'),  # no IPython startup files of the teacher's
-        'MPLCONFIGDIR': str(scratch / 'matplotlib'),
-        'MPLBACKEND': 'Agg',
-        'JUPYTER_PATH': str(scratch / 'jupyter'),
-        'JUPYTER_RUNTIME_DIR': str(scratch / 'runtime'),
-        'JUPYTER_PLATFORM_DIRS': '1',
-        'PYDEVD_DISABLE_FILE_VALIDATION': '1',
-        'PYTHONDONTWRITEBYTECODE': '1',
-        # Thread pools reserve address space per core: keep RLIMIT_AS about the notebook.
-        'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1',
-        'MALLOC_ARENA_MAX': '2',
-    })
-    return env
+def _read_results(path: Path) -> tuple[dict, str]:
+    """The runner's records by exercise (the first for each), and a run-level error."""
+    records, problem = {}, ''
+    try:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            text = f.read(RESULTS_LIMIT)
+    except OSError:
+        return records, 'no results came back'
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        key = record.get('exercise')
+        if isinstance(key, str) and key not in records:
+            records[key] = record
+        elif key is None and record.get('status') == 'error' and not problem:
+            problem = str(record.get('detail', ''))[:300]
+    return records, problem
 
 
-def run_notebook(graded, name: str, folder: Path, teacher_dir: Path, timeout: float,
-                 memory_mb: int) -> dict:
-    """Execute ``graded`` in a scratch copy of ``folder``; return the child's report:
-    ``{'status': 'ok'|'timeout'|'dead'|'error', 'cell': index, 'detail': str, 'nb': {...}}``.
-    """
+def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tuple[dict, str]:
+    """Execute ``graded`` exercise by exercise in a fresh box (sandboxed where bwrap exists);
+    return the runner's records by exercise and a run-level problem, if any."""
     scratch = Path(tempfile.mkdtemp(prefix='workbook-grade-'))
     try:
-        work = scratch / 'work'
-        shutil.copytree(folder, work, ignore=COPY_IGNORE, symlinks=True)
-        notebook = work / name
-        nbformat.write(graded, str(notebook))
-        env = _environment(scratch, teacher_dir)
-        pid_file = scratch / 'kernel.pid'
-        command = [sys.executable, '-m', 'workbook.grade', '--child', str(notebook),
-                   str(timeout), str(memory_mb), str(pid_file), str(scratch / 'child.log')]
-        # Not cwd=work: `-m` puts the cwd first on sys.path, and the student's files are there.
-        proc = subprocess.Popen(command, cwd=str(scratch), env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        box, checks = scratch / 'box', scratch / 'checks'
+        checks.mkdir()
+        for module in Path(teacher_dir).glob('*.py'):  # the teacher's own check modules
+            shutil.copyfile(module, checks / module.name)
+        python = sys.executable
+        sandboxed = settings.sandboxed and sandbox.bwrap() is not None
+        sandbox.prepare_box(box, python)
+        inside = sandbox.BOX if sandboxed else str(box)
+        nbformat.write(graded, str(box / 'work' / GRADED_NAME))
+        plan = {'notebook': inside + '/work/' + GRADED_NAME, 'segments': segments, 'mime': MIME,
+                'timeout': settings.timeout, 'exercise_timeout': settings.exercise_timeout,
+                'memory_mb': settings.memory_mb}
+        (box / 'plan.json').write_text(json.dumps(plan))
+        runner = [python, '-m', 'workbook.sandbox', inside]
+        if sandboxed:
+            command, env, cwd = sandbox.sandbox_command(box, checks, runner), {}, str(scratch)
+        else:
+            env = sandbox.environment(str(box))
+            env['PYTHONPATH'] = os.pathsep.join([str(nbs.package_root()), str(checks)])
+            command, cwd = runner, str(box / 'work')
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
-            out, _ = proc.communicate(timeout=timeout + STARTUP_GRACE)
+            proc.wait(timeout=settings.timeout + STARTUP_GRACE)
         except subprocess.TimeoutExpired:
-            _kill_group(proc.pid)
-            proc.communicate()
-            return {'status': 'timeout', 'cell': None,
-                    'detail': 'the grader stopped it after %d s' % (timeout + STARTUP_GRACE)}
+            pass
         finally:
             _kill_group(proc.pid)
-            try:  # the kernel runs in its own session: end it and anything it started
-                _kill_group(int(pid_file.read_text()))
+            try:  # unsandboxed, the kernel runs in its own session: end it and what it started
+                _kill_group(int((box / 'kernel.pid').read_text()[:20]))
             except (OSError, ValueError):
                 pass
-        try:
-            return json.loads(out.decode('utf-8', 'replace'))
-        except ValueError:
-            log = ''
-            try:
-                log = (scratch / 'child.log').read_text(errors='replace')[-300:].strip()
-            except OSError:
-                pass
-            why = 'exit status %s' % proc.returncode
-            if proc.returncode and proc.returncode < 0:
-                why = 'killed by signal %d' % -proc.returncode
-            return {'status': 'error', 'cell': None,
-                    'detail': 'the grading process ended without a result (%s)%s'
-                              % (why, ': ' + log.splitlines()[-1] if log else '')}
+            proc.wait()
+        return _read_results(box / 'results.jsonl')
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _child_main(argv) -> int:
-    """In the subprocess: limit memory, then execute the notebook in a fresh kernel."""
-    notebook, timeout, memory_mb, pid_file, log_file = argv
-    timeout, memory_mb = float(timeout), int(memory_mb)
-    import resource
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    # Our stdout carries the result; the kernel inherits fds 1 and 2, so point those at a log.
-    result = os.fdopen(os.dup(1), 'w', encoding='utf-8')
-    log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    sys.stdout = open(1, 'w', closefd=False)
-    sys.stderr = open(2, 'w', closefd=False)
-
-    report = {'status': 'ok', 'cell': None, 'detail': ''}
-    nb = None
-    try:
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-        class Client(NotebookClient):
-            """Keeps at most OUTPUT_BUDGET characters of output per cell."""
-            spent: dict = {}
-
-            def output(self, outs, msg, display_id, cell_index):
-                if msg.get('msg_type') != 'error':
-                    size = len(json.dumps(msg.get('content', {})))
-                    self.spent[cell_index] = self.spent.get(cell_index, 0) + size
-                    if self.spent[cell_index] > OUTPUT_BUDGET:
-                        return None
-                return super().output(outs, msg, display_id, cell_index)
-
-        nb = nbformat.read(notebook, as_version=4)
-        client = Client(nb, kernel_name=KERNEL_NAME, allow_errors=True,
-                        shutdown_kernel='immediate', startup_timeout=60,
-                        resources={'metadata': {'path': str(Path(notebook).parent)}})
-        index = None
-        try:
-            with client.setup_kernel():
-                try:
-                    Path(pid_file).write_text(str(client.km.provisioner.process.pid))
-                except Exception:  # noqa: BLE001 - only used to clean up
-                    pass
-                deadline = time.monotonic() + timeout
-                client.timeout_func = lambda cell: max(0.1, deadline - time.monotonic())
-                for index, cell in enumerate(nb.cells):
-                    if cell.get('cell_type') != 'code':
-                        continue
-                    if time.monotonic() >= deadline:
-                        raise CellTimeoutError('out of time')
-                    client.execute_cell(cell, index)
-        except CellTimeoutError:
-            report.update(status='timeout', cell=index)
-        except DeadKernelError as e:
-            report.update(status='dead', cell=index, detail=str(e)[:300])
-    except MemoryError:
-        report.update(status='error', detail='the grading process ran out of memory '
-                                             '(raise --memory-mb)')
-    except BaseException as e:  # noqa: BLE001 - report, never crash silently
-        detail = '%s: %s' % (type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else '')
-        report.update(status='error', detail=detail[:300])
-    if nb is not None:
-        report['nb'] = nb
-    try:
-        json.dump(report, result)
-    except MemoryError:
-        report.pop('nb', None)
-        report.update(status='error', detail='the grading process ran out of memory')
-        json.dump(report, result)
-    result.close()
-    return 0
 
 
 # --------------------------------------------------------------------------- grading
@@ -475,10 +495,26 @@ def find_teacher(path: Path, submission, teacher_dir: Path) -> Path | None:
     return None
 
 
-def grade_notebook(path, teacher_dir=None, timeout=DEFAULT_TIMEOUT,
-                   memory_mb=DEFAULT_MEMORY_MB, label=None) -> list[Row]:
+def plan_segments(graded, plan: list[Exercise], seed: int) -> list[dict]:
+    """Turn each teacher check cell into an observe cell; each exercise's cells to run."""
+    segments, start = [], 0
+    for exercise in plan:
+        cell = graded.cells[exercise.check]
+        source = observe_source(cell.source, seed)
+        cell.source = source if source is not None else 'pass'
+        cells = [i for i in range(start, exercise.check + 1) if graded.cells[i].cell_type == 'code']
+        segments.append({'exercise': exercise.key, 'cells': cells, 'observe': exercise.check,
+                         'solution': exercise.solution})
+        start = exercise.check + 1
+    # cells after the last check decide nothing: they are not run
+    return segments
+
+
+def grade_notebook(path, teacher_dir=None, settings: Settings | None = None, label=None,
+                   seed: int | None = None) -> list[Row]:
     """Grade one submitted notebook: one Row per exercise of its teacher edition."""
     path = Path(path)
+    settings = settings or Settings()
     label = str(path) if label is None else label
     teacher_dir = Path(teacher_dir) if teacher_dir else nbs.chapters_dir()
     submission, problem = None, None
@@ -496,30 +532,18 @@ def grade_notebook(path, teacher_dir=None, timeout=DEFAULT_TIMEOUT,
         return [Row(label, key, False, problem) for key in keys]
     if not keys:
         return []
+    checks = teacher_checks(teacher_path)
+    seed = secrets.randbelow(2 ** 31) if seed is None else seed
     graded, plan = build_graded(submission, teacher)
-    report = run_notebook(graded, path.name, path.parent, teacher_path.parent, timeout, memory_mb)
-    status = report.get('status')
-    if status != 'ok' or 'nb' not in report:
-        where = _where(graded, report.get('cell'))
-        if status == 'timeout':
-            reason = 'timed out: the notebook ran longer than %g s (--timeout)%s' % (
-                timeout, '; it was stopped in ' + where if where else '')
-            if report.get('detail'):
-                reason += ' (%s)' % report['detail']
-        elif status == 'dead':
-            reason = ('the kernel died%s: out of memory (the limit is %s, --memory-mb), '
-                      'or the code ended the Python process' % (
-                          ' while running ' + where if where else '',
-                          '%d MB' % memory_mb if memory_mb > 0 else 'none'))
-        else:
-            reason = 'the notebook could not be run: %s' % (report.get('detail') or 'unknown error')
-        return [Row(label, key, False, _shorten(reason)) for key in keys]
-    executed = nbformat.from_dict(report['nb'])
-    if len(executed.cells) != len(graded.cells):
-        return [Row(label, key, False, 'the grader got a damaged result back') for key in keys]
+    segments = plan_segments(graded, plan, seed)
+    records, trouble = run_notebook(graded, segments, teacher_path.parent, settings)
     rows = []
     for exercise in plan:
-        ok, message = judge(executed, exercise, memory_mb)
+        record = records.get(exercise.key)
+        if record is None and trouble:
+            ok, message = False, _shorten('the notebook could not be run: %s' % trouble)
+        else:
+            ok, message = judge(record, checks[exercise.key], seed, graded, settings)
         rows.append(Row(label, exercise.key, ok, message))
     return rows
 
@@ -554,39 +578,83 @@ def summary(rows: list[Row], notebooks: list[str]) -> str:
     return '\n'.join(lines)
 
 
-def grade(paths, csv_path, teacher_dir=None, timeout=DEFAULT_TIMEOUT,
-          memory_mb=DEFAULT_MEMORY_MB, progress=True) -> tuple[list[Row], list[str]]:
-    """Grade every notebook in ``paths``, writing the CSV as it goes.
+def _write_atomically(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name('.%s.tmp' % path.name)
+    tmp.write_text(text, encoding='utf-8')
+    os.replace(tmp, path)
+
+
+def feedback_dir(csv_path) -> Path:
+    """Where the per-notebook feedback files go: ``grades-feedback/`` beside ``grades.csv``."""
+    csv_path = Path(csv_path)
+    return csv_path.with_name(csv_path.stem + '-feedback')
+
+
+def feedback_name(notebook: str) -> str:
+    """A feedback file's name: the notebook's folder (the student) and name, made safe."""
+    path = Path(notebook)
+    name = '%s__%s' % (path.parent.name, path.stem) if path.parent.name else path.stem
+    return re.sub(r'[^\w.-]+', '_', name).strip('._')[:150] + '.md'
+
+
+def feedback(notebook: str, rows: list[Row], sandboxed: bool) -> str:
+    """A student's feedback, in Markdown: each exercise's result and message."""
+    ok = sum(row.passed for row in rows)
+    lines = ['# Feedback on `%s`' % Path(notebook).name, '',
+             '%d of %d exercises passed.' % (ok, len(rows)), '']
+    for row in rows:
+        lines += ['## Exercise %s: %s' % (row.exercise or '-', 'passed' if row.passed else 'not passed'),
+                  '', row.message.replace('\n', ' '), '']
+    if not sandboxed:
+        lines += ['_Graded without a sandbox (bubblewrap was not installed)._', '']
+    return '\n'.join(lines)
+
+
+def grade(paths, csv_path, teacher_dir=None, settings: Settings | None = None, jobs: int = 1,
+          progress=True) -> tuple[list[Row], list[str]]:
+    """Grade every notebook in ``paths`` (``jobs`` at a time); write the CSV and one feedback
+    file per notebook beside it.
 
     Returns the rows and the notebooks graded (as labelled in the CSV)."""
     from tqdm.auto import tqdm
+    settings = settings or Settings()
     notebooks = collect(paths)
-    rows: list[Row] = []
-    csv_path = Path(csv_path)
-    if csv_path.parent:
-        csv_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(csv_path, 'w', newline='', encoding='utf-8') as f:
-        writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        bar = tqdm(notebooks, desc='grading', unit='notebook', disable=not progress, file=sys.stderr)
-        for path in bar:
-            bar.set_postfix_str(path.name)
-            try:
-                result = grade_notebook(path, teacher_dir, timeout, memory_mb)
-            except Exception as e:  # noqa: BLE001 - one bad notebook never stops the others
-                result = [Row(str(path), '', False,
-                              _shorten('the grader failed on this notebook: %s: %s'
-                                       % (type(e).__name__, e)))]
-            for row in result:
-                writer.writerow(row.csv())
-            f.flush()
-            rows.extend(result)
+
+    def one(path):
+        try:
+            return grade_notebook(path, teacher_dir, settings)
+        except Exception as e:  # noqa: BLE001 - one bad notebook never stops the others
+            return [Row(str(path), '', False,
+                        _shorten('the grader failed on this notebook: %s' % _describe_exc(e)))]
+
+    bar = tqdm(total=len(notebooks), desc='grading', unit='notebook', disable=not progress,
+               file=sys.stderr)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(one, path) for path in notebooks]
+        for future in futures:
+            future.add_done_callback(lambda _: bar.update())
+        results = [future.result() for future in futures]
+    bar.close()
+    rows = [row for result in results for row in result]
+    lines = [COLUMNS] + [row.csv() for row in rows]
+    with tempfile.TemporaryFile('w+', newline='', encoding='utf-8') as f:
+        csv.writer(f).writerows(lines)
+        f.seek(0)
+        _write_atomically(Path(csv_path), f.read())
+    folder = feedback_dir(csv_path)
+    for path, result in zip(notebooks, results):
+        _write_atomically(folder / feedback_name(str(path)),
+                          feedback(str(path), result, settings.sandboxed))
     return rows, [str(p) for p in notebooks]
 
 
 def main(args) -> int:
-    if args.timeout <= 0:
-        print('error: --timeout must be positive')
+    if args.timeout <= 0 or (args.exercise_timeout is not None and args.exercise_timeout <= 0):
+        print('error: --timeout and --exercise-timeout must be positive')
+        return 2
+    if args.jobs < 1:
+        print('error: --jobs must be at least 1')
         return 2
     missing = [p for p in args.notebooks if not Path(p).exists()]
     if missing:
@@ -596,10 +664,17 @@ def main(args) -> int:
     if not teacher.is_dir():
         print('error: the teacher edition folder %s does not exist' % teacher)
         return 2
-    rows, notebooks = grade(args.notebooks, args.csv, teacher, args.timeout, args.memory_mb,
+    sandboxed = sandbox.bwrap() is not None
+    if not sandboxed:
+        print(NO_SANDBOX, file=sys.stderr)
+    settings = Settings(args.timeout, args.memory_mb,
+                        args.exercise_timeout or args.timeout, sandboxed)
+    rows, notebooks = grade(args.notebooks, args.csv, teacher, settings, args.jobs,
                             progress=not args.quiet)
     print(summary(rows, notebooks))
-    print('wrote %s (%d rows)' % (args.csv, len(rows)))
+    print('wrote %s (%d rows) and feedback files in %s/' % (args.csv, len(rows), feedback_dir(args.csv)))
+    if not sandboxed:
+        print('UNSANDBOXED: bubblewrap was not found (see the warning above)')
     return 0
 
 
@@ -607,20 +682,24 @@ def add_arguments(parser):
     parser.add_argument('notebooks', nargs='+', metavar='NOTEBOOK',
                         help='submitted notebooks, or folders to search for them')
     parser.add_argument('--csv', required=True, metavar='FILE',
-                        help='where to write one row per notebook and exercise')
+                        help='where to write one row per notebook and exercise (feedback files '
+                             'go in FILE-feedback/ beside it)')
     parser.add_argument('--teacher', metavar='DIR',
                         help='the teacher edition, found by file name (default: %s)'
                              % nbs.chapters_dir())
     parser.add_argument('--timeout', type=float, default=DEFAULT_TIMEOUT, metavar='S',
                         help='seconds each notebook may run in all (default: %(default)s)')
+    parser.add_argument('--exercise-timeout', type=float, default=None, metavar='S',
+                        help='seconds each exercise (its cells since the previous check) may '
+                             'run; a timeout fails that exercise only (default: --timeout)')
     parser.add_argument('--memory-mb', type=int, default=DEFAULT_MEMORY_MB, metavar='M',
                         help='address-space limit of each notebook\'s kernel in MB; '
                              '0 for none (default: %(default)s)')
+    parser.add_argument('--jobs', '-j', type=int, default=1, metavar='N',
+                        help='notebooks graded at once (default: %(default)s)')
     parser.add_argument('-q', '--quiet', action='store_true', help='no progress bar')
     parser.set_defaults(func=main)
 
 
 if __name__ == '__main__':
-    if len(sys.argv) > 1 and sys.argv[1] == '--child':
-        sys.exit(_child_main(sys.argv[2:]))
     sys.exit('usage: python -m workbook grade --help')

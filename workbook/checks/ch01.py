@@ -1,4 +1,9 @@
-"""Checks for chapter 01, "Model construction" (exercises 01.1 to 01.3)."""
+"""Checks for chapter 01, "Model construction" (exercises 01.1 to 01.3).
+
+The worked example of the observe/judge protocol (see ``workbook.checks``): each observe
+sets the student's parameters to values drawn from the seed, so the judge knows them
+without asking the student's process, and reports only outputs, shapes and gradients.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -7,27 +12,29 @@ from minigluon import autograd, nd
 from minigluon.gluon import Constant, nn
 from minigluon.ndarray import NDArray
 
-from . import call, expect, passed
+from . import Check, ExerciseFailed, block, call, close, expect, floats, rng
 
 
-def _inputs(*shapes, seed=0):
-    rng = np.random.RandomState(seed)
-    return [nd.array(rng.uniform(-1, 1, shape)) for shape in shapes]
+def _uniform(stream, *shape):
+    return stream.uniform(-1, 1, shape).astype(np.float32)
 
 
-def _block(cls, what: str, *args):
-    expect(isinstance(cls, type) and issubclass(cls, nn.Block),
-           'pass your class itself (a subclass of nn.Block); you gave %r' % (cls,))
-    block = call('creating %s' % what, cls, *args)
-    expect(hasattr(block, '_children'),
-           '%s has no _children: did you call super().__init__(**kwargs) first in __init__?' % what)
-    return block
+def _output(out, what: str) -> NDArray:
+    expect(isinstance(out, NDArray), '%s returned a %s; expected an NDArray' % (what, type(out).__name__))
+    return out
 
 
 # ----- 01.1 ------------------------------------------------------------------------------
-def check_1(TwoInputDense):
-    """``TwoInputDense(units)(x, y) == Dense(units)(concat(x, y, dim=1))``, the Dense in self.dense."""
-    layer = _block(TwoInputDense, 'TwoInputDense(5)', 5)
+def _draw_1(seed):
+    """The inputs x (2, 3), y (2, 4) and the Dense's weight (5, 7) and bias (5,)."""
+    stream = rng(seed)
+    return _uniform(stream, 2, 3), _uniform(stream, 2, 4), _uniform(stream, 5, 7), _uniform(stream, 5)
+
+
+def observe_1(TwoInputDense, seed: int) -> dict:
+    """``TwoInputDense(5)(x, y)`` with the Dense's parameters set from the seed."""
+    x, y, weight, bias = _draw_1(seed)
+    layer = block(TwoInputDense, 'TwoInputDense(5)', 5)
     expect(isinstance(getattr(layer, 'dense', None), nn.Dense),
            'your layer has no attribute dense holding an nn.Dense; create it in __init__ with '
            'self.dense = nn.Dense(units)')
@@ -35,27 +42,49 @@ def check_1(TwoInputDense):
            "collect_params() of your layer is empty, so initialize() cannot reach the Dense: "
            "assign it to an attribute (self.dense = nn.Dense(units)) after super().__init__")
     call('layer.initialize()', layer.initialize)
-    x, y = _inputs((2, 3), (2, 4))
-    out = call('calling your layer(x, y) with x of shape (2, 3) and y of shape (2, 4)', layer, x, y)
-    expect(isinstance(out, NDArray), 'your layer returned a %s; expected an NDArray'
-           % type(out).__name__)
-    expect(out.shape == (2, 5), 'your layer returned shape %s for x of shape (2, 3) and y of shape '
-           '(2, 4); expected (2, 5)' % (out.shape,))
-    weight = layer.dense.weight.data()
-    expect(weight.shape == (5, 7),
+    what = 'calling your layer(x, y) with x of shape (2, 3) and y of shape (2, 4)'
+    out = _output(call(what, layer, nd.array(x), nd.array(y)), 'your layer')
+    data = {'out_shape': list(out.shape), 'weight_shape': list(layer.dense.weight.shape)}
+    if data['out_shape'] == [2, 5] and data['weight_shape'] == [5, 7]:
+        layer.dense.weight.set_data(nd.array(weight))
+        layer.dense.bias.set_data(nd.array(bias))
+        data['out'] = floats(call(what, layer, nd.array(x), nd.array(y)))
+    return data
+
+
+def judge_1(data, seed: int) -> str:
+    x, y, weight, bias = _draw_1(seed)
+    shape = data.shape('out_shape')
+    expect(shape == (2, 5), 'your layer returned shape %s for x of shape (2, 3) and y of shape '
+           '(2, 4); expected (2, 5)' % (shape,))
+    expect(data.shape('weight_shape') == (5, 7),
            'your Dense weight has shape %s; expected (5, 7): the Dense must see both inputs, '
-           '3 + 4 = 7 features' % (weight.shape,))
-    want = nd.dot(nd.concat(x, y, dim=1), weight.T) + layer.dense.bias.data()
-    expect(np.allclose(out.asnumpy(), want.asnumpy(), atol=1e-5),
+           '3 + 4 = 7 features' % (data.shape('weight_shape'),))
+    out, want = data.array('out', (2, 5)), np.concatenate([x, y], 1) @ weight.T + bias
+    expect(close(out, want, atol=1e-5),
            'your layer(x, y) is not dense(concat(x, y, dim=1)): its output differs by up to %.3g '
-           '(did you put y before x?)' % float(np.abs(out.asnumpy() - want.asnumpy()).max()))
-    passed('01.1', 'two inputs, one Dense over their concatenation')
+           '(did you put y before x?)' % float(np.abs(out - want).max()))
+    return 'two inputs, one Dense over their concatenation'
+
+
+check_1 = Check('01.1', observe_1, judge_1)
 
 
 # ----- 01.2 ------------------------------------------------------------------------------
-def check_2(Parallel):
-    """``Parallel`` with ``add(*blocks)``: concat([child(x) for child in order], dim=1)."""
-    par = _block(Parallel, 'Parallel()')
+_UNITS_2 = (3, 4, 2)   # the three children's outputs; the last has a relu
+
+
+def _draw_2(seed):
+    """The input x (2, 5) and each child's weight and bias."""
+    stream = rng(seed)
+    x = _uniform(stream, 2, 5)
+    return x, [(_uniform(stream, units, 5), _uniform(stream, units)) for units in _UNITS_2]
+
+
+def observe_2(Parallel, seed: int) -> dict:
+    """``Parallel`` with children Dense(3), Dense(4), Dense(2, relu) added, on x from the seed."""
+    x, params = _draw_2(seed)
+    par = block(Parallel, 'Parallel()')
     children = [nn.Dense(3), nn.Dense(4), nn.Dense(2, activation='relu')]
     expect(callable(getattr(par, 'add', None)), 'your Parallel has no add method')
     call('par.add(dense_a, dense_b)', par.add, children[0], children[1])
@@ -67,31 +96,62 @@ def check_2(Parallel):
            'initialize() cannot reach them: register children in self._children (or with '
            'self.register_child(block)), not in a Python list' % ', '.join(missing))
     call('par.initialize()', par.initialize)
-    (x,) = _inputs((2, 5))
-    out = call('calling your Parallel on x of shape (2, 5)', par, x)
-    expect(isinstance(out, NDArray), 'your Parallel returned a %s; expected an NDArray'
-           % type(out).__name__)
-    expect(out.shape == (2, 9),
+    what = 'calling your Parallel on x of shape (2, 5)'
+    out = _output(call(what, par, nd.array(x)), 'your Parallel')
+    data = {'out_shape': list(out.shape)}
+    if data['out_shape'] == [2, 9]:
+        for child, (weight, bias) in zip(children, params):
+            child.weight.set_data(nd.array(weight))
+            child.bias.set_data(nd.array(bias))
+        data['out'] = floats(call(what, par, nd.array(x)))
+    return data
+
+
+def judge_2(data, seed: int) -> str:
+    x, params = _draw_2(seed)
+    shape = data.shape('out_shape')
+    expect(shape == (2, 9),
            'your Parallel returned shape %s for children with 3, 4 and 2 outputs on x of shape '
-           '(2, 5); expected (2, 9) (concatenate along axis 1)' % (out.shape,))
-    want = nd.concat(*[c(x) for c in children], dim=1)
-    expect(np.allclose(out.asnumpy(), want.asnumpy(), atol=1e-6),
-           'your Parallel output is not the concatenation of its children\'s outputs in the order '
-           'they were added (max difference %.3g)' % float(np.abs(out.asnumpy() - want.asnumpy()).max()))
-    passed('01.2', 'children registered, run on the same input, outputs concatenated in order')
+           '(2, 5); expected (2, 9) (concatenate along axis 1)' % (shape,))
+    outs = [x @ weight.T + bias for weight, bias in params]
+    outs[-1] = np.maximum(outs[-1], 0)
+    out, want = data.array('out', (2, 9)), np.concatenate(outs, 1)
+    expect(close(out, want, atol=1e-5),
+           "your Parallel output is not the concatenation of its children's outputs in the order "
+           'they were added (max difference %.3g)' % float(np.abs(out - want).max()))
+    return 'children registered, run on the same input, outputs concatenated in order'
+
+
+check_2 = Check('01.2', observe_2, judge_2)
 
 
 # ----- 01.3 ------------------------------------------------------------------------------
-def _fancy_reference(net, x):
-    """What FancyMLP computes, with the student's own dense layer and constant."""
-    x = net.dense(x)
-    x = nd.relu(nd.dot(x, net.rand_weight.data()) + 1)
-    x = net.dense(x)
-    while x.norm().asscalar() > 1:
-        x = x / 2
-    if x.norm().asscalar() < 0.8:
-        x = x * 10
-    return x.sum()
+_SCALES_3 = (1.0, 100.0, 0.001)   # both the while loop and the "* 10" branch run
+
+
+def _draw_3(seed):
+    """The dense weight (20, 20) and bias (20,), rand_weight (20, 20), one input per scale."""
+    stream = rng(seed)
+    weight, bias, rand_weight = _uniform(stream, 20, 20), _uniform(stream, 20), _uniform(stream, 20, 20)
+    return weight, bias, rand_weight, [_uniform(stream, 2, 20) * scale for scale in _SCALES_3]
+
+
+def _fancy_reference(weight, bias, rand_weight, x):
+    """FancyMLP's output and the gradient of its dense weight, with these values."""
+    W = nd.array(weight)
+    W.attach_grad()
+    b, R, x = nd.array(bias), nd.array(rand_weight), nd.array(x)
+    with autograd.record():
+        h = nd.relu(nd.dot(x, W.T) + b)
+        h = nd.relu(nd.dot(h, R) + 1)
+        h = nd.relu(nd.dot(h, W.T) + b)
+        while h.norm().asscalar() > 1:
+            h = h / 2
+        if h.norm().asscalar() < 0.8:
+            h = h * 10
+        out = h.sum()
+    out.backward()
+    return float(out.asscalar()), W.grad.asnumpy().astype(np.float64)
 
 
 def _record_and_backward(net, x):
@@ -102,35 +162,56 @@ def _record_and_backward(net, x):
     return out
 
 
-def check_3(TrainableFancyMLP):
-    """Same outputs as FancyMLP, and ``backward`` works under ``autograd.record()``."""
-    net = _block(TrainableFancyMLP, 'TrainableFancyMLP()')
+def observe_3(TrainableFancyMLP, seed: int) -> dict:
+    """Output and dense-weight gradient of the model at 3 input scales, weights from the seed."""
+    weight, bias, rand_weight, inputs = _draw_3(seed)
+    net = block(TrainableFancyMLP, 'TrainableFancyMLP()')
     expect(isinstance(getattr(net, 'dense', None), nn.Dense),
            'your model has no attribute dense holding an nn.Dense(20, activation="relu")')
-    rand_weight = getattr(net, 'rand_weight', None)
-    expect(isinstance(rand_weight, Constant),
+    constant = getattr(net, 'rand_weight', None)
+    expect(isinstance(constant, Constant),
            'your rand_weight is a %s; expected a constant made with '
            "self.params.get_constant('rand_weight', ...), so that training never changes it"
-           % type(rand_weight).__name__)
-    expect(rand_weight.shape == (20, 20), 'your rand_weight has shape %s; expected (20, 20)'
-           % (rand_weight.shape,))
+           % type(constant).__name__)
+    expect(constant.shape == (20, 20), 'your rand_weight has shape %s; expected (20, 20)'
+           % (constant.shape,))
     call('net.initialize()', net.initialize)
-    # scales chosen so that both the while loop and the "* 10" branch run
-    for scale in (1.0, 100.0, 0.001):
-        (x,) = _inputs((2, 20), seed=int(scale * 1000) % 97)
-        x = x * scale
-        want = _fancy_reference(net, x).asscalar()
-        out = call('your model under autograd.record()', _record_and_backward, net, x,
+    runs = []
+    for x in inputs:
+        # a first forward completes deferred initialization; then the seed's values go in
+        call('your model', net, nd.array(x))
+        net.dense.weight.set_data(nd.array(weight))
+        net.dense.bias.set_data(nd.array(bias))
+        constant.set_data(nd.array(rand_weight))
+        out = call('your model under autograd.record()', _record_and_backward, net, nd.array(x),
                    hint=' (in-place updates such as x /= 2 or x *= 10 write into arrays autograd '
                    'has recorded; compute a new array instead: x = x / 2)')
         expect(isinstance(out, NDArray) and out.size == 1,
                'your model returned %s; expected a one-element NDArray (x.sum())'
                % (out.shape if isinstance(out, NDArray) else type(out).__name__,))
-        got = out.asscalar()
-        expect(np.isclose(got, want, rtol=1e-5, atol=1e-6),
+        runs.append({'out': float(out.asscalar()), 'grad': floats(net.dense.weight.grad())})
+    return {'runs': runs}
+
+
+def judge_3(data, seed: int) -> str:
+    weight, bias, rand_weight, inputs = _draw_3(seed)
+    runs = data.list('runs')
+    expect(len(runs) == len(_SCALES_3), 'your model ran on %d inputs; expected %d'
+           % (len(runs), len(_SCALES_3)))
+    for scale, x, run in zip(_SCALES_3, inputs, runs):
+        want, want_grad = _fancy_reference(weight, bias, rand_weight, x)
+        got = float(run.array('out', ()))
+        expect(bool(np.isclose(got, want, rtol=1e-5, atol=1e-6)),
                'for an input of scale %g your model returned %.6g; FancyMLP computes %.6g with the '
                'same weights (check the while loop and the "< 0.8" branch)' % (scale, got, want))
-        grad = net.dense.weight.grad().asnumpy()
-        expect(np.isfinite(grad).all() and np.abs(grad).sum() > 0,
+        grad = run.array('grad', (20, 20))
+        expect(np.abs(grad).sum() > 0 or not np.abs(want_grad).sum(),
                'after backward() the dense weight has no gradient (all zeros)')
-    passed('01.3', 'same outputs as FancyMLP, and trainable under autograd.record()')
+        if not close(grad, want_grad, rtol=1e-4, atol=1e-6):
+            raise ExerciseFailed('after backward() the gradient of your dense weight differs from '
+                                 "FancyMLP's by up to %.3g for an input of scale %g"
+                                 % (float(np.abs(grad - want_grad).max()), scale))
+    return 'same outputs as FancyMLP, and trainable under autograd.record()'
+
+
+check_3 = Check('01.3', observe_3, judge_3)
