@@ -6,7 +6,7 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
-from workbook.checks import ExerciseFailed
+from workbook.checks import Data, ExerciseFailed, Malformed, verdict
 from workbook.checks import ch07
 
 
@@ -100,7 +100,7 @@ def test_check_1_explains_typical_mistakes():
             self.gamma = self.params.get('scale', shape=(0,), init='ones', allow_deferred_init=True)
             self.beta = self.params.get('shift', shape=(0,), init='zeros', allow_deferred_init=True)
     _fails(ch07.check_1, Misnamed, fragments=['expected exactly'])
-    _fails(ch07.check_1, lambda: 'layer', fragments=['should be a Block'])
+    _fails(ch07.check_1, lambda: 'layer', fragments=['pass your class itself'])
 
 
 # ----- 07.2 ---------------------------------------------------------------------------------
@@ -273,3 +273,35 @@ def test_check_4_explains_typical_mistakes():
     def crashes(net, trainer, prefix, ctx):
         raise OSError('no such file')
     _fails(ch07.check_4, two_files, crashes, fragments=['load_checkpoint(', 'raised OSError'])
+
+
+# ----- forged observations never pass -------------------------------------------------------
+def _observed(check, *answers):
+    return check.observe(*answers, seed=5)
+
+
+def test_judges_recompute_from_the_seed_and_refuse_forged_data():
+    data = _observed(ch07.check_1, ScaleShift)
+    assert ch07.check_1.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed):          # an honest observation, judged on another seed
+        ch07.check_1.judge(Data(data), 6)
+    forged = dict(data, out=[[0.0] * 5] * 4)
+    with pytest.raises(ExerciseFailed, match='x \\* gamma \\+ beta'):
+        ch07.check_1.judge(Data(forged), 5)
+    with pytest.raises(Malformed):
+        ch07.check_1.judge(Data(dict(data, grads='big')), 5)
+
+    data = _observed(ch07.check_2, make_net)
+    assert ch07.check_2.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed, match='with the same parameter values'):
+        ch07.check_2.judge(Data(dict(data, out=[[0.0]] * 4)), 5)
+
+    data = _observed(ch07.check_3, train)
+    assert ch07.check_3.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed):
+        ch07.check_3.judge(Data(dict(data, losses=[0.0, 0.0, 0.0])), 5)
+    with pytest.raises(ExerciseFailed, match='^nope$'):
+        verdict(ch07.check_4, {'failed': 'nope'}, 5)
+    with pytest.raises(Malformed):
+        verdict(ch07.check_4, {'files': 2, 'initialized': True, 'contexts': ['cpu(1)'],
+                               'params': {}, 'resumed': [0, 0]}, 5)
