@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import numpy as np
 
 from . import random
 from .base import MXNetAssertionError
 from .ndarray.ndarray import NDArray
+from .ndarray.utils import load
 
 _REGISTRY: dict = {}
 
@@ -33,20 +35,20 @@ def alias(*aliases):
     return reg
 
 
-def create(init) -> 'Initializer':
-    """An Initializer from an instance, a registered name, or ``dumps()`` JSON."""
+def create(init, **kwargs) -> 'Initializer':
+    """An Initializer from an instance, a registered name, or ``dumps()`` JSON (as MXNet's
+    registry: anything else fails its assertion)."""
     if isinstance(init, Initializer):
         return init
-    if isinstance(init, str):
-        name, kwargs = init, {}
-        if init.startswith('['):
-            name, kwargs = json.loads(init)
-        klass = _REGISTRY.get(name.lower())
-        if klass is None:
-            raise MXNetAssertionError('%s is not registered. Please register with '
-                                      'initializer.register first' % name)
-        return klass(**kwargs)
-    raise TypeError('init must be an Initializer or a registered name, not %s' % type(init).__name__)
+    if not isinstance(init, str):
+        raise MXNetAssertionError('initializer must be of string type')
+    if init.startswith('['):
+        init, kwargs = json.loads(init)
+    klass = _REGISTRY.get(init.lower())
+    if klass is None:
+        raise MXNetAssertionError('%s is not registered. Please register with '
+                                  'initializer.register first' % init.lower())
+    return klass(**kwargs)
 
 
 class InitDesc(str):
@@ -78,6 +80,12 @@ class Initializer:
         """``["name", {kwargs}]`` JSON, as MXNet writes it."""
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
+    def __eq__(self, other):
+        """Same class and arguments, as MXNet compares (so initializers are unhashable)."""
+        if not isinstance(other, Initializer):
+            return NotImplemented
+        return type(self) is type(other) and self._kwargs == other._kwargs
+
     def __call__(self, desc, arr: NDArray):
         if not isinstance(desc, InitDesc):
             desc = InitDesc(desc)
@@ -98,7 +106,7 @@ class Initializer:
                              'now limited to "weight", "bias", "gamma" (1.0), and "beta" (0.0). '
                              'Please use mx.sym.Variable(init=mx.init.*) to set initialization '
                              'pattern' % desc)
-        if self._verbose:
+        if self._verbose:  # as MXNet: the chosen initializer itself, or the name's pattern
             logging.info('Initialized %s as %s: %s', desc, chosen or pattern, self._print_func(arr))
 
     def _init_weight(self, name, arr: NDArray):
@@ -195,3 +203,75 @@ class MSRAPrelu(Xavier):
     def __init__(self, factor_type: str = 'avg', slope: float = 0.25):
         super().__init__('gaussian', factor_type, 2.0 / (1 + slope ** 2))
         self._kwargs = {'factor_type': factor_type, 'slope': slope}
+
+
+@register
+class Orthogonal(Initializer):
+    """A random orthogonal matrix (Saxe et al., 2013) times ``scale``: the singular vectors
+    of a ``rand_type`` ('uniform' or 'normal') random (out, in) matrix."""
+
+    def __init__(self, scale: float = 1.414, rand_type: str = 'uniform'):
+        super().__init__(scale=scale, rand_type=rand_type)
+        self.scale = scale
+        self.rand_type = rand_type
+
+    def _init_weight(self, _, arr):
+        nout, nin = arr.shape[0], int(np.prod(arr.shape[1:]))
+        if self.rand_type == 'uniform':
+            tmp = random.uniform(-1.0, 1.0, shape=(nout, nin)).asnumpy()
+        elif self.rand_type == 'normal':
+            tmp = random.normal(0.0, 1.0, shape=(nout, nin)).asnumpy()
+        u, _, v = np.linalg.svd(tmp, full_matrices=False)
+        res = u if u.shape == tmp.shape else v
+        arr[:] = self.scale * res.reshape(arr.shape)
+
+
+class Mixed:
+    """Initializes each name with the initializer of the first regex that matches it
+    (``re.match``). Like MXNet's, it is not an Initializer: call it on (name, array)."""
+
+    def __init__(self, patterns: list, initializers: list):
+        if len(patterns) != len(initializers):
+            raise MXNetAssertionError('Mixed needs one initializer per pattern')
+        self.map = list(zip([re.compile(p) for p in patterns], initializers))
+
+    def __call__(self, name, arr: NDArray):
+        for pattern, init in self.map:
+            if pattern.match(name):
+                init(name, arr)
+                return
+        # sic: MXNet's message, with its unfilled %s
+        raise ValueError('Parameter name %s did not match any pattern. Consider'
+                         'add a ".*" pattern at the and with default Initializer.')
+
+
+class Load:
+    """Initializes each name from a dict (or a file saved by ``nd.save``) of arrays, or with
+    ``default_init`` if absent; ``arg:``/``aux:`` prefixes are dropped. Not an Initializer."""
+
+    def __init__(self, param, default_init=None, verbose: bool = False):
+        if isinstance(param, str):
+            param = load(param)
+        if not isinstance(param, dict):
+            raise MXNetAssertionError('Load needs a dict of arrays or a file of named arrays')
+        self.param = {name[4:] if name.startswith(('arg:', 'aux:')) else name: arr
+                      for name, arr in param.items()}
+        self.default_init = default_init
+        self.verbose = verbose
+
+    def __call__(self, name, arr: NDArray):
+        if name in self.param:
+            if arr.shape != self.param[name].shape:
+                raise MXNetAssertionError(
+                    'Parameter %s cannot be initialized from loading. Shape mismatch, target %s '
+                    'vs loaded %s' % (name, str(arr.shape), self.param[name].shape))
+            arr[:] = self.param[name]
+            if self.verbose:
+                logging.info('Initialized %s by loading', name)
+        else:
+            if self.default_init is None:
+                raise MXNetAssertionError('Cannot Initialize %s. Not found in loaded param and no '
+                                          'default Initializer is provided.' % name)
+            self.default_init(name, arr)
+            if self.verbose:
+                logging.info('Initialized %s by default', name)

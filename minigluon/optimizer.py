@@ -22,44 +22,82 @@ def create(name, **kwargs) -> 'Optimizer':
 
 
 class Optimizer:
-    """``rescale_grad`` multiplies every gradient (Trainer sets it to 1 / batch_size)."""
+    """Base class of update rules, with MXNet's bookkeeping.
 
-    def __init__(self, learning_rate: float = 0.01, wd: float = 0.0, rescale_grad: float = 1.0,
-                 clip_gradient: float | None = None):
-        self.learning_rate = learning_rate
-        self.wd = wd
+    ``rescale_grad`` multiplies every gradient (Trainer sets it to 1 / batch_size).
+    ``param_dict`` maps an update's index to its Parameter, whose ``lr_mult`` and ``wd_mult``
+    scale the learning rate and weight decay (Trainer fills it in).
+    """
+
+    def __init__(self, rescale_grad: float = 1.0, wd: float = 0.0,
+                 clip_gradient: float | None = None, learning_rate: float = 0.01,
+                 lr_scheduler=None, begin_num_update: int = 0, param_dict: dict | None = None):
+        if lr_scheduler is not None:
+            raise NotImplementedError('minigluon has no learning-rate schedulers: call '
+                                      'Trainer.set_learning_rate between epochs instead')
         self.rescale_grad = rescale_grad
+        self.wd = wd
         self.clip_gradient = clip_gradient
+        self.lr = learning_rate
+        self.lr_scheduler = None
+        self.begin_num_update = begin_num_update
+        self.num_update = begin_num_update  # the most updates any one weight has had
+        self._index_update_count = {}
+        self.param_dict = param_dict if param_dict else {}
 
-    def create_state(self, weight):
+    @property
+    def learning_rate(self) -> float:
+        return self.lr
+
+    def set_learning_rate(self, lr: float):
+        self.lr = lr
+
+    def create_state(self, index: int, weight):
+        """The per-weight state (momentum, running averages), or None."""
         return None
 
-    def _gradient(self, weight, grad, wd):
-        g = grad * self.rescale_grad
-        if self.clip_gradient is not None:
-            g = np.clip(g, -self.clip_gradient, self.clip_gradient)
-        return g + wd * weight if wd else g
-
-    def update(self, weight, grad, state, lr_mult: float = 1.0, wd_mult: float = 1.0):
-        """Update the raw array ``weight`` in place; a parameter's ``lr_mult`` and ``wd_mult``
-        scale the learning rate and the weight decay for it."""
+    def update(self, index: int, weight, grad, state):
+        """Update the raw array ``weight`` in place from ``grad``."""
         raise NotImplementedError
+
+    def _update_count(self, index: int) -> int:
+        """Count one more update of weight ``index``; return how many it has had."""
+        count = self._index_update_count.get(index, self.begin_num_update) + 1
+        self._index_update_count[index] = count
+        self.num_update = max(count, self.num_update)
+        return count
+
+    def _get_lr(self, index: int) -> float:
+        param = self.param_dict.get(index)
+        return self.lr * param.lr_mult if param is not None else self.lr
+
+    def _get_wd(self, index: int) -> float:
+        param = self.param_dict.get(index)
+        return self.wd * param.wd_mult if param is not None else self.wd
+
+    def _clip(self, g):
+        if self.clip_gradient is None:
+            return g
+        return np.clip(g, -self.clip_gradient, self.clip_gradient)
 
 
 @register
 class SGD(Optimizer):
-    """weight -= lr * grad, with optional momentum."""
+    """weight -= lr * (grad + wd * weight), with optional momentum."""
 
     def __init__(self, momentum: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.momentum = momentum
 
-    def create_state(self, weight):
+    def create_state(self, index: int, weight):
         return weight * 0 if self.momentum else None
 
-    def update(self, weight, grad, state, lr_mult: float = 1.0, wd_mult: float = 1.0):
-        g = self._gradient(weight, grad, self.wd * wd_mult)
-        lr = self.learning_rate * lr_mult
+    def update(self, index: int, weight, grad, state):
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        g = self._clip(grad * self.rescale_grad)  # as MXNet: the weight decay is not clipped
+        if wd:
+            g += wd * weight
         if state is None:
             weight -= lr * g
         else:
@@ -77,14 +115,18 @@ class Adam(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
 
-    def create_state(self, weight):
-        return [weight * 0, weight * 0, 0]  # mean, variance, step count
+    def create_state(self, index: int, weight):
+        return weight * 0, weight * 0  # running mean and variance of the gradient
 
-    def update(self, weight, grad, state, lr_mult: float = 1.0, wd_mult: float = 1.0):
-        g = self._gradient(weight, grad, self.wd * wd_mult)
-        mean, var, t = state
-        t = state[2] = t + 1
-        lr = self.learning_rate * lr_mult * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t)
+    def update(self, index: int, weight, grad, state):
+        t = self._update_count(index)
+        lr = self._get_lr(index) * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t)
+        wd = self._get_wd(index)
+        g = grad * self.rescale_grad
+        if wd:
+            g += wd * weight  # as MXNet: the weight decay is clipped with the gradient
+        g = self._clip(g)
+        mean, var = state
         mean *= self.beta1
         mean += (1 - self.beta1) * g
         var *= self.beta2

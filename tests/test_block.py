@@ -449,3 +449,50 @@ def test_dropout_masks_and_scales_in_training():
         y = nn.Dropout(0.5)(nd.ones((1000,))).asnumpy()
     assert set(np.unique(y)) == {0.0, 2.0}
     assert 400 < (y == 0).sum() < 600
+
+
+class _KeepsBlocksInAList(nn.Block):
+    def __init__(self):
+        super().__init__()
+        self.layers = [nn.Dense(2, in_units=2)]
+        self.registered = nn.Dense(1, in_units=2)
+        self.shown = (self.registered,)  # registered already: no warning for it
+
+
+def test_blocks_in_a_plain_container_warn_when_parameters_are_collected():
+    net = _KeepsBlocksInAList()
+    with pytest.warns(UserWarning) as caught:
+        params = net.collect_params()
+    assert [str(w.message) for w in caught] == [
+        '"_KeepsBlocksInAList.layers" is an unregistered container with Blocks. Note that Blocks '
+        'inside the list, tuple or dict will not be registered automatically. Make sure to '
+        'register them using register_child() or switching to nn.Sequential/nn.HybridSequential '
+        'instead. ']
+    assert list(params.keys()) == ['dense1_weight', 'dense1_bias']  # not the list's layer
+
+
+def test_forward_pre_hooks_run_before_forward_hooks_and_detach():
+    calls = []
+    dense = nn.Dense(2, in_units=3)
+    dense.initialize()
+    pre = dense.register_forward_pre_hook(lambda block, args: calls.append(('pre', args[0].shape)))
+    post = dense.register_forward_hook(lambda block, args, out: calls.append(('post', out.shape)))
+    dense(nd.ones((4, 3)))
+    pre.detach()
+    dense(nd.ones((1, 3)))
+    post.detach()
+    dense(nd.ones((1, 3)))
+    assert calls == [('pre', (4, 3)), ('post', (4, 2)), ('post', (1, 2))]
+
+
+def test_deprecated_save_params_and_load_params_warn_and_work(tmp_path):
+    path = str(tmp_path / 'net.params')
+    net = nn.Dense(2, in_units=3, prefix='fc_')
+    net.initialize(init.Constant(0.5))
+    with pytest.warns(UserWarning, match='save_params is deprecated'):
+        net.save_params(path)
+    assert sorted(nd.load(path)) == ['bias', 'weight']  # the prefix stripped
+    other = nn.Dense(2, in_units=3, prefix='other_')
+    with pytest.warns(UserWarning, match='load_params is deprecated'):
+        other.load_params(path)
+    assert (other.weight.data().asnumpy() == 0.5).all()

@@ -209,3 +209,58 @@ def test_seed_book_my_init():
     weight = net[0].weight.data().asnumpy()
     assert ((np.abs(weight) >= 5) | (weight == 0)).all() and np.abs(weight).max() <= 10
     assert (net[0].bias.data().asnumpy() == 0).all()
+
+
+@pytest.mark.parametrize('shape, rand_type', [((3, 3), 'uniform'), ((2, 5), 'normal'),
+                                               ((6, 2), 'uniform'), ((4, 2, 2), 'normal')])
+def test_orthogonal_rows_or_columns_are_orthonormal_times_scale(shape, rand_type):
+    arr = nd.zeros(shape)
+    init.Orthogonal(scale=2.0, rand_type=rand_type)(init.InitDesc('w_weight'), arr)
+    flat = arr.asnumpy().reshape(shape[0], -1).astype(np.float64)
+    gram = flat @ flat.T if flat.shape[0] <= flat.shape[1] else flat.T @ flat
+    np.testing.assert_allclose(gram, 4.0 * np.eye(len(gram)), atol=1e-5)
+
+
+def test_mixed_uses_the_first_matching_pattern_and_is_not_an_initializer():
+    mixed = init.Mixed(['fc1', '.*'], [init.Constant(5), init.One()])
+    first, second = nd.zeros(2), nd.zeros(2)
+    mixed(init.InitDesc('fc1_weight'), first)
+    mixed(init.InitDesc('fc2_weight'), second)
+    assert first.asnumpy().tolist() == [5, 5] and second.asnumpy().tolist() == [1, 1]
+    with pytest.raises(ValueError, match='did not match any pattern'):
+        init.Mixed(['bias'], [init.Zero()])(init.InitDesc('fc_weight'), first)
+    with pytest.raises(AssertionError, match='initializer must be of string type'):
+        nn.Dense(1, in_units=1).initialize(mixed)  # as in MXNet: Gluon takes Initializers only
+
+
+def test_load_takes_named_arrays_from_a_file_and_falls_back_to_the_default(tmp_path):
+    path = str(tmp_path / 'init.params')
+    nd.save(path, {'arg:fc_weight': nd.ones((2, 2)) * 7})
+    load = init.Load(path, default_init=init.Constant(3))
+    loaded, other = nd.zeros((2, 2)), nd.zeros(2)
+    load(init.InitDesc('fc_weight'), loaded)
+    load(init.InitDesc('fc2_weight'), other)
+    assert loaded.asnumpy().tolist() == [[7, 7], [7, 7]] and other.asnumpy().tolist() == [3, 3]
+    with pytest.raises(AssertionError, match='Shape mismatch'):
+        load(init.InitDesc('fc_weight'), nd.zeros(3))
+    with pytest.raises(AssertionError, match='no default Initializer'):
+        init.Load({})(init.InitDesc('fc_bias'), other)
+
+
+def test_initializers_are_equal_by_class_and_arguments():
+    assert init.Xavier() == init.Xavier(rnd_type='uniform')
+    assert init.Xavier() != init.Xavier(magnitude=2) and init.Zero() != init.One()
+    with pytest.raises(TypeError):
+        hash(init.Xavier())
+
+
+def test_initialize_verbose_logs_on_the_given_initializer(caplog):
+    net = nn.Dense(2, in_units=3, prefix='fc_')
+    with caplog.at_level('INFO'):
+        net.initialize(init.Constant(2.0), verbose=True)
+    weight, bias = [r.getMessage() for r in caplog.records]
+    # the weight's initializer is the Constant itself, logged by its repr, as MXNet does
+    assert weight.startswith('Initialized fc_weight as <minigluon.initializer.Constant object')
+    assert weight.endswith(': 2.0') and bias == 'Initialized fc_bias as zeros: 0.0'
+    with pytest.raises(AttributeError, match="'str' object has no attribute 'set_verbosity'"):
+        nn.Dense(2, in_units=3).initialize('xavier', verbose=True)  # as MXNet

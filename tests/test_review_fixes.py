@@ -101,9 +101,19 @@ def test_trainer_refuses_stale_gradients_unless_told_to_skip_them():
     with autograd.record():
         loss = net[0](nd.ones((1, 2))).sum()  # the second layer is not used
     loss.backward()
-    with pytest.raises(UserWarning, match=r'Gradient of Parameter `dense\d+_weight` on context '
+    before = [p.data().asnumpy().tolist() for p in net.collect_params().values()]
+    with pytest.raises(UserWarning, match=r'Gradient of Parameter `dense\d+_bias` on context '
                                           r'cpu\(0\) has not been updated by backward'):
         trainer.step(1)
+    after = [p.data().asnumpy().tolist() for p in net.collect_params().values()]
+    assert after == before  # refused: nothing was updated
+    # As in MXNet, the refused step consumed the fresh gradients it had checked (those of
+    # the first layer, whose names sort first): skipping stale ones now updates nothing.
+    trainer.step(1, ignore_stale_grad=True)
+    assert [p.data().asnumpy().tolist() for p in net.collect_params().values()] == before
+    with autograd.record():
+        loss = net[0](nd.ones((1, 2))).sum()
+    loss.backward()
     trainer.step(1, ignore_stale_grad=True)
     assert net[0].weight.data().asnumpy().tolist() == [[0.0, 0.0], [0.0, 0.0]]  # stepped
     assert net[1].weight.data().asnumpy().tolist() == [[1.0, 1.0], [1.0, 1.0]]  # skipped

@@ -161,3 +161,104 @@ def test_training_loop_reduces_the_loss():
     last = loss(net(features), labels).mean().asscalar()
     assert last < first / 100
     np.testing.assert_allclose(net[0].weight.data().asnumpy(), [[2.0, -3.4]], atol=0.05)
+
+
+# The simple losses of d2l and the Gluon tutorials: values against their NumPy formulas,
+# gradients against finite differences (inputs away from the kinks of Huber and hinge).
+LOGITS = np.array([[0.3, -1.2, 2.0], [-0.5, 0.8, 0.1]])
+BINARY = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+SIGNED = 2 * BINARY - 1
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+@pytest.mark.parametrize('loss, label, expected', [
+    (gloss.SigmoidBinaryCrossEntropyLoss(), BINARY,
+     -(BINARY * np.log(_sigmoid(LOGITS)) + (1 - BINARY) * np.log(1 - _sigmoid(LOGITS))).mean(1)),
+    (gloss.HuberLoss(rho=0.5), BINARY,
+     np.where(np.abs(BINARY - LOGITS) > 0.5, np.abs(BINARY - LOGITS) - 0.25,
+              np.square(BINARY - LOGITS)).mean(1)),
+    (gloss.HingeLoss(), SIGNED, np.maximum(0, 1 - LOGITS * SIGNED).mean(1)),
+    (gloss.LogisticLoss(), SIGNED, np.log1p(np.exp(-LOGITS * SIGNED)).mean(1)),
+    (gloss.LogisticLoss(label_format='binary'), BINARY, np.log1p(np.exp(-LOGITS * SIGNED)).mean(1)),
+    (gloss.KLDivLoss(from_logits=False), _sigmoid(BINARY),
+     (_sigmoid(BINARY) * (np.log(_sigmoid(BINARY)) - log_softmax(LOGITS))).sum(1)),
+])
+def test_simple_losses_values_and_gradients(loss, label, expected):
+    got = loss(nd.array(LOGITS, dtype='float64'), nd.array(label, dtype='float64')).asnumpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
+    check_grad(lambda p: loss(p, nd.array(label, dtype='float64')), LOGITS)
+
+
+def test_sigmoid_binary_cross_entropy_is_stable_for_large_logits():
+    loss = gloss.SigmoidBCELoss()(nd.array([[100.0, -100.0]]), nd.array([[0.0, 1.0]]))
+    np.testing.assert_allclose(loss.asnumpy(), [100.0], rtol=1e-6)
+
+
+def test_logistic_loss_refuses_unknown_label_formats():
+    with pytest.raises(ValueError, match='label_format can only be signed or binary'):
+        gloss.LogisticLoss(label_format='zero-one')
+
+
+def test_adam_adds_weight_decay_before_clipping():
+    weight = np.array([2.0, 2.0], dtype=np.float32)
+    adam = mx.optimizer.Adam(learning_rate=0.1, wd=0.5, clip_gradient=0.3)
+    state = adam.create_state(0, weight)
+    # gradient -1.2 + wd * w = -0.2: inside the clip, so the step has its sign (up to
+    # Adam's normalisation, the step is lr): weight 2 grows. Clipping first would give
+    # -0.3 + 1.0 = 0.7 and shrink it.
+    adam.update(0, weight, np.array([-1.2, 5.0], dtype=np.float32), state)
+    np.testing.assert_allclose(weight, [2.1, 1.9], rtol=1e-6)
+
+
+def test_optimizer_counts_updates_per_weight():
+    sgd = mx.optimizer.SGD(learning_rate=1.0)
+    weight = np.zeros(1, dtype=np.float32)
+    for index in (0, 0, 1):
+        sgd.update(index, weight, np.ones(1, dtype=np.float32), None)
+    assert sgd.num_update == 2 and weight.tolist() == [-3.0]
+
+
+def test_trainer_refuses_what_mxnet_refuses():
+    net = nn.Sequential()
+    net.add(nn.Dense(2, in_units=2))
+    net.initialize()
+    with pytest.raises(TypeError, match='pass Block.collect_params()'):
+        gluon.Trainer(net.params, 'sgd')  # a container's own params are empty
+    with pytest.raises(RuntimeError, match='has not been initialized'):
+        gluon.Trainer(nn.Dense(2, in_units=2).collect_params(), 'sgd')
+    with pytest.raises(AssertionError, match='optimizer_params must be None'):
+        gluon.Trainer(net.collect_params(), mx.optimizer.SGD(), {'learning_rate': 1})
+    with pytest.raises(ValueError, match='Cannot find optimizer'):
+        gluon.Trainer(net.collect_params(), 'sgdd')
+    with pytest.raises(TypeError, match="unexpected keyword argument 'lr'"):
+        gluon.Trainer(net.collect_params(), 'sgd', {'lr': 0.1})
+
+
+def test_allreduce_grads_then_update_is_step():
+    def trained(split):
+        dense = nn.Dense(1, in_units=2)
+        dense.initialize(init.One(), ctx=[mx.cpu(0), mx.cpu(1)])
+        trainer = gluon.Trainer(dense.collect_params(), 'sgd', {'learning_rate': 0.1})
+        with autograd.record():
+            losses = [dense(nd.array([[1, 2]], ctx=mx.cpu(0))).sum(),
+                      dense(nd.array([[3, 4]], ctx=mx.cpu(1))).sum()]
+        autograd.backward(losses)
+        if split:
+            trainer.allreduce_grads()
+            assert dense.weight.grad(mx.cpu(0)).asnumpy().tolist() == [[4.0, 6.0]]  # summed
+            trainer.update(2)
+        else:
+            trainer.step(2)
+        return [w.asnumpy().tolist() for w in dense.weight.list_data()]
+    assert trained(split=True) == trained(split=False)
+
+
+def test_trainer_takes_a_dict_in_the_order_of_names():
+    params = gluon.ParameterDict('p_')
+    b, a = params.get('b', shape=(1,)), params.get('a', shape=(1,))
+    params.initialize()
+    trainer = gluon.Trainer(params, 'sgd')
+    assert trainer.optimizer.param_dict == {0: a, 1: b}

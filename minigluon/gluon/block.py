@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from collections import OrderedDict
 
 from .. import name as _name
@@ -76,6 +77,7 @@ class Block:
         self._scope = _BlockScope(self)
         self._children = OrderedDict()
         self._reg_params = {}
+        self._forward_pre_hooks = OrderedDict()
         self._forward_hooks = OrderedDict()
 
     def _alias(self) -> str:
@@ -127,8 +129,30 @@ class Block:
         """``with`` block in which new blocks are named ``<this prefix><class><counter>``."""
         return self._scope
 
+    def _check_container_with_block(self):
+        """Warn, as MXNet does, about Blocks kept in a plain list, tuple or dict attribute:
+        they are not children, so their parameters are not collected."""
+        children = set(self._children.values())
+
+        def holds_unregistered_block(data) -> bool:
+            if isinstance(data, (list, tuple)):
+                return any(holds_unregistered_block(item) for item in data)
+            if isinstance(data, dict):
+                return any(holds_unregistered_block(item) for item in data.values())
+            return isinstance(data, Block) and data not in children
+
+        for key, value in self.__dict__.items():
+            if (isinstance(value, (list, tuple, dict)) and not key.startswith('__')
+                    and key != '_children' and holds_unregistered_block(value)):
+                warnings.warn('"{name}" is an unregistered container with Blocks. Note that Blocks '
+                              'inside the list, tuple or dict will not be registered automatically. '
+                              'Make sure to register them using register_child() or switching to '
+                              'nn.Sequential/nn.HybridSequential instead. '
+                              .format(name=self.__class__.__name__ + '.' + key), stacklevel=3)
+
     def collect_params(self, select: str | None = None) -> ParameterDict:
         """This block's and all descendants' parameters, filtered by regex ``select`` (re.match)."""
+        self._check_container_with_block()
         ret = ParameterDict(self._params.prefix)
         if not select:
             ret.update(self.params)
@@ -170,6 +194,12 @@ class Block:
         for child in self._children.values():
             child.hybridize(active, **kwargs)
 
+    def register_forward_pre_hook(self, hook) -> '_HookHandle':
+        """Call ``hook(block, inputs)`` before each forward; returns a handle to detach."""
+        handle = _HookHandle(self._forward_pre_hooks)
+        self._forward_pre_hooks[handle.id] = hook
+        return handle
+
     def register_forward_hook(self, hook) -> '_HookHandle':
         """Call ``hook(block, inputs, output)`` after each forward; returns a handle to detach."""
         handle = _HookHandle(self._forward_hooks)
@@ -177,6 +207,9 @@ class Block:
         return handle
 
     def __call__(self, *args):
+        if self._forward_pre_hooks:
+            for hook in list(self._forward_pre_hooks.values()):
+                hook(self, args)
         out = self.forward(*args)
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
@@ -225,6 +258,23 @@ class Block:
                     "contains parameters %s. Set ignore_extra=True to ignore. "
                     % (key, filename, _brief_print_list(self._params.keys())))
         load_params(((params[k], v) for k, v in loaded.items() if k in params), ctx, cast_dtype)
+
+    def save_params(self, filename):
+        """[Deprecated] Save under full names (``ParameterDict.save``); use save_parameters."""
+        warnings.warn('save_params is deprecated. Please use save_parameters. Note that if you want '
+                      'load from SymbolBlock later, please use export instead. For details, see '
+                      'https://mxnet.apache.org/tutorials/gluon/save_load_params.html')
+        try:
+            self.collect_params().save(filename, strip_prefix=self.prefix)
+        except ValueError as err:
+            raise ValueError('%s\nsave_params is deprecated. Using save_parameters may resolve '
+                             'this error.' % err) from None
+
+    def load_params(self, filename, ctx=None, allow_missing: bool = False,
+                    ignore_extra: bool = False):
+        """[Deprecated] Use load_parameters (which this calls)."""
+        warnings.warn('load_params is deprecated. Please use load_parameters.')
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
 
     def summary(self, *inputs):
         """Print each layer's output shape and parameter count for one forward of ``inputs``."""

@@ -1,7 +1,10 @@
-"""Losses: blocks that compare predictions with labels, one value per example."""
+"""Losses: blocks that compare predictions with labels, one value per example.
+
+Each is a ``hybrid_forward(F, pred, label, sample_weight=None)``, as the book writes blocks
+and as MXNet defines them; the formulas are MXNet's (the stable forms for the logistic ones).
+"""
 from __future__ import annotations
 
-from ..ndarray import ops
 from .block import HybridBlock
 
 
@@ -17,13 +20,23 @@ class Loss(HybridBlock):
         return '{name}(batch_axis={_batch_axis}, w={_weight})'.format(
             name=self.__class__.__name__, **self.__dict__)
 
-    def _finish(self, loss, sample_weight, scale):
+    def _weighted(self, loss, sample_weight, weight):
+        """``loss * sample_weight * weight`` (either may be None: no scaling)."""
         if sample_weight is not None:
             loss = loss * sample_weight
-        if scale is not None and scale != 1:
-            loss = loss * scale
-        axes = tuple(i for i in range(loss.ndim) if i != self._batch_axis % max(loss.ndim, 1))
-        return ops.mean(loss, axis=axes) if axes else loss
+        if weight is not None and weight != 1:
+            loss = loss * weight
+        return loss
+
+    def _other_axes(self, loss) -> tuple:
+        """Every axis of ``loss`` but the batch axis: what a loss averages over."""
+        return tuple(i for i in range(loss.ndim) if i != self._batch_axis % max(loss.ndim, 1))
+
+    def _per_example(self, F, loss, sample_weight, weight=None):
+        """Weight ``loss``, then average it over every axis but the batch axis."""
+        loss = self._weighted(loss, sample_weight, self._weight if weight is None else weight)
+        axes = self._other_axes(loss)
+        return F.mean(loss, axis=axes) if axes else loss
 
 
 class L2Loss(Loss):
@@ -32,9 +45,9 @@ class L2Loss(Loss):
     def __init__(self, weight: float = 1.0, batch_axis: int = 0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
 
-    def forward(self, pred, label, sample_weight=None):
-        label = ops.reshape(label, pred.shape)
-        return self._finish(ops.square(label - pred), sample_weight, self._weight / 2)
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        label = F.reshape(label, pred.shape)
+        return self._per_example(F, F.square(label - pred), sample_weight, self._weight / 2)
 
 
 class L1Loss(Loss):
@@ -43,9 +56,9 @@ class L1Loss(Loss):
     def __init__(self, weight=None, batch_axis: int = 0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
 
-    def forward(self, pred, label, sample_weight=None):
-        label = ops.reshape(label, pred.shape)
-        return self._finish(ops.abs(label - pred), sample_weight, self._weight)
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        label = F.reshape(label, pred.shape)
+        return self._per_example(F, F.abs(label - pred), sample_weight)
 
 
 class SoftmaxCrossEntropyLoss(Loss):
@@ -58,14 +71,102 @@ class SoftmaxCrossEntropyLoss(Loss):
         self._sparse_label = sparse_label
         self._from_logits = from_logits
 
-    def forward(self, pred, label, sample_weight=None):
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
         if not self._from_logits:
-            pred = ops.log_softmax(pred, self._axis)
+            pred = F.log_softmax(pred, self._axis)
         if self._sparse_label:
-            loss = -ops.pick(pred, label, axis=self._axis, keepdims=True)
+            loss = -F.pick(pred, label, axis=self._axis, keepdims=True)
         else:
-            loss = -ops.sum(pred * ops.reshape(label, pred.shape), axis=self._axis, keepdims=True)
-        return self._finish(loss, sample_weight, self._weight)
+            loss = -F.sum(pred * F.reshape(label, pred.shape), axis=self._axis, keepdims=True)
+        return self._per_example(F, loss, sample_weight)
 
 
 SoftmaxCELoss = SoftmaxCrossEntropyLoss
+
+
+def _log1p_exp_neg_abs(F, x):
+    """log(1 + exp(-|x|)): the part of a logistic loss that cannot overflow."""
+    return F.softrelu(-F.abs(x))
+
+
+class SigmoidBinaryCrossEntropyLoss(Loss):
+    """-(label * log(p) + (1 - label) * log(1 - p)) with p = sigmoid(pred), computed as
+    relu(pred) - pred * label + log(1 + exp(-|pred|)); ``from_sigmoid``: pred is p."""
+
+    def __init__(self, from_sigmoid: bool = False, weight=None, batch_axis: int = 0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._from_sigmoid = from_sigmoid
+
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        label = F.reshape(label, pred.shape)
+        if not self._from_sigmoid:
+            loss = F.relu(pred) - pred * label + _log1p_exp_neg_abs(F, pred)
+        else:
+            eps = 1e-12
+            loss = -(F.log(pred + eps) * label + F.log(1. - pred + eps) * (1. - label))
+        return self._per_example(F, loss, sample_weight)
+
+
+SigmoidBCELoss = SigmoidBinaryCrossEntropyLoss
+
+
+class HuberLoss(Loss):
+    """|label - pred| - rho/2 where that error exceeds ``rho``, else error**2 / (2 rho)."""
+
+    def __init__(self, rho: float = 1, weight=None, batch_axis: int = 0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._rho = rho
+
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        error = F.abs(F.reshape(label, pred.shape) - pred)
+        loss = F.where(error > self._rho, error - 0.5 * self._rho,
+                       (0.5 / self._rho) * F.square(error))
+        return self._per_example(F, loss, sample_weight)
+
+
+class HingeLoss(Loss):
+    """max(0, margin - pred * label), for labels -1 and 1."""
+
+    def __init__(self, margin: float = 1, weight=None, batch_axis: int = 0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._margin = margin
+
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        loss = F.relu(self._margin - pred * F.reshape(label, pred.shape))
+        return self._per_example(F, loss, sample_weight)
+
+
+class KLDivLoss(Loss):
+    """label * (log(label) - pred), summed (not averaged, as in MXNet) over every axis but
+    the batch axis: pred are log-probabilities (``from_logits``) or logits."""
+
+    def __init__(self, from_logits: bool = True, axis: int = -1, weight=None, batch_axis: int = 0,
+                 **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._from_logits = from_logits
+        self._axis = axis
+
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        if not self._from_logits:
+            pred = F.log_softmax(pred, self._axis)
+        loss = self._weighted(label * (F.log(label + 1e-12) - pred), sample_weight, self._weight)
+        axes = self._other_axes(loss)
+        return F.sum(loss, axis=axes) if axes else loss
+
+
+class LogisticLoss(Loss):
+    """log(1 + exp(-pred * label)) for ``label_format`` 'signed' (-1, 1) or 'binary' (0, 1)."""
+
+    def __init__(self, weight=None, batch_axis: int = 0, label_format: str = 'signed', **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._label_format = label_format
+        if self._label_format not in ['signed', 'binary']:
+            raise ValueError('label_format can only be signed or binary, recieved %s.'  # sic
+                             % label_format)
+
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        label = F.reshape(label, pred.shape)
+        if self._label_format == 'signed':
+            label = (label + 1.0) / 2.0  # -1, 1 -> 0, 1
+        loss = F.relu(pred) - pred * label + _log1p_exp_neg_abs(F, pred)
+        return self._per_example(F, loss, sample_weight)

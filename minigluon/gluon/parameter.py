@@ -2,6 +2,7 @@
 ParameterDict owns lookup by name and sharing between blocks."""
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections import OrderedDict
 
@@ -20,6 +21,13 @@ _NAMING_HELP = ('For more info on naming, please see '
 
 class DeferredInitializationError(MXNetError):
     """A parameter's data was asked for before the first forward told it its shape."""
+
+
+def _as_shape(shape) -> tuple:
+    """A shape as a tuple of Python ints, from an int or a sequence (NumPy integers too)."""
+    if isinstance(shape, numbers.Integral):
+        return (int(shape),)
+    return tuple(int(d) for d in shape)
 
 
 def shape_is_known(shape) -> bool:
@@ -46,7 +54,7 @@ class Parameter:
                  allow_deferred_init: bool = False, differentiable: bool = True,
                  stype: str = 'default', grad_stype: str = 'default'):
         self.name = name
-        self._shape = (shape,) if isinstance(shape, int) else (tuple(shape) if shape is not None else None)
+        self._shape = None if shape is None else _as_shape(shape)
         self.dtype = dtype
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult
@@ -69,7 +77,7 @@ class Parameter:
 
     @shape.setter
     def shape(self, new_shape):
-        new_shape = tuple(new_shape)
+        new_shape = _as_shape(new_shape)
         if self._shape is None:
             self._shape = new_shape
             return
@@ -390,7 +398,7 @@ class ParameterDict:
                 setattr(param, key, value)
                 continue
             if key == 'shape' and value is not None:
-                value = (value,) if isinstance(value, int) else tuple(value)
+                value = _as_shape(value)
                 if len(value) == len(existing) and all(
                         a == b or a <= 0 or b <= 0 for a, b in zip(value, existing)):
                     param._shape = tuple(b if a <= 0 else a for a, b in zip(value, existing))
@@ -434,8 +442,8 @@ class ParameterDict:
     def initialize(self, init=None, ctx=None, verbose: bool = False, force_reinit: bool = False):
         """Initialize every parameter; ``init`` is the default for those without their own."""
         init = initializer.Uniform() if init is None else init
-        if verbose:
-            initializer.create(init).set_verbosity(verbose=verbose)
+        if verbose:  # as MXNet: needs an Initializer instance (a name raises AttributeError)
+            init.set_verbosity(verbose=verbose)
         for param in self.values():
             param.initialize(None, ctx, init, force_reinit=force_reinit)
 

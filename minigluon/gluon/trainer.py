@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from .. import optimizer as opt
+from ..base import MXNetAssertionError, MXNetError
+from ..ndarray import creation as nd_creation
+from ..ndarray import utils as nd_utils
+from . import _states_file
 from .parameter import Parameter, ParameterDict
 
 
@@ -13,12 +17,16 @@ _STALE = ("Gradient of Parameter `%s` on context %s has not been updated by back
 
 
 class Trainer:
-    """``step(batch_size)`` updates every parameter from its gradient, scaled by 1/batch_size."""
+    """``step(batch_size)`` updates every parameter from its gradient, scaled by 1/batch_size.
+
+    Parameters given as a dict are taken in the order of their names, as MXNet does; a
+    parameter's position is its index for the optimizer (and in ``save_states`` files).
+    """
 
     def __init__(self, params, optimizer, optimizer_params: dict | None = None, kvstore='device',
                  compression_params=None, update_on_kvstore=None):
         if isinstance(params, (dict, ParameterDict)):
-            params = list(params.values())
+            params = [params[key] for key in sorted(params.keys())]
         if not isinstance(params, (list, tuple)):
             raise ValueError('First argument must be a list or dict of Parameters, got %s.'
                              % type(params))
@@ -27,50 +35,146 @@ class Trainer:
                 raise ValueError('First argument must be a list or dict of Parameters, got list '
                                  'of %s.' % type(param))
         self._params = list(params)
-        optimizer_params = dict(optimizer_params or {})
-        self._scale = optimizer_params.pop('rescale_grad', 1.0)
-        self._optimizer = opt.create(optimizer, **optimizer_params)
-        self._states = {}
+        self._contexts = self._check_contexts()
+        param_dict = dict(enumerate(self._params))
+        if isinstance(optimizer, opt.Optimizer):
+            if optimizer_params:
+                raise MXNetAssertionError('optimizer_params must be None if optimizer is an '
+                                          'instance of Optimizer instead of str')
+            optimizer.param_dict = param_dict
+            self._optimizer = optimizer
+        else:
+            self._optimizer = opt.create(optimizer, param_dict=param_dict,
+                                         **(optimizer_params or {}))
+        self._scale = self._optimizer.rescale_grad
+        self._states = [{} for _ in self._contexts]  # per context: index -> optimizer state
+
+    def _check_contexts(self) -> list:
+        """The contexts every parameter lives on (they must agree, as MXNet requires)."""
+        contexts = None
+        for param in self._params:
+            ctx = param.list_ctx()
+            if contexts is not None and contexts != ctx:
+                raise MXNetAssertionError(
+                    'All Parameters must be initialized on the same set of contexts, but Parameter '
+                    '%s is initialized on %s while previous Parameters are initialized on %s.'
+                    % (param.name, str(ctx), str(contexts)))
+            contexts = ctx
+        if contexts is None:  # MXNet fails here too, with a TypeError
+            raise TypeError('Trainer got no Parameters. Block.params holds only the block\'s own '
+                            'Parameters, not its children\'s: pass Block.collect_params()')
+        return contexts
 
     @property
     def learning_rate(self) -> float:
         return self._optimizer.learning_rate
 
     def set_learning_rate(self, lr: float):
-        self._optimizer.learning_rate = lr
+        self._optimizer.set_learning_rate(lr)
 
     @property
     def optimizer(self) -> opt.Optimizer:
         return self._optimizer
 
     def step(self, batch_size: int, ignore_stale_grad: bool = False):
-        """One update of every trainable parameter on every context it lives on.
-
-        A parameter whose gradient no backward has written since the last step is an error
-        (a layer the forward did not use), as in MXNet; ``ignore_stale_grad=True`` skips it.
-        """
+        """One update of every trainable parameter on every context it lives on:
+        ``allreduce_grads()`` then ``update(batch_size)``."""
         self._optimizer.rescale_grad = self._scale / batch_size
+        self._allreduce_grads()
+        self._update(ignore_stale_grad)
+
+    def allreduce_grads(self):
+        """Sum each parameter's gradients over its contexts (data parallel training)."""
+        self._allreduce_grads()
+
+    def _allreduce_grads(self):
+        if len(self._contexts) < 2:
+            return
         for param in self._params:
+            if param.grad_req != 'null':
+                grads = param.list_grad()
+                total = sum(g.as_in_context(grads[0].context) for g in grads)
+                for g in grads:
+                    g[:] = total.as_in_context(g.context)
+
+    def update(self, batch_size: int, ignore_stale_grad: bool = False):
+        """The update half of ``step``, for gradients already reduced by ``allreduce_grads``."""
+        self._optimizer.rescale_grad = self._scale / batch_size
+        self._update(ignore_stale_grad)
+
+    def _update(self, ignore_stale_grad: bool):
+        """Check every gradient first: a stale one (no backward wrote it since the last step,
+        a layer the forward did not use) refuses the whole step, as in MXNet;
+        ``ignore_stale_grad=True`` skips those parameters instead."""
+        updates = []
+        for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
-            weights, grads = param.list_data(), param.list_grad()
+            weights = param.list_data()
             if not ignore_stale_grad:
                 for weight in weights:
                     if not getattr(weight, '_fresh_grad', False):
                         raise UserWarning(_STALE % (param.name, weight.context))
-            if len(grads) > 1:  # data parallel: every copy steps with the summed gradient
-                total = sum(g.as_in_context(grads[0].context) for g in grads)
-                grads = [total.as_in_context(g.context) for g in grads]
-            for weight, grad in zip(weights, grads):
-                if not getattr(weight, '_fresh_grad', False):
-                    continue  # stale, and ignore_stale_grad: skip it
-                weight._fresh_grad = False
-                key = (id(param), weight.context)
-                if key not in self._states:
-                    self._states[key] = self._optimizer.create_state(weight._data)
-                self._optimizer.update(weight._data, grad._data, self._states[key],
-                                       param.lr_mult, param.wd_mult)
+            for states, weight, grad in zip(self._states, weights, param.list_grad()):
+                if getattr(weight, '_fresh_grad', False):
+                    updates.append((states, i, weight, grad))
+                    weight._fresh_grad = False
+        for states, i, weight, grad in updates:
+            if i not in states:
+                states[i] = self._optimizer.create_state(i, weight._data)
+            self._optimizer.update(i, weight._data, grad._data, states[i])
+
+    def save_states(self, fname):
+        """Write the optimizer and its per-parameter states (momentum, running averages) to
+        ``fname`` in MXNet's format (see ``_states_file``); the parameters are not saved."""
+        arrays_of = {i: _to_ndarrays(state) for i, state in self._states[0].items()}
+        data = _states_file.write_bytes(arrays_of, *_states_file.optimizer_attrs(self._optimizer))
+        nd_utils.atomic_write(fname, [data])
+
+    def load_states(self, fname):
+        """Restore what ``save_states`` (minigluon's or MXNet's) wrote; all or nothing."""
+        with open(fname, 'rb') as f:
+            data = f.read()
+        source = '"%s"' % fname
+        states, name, attrs = _states_file.read(data, source)
+        optimizer = _states_file.optimizer_from_attrs(name, attrs, source)
+        for i, state in states.items():
+            weight = self._params[i].list_data()[0] if 0 <= i < len(self._params) else None
+            for array in _flat(state):
+                if weight is None or array.shape != weight.shape:
+                    raise MXNetError('%s does not fit this Trainer: its state %d has shape %s, '
+                                     'parameter %d %s' % (source, i, array.shape, i,
+                                                          'is missing' if weight is None
+                                                          else 'has shape %s' % (weight.shape,)))
+        optimizer.param_dict = dict(enumerate(self._params))
+        self._optimizer = optimizer
+        self._states = [{i: _raw_on(state, ctx) for i, state in states.items()}
+                        for ctx in self._contexts]
 
     def zero_grad(self):
         for param in self._params:
             param.zero_grad()
+
+
+def _to_ndarrays(state):
+    """An optimizer state (raw arrays, tuples of them, or None) as NDArrays."""
+    if state is None:
+        return None
+    if isinstance(state, (tuple, list)):
+        return tuple(_to_ndarrays(s) for s in state)
+    return nd_creation.array(state, dtype=state.dtype)  # a copy, on cpu
+
+
+def _flat(state) -> list:
+    if state is None:
+        return []
+    return [a for s in state for a in _flat(s)] if isinstance(state, tuple) else [state]
+
+
+def _raw_on(state, ctx):
+    """A loaded state (NDArrays) as the optimizer keeps it: raw arrays on ``ctx``."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(_raw_on(s, ctx) for s in state)
+    return state.copyto(ctx)._data

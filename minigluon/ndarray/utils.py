@@ -188,6 +188,21 @@ def _read_array(r: _Reader, k: int) -> NDArray:
     return NDArray(host, ctx)
 
 
+def array_to_bytes(array: NDArray) -> bytes:
+    """One array in MXNet's one-array format (what MXNet's ``NDArray`` pickles as)."""
+    chunks = _encode([array], [], 'an array')
+    return b''.join(chunks[1:-1])  # without the list's header and its count of names
+
+
+def array_from_bytes(buf: bytes, source: str = 'buffer') -> NDArray:
+    """The array ``array_to_bytes`` (or MXNet) wrote; the bytes must hold exactly one."""
+    r = _Reader(bytearray(buf), source)
+    array = _read_array(r, 0)
+    if r.pos != len(r.buf):
+        r.fail('%d unexpected bytes after the end of the data' % (len(r.buf) - r.pos))
+    return array
+
+
 def load_frombuffer(buf: bytes, source: str = 'buffer'):
     """Arrays from bytes in MXNet's format: a list, or a dict (in file order) if named."""
     writable = isinstance(buf, (bytearray, np.ndarray))  # loaded arrays are views of it

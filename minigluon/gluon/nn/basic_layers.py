@@ -1,6 +1,8 @@
 """The layers the book uses: Sequential, Dense, Activation, Dropout, Flatten, Lambda."""
 from __future__ import annotations
 
+import numpy as np
+
 from ... import autograd, ndarray
 from ...base import MXNetAssertionError, MXNetError
 from ...ndarray import ops
@@ -126,7 +128,11 @@ class Dense(HybridBlock):
 
 class Dropout(HybridBlock):
     """Zeroes each element with probability ``rate`` while training (scaling the rest by
-    1 / (1 - rate)); the identity when predicting."""
+    1 / (1 - rate)); the identity when predicting.
+
+    As MXNet does, an element is kept where its uniform draw u satisfies u <= 1 - rate, so
+    the same seed drops the same elements. ``axes`` share one draw along those axes.
+    """
 
     def __init__(self, rate: float, axes=(), **kwargs):
         super().__init__(**kwargs)
@@ -136,9 +142,10 @@ class Dropout(HybridBlock):
     def forward(self, x):
         if not autograd.is_training() or self._rate <= 0:
             return x
+        keep = np.float32(1) - np.float32(self._rate)
         shape = tuple(1 if i in self._axes else d for i, d in enumerate(x.shape))
-        keep = ndarray.random.uniform(0, 1, shape=shape, ctx=x.context) >= self._rate
-        return x * keep / (1 - self._rate)
+        draw = ndarray.random.uniform(0, 1, shape=shape, ctx=x.context)
+        return x * ((draw <= keep) * (np.float32(1) / keep))
 
     def __repr__(self):
         return '{name}(p = {_rate}, axes={_axes})'.format(name=self.__class__.__name__,
