@@ -224,21 +224,18 @@ def test_check_3_explains_typical_mistakes():
 
 
 # ----- 07.4 ---------------------------------------------------------------------------------
-needs_states = pytest.mark.skipif(not hasattr(gluon.Trainer, 'save_states'),
-                                  reason='Trainer.save_states is not in this minigluon yet')
-
-
 def save_checkpoint(net, trainer, prefix):
     net.save_parameters(prefix + '.params')
     trainer.save_states(prefix + '.states')
 
 
-def load_checkpoint(net, trainer, prefix, ctx):
+def load_checkpoint(net, prefix, ctx):
     net.load_parameters(prefix + '.params', ctx=ctx)
+    trainer = gluon.Trainer(net.collect_params(), 'adam')
     trainer.load_states(prefix + '.states')
+    return trainer
 
 
-@needs_states
 def test_check_4_passes_the_reference(capsys):
     ch07.check_4(save_checkpoint, load_checkpoint)
     assert 'PASSED exercise 07.4' in capsys.readouterr().out
@@ -248,8 +245,9 @@ def test_check_4_explains_typical_mistakes():
     def params_only_save(net, trainer, prefix):
         net.save_parameters(prefix + '.params')
 
-    def params_only_load(net, trainer, prefix, ctx):
+    def params_only_load(net, prefix, ctx):
         net.load_parameters(prefix + '.params', ctx=ctx)
+        return gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.05})
     _fails(ch07.check_4, params_only_save, params_only_load, fragments=['wrote 1 file'])
 
     def two_files(net, trainer, prefix):
@@ -257,20 +255,28 @@ def test_check_4_explains_typical_mistakes():
         net.save_parameters(prefix + '.copy')
     _fails(ch07.check_4, two_files, params_only_load, fragments=['optimizer state is missing'])
 
-    def wrong_ctx(net, trainer, prefix, ctx):
+    def wrong_ctx(net, prefix, ctx):
         net.load_parameters(prefix + '.params')
+        return gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.05})
     _fails(ch07.check_4, two_files, wrong_ctx, fragments=["expected only cpu(1)"])
 
-    def initialize_instead(net, trainer, prefix, ctx):
+    def initialize_instead(net, prefix, ctx):
         net.initialize(ctx=ctx)
         net(nd.ones((1, 5), ctx=ctx))
+        return gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.05})
     _fails(ch07.check_4, two_files, initialize_instead, fragments=['differ from the ones saved'])
 
-    def nothing(net, trainer, prefix, ctx):
-        pass
-    _fails(ch07.check_4, two_files, nothing, fragments=['parameters without data'])
+    def trainer_first(net, prefix, ctx):
+        trainer = gluon.Trainer(net.collect_params(), 'adam')
+        net.load_parameters(prefix + '.params', ctx=ctx)
+        return trainer
+    _fails(ch07.check_4, save_checkpoint, trainer_first, fragments=['load the parameters first'])
 
-    def crashes(net, trainer, prefix, ctx):
+    def no_return(net, prefix, ctx):
+        load_checkpoint(net, prefix, ctx)
+    _fails(ch07.check_4, save_checkpoint, no_return, fragments=['returned a NoneType'])
+
+    def crashes(net, prefix, ctx):
         raise OSError('no such file')
     _fails(ch07.check_4, two_files, crashes, fragments=['load_checkpoint(', 'raised OSError'])
 
@@ -300,6 +306,10 @@ def test_judges_recompute_from_the_seed_and_refuse_forged_data():
     assert ch07.check_3.judge(Data(data), 5)
     with pytest.raises(ExerciseFailed):
         ch07.check_3.judge(Data(dict(data, losses=[0.0, 0.0, 0.0])), 5)
+    data = _observed(ch07.check_4, save_checkpoint, load_checkpoint)
+    assert ch07.check_4.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed, match='optimizer state is missing'):
+        ch07.check_4.judge(Data(dict(data, resumed=[0.5, 0.4])), 5)
     with pytest.raises(ExerciseFailed, match='^nope$'):
         verdict(ch07.check_4, {'failed': 'nope'}, 5)
     with pytest.raises(Malformed):

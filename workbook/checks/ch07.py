@@ -6,7 +6,8 @@
   with every shape deferred.
 - 07.3 ``check_3(train)``: a minibatch training loop with ``autograd`` and a ``Trainer``.
 - 07.4 ``check_4(save_checkpoint, load_checkpoint)``: a checkpoint of parameters and trainer
-  state, reloaded onto another context, resumes exactly where training stopped.
+  state, reloaded onto another context into a new net and a new trainer, resumes exactly
+  where training stopped.
 
 Each observe sets the parameters to values drawn from the seed, so its judge recomputes the
 expected outputs, gradients and losses without asking the student's process.
@@ -356,11 +357,14 @@ def observe_4(save_checkpoint, load_checkpoint, seed: int) -> dict:
         call('save_checkpoint(net, trainer, prefix)', save_checkpoint, net, trainer, prefix)
         data = {'files': len(os.listdir(folder))}
         ctx = mx.cpu(1)
-        with mx.name.NameManager():
+        with mx.name.NameManager():  # the same names as the saved net, as in a new process
             fresh = _small_net()
-        fresh_trainer = gluon.Trainer(fresh.collect_params(), 'adam', {'learning_rate': 0.05})
-        call('load_checkpoint(net, trainer, prefix, mx.cpu(1))', load_checkpoint, fresh,
-             fresh_trainer, prefix, ctx)
+        fresh_trainer = call('load_checkpoint(net, prefix, mx.cpu(1))', load_checkpoint, fresh,
+                             prefix, ctx, hint=' (load the parameters first: a Trainer needs '
+                             'initialized parameters)')
+        expect(isinstance(fresh_trainer, gluon.Trainer), 'load_checkpoint returned a %s; '
+               'expected the new gluon.Trainer, with the state loaded'
+               % type(fresh_trainer).__name__)
         params = fresh._collect_params_with_prefix()
         data['initialized'] = all(p._data is not None for p in params.values())
         if not data['initialized']:
