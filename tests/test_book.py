@@ -18,7 +18,7 @@ from minigluon.gluon import loss, nn
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ['00_ndarray_autograd', '01_model_construction', '02_parameters', '03_deferred_init',
-            '04_custom_layers', '05_read_write', '06_gpu']
+            '04_custom_layers', '05_read_write', '06_gpu', '07_capstone']
 
 
 def _notebook(name: str) -> dict:
