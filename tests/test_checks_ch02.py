@@ -129,14 +129,17 @@ def test_check_2_fails(make, split, message):
 
 # ----- 02.3: a regex for collect_params --------------------------------------------------
 def test_check_3_passes(capsys):
-    ch02.check_3('.*bias')
-    assert 'PASSED exercise 02.3' in capsys.readouterr().out
+    ch02.check_3('.*bias$')
+    ch02.check_3('.*_bias$')
+    assert capsys.readouterr().out.count('PASSED exercise 02.3') == 2
 
 
 @pytest.mark.parametrize('pattern, message', [
-    ('bias', r'selected nothing.*re\.match.*"\.\*"'),
+    ('bias', r"selected only \['bias_weight', 'bias_bias'\].*re\.match.*\"\.\*\""),
+    ('weight', r'selected nothing.*re\.match'),
     ('.*', r'also selected .*weight.*not biases'),
     ('.*0_bias', r'missed'),
+    ('.*bias', r"also selected \['bias_weight'\].*prefix may contain 'bias'.*\$"),
     ('(', r'not a valid regular expression'),
     (None, r'non-empty string'),
 ])

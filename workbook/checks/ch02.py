@@ -157,7 +157,7 @@ def check_3(pattern):
     with mx.name.NameManager():
         net = nn.Sequential()
         net.add(nn.Dense(4, in_units=3), nn.Dense(5, in_units=4, use_bias=False),
-                nn.Dense(2, in_units=5))
+                nn.Dense(3, in_units=5, prefix='bias_'), nn.Dense(2, in_units=3))
 
     def select() -> list:
         """The names ``collect_params(pattern)`` selects; a bad regex is the student's mistake."""
@@ -169,14 +169,17 @@ def check_3(pattern):
 
     chosen = call('collect_params(%r)' % (pattern,), select)
     wanted = [name for name in net.collect_params().keys() if name.endswith('_bias')]
-    if not chosen:
+    if not [name for name in chosen if not name.startswith('bias_')]:
         raise ExerciseFailed(
-            'collect_params(%r) selected nothing from %s. collect_params uses re.match, which '
+            'collect_params(%r) selected %s from %s. collect_params uses re.match, which '
             'must match from the first character of the name: start the pattern with ".*"'
-            % (pattern, list(net.collect_params().keys())))
+            % (pattern, 'only %s' % chosen if chosen else 'nothing',
+               list(net.collect_params().keys())))
     extra = [name for name in chosen if name not in wanted]
-    expect(not extra, 'collect_params(%r) also selected %s, which are not biases'
-           % (pattern, extra))
+    expect(not extra, 'collect_params(%r) also selected %s, which are not biases%s'
+           % (pattern, extra, ": a layer's prefix may contain 'bias' (this one is 'bias_'), so "
+              'the pattern must look at the end of the name ($)'
+              if any(name.startswith('bias_') for name in extra) else ''))
     missing = [name for name in wanted if name not in chosen]
     expect(not missing, 'collect_params(%r) missed %s' % (pattern, missing))
     passed('02.3', 'collect_params(%r) selects %s' % (pattern, chosen))
