@@ -66,6 +66,46 @@ def test_first_code_cell_installs_minigluon_from_the_configured_repository(name)
     assert '%pip install -q git+' + _repository_url() in source
 
 
+# One exercise per chapter where the student implements machinery the chapter explains: a
+# mini-tape op, structural keys, an SGD step, a lazy layer, the file format, device dispatch.
+BUILD_IT = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.5', '02_parameters': '02.5',
+            '03_deferred_init': '03.2', '04_custom_layers': '04.3', '05_read_write': '05.1',
+            '06_gpu': '06.5', '07_capstone': '07.1'}
+
+
+def _markdown(name: str) -> list:
+    return [c for c in _notebook(name)['cells'] if c['cell_type'] == 'markdown']
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_chapter_has_a_summary_a_folded_deep_dive_and_a_build_it_exercise(name):
+    cells = _notebook(name)['cells']
+    text = '\n'.join(''.join(c['source']) for c in _markdown(name))
+    assert '## Summary' in text, '%s has no Summary' % name
+    folded = [c for c in cells if 'hide-cell' in c['metadata'].get('tags', [])
+              or (c['cell_type'] == 'markdown' and ':class: dropdown' in ''.join(c['source'])
+                  and 'solution' not in c['metadata'].get('tags', []))]
+    assert 'Deep dive' in text and folded, '%s has no folded deep dive' % name
+    # the exercise in which the student builds a piece of the machinery, checked against minigluon
+    keys = [c['metadata'].get('exercise') for c in cells if 'check' in c['metadata'].get('tags', [])]
+    assert BUILD_IT[name] in keys, '%s: the build-it exercise %s has no check cell' % (
+        name, BUILD_IT[name])
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_every_discussion_exercise_has_a_folded_model_answer(name):
+    cells = _notebook(name)['cells']
+    for i, cell in enumerate(cells):
+        source = ''.join(cell['source'])
+        if cell['cell_type'] != 'markdown' or not re.search(
+                r'Exercise \d\d\.\d \((discussion|to think about|on a GPU machine)', source):
+            continue
+        following = cells[i + 1]
+        assert 'solution' in following['metadata'].get('tags', []) and \
+            ':class: dropdown' in ''.join(following['source']), \
+            '%s cell %d: a discussion exercise without a folded model answer after it' % (name, i)
+
+
 # Kangxi radicals (U+2F00-U+2FDF) and CJK radicals (U+2E80-U+2EFF) look like ordinary CJK
 # characters but are other code points: text copied from a PDF brings them in, and search,
 # dictionaries and screen readers then fail on words such as 第⼀ (with U+2F00, not 一).

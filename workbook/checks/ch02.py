@@ -9,7 +9,7 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import nn
 
-from . import ExerciseFailed, call, describe, expect, passed
+from . import Check, ExerciseFailed, call, close, describe, expect, floats, passed, rng
 
 
 def _as_numpy(value, what: str) -> np.ndarray:
@@ -183,3 +183,92 @@ def check_3(pattern):
     missing = [name for name in wanted if name not in chosen]
     expect(not missing, 'collect_params(%r) missed %s' % (pattern, missing))
     passed('02.3', 'collect_params(%r) selects %s' % (pattern, chosen))
+
+
+# ----- 02.5 (observe/judge protocol) -------------------------------------------------------
+_LR_5, _BATCH_5 = 0.5, 4
+
+
+def _net_5():
+    """Dense(4) -> a shared Dense(4) used twice -> Dense(1) whose bias is frozen."""
+    net = nn.Sequential()
+    shared = nn.Dense(4, in_units=4, activation='tanh')
+    net.add(nn.Dense(4, in_units=3, activation='tanh'), shared,
+            nn.Dense(4, in_units=4, activation='tanh', params=shared.params), nn.Dense(1, in_units=4))
+    return net
+
+
+def _draw_5(seed):
+    """The input (4, 3) and every parameter's value, by structural key."""
+    stream = rng(seed)
+    shapes = {'0.weight': (4, 3), '0.bias': (4,), '1.weight': (4, 4), '1.bias': (4,),
+              '3.weight': (1, 4), '3.bias': (1,)}
+    X = stream.uniform(-1, 1, (_BATCH_5, 3)).astype(np.float32)
+    return X, {k: stream.uniform(-1, 1, s).astype(np.float32) for k, s in shapes.items()}
+
+
+def _prepared_5(seed):
+    """The net with the seed's values, the output bias frozen, after one backward."""
+    X, values = _draw_5(seed)
+    with mx.name.NameManager():
+        net = _net_5()
+    net.initialize()
+    params = net._collect_params_with_prefix()
+    for key, value in values.items():
+        params[key].set_data(nd.array(value))
+    net[3].bias.grad_req = 'null'
+    with autograd.record():
+        loss = (net(nd.array(X)) ** 2).sum()
+    loss.backward()
+    return net
+
+
+def _after_5(net) -> dict:
+    return {key: p.data().asnumpy().astype(np.float64)
+            for key, p in net._collect_params_with_prefix().items() if not key.startswith('2.')}
+
+
+def observe_5(sgd_step, seed: int) -> dict:
+    """Every parameter after ``sgd_step(net, lr, batch_size)`` on a net with a shared layer."""
+    net = _prepared_5(seed)
+    arrays = {key: p.data() for key, p in net._collect_params_with_prefix().items()}
+    call('sgd_step(net, lr=%g, batch_size=%d)' % (_LR_5, _BATCH_5), sgd_step, net, _LR_5, _BATCH_5,
+         hint=' (a parameter with grad_req "null" has no gradient: skip it)')
+    params = net._collect_params_with_prefix()
+    return {'values': {k: floats(v) for k, v in _after_5(net).items()},
+            'in_place': all(params[k].data() is arrays[k] for k in arrays)}
+
+
+def judge_5(data, seed: int) -> str:
+    expect(data.bool('in_place'), 'after sgd_step a parameter holds a new array: update in place '
+           '(w[:] = ..., or w -= ...), so that every layer using it sees the new values')
+    values = data.sub('values')
+
+    def expected(times_shared: int, scale: float) -> dict:
+        net = _prepared_5(seed)
+        for key, param in net.collect_params().items():
+            if param.grad_req == 'null':
+                continue
+            times = times_shared if param is net[1].weight or param is net[1].bias else 1
+            for _ in range(times):
+                param.data()[:] = param.data() - _LR_5 * scale * param.grad()
+        return _after_5(net)
+
+    right = expected(1, 1.0 / _BATCH_5)
+    got = {k: values.array(k, v.shape) for k, v in right.items()}
+    if all(close(got[k], right[k]) for k in right):
+        return 'every parameter stepped once, the shared ones included, the frozen bias left alone'
+    for wrong, message in [
+            (expected(2, 1.0 / _BATCH_5), 'the shared weight and bias were updated twice: net[1] '
+             'and net[2] hold the same Parameter; step each parameter once (collect_params() '
+             'lists it once)'),
+            (expected(1, 1.0), 'the parameters moved batch_size times too far: the gradient is '
+             'a sum over the batch, divide it by batch_size')]:
+        if all(close(got[k], wrong[k]) for k in right):
+            raise ExerciseFailed(message)
+    unchanged = [k for k in right if close(got[k], _draw_5(seed)[1][k], rtol=0, atol=0)]
+    raise ExerciseFailed('the parameters after your step differ from w - lr * grad / batch_size%s'
+                         % (' (%s did not move)' % ', '.join(unchanged) if unchanged else ''))
+
+
+check_5 = Check('02.5', observe_5, judge_5)
