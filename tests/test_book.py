@@ -63,7 +63,8 @@ def test_first_code_cell_installs_minigluon_from_the_configured_repository(name)
     source = ''.join(first['source'])
     assert 'install' in first['metadata'].get('tags', [])
     assert "find_spec('minigluon') is None" in source
-    assert '%pip install -q git+' + _repository_url() in source
+    # `!pip`, not `%pip`: the magic always ends with "you may need to restart the kernel"
+    assert '    !pip install -q git+' + _repository_url() in source
 
 
 # One exercise per chapter where the student implements machinery the chapter explains: a
@@ -185,7 +186,8 @@ def test_chapter_page_renders_with_code_outputs_figures_and_colab_link(built_boo
     assert 'class="cell docutils container"' in dom or 'cell_input' in dom, 'no code cells rendered'
     assert 'cell_output' in dom, 'no outputs rendered'
     assert re.search(r'<img[^>]+src="[^"]*_images/', dom), 'no figure rendered'
-    colab = 'https://colab.research.google.com/github/%s/blob/main/chapters/%s.ipynb' % (
+    # Colab opens the student edition (student/chapters/), never the solutions
+    colab = 'https://colab.research.google.com/github/%s/blob/main/student/chapters/%s.ipynb' % (
         _repository_url().split('github.com/')[1], name)
     assert colab in dom, 'no Colab launch link'
     shots = ROOT / '_build' / 'screenshots'

@@ -1,10 +1,15 @@
-"""The grader, on the synthetic teacher notebook tests/fixtures/classroom/99_tiny.ipynb.
+"""The grader, on the synthetic teacher notebook tests/fixtures/classroom/99_tiny.ipynb and on
+chapter 01: honest submissions, broken ones, and attacks on the grade.
 
-Kernels are slow to start, so one ``python -m workbook grade`` run grades every kind of
-submission at once (module fixture) and the tests read its CSV and summary.
+Kernels are slow to start, so one ``python -m workbook grade --jobs 2`` run grades every kind
+of submission at once (module fixture) and the tests read its CSV, feedback and summary.
+Every attack must end in failing rows (never a pass) and leave the class folder unchanged.
 """
 import copy
 import csv
+import hashlib
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +18,21 @@ import nbformat
 import pytest
 
 from workbook import notebooks as nbs
-from workbook.grade import Exercise, build_graded, judge, _passed_line
+from workbook import sandbox
+from workbook.grade import (Row, Settings, build_graded, feedback_dir, judge, observe_source,
+                            teacher_checks)
 from workbook.student import student_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHER_DIR = ROOT / 'tests' / 'fixtures' / 'classroom'
 TEACHER = TEACHER_DIR / '99_tiny.ipynb'
 NAME = TEACHER.name
-TIMEOUT = 6
+TIMEOUT = 40
+EXERCISE_TIMEOUT = 4
 MEMORY_MB = 1024
+SLEEPER = '987.654'   # a forked `sleep` that tries to outlive grading
+needs_sandbox = pytest.mark.skipif(bool(sandbox.problem()), reason='no sandbox to attack: %s'
+                                   % sandbox.problem())
 
 
 def teacher():
@@ -51,12 +62,97 @@ def with_solution_2(source):
     return nb
 
 
-SUBMISSIONS = {  # folder -> notebook, graded in this order
-    'teacher': None,                 # the fixture itself
+def attack(source):
+    """The student edition (nothing solved) with ``source`` in a cell after the imports."""
+    def make():
+        nb = student_notebook(teacher(), NAME)
+        nb.cells.insert(2, nbformat.v4.new_code_cell(source))
+        return nb
+    return make
+
+
+def classroom_attacks(classroom: Path, port: int) -> dict:
+    """Folder -> notebook for each attack; none of them solves anything."""
+    fake_passes = "print('PASSED exercise 99.1: double works\\nPASSED exercise 99.2\\nPASSED exercise 99.3')"
+    return {
+        'attack-print': attack(fake_passes),
+        'attack-custom-exc': attack(
+            'get_ipython().set_custom_exc((BaseException,), lambda *a, **k: %s)' % fake_passes),
+        'attack-patch-checks': attack(
+            'import tinychecks\n'
+            'for k in (1, 2, 3):\n'
+            "    setattr(tinychecks, 'check_%d' % k, lambda *a, **kw: print('PASSED exercise 99.%d' % k))"),
+        'attack-forge-data': attack(
+            'import tinychecks, workbook.checks as wc\n'
+            "tinychecks.check_1.observe = lambda *a, seed: {'results': [0.0, 6.0, -5.0]}\n"
+            'from IPython.display import display\n'
+            "wc.report = lambda check, seed, answers: display({wc.MIME: {'exercise': check.exercise, "
+            "'data': {'results': [0.0, 6.0, -5.0]}}}, raw=True)"),
+        'attack-patch-modules': attack(
+            'import numpy, minigluon, workbook.checks as wc\n'
+            'numpy.allclose = numpy.isclose = lambda *a, **k: True\n'
+            'minigluon.nd.array = lambda *a, **k: None\n'
+            "wc.expect = lambda *a, **k: None\nwc.close = lambda *a, **k: True\n"
+            "wc.verdict = lambda *a, **k: 'ok'\nwc.Data.array = lambda *a, **k: 0"),
+        'attack-teacher-edition': attack(
+            'import json, pathlib, workbook\n'
+            'for path in (pathlib.Path(workbook.__file__).resolve().parents[1] / %r, pathlib.Path(%r)):\n'
+            '    try:\n'
+            "        for c in json.load(open(path))['cells']:\n"
+            "            if 'solution' in c['metadata'].get('tags', []):\n"
+            "                exec(''.join(c['source']))\n"
+            '    except OSError as e:\n'
+            '        print(e)' % ('tests/fixtures/classroom/' + NAME, str(TEACHER))),
+        'attack-other-students': attack(
+            'import json, glob\n'
+            'for path in glob.glob(%r):\n'
+            "    for c in json.load(open(path))['cells']:\n"
+            "        if 'solution' in c['metadata'].get('tags', []):\n"
+            "            exec(''.join(c['source']))" % (str(classroom) + '/*/*.ipynb')),
+        'attack-write-files': attack(
+            'import shutil, pathlib\n'
+            'for target in (%r, %r, %r, %r):\n'
+            '    try:\n'
+            "        shutil.copy('/etc/passwd', target)\n"
+            '    except OSError as e:\n'
+            '        print(e)\n'
+            '    try:\n'
+            "        pathlib.Path(target).write_text('pwned')\n"
+            '    except OSError as e:\n'
+            '        print(e)' % (str(classroom / 'passwd'), str(classroom / 'teacher-copy' / NAME),
+                                 str(TEACHER), '/tmp/workbook-pwned')),
+        'attack-socket': attack(
+            'import socket\n'
+            "s = socket.create_connection(('127.0.0.1', %d), timeout=2)\n"
+            "s.sendall(b'stolen answers')" % port),
+        'attack-sys-exit': attack('import sys\nsys.exit(0)'),
+        'attack-os-exit': attack('import os\nos._exit(0)'),
+        'attack-kill-parent': attack('import os, signal\nos.kill(os.getppid(), signal.SIGKILL)'),
+        'attack-fork': attack(
+            'import os\n'
+            'if os.fork() == 0:\n'
+            '    os.setsid()\n'
+            "    os.execv('/bin/sleep', ['sleep', %r])" % SLEEPER),
+        'attack-memory': attack('hog = [bytearray(64 * 1024 ** 2) for _ in range(64)]  # 4 GB'),
+        'attack-fill-disk': attack(
+            'import os\n'
+            'for name in ("big", "/tmp/big", os.path.expanduser("~/big")):\n'
+            '    try:\n'
+            '        with open(name, "wb") as f:\n'
+            '            for _ in range(1024):\n'
+            '                f.write(bytes(2 ** 20))  # 1 GB in all, if it could\n'
+            '    except OSError as e:\n'
+            '        print(name, e)'),
+    }
+
+
+SUBMISSIONS = {  # folder -> notebook
     'student': 'student',
     'alice': tampered,
     'loop': lambda: with_solution_2('while True:\n    pass'),
-    'after-loop': teacher,           # grading goes on after a timeout
+    'stubborn-loop': lambda: with_solution_2(
+        'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass'),
+    'teacher-copy': teacher,
     'memory': lambda: with_solution_2('hog = bytearray(2 * 1024 ** 3)  # 2 GB\ntotal = 385'),
     'exit': lambda: with_solution_2('import os\nos._exit(1)'),
     'broken': 'not json',
@@ -65,41 +161,72 @@ SUBMISSIONS = {  # folder -> notebook, graded in this order
 }
 
 
-@pytest.fixture(scope='module')
-def graded(tmp_path_factory):
-    base = tmp_path_factory.mktemp('submissions')
-    paths = []
-    for folder, make in SUBMISSIONS.items():
-        target = base / folder / NAME
-        target.parent.mkdir()
-        if make is None:
-            paths.append(TEACHER)
-            continue
-        if make == 'student':
-            nbformat.write(student_notebook(teacher(), NAME), str(target))
-        elif make == 'renamed':  # Colab's download name: found through the metadata
-            target = target.with_name('99_tiny (1).ipynb')
-            nbformat.write(student_notebook(teacher(), NAME), str(target))
-        elif make == 'nochapter':
-            target = target.with_name('notes.ipynb')
-            nbformat.write(nbformat.v4.new_notebook(), str(target))
-        elif make == 'not json':
-            target.write_text('{"cells": [')
-        else:
-            nbformat.write(make(), str(target))
-        paths.append(target)
-    out = base / 'grades.csv'
-    command = [sys.executable, '-m', 'workbook', 'grade', *map(str, paths), '--csv', str(out),
-               '--teacher', str(TEACHER_DIR), '--timeout', str(TIMEOUT), '--memory-mb', str(MEMORY_MB)]
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+def digest(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob('*')) if p.is_file()}
+
+
+def sleepers() -> list:
+    found = []
+    for cmdline in Path('/proc').glob('[0-9]*/cmdline'):
+        try:
+            if SLEEPER.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            pass
+    return found
+
+
+def grade_folder(classroom: Path, out: Path, *extra) -> dict:
+    command = [sys.executable, '-m', 'workbook', 'grade', str(classroom), '--csv', str(out),
+               '--timeout', str(TIMEOUT), '--exercise-timeout', str(EXERCISE_TIMEOUT),
+               '--memory-mb', str(MEMORY_MB), '--jobs', '2', *extra]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with open(out, newline='', encoding='utf-8') as f:
         table = list(csv.reader(f))
     rows = {}
     for notebook, exercise, passed, message in table[1:]:
         rows.setdefault(Path(notebook).parent.name, []).append((exercise, passed, message))
-    return {'header': table[0], 'rows': rows, 'stdout': proc.stdout, 'stderr': proc.stderr,
-            'paths': paths}
+    return {'header': table[0], 'rows': rows, 'stdout': proc.stdout, 'stderr': proc.stderr}
+
+
+@pytest.fixture(scope='module')
+def listener():
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(5)
+    server.settimeout(0.5)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope='module')
+def graded(tmp_path_factory, listener):
+    classroom = tmp_path_factory.mktemp('classroom')
+    submissions = dict(SUBMISSIONS)
+    if not sandbox.problem():
+        submissions.update(classroom_attacks(classroom, listener.getsockname()[1]))
+    for folder, make in submissions.items():
+        target = classroom / folder / NAME
+        target.parent.mkdir()
+        if make == 'student':
+            nbformat.write(student_notebook(teacher(), NAME), str(target))
+        elif make == 'renamed':  # Colab's download name: found through the metadata
+            nbformat.write(student_notebook(teacher(), NAME), str(target.with_name('99_tiny (1).ipynb')))
+        elif make == 'nochapter':
+            nbformat.write(nbformat.v4.new_notebook(), str(target.with_name('notes.ipynb')))
+        elif make == 'not json':
+            target.write_text('{"cells": [')
+        else:
+            nbformat.write(make(), str(target))
+    teacher_before = digest(TEACHER_DIR)
+    before = digest(classroom)
+    result = grade_folder(classroom, tmp_path_factory.mktemp('out') / 'grades.csv',
+                          '--teacher', str(TEACHER_DIR))
+    result.update(classroom=classroom, unchanged=digest(classroom) == before,
+                  teacher_unchanged=digest(TEACHER_DIR) == teacher_before, sleepers=sleepers())
+    return result
 
 
 def test_csv_columns_exact(graded):
@@ -107,7 +234,7 @@ def test_csv_columns_exact(graded):
 
 
 def test_teacher_edition_gets_full_marks(graded):
-    rows = graded['rows']['classroom']
+    rows = graded['rows']['teacher-copy']
     assert [(e, p) for e, p, _ in rows] == [('99.1', 'true'), ('99.2', 'true'), ('99.3', 'true')]
     assert rows[0][2] == 'PASSED exercise 99.1: double works'
 
@@ -120,23 +247,30 @@ def test_student_edition_gets_zero_with_reasons(graded):
         for _, _, message in rows:
             assert 'NotImplementedError' in message and 'not done yet' in message
         # 99.1's stub is inside a function: the check's call raised it.
-        assert rows[0][2].startswith('your code raised NotImplementedError')
+        assert rows[0][2].startswith('double(') and 'raised NotImplementedError' in rows[0][2]
         assert rows[1][2].startswith('your solution cell raised NotImplementedError')
 
 
 def test_edited_and_deleted_checks_are_graded_by_the_originals(graded):
     rows = graded['rows']['alice']
     assert [(e, p) for e, p, _ in rows] == [('99.1', 'false'), ('99.2', 'true'), ('99.3', 'false')]
-    assert rows[0][2] == 'double(0) returned 1; expected 0'
+    assert rows[0][2].startswith('double(') and '; expected ' in rows[0][2]
     assert rows[2][2] == "words is []; expected ['mini', 'gluon']"
 
 
-def test_infinite_loop_times_out_and_grading_goes_on(graded):
+def test_a_loop_fails_its_exercise_only(graded):
     rows = graded['rows']['loop']
-    assert len(rows) == 3 and all(p == 'false' for _, p, _ in rows)
-    for _, _, message in rows:
-        assert message.startswith('timed out') and '--timeout' in message and 'while True' in message
-    assert [p for _, p, _ in graded['rows']['after-loop']] == ['true'] * 3
+    assert [(e, p) for e, p, _ in rows] == [('99.1', 'true'), ('99.2', 'false'), ('99.3', 'true')]
+    message = rows[1][2]
+    assert message.startswith('timed out: exercise 99.2 ran longer than 4 s (--exercise-timeout;')
+    assert 'while True' in message
+
+
+def test_a_loop_that_ignores_interrupts_keeps_the_exercises_before_it(graded):
+    rows = graded['rows']['stubborn-loop']
+    assert [(e, p) for e, p, _ in rows] == [('99.1', 'true'), ('99.2', 'false'), ('99.3', 'false')]
+    assert rows[1][2].startswith('timed out: exercise 99.2')
+    assert rows[2][2] == 'not run: exercise 99.2 timed out and the kernel did not stop'
 
 
 def test_huge_allocation_fails_cleanly_under_memory_limit(graded):
@@ -146,9 +280,10 @@ def test_huge_allocation_fails_cleanly_under_memory_limit(graded):
                           '(out of memory: the limit is %d MB, --memory-mb)' % MEMORY_MB)
 
 
-def test_kernel_that_dies_gets_rows(graded):
+def test_kernel_that_dies_keeps_the_exercises_before(graded):
     rows = graded['rows']['exit']
-    assert len(rows) == 3 and all(p == 'false' and 'kernel died' in m for _, p, m in rows)
+    assert [(e, p) for e, p, _ in rows] == [('99.1', 'true'), ('99.2', 'false'), ('99.3', 'false')]
+    assert 'kernel died' in rows[1][2] and rows[2][2] == 'not run: exercise 99.2 ended the kernel'
 
 
 def test_unreadable_and_unknown_notebooks_get_rows(graded):
@@ -158,14 +293,154 @@ def test_unreadable_and_unknown_notebooks_get_rows(graded):
     assert row[0] == '' and row[1] == 'false' and 'no teacher edition named notes.ipynb' in row[2]
 
 
-def test_summary_table_and_progress(graded):
+def test_summary_table_progress_and_feedback(graded, tmp_path):
     lines = graded['stdout'].splitlines()
-    per_notebook = {line.split()[0]: line.split()[1:] for line in lines if line.endswith('3')}
-    assert per_notebook[str(TEACHER)] == ['3', '3']
-    assert per_notebook[str(graded['paths'][1])] == ['0', '3']
-    total = next(line for line in lines if line.startswith('TOTAL')).split()
-    assert total == ['TOTAL', '9', '28']  # 3+0+1+0+3+2+0+0+0 of 3 each, 0 of 1
-    assert 'grading' in graded['stderr'] and '10/10' in graded['stderr']  # tqdm
+    per_notebook = {line.split()[0]: line.split()[1:] for line in lines if line.endswith('  3')}
+    assert per_notebook[str(graded['classroom'] / 'teacher-copy' / NAME)] == ['3', '3']
+    assert per_notebook[str(graded['classroom'] / 'student' / NAME)] == ['0', '3']
+    assert 'grading' in graded['stderr'] and 'notebook' in graded['stderr']  # tqdm
+    folder = Path(next(line for line in lines if line.startswith('wrote')).split()[-1])
+    feedback = (folder / 'alice__99_tiny.md').read_text()
+    assert feedback.startswith('# Feedback on `99_tiny.ipynb`\n\n1 of 3 exercises passed.')
+    assert "## Exercise 99.3: not passed\n\nwords is []; expected ['mini', 'gluon']" in feedback
+    assert len(list(folder.iterdir())) == len(list(graded['classroom'].rglob('*.ipynb')))
+
+
+# ---------------------------------------------------------------- attacks
+
+
+@needs_sandbox
+def test_no_attack_earns_a_pass(graded):
+    attacks = {folder: rows for folder, rows in graded['rows'].items() if folder.startswith('attack-')}
+    assert len(attacks) == 15
+    for folder, rows in attacks.items():
+        assert [e for e, _, _ in rows] == ['99.1', '99.2', '99.3'], folder
+        assert [p for _, p, _ in rows] == ['false'] * 3, (folder, rows)
+
+
+@needs_sandbox
+def test_attacks_leave_the_class_folder_and_the_machine_alone(graded, listener):
+    assert graded['unchanged'] and graded['teacher_unchanged']
+    assert not Path('/tmp/workbook-pwned').exists()
+    with pytest.raises(socket.timeout):
+        listener.accept()                       # nobody connected from inside the sandbox
+    assert graded['sleepers'] == []             # the forked sleep died with its sandbox
+
+
+@needs_sandbox
+def test_attack_messages_say_what_happened(graded):
+    rows = graded['rows']
+    assert rows['attack-patch-checks'][0][2].startswith('not gradable: no observation') or \
+        'the check raised AttributeError' in rows['attack-patch-checks'][0][2]
+    assert rows['attack-forge-data'][0][2].startswith('double(')
+    assert 'kernel died' in rows['attack-os-exit'][0][2]
+    assert rows['attack-kill-parent'][0][2] == 'the check cell did not run'
+    assert rows['attack-teacher-edition'][0][2].startswith('double(')   # still a stub
+    assert 'NotImplementedError' in rows['attack-print'][1][2]
+
+
+# ---------------------------------------------------------------- chapter 01, as in the issue
+
+@pytest.fixture(scope='module')
+def chapter_01(tmp_path_factory):
+    chapter = ROOT / 'chapters' / '01_model_construction.ipynb'
+    classroom = tmp_path_factory.mktemp('class01')
+    student = student_notebook(nbs.read(chapter), chapter.name)
+
+    def with_cell(source):
+        nb = copy.deepcopy(student)
+        nb.cells.insert(3, nbformat.v4.new_code_cell(source))
+        return nb
+
+    submissions = {
+        'teacher': nbs.read(chapter),
+        'student': student,
+        'patched-check': with_cell(
+            'from workbook.checks import ch01\n'
+            "ch01.check_2 = lambda *a, **k: print('PASSED exercise 01.2')"),
+        'teacher-solution': with_cell(
+            'import json, pathlib, shutil, workbook\n'
+            'root = pathlib.Path(workbook.__file__).resolve().parents[1]\n'
+            'try:\n'
+            '    shutil.copy("/etc/passwd", %r)\n'
+            'except OSError as e:\n'
+            '    print(e)\n'
+            "for c in json.load(open(root / 'chapters' / '01_model_construction.ipynb'))['cells']:\n"
+            "    if 'solution' in c['metadata'].get('tags', []):\n"
+            "        exec(''.join(c['source']))" % str(classroom / 'passwd')),
+    }
+    for folder, nb in submissions.items():
+        (classroom / folder).mkdir()
+        nbformat.write(nb, str(classroom / folder / chapter.name))
+    before = digest(classroom)
+    result = grade_folder(classroom, tmp_path_factory.mktemp('out01') / 'grades.csv')
+    result['unchanged'] = digest(classroom) == before
+    return result
+
+
+def test_chapter_01_teacher_full_marks_student_zero(chapter_01):
+    rows = chapter_01['rows']
+    assert [(e, p) for e, p, _ in rows['teacher']] == [('01.1', 'true'), ('01.2', 'true'), ('01.3', 'true')]
+    assert [p for _, p, _ in rows['student']] == ['false'] * 3
+    assert all('not done yet' in m for _, _, m in rows['student'])
+
+
+@needs_sandbox
+def test_chapter_01_tricks_from_the_issue_fail(chapter_01):
+    rows = chapter_01['rows']
+    assert [p for _, p, _ in rows['patched-check']] == ['false'] * 3
+    assert [p for _, p, _ in rows['teacher-solution']] == ['false'] * 3
+    assert chapter_01['unchanged']
+
+
+# ---------------------------------------------------------------- observe cells and judging
+
+
+def test_observe_cell_calls_report_with_the_seed_and_a_thunk():
+    source = observe_source('from workbook.checks import ch01\nch01.check_1(TwoInputDense)', 42)
+    assert source == ("from workbook.checks import ch01\n__import__('workbook.checks', "
+                      "fromlist=['report']).report(ch01.check_1, 42, lambda: (TwoInputDense,))")
+    assert observe_source('print(1)', 42) is None
+
+
+def test_judging_trusts_only_data():
+    checks = teacher_checks(TEACHER)
+    settings = Settings(timeout=10, memory_mb=0, exercise_timeout=5)
+    nb = teacher()
+    right = {'status': 'ok', 'observation': {'exercise': '99.2', 'data': {'total': 385.0}}}
+    assert judge(right, checks['99.2'], 1, nb, settings) == (True, 'PASSED exercise 99.2')
+    for record in (
+            {'status': 'ok', 'observation': {'exercise': '99.1', 'data': {'total': 385.0}}},
+            {'status': 'ok', 'observation': {'exercise': '99.2', 'data': {'total': '385'}}},
+            {'status': 'ok', 'observation': {'exercise': '99.2', 'data': [385]}},
+            {'status': 'ok', 'observation': None, 'check_error': {'ename': 'X', 'evalue': 'PASSED'}},
+            {'status': 'passed'}, 'PASSED exercise 99.2', None):
+        ok, message = judge(record, checks['99.2'], 1, nb, settings)
+        assert not ok and not message.startswith('PASSED'), record
+
+
+def test_stub_messages_get_the_not_done_hint():
+    checks = teacher_checks(TEACHER)
+    record = {'status': 'ok', 'observation': {'exercise': '99.1', 'data': {
+        'failed': 'double(3) raised NotImplementedError: '}}}
+    ok, message = judge(record, checks['99.1'], 1, teacher(), Settings())
+    assert not ok and message == ('double(3) raised NotImplementedError (the exercise is not done '
+                                  'yet: replace `raise NotImplementedError()` with your code)')
+
+
+def test_without_bubblewrap_the_grader_warns_loudly(tmp_path):
+    out = tmp_path / 'grades.csv'
+    nbformat.write(teacher(), str(tmp_path / NAME))
+    env = dict(os.environ, WORKBOOK_BWRAP='')
+    proc = subprocess.run([sys.executable, '-m', 'workbook', 'grade', str(tmp_path / NAME), '--csv',
+                           str(out), '--teacher', str(TEACHER_DIR), '-q'],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert 'WARNING: bubblewrap (bwrap) was not found' in proc.stderr
+    assert 'UNSANDBOXED' in proc.stdout
+    assert 'Graded without a sandbox' in (feedback_dir(out) / ('%s__99_tiny.md' % tmp_path.name)).read_text()
+    with open(out, newline='') as f:
+        assert [r[2] for r in list(csv.reader(f))[1:]] == ['true'] * 3
 
 
 # ---------------------------------------------------------------- no kernel needed
@@ -235,29 +510,8 @@ def test_check_cell_without_exercise_metadata_is_keyed_by_cell_id():
     assert [key for key, _ in nbs.exercises(nb)] == ['99.1', '99.2', 'check-3']
 
 
-def test_passed_line_must_name_the_exercise():
-    assert _passed_line('PASSED exercise 99.1: fine\n', '99.1') == 'PASSED exercise 99.1: fine'
-    assert _passed_line('PASSED exercise 99.1\n', '99.1') == 'PASSED exercise 99.1'
-    assert _passed_line('PASSED exercise 99.10: other\n', '99.1') is None
-    assert _passed_line('print PASSED exercise 99.1', '99.1') is None
 
 
-def test_a_pass_followed_by_an_error_is_a_fail():
-    nb = teacher()
-    check = cell(nb, 'check-1')
-    check.outputs = [nbformat.v4.new_output('stream', name='stdout', text='PASSED exercise 99.1\n'),
-                     nbformat.v4.new_output('error', ename='ExerciseFailed', evalue='no', traceback=[])]
-    ok, message = judge(nb, Exercise('99.1', nb.cells.index(check), None))
-    assert not ok and message == 'no'
-
-
-def test_check_messages_about_unfinished_stubs_get_the_hint():
-    nb = teacher()
-    check = cell(nb, 'check-1')
-    check.outputs = [nbformat.v4.new_output(
-        'error', ename='ExerciseFailed', evalue='calling your double(3) raised NotImplementedError:',
-        traceback=[])]
-    ok, message = judge(nb, Exercise('99.1', nb.cells.index(check), None))
-    assert not ok and message == ('calling your double(3) raised NotImplementedError '
-                                  '(the exercise is not done yet: replace '
-                                  '`raise NotImplementedError()` with your code)')
+def test_csv_cells_never_start_a_spreadsheet_formula():
+    row = Row('-x.ipynb', '99.1', False, '=HYPERLINK("http://evil", "PASSED")')
+    assert row.csv() == ["'-x.ipynb", '99.1', 'false', '\'=HYPERLINK("http://evil", "PASSED")']

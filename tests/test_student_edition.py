@@ -59,8 +59,9 @@ def test_checks_and_other_cells_kept(teacher):
             assert student[cell.id].source == cell.source
             assert student[cell.id].metadata == cell.metadata
     checks = [(c.metadata['exercise'], c.source) for c in student.values() if nbs.is_check(c)]
-    assert checks == [('99.1', 'tinychecks.check_1(double)'), ('99.2', 'tinychecks.check_2(total)'),
-                      ('99.3', 'tinychecks.check_3(words)')]
+    assert checks == [('99.1', 'import tinychecks\ntinychecks.check_1(double)'),
+                      ('99.2', 'import tinychecks\ntinychecks.check_2(total)'),
+                      ('99.3', 'import tinychecks\ntinychecks.check_3(words)')]
     # The solution cells stay tagged (the grader finds them) but are no longer folded.
     assert student['solution-1'].metadata['tags'] == ['solution']
 
@@ -125,3 +126,54 @@ def test_help_runs_as_module():
 
 def test_default_teacher_edition_is_the_repository_chapters():
     assert nbs.chapters_dir() == ROOT / 'chapters'
+
+
+# ---------------------------------------------------------------- the committed student edition
+STUDENT_DIR = ROOT / 'student' / 'chapters'
+
+
+@pytest.mark.parametrize('chapter', nbs.chapter_paths(), ids=lambda p: p.stem)
+def test_committed_student_edition_is_in_sync_with_the_chapters(chapter):
+    """student/chapters/ is what Colab opens: regenerate it after editing a chapter with
+    `python -m workbook student --out student/chapters`."""
+    committed = STUDENT_DIR / chapter.name
+    assert committed.is_file(), 'no student edition of %s: run python -m workbook student ' \
+                                '--out student/chapters' % chapter.name
+    want = nbformat.writes(student_notebook(nbs.read(chapter), chapter.name))
+    assert committed.read_text(encoding='utf-8').rstrip('\n') == want.rstrip('\n'), (
+        '%s is out of date: run python -m workbook student --out student/chapters' % committed)
+
+
+def test_committed_student_edition_has_no_solutions_and_keeps_colab_settings():
+    assert sorted(p.name for p in STUDENT_DIR.glob('*.ipynb')) == [p.name for p in nbs.chapter_paths()]
+    for path in STUDENT_DIR.glob('*.ipynb'):
+        nb = nbs.read(path)
+        text = nbformat.writes(nb)
+        assert 'BEGIN SOLUTION' not in text and 'END SOLUTION' not in text
+        solutions = [c for c in nb.cells if nbs.is_solution(c)]
+        assert solutions and all('raise NotImplementedError()' in c.source for c in solutions
+                                 if c.cell_type == 'code')
+        # a discussion's model answer (a markdown solution) is not given away either
+        assert all(c.source == 'YOUR ANSWER HERE' for c in solutions if c.cell_type == 'markdown')
+        assert all(c.get('outputs', []) == [] for c in nb.cells)
+    gpu = nbs.read(STUDENT_DIR / '06_gpu.ipynb')
+    assert gpu.metadata['accelerator'] == 'GPU' and gpu.metadata['colab']['gpuType'] == 'T4'
+
+
+def test_check_cells_explain_in_one_line_in_jupyter(teacher):
+    """An undefined answer says "not done yet: define `words`", a wrong one its message: one
+    line each, not a chained traceback."""
+    from nbclient import NotebookClient
+    nb = student_notebook(teacher, TEACHER.name)
+    by_id(nb)['solution-1'].source = 'def double(x):\n    return x + 1'
+    by_id(nb)['solution-3'].source = 'pass  # words never defined'
+    NotebookClient(nb, allow_errors=True, timeout=60,
+                   resources={'metadata': {'path': str(TEACHER.parent)}}).execute()
+    errors = {c.metadata['exercise']: [o for o in c.outputs if o.output_type == 'error']
+              for c in nb.cells if nbs.is_check(c)}
+    (wrong,) = errors['99.1']
+    assert wrong.ename == 'ExerciseFailed' and len(wrong.traceback) == 1
+    assert 'ExerciseFailed' in wrong.traceback[0] and 'double(0.0) returned 1.0; expected 0.0' in wrong.traceback[0]
+    (undefined,) = errors['99.3']
+    assert undefined.ename == 'NameError' and len(undefined.traceback) == 1
+    assert undefined.traceback[0].endswith('not done yet: define `words`')

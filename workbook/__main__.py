@@ -1,8 +1,8 @@
 """``python -m workbook``: the classroom tools.
 
     python -m workbook student --out DIR [NOTEBOOK...]
-    python -m workbook grade NOTEBOOK_OR_FOLDER... --csv FILE [--teacher DIR]
-                             [--timeout S] [--memory-mb M]
+    python -m workbook grade NOTEBOOK_OR_FOLDER... --csv FILE [--teacher DIR] [--timeout S]
+                             [--exercise-timeout S] [--memory-mb M] [--jobs N]
 """
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
                     'solution regions become `# YOUR CODE HERE` / `raise NotImplementedError()`, '
                     'outputs are cleared, check cells are kept.'))
     grade.add_arguments(commands.add_parser(
-        'grade', help='run submissions with the teacher\'s checks and write a CSV',
-        description='Execute each submitted notebook in its own kernel (time and memory '
-                    'limited, in a scratch copy of its folder), run the teacher edition\'s '
-                    'original check cells, and write one CSV row per notebook and exercise.'))
+        'grade', help='run submissions in a sandbox, judge their checks\' data, write a CSV',
+        description='Execute each submitted notebook in a sandbox (bubblewrap: no teacher '
+                    'edition, no class folder, no network; time and memory limited per '
+                    'exercise), have the teacher edition\'s checks observe the answers on '
+                    'inputs drawn now, judge that data here, and write one CSV row per '
+                    'notebook and exercise and one feedback file per notebook.'))
     return parser
 
 

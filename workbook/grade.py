@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -48,15 +48,15 @@ DEFAULT_TIMEOUT = 600
 DEFAULT_MEMORY_MB = 4096
 STARTUP_GRACE = 90          # seconds for starting Python, the kernel and shutting down
 MESSAGE_LIMIT = 1000
-RESULTS_LIMIT = 20_000_000  # characters of the runner's results read back
-GRADED_NAME = 'submission.ipynb'
+RESULTS_LIMIT = sandbox.FILE_LIMIT  # characters of the runner's results read back
 NOT_DONE = 'the exercise is not done yet: replace `raise NotImplementedError()` with your code'
 NO_SANDBOX = """
 ************************************************************************************
-WARNING: bubblewrap (bwrap) was not found, so submissions run WITHOUT a sandbox: as you,
-with your files and your network. Grades still come from data judged by the grader, but
-a hostile notebook can read and change your files. Install it (Debian/Ubuntu:
-apt-get install bubblewrap) or grade inside a throwaway VM or container.
+WARNING: %s, so submissions run WITHOUT a sandbox:
+as you, with your files and your network. Grades still come from data judged by the
+grader, but a hostile notebook can read and change your files. Install bubblewrap
+(Debian/Ubuntu: apt-get install bubblewrap; on macOS there is none) or grade inside a
+throwaway Linux VM or container that allows user namespaces.
 ************************************************************************************
 """
 
@@ -69,7 +69,14 @@ class Row:
     message: str
 
     def csv(self):
-        return [self.notebook, self.exercise, 'true' if self.passed else 'false', self.message]
+        return [_cell(self.notebook), _cell(self.exercise), 'true' if self.passed else 'false',
+                _cell(self.message)]
+
+
+def _cell(text: str) -> str:
+    """CSV text a spreadsheet shows as text: a leading = + - @ would make a message the
+    student's code wrote a formula."""
+    return "'" + text if text[:1] in ('=', '+', '-', '@', '\t', '\r') else text
 
 
 # --------------------------------------------------------------------------- graded notebook
@@ -267,11 +274,13 @@ def _teacher_checks(path: str, mtime: float, teacher_dir: str) -> dict:
             pass
     namespace: dict = {}
     sys.path.insert(0, teacher_dir)
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ there
     try:
         for node in imports:
             exec(compile(ast.Module(body=[node], type_ignores=[]), path, 'exec'), namespace)
     finally:
         sys.path.remove(teacher_dir)
+        sys.dont_write_bytecode = writes_bytecode
     found = {}
     for key, index in nbs.exercises(teacher):
         call = check_call(teacher.cells[index].source)
@@ -333,6 +342,10 @@ def _error(record: dict, key: str) -> dict | None:
     return error if isinstance(error, dict) else None
 
 
+def _solution_raised(error: dict, settings: 'Settings') -> str:
+    return _shorten('your solution cell raised %s%s' % (_describe(error), _hint(error, settings.memory_mb)))
+
+
 def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool, str]:
     """Did the exercise pass, and why (not), from the runner's ``record`` for it.
 
@@ -348,9 +361,9 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
         if record.get('out_of') == 'notebook':
             return False, _shorten('timed out: the notebook ran longer than %g s (--timeout)%s'
                                    % (settings.timeout, '; it was stopped in ' + where if where else ''))
-        return False, _shorten('timed out: exercise %s ran longer than %g s (--exercise-timeout of '
-                               'the --timeout %g s)%s' % (
-                                   check.exercise, settings.exercise_timeout, settings.timeout,
+        return False, _shorten('timed out: exercise %s ran longer than %g s (--exercise-timeout; '
+                               'the notebook has --timeout %g s)%s' % (
+                                   check.exercise, round(settings.exercise_timeout, 1), settings.timeout,
                                    '; it was stopped in ' + where if where else ''))
     if status == 'dead':
         return False, _shorten('the kernel died%s: out of memory (the limit is %s, --memory-mb), '
@@ -372,8 +385,7 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
         detail = verdict(check, data, seed)
     except ExerciseFailed as err:
         if solution_error:
-            return False, _shorten('your solution cell raised %s%s' % (
-                _describe(solution_error), _hint(solution_error, settings.memory_mb)))
+            return False, _solution_raised(solution_error, settings)
         message = str(err).strip() or 'ExerciseFailed'
         if 'NotImplementedError' in message:  # the check called an unfinished stub
             message = '%s (%s)' % (message.rstrip(':').rstrip(), NOT_DONE)
@@ -382,8 +394,7 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
         check_error = _error(record, 'check_error')
         if data is None:
             if solution_error:
-                return False, _shorten('your solution cell raised %s%s' % (
-                    _describe(solution_error), _hint(solution_error, settings.memory_mb)))
+                return False, _solution_raised(solution_error, settings)
             reason = ('the check cell raised %s' % _describe(check_error) if check_error else
                       "the check cell showed none (did the notebook replace workbook's functions?)")
             return False, _shorten('not gradable: no observation came back; %s' % reason)
@@ -401,8 +412,8 @@ def judge(record, check, seed: int, graded, settings: 'Settings') -> tuple[bool,
 class Settings:
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int = DEFAULT_MEMORY_MB
-    exercise_timeout: float = DEFAULT_TIMEOUT
-    sandboxed: bool = True
+    exercise_timeout: float | None = None   # None: an equal share of timeout per exercise
+    sandboxed: bool = field(default_factory=lambda: not sandbox.problem())
 
 
 def _kill_group(pgid):
@@ -423,7 +434,7 @@ def _read_results(path: Path) -> tuple[dict, str]:
     for line in text.splitlines():
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if not isinstance(record, dict):
             continue
@@ -445,14 +456,14 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
         for module in Path(teacher_dir).glob('*.py'):  # the teacher's own check modules
             shutil.copyfile(module, checks / module.name)
         python = sys.executable
-        sandboxed = settings.sandboxed and sandbox.bwrap() is not None
+        sandboxed = settings.sandboxed
         sandbox.prepare_box(box, python)
         inside = sandbox.BOX if sandboxed else str(box)
-        nbformat.write(graded, str(box / 'work' / GRADED_NAME))
-        plan = {'notebook': inside + '/work/' + GRADED_NAME, 'segments': segments, 'mime': MIME,
+        nbformat.write(graded, str(box / sandbox.NOTEBOOK))
+        plan = {'segments': segments, 'mime': MIME,
                 'timeout': settings.timeout, 'exercise_timeout': settings.exercise_timeout,
                 'memory_mb': settings.memory_mb}
-        (box / 'plan.json').write_text(json.dumps(plan))
+        (box / sandbox.PLAN).write_text(json.dumps(plan))
         runner = [python, '-m', 'workbook.sandbox', inside]
         if sandboxed:
             command, env, cwd = sandbox.sandbox_command(box, checks, runner), {}, str(scratch)
@@ -460,9 +471,10 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
             env = sandbox.environment(str(box))
             env['PYTHONPATH'] = os.pathsep.join([str(nbs.package_root()), str(checks)])
             command, cwd = runner, str(box / 'work')
-        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        with open(scratch / 'results.jsonl', 'wb') as results:
+            proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=results, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)
         try:
             proc.wait(timeout=settings.timeout + STARTUP_GRACE)
         except subprocess.TimeoutExpired:
@@ -474,7 +486,7 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
             except (OSError, ValueError):
                 pass
             proc.wait()
-        return _read_results(box / 'results.jsonl')
+        return _read_results(scratch / 'results.jsonl')
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -536,6 +548,8 @@ def grade_notebook(path, teacher_dir=None, settings: Settings | None = None, lab
     seed = secrets.randbelow(2 ** 31) if seed is None else seed
     graded, plan = build_graded(submission, teacher)
     segments = plan_segments(graded, plan, seed)
+    if settings.exercise_timeout is None:
+        settings = replace(settings, exercise_timeout=settings.timeout / len(segments))
     records, trouble = run_notebook(graded, segments, teacher_path.parent, settings)
     rows = []
     for exercise in plan:
@@ -607,7 +621,7 @@ def feedback(notebook: str, rows: list[Row], sandboxed: bool) -> str:
         lines += ['## Exercise %s: %s' % (row.exercise or '-', 'passed' if row.passed else 'not passed'),
                   '', row.message.replace('\n', ' '), '']
     if not sandboxed:
-        lines += ['_Graded without a sandbox (bubblewrap was not installed)._', '']
+        lines += ['_Graded without a sandbox (bubblewrap could not be used)._', '']
     return '\n'.join(lines)
 
 
@@ -664,17 +678,18 @@ def main(args) -> int:
     if not teacher.is_dir():
         print('error: the teacher edition folder %s does not exist' % teacher)
         return 2
-    sandboxed = sandbox.bwrap() is not None
+    why = sandbox.problem()
+    sandboxed = not why
     if not sandboxed:
-        print(NO_SANDBOX, file=sys.stderr)
+        print(NO_SANDBOX % why, file=sys.stderr)
     settings = Settings(args.timeout, args.memory_mb,
-                        args.exercise_timeout or args.timeout, sandboxed)
+                        args.exercise_timeout, sandboxed)
     rows, notebooks = grade(args.notebooks, args.csv, teacher, settings, args.jobs,
                             progress=not args.quiet)
     print(summary(rows, notebooks))
     print('wrote %s (%d rows) and feedback files in %s/' % (args.csv, len(rows), feedback_dir(args.csv)))
     if not sandboxed:
-        print('UNSANDBOXED: bubblewrap was not found (see the warning above)')
+        print('UNSANDBOXED: %s (see the warning above)' % why)
     return 0
 
 
@@ -682,8 +697,8 @@ def add_arguments(parser):
     parser.add_argument('notebooks', nargs='+', metavar='NOTEBOOK',
                         help='submitted notebooks, or folders to search for them')
     parser.add_argument('--csv', required=True, metavar='FILE',
-                        help='where to write one row per notebook and exercise (feedback files '
-                             'go in FILE-feedback/ beside it)')
+                        help='where to write one row per notebook and exercise (one feedback '
+                             'file per notebook goes beside it: grades.csv -> grades-feedback/)')
     parser.add_argument('--teacher', metavar='DIR',
                         help='the teacher edition, found by file name (default: %s)'
                              % nbs.chapters_dir())
@@ -691,7 +706,8 @@ def add_arguments(parser):
                         help='seconds each notebook may run in all (default: %(default)s)')
     parser.add_argument('--exercise-timeout', type=float, default=None, metavar='S',
                         help='seconds each exercise (its cells since the previous check) may '
-                             'run; a timeout fails that exercise only (default: --timeout)')
+                             'run; a timeout fails that exercise only (default: an equal share '
+                             'of --timeout)')
     parser.add_argument('--memory-mb', type=int, default=DEFAULT_MEMORY_MB, metavar='M',
                         help='address-space limit of each notebook\'s kernel in MB; '
                              '0 for none (default: %(default)s)')

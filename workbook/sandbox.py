@@ -1,25 +1,32 @@
 """Where a submission runs: a Linux namespace sandbox (bubblewrap), and the runner inside it.
 
-The grader (``workbook.grade``) prepares a box folder holding the notebook to run and its
-plan, and starts ``python -m workbook.sandbox /box`` under ``bwrap``. Inside, the runner
-starts a kernel, executes the notebook exercise by exercise (each with its own time limit)
-and appends one JSON line per exercise to ``/box/results.jsonl``: its status and the data
-the grader's observe cell displayed. The student's code runs in the same sandbox and could
-write that file too: the grader judges what it reads there as data, never as a verdict.
+The grader (``workbook.grade``) prepares a box folder holding the notebook to run, its plan
+and a kernel spec, and starts ``python -m workbook.sandbox /box`` under ``bwrap``. Inside,
+the runner starts a kernel, executes the notebook exercise by exercise (each with its own
+time limit) and writes one JSON line per exercise to its standard output, a file of the
+grader's: the exercise's status and the data the grader's observe cell displayed. The
+student's code runs in the same sandbox and could write there too: the grader judges what
+it reads as data, never as a verdict.
 
 What the sandbox sees: the Python installation (read-only), the ``minigluon`` and
 ``workbook`` package sources at ``/opt/workbook`` (read-only; not the repository, so no
 chapters, no teacher edition), the teacher's check modules at ``/opt/checks`` (read-only),
-the box (read-write), a private ``/tmp``, ``/proc`` and ``/dev``. No ``/etc``, no home, no
-network (``--unshare-all``), its own process tree, killed with the grader
-(``--die-with-parent``) or when the grader kills it at the time limit.
+``/box``, a size-limited tmpfs holding the notebook, plan and kernel spec (read-only), and a
+size-limited private ``/tmp``, ``/proc`` and ``/dev``. No ``/etc``, no home, nothing of
+the grading machine's disk it can write to (files are also capped at FILE_LIMIT bytes), no
+network (``--unshare-all``), an unprivileged uid without capabilities, its own process
+tree, killed with the grader (``--die-with-parent``) or when the grader kills it at the
+time limit.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,9 +34,13 @@ KERNEL_NAME = 'workbook-grader'
 BOX = '/box'
 PACKAGES = '/opt/workbook'
 CHECKS = '/opt/checks'
+PLAN = 'plan.json'
+NOTEBOOK = 'work/submission.ipynb'
 OUTPUT_BUDGET = 2_000_000   # characters of output kept per cell (a print loop can't fill RAM)
 OBSERVATION_LIMIT = 4_000_000  # characters of one exercise's observed data
 RECOVERY = 10               # seconds an interrupted kernel gets to become idle again
+SCRATCH_BYTES = 256 * 2 ** 20  # size of the sandbox's /box and of its /tmp (tmpfs, in memory)
+FILE_LIMIT = 64 * 2 ** 20   # RLIMIT_FSIZE of the runner and the kernel: the largest file they write
 
 
 def bwrap() -> str | None:
@@ -38,6 +49,29 @@ def bwrap() -> str | None:
         path = os.environ['WORKBOOK_BWRAP']
         return path if path and os.access(path, os.X_OK) else None
     return shutil.which('bwrap')
+
+
+@functools.lru_cache(maxsize=None)
+def problem() -> str:
+    """Why submissions can't be sandboxed here ('' when they can): no bwrap, or a bwrap that
+    can't create namespaces (e.g. in a container that forbids them)."""
+    if bwrap() is None:
+        return 'bubblewrap (bwrap) was not found'
+    with tempfile.TemporaryDirectory() as folder:
+        box, checks = Path(folder, 'box'), Path(folder, 'checks')
+        prepare_box(box, sys.executable)
+        checks.mkdir()
+        python = [sys.executable, '-c', 'import minigluon, workbook']
+        try:
+            proc = subprocess.run(sandbox_command(box, checks, python), capture_output=True,
+                                  text=True, timeout=60, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return 'bubblewrap (bwrap) does not run: %s' % err
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        return 'bubblewrap (bwrap) cannot build the sandbox here: %s' % (lines[-1] if lines else
+                                                                          'exit status %d' % proc.returncode)
+    return ''
 
 
 def _read_only(*paths: str) -> list[str]:
@@ -49,7 +83,8 @@ def _read_only(*paths: str) -> list[str]:
 
 
 def sandbox_command(box: Path, checks: Path, runner: list[str]) -> list[str]:
-    """``runner`` (argv, paths as seen inside) wrapped in bwrap with ``box`` read-write."""
+    """``runner`` (argv, paths as seen inside) wrapped in bwrap, with ``box``'s plan,
+    notebook and kernel spec read-only in a fresh ``/box``."""
     import minigluon
     import workbook
     python = sorted({sys.prefix, sys.base_prefix, str(Path(os.path.realpath(sys.executable)).parent.parent)})
@@ -60,8 +95,11 @@ def sandbox_command(box: Path, checks: Path, runner: list[str]) -> list[str]:
             + ['--ro-bind', str(Path(minigluon.__file__).parent), PACKAGES + '/minigluon',
                '--ro-bind', str(Path(workbook.__file__).parent), PACKAGES + '/workbook',
                '--ro-bind', str(checks), CHECKS,
-               '--tmpfs', '/tmp', '--bind', str(box), BOX, '--dev', '/dev', '--proc', '/proc',
-               '--chdir', BOX + '/work']
+               '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp',
+               '--size', str(SCRATCH_BYTES), '--tmpfs', BOX]
+            + [arg for name in (PLAN, NOTEBOOK, 'jupyter')
+               for arg in ('--ro-bind', str(box / name), BOX + '/' + name)]
+            + ['--dev', '/dev', '--proc', '/proc', '--chdir', BOX + '/work']
             + [arg for name, value in environment(BOX).items() for arg in ('--setenv', name, value)]
             + runner)
 
@@ -83,10 +121,11 @@ def environment(box: str) -> dict:
 
 
 def prepare_box(box: Path, python: str):
-    """The folders and the kernel spec the runner expects in ``box``."""
-    for name in ('home', 'ipython', 'matplotlib', 'runtime', 'jupyter-config',
-                 'jupyter/kernels/' + KERNEL_NAME, 'work'):
+    """The kernel spec, and the places for the plan and notebook, in ``box``."""
+    for name in ('jupyter/kernels/' + KERNEL_NAME, 'work'):
         (box / name).mkdir(parents=True, exist_ok=True)
+    (box / PLAN).touch()
+    (box / NOTEBOOK).touch()
     spec = {'argv': [python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
             'display_name': 'workbook grader', 'language': 'python'}
     (box / 'jupyter/kernels' / KERNEL_NAME / 'kernel.json').write_text(json.dumps(spec))
@@ -112,26 +151,31 @@ def _observation(cell, mime: str):
 def run(box: str) -> int:
     """Execute the plan in ``box``/plan.json, one exercise at a time; results as JSON lines."""
     import resource
-    plan = json.loads(Path(box, 'plan.json').read_text())
+    plan = json.loads(Path(box, PLAN).read_text())
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+    for name in ('home', 'ipython', 'matplotlib', 'runtime', 'jupyter-config'):
+        os.makedirs(os.path.join(box, name), exist_ok=True)
+    # Our stdout carries the results; the kernel inherits fds 1 and 2, so point those at a log.
+    results = os.fdopen(os.dup(1), 'w', encoding='utf-8')
     if plan['memory_mb'] > 0:
         limit = plan['memory_mb'] * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     log = os.open(os.path.join(box, 'runner.log'), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
-    results = open(os.path.join(box, 'results.jsonl'), 'a', encoding='utf-8')
 
     def emit(record):
         results.write(json.dumps(record) + '\n')
         results.flush()
 
     import nbformat
+    from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     class Client(NotebookClient):
-        """Keeps at most OUTPUT_BUDGET characters of output per cell; notes timeouts."""
+        """Keeps at most OUTPUT_BUDGET characters of output per cell."""
         spent: dict = {}
 
         def output(self, outs, msg, display_id, cell_index):
@@ -142,7 +186,7 @@ def run(box: str) -> int:
                     return None
             return super().output(outs, msg, display_id, cell_index)
 
-    nb = nbformat.read(plan['notebook'], as_version=4)
+    nb = nbformat.read(os.path.join(box, NOTEBOOK), as_version=4)
     client = Client(nb, kernel_name=KERNEL_NAME, allow_errors=True, shutdown_kernel='immediate',
                     startup_timeout=60, resources={'metadata': {'path': os.path.join(box, 'work')}})
 
@@ -160,7 +204,15 @@ def run(box: str) -> int:
 
     def recovered() -> bool:
         """Interrupt the kernel after a timeout; is it idle again within RECOVERY seconds?"""
-        client.km.interrupt_kernel()
+        run_sync(client.km.interrupt_kernel)()
+        # Fresh channels: the timed-out cell's abandoned reader would swallow later outputs.
+        client.kc.stop_channels()
+        client.kc = client.km.client()
+        client.kc.start_channels()
+        try:
+            run_sync(client.kc.wait_for_ready)(timeout=RECOVERY)
+        except RuntimeError:
+            return False
         nb.cells.append(nbformat.v4.new_code_cell('pass'))
         try:
             return execute(len(nb.cells) - 1, time.monotonic() + RECOVERY) == 'ok'
@@ -194,9 +246,11 @@ def run(box: str) -> int:
                         data = 'too large'
                     record['observation'] = data
                 emit(record)
-                if status == 'dead' or (status == 'timeout' and (deadline >= end or not recovered())):
-                    for later in plan['segments'][number + 1:]:
-                        emit({'exercise': later['exercise'], 'status': 'stopped',
+                later = plan['segments'][number + 1:]
+                if later and (status == 'dead' or (status == 'timeout' and (
+                        deadline >= end or not recovered()))):
+                    for skipped in later:
+                        emit({'exercise': skipped['exercise'], 'status': 'stopped',
                               'after': segment['exercise'], 'why': status})
                     break
     except Exception as err:  # noqa: BLE001 - the grader reports it as not gradable

@@ -7,8 +7,8 @@ The protocol every exercise follows (``ch01.py`` is the worked example):
   on inputs drawn from ``seed`` (``rng(seed)``; the grader draws a fresh seed per submission,
   notebooks use 0) and returns plain JSON data only: numbers, ``floats(array)``, shapes,
   names, booleans, identities as equality classes, error texts. Never a verdict. It may stop
-  early by raising ExerciseFailed (``expect``, ``call``, ``block``): such a message can only
-  cost the student the exercise, so any check that can only fail may stay here.
+  early by raising ExerciseFailed (``expect``, ``call``, ``block``, ``construct``): such a
+  message can only cost the student the exercise, so a check that can only fail may stay here.
 * ``judge_k(data, seed) -> str`` runs in the grader's own process, never in the student's.
   ``data`` is hostile: read it only through ``Data`` (``data.bool('key')``,
   ``data.array('key', shape)``, ...), which refuses wrong types, shapes and sizes. Recompute
@@ -27,7 +27,6 @@ The protocol every exercise follows (``ch01.py`` is the worked example):
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from typing import Any, Callable, TypeVar
@@ -78,28 +77,35 @@ def call(what: str, fn: Callable[..., T], *args: Any, hint: str = '', **kwargs: 
         autograd.set_training(False)
 
 
-def block(cls, what: str, *args, base=None):
-    """Create the student's Block subclass ``cls(*args)``; the two classic mistakes (no
-    ``super().__init__``, no ``__init__`` at all) get their hints instead of minigluon's
-    internals."""
-    from minigluon.gluon import nn
-    base = base or nn.Block
-    expect(isinstance(cls, type) and issubclass(cls, base),
-           'pass your class itself (a subclass of nn.%s); you gave %r' % (base.__name__, cls))
-    name = cls.__name__
+def construct(cls, what: str, *args, **kwargs):
+    """``cls(*args, **kwargs)`` for the student's Block subclass ``cls``; the two classic
+    mistakes (no ``super().__init__``, no ``__init__`` at all) get their hints instead of
+    minigluon's internals (``'int' object has no attribute 'endswith'``)."""
     init_owner = next(k for k in cls.__mro__ if '__init__' in vars(k))
-    if args and init_owner.__module__.startswith('minigluon.'):
+    if (args or kwargs) and init_owner.__module__.startswith('minigluon.'):
         raise ExerciseFailed('your %s has no __init__ of its own, so %s went to nn.Block.__init__, '
                              'which takes no units: define __init__(self, ..., **kwargs) and call '
-                             'super().__init__(**kwargs) first in it' % (name, what))
+                             'super().__init__(**kwargs) first in it' % (cls.__name__, what))
     try:
-        obj = cls(*args)
+        return cls(*args, **kwargs)
     except Exception as err:  # noqa: BLE001 - any error in student code is reported
         if isinstance(err, AttributeError) and re.search(r"'_\w+'", str(err)):
             raise ExerciseFailed('creating %s raised AttributeError: %s: did you call '
                                  'super().__init__(**kwargs) first in your __init__?'
                                  % (what, err)) from None
         raise ExerciseFailed('creating %s raised %s' % (what, describe(err))) from None
+    finally:
+        autograd.set_recording(False)
+        autograd.set_training(False)
+
+
+def block(cls, what: str, *args, base=None):
+    """The student's Block subclass ``cls`` created as ``cls(*args)`` (see ``construct``)."""
+    from minigluon.gluon import nn
+    base = base or nn.Block
+    expect(isinstance(cls, type) and issubclass(cls, base),
+           'pass your class itself (a subclass of nn.%s); you gave %r' % (base.__name__, cls))
+    obj = construct(cls, what, *args)
     expect(hasattr(obj, '_children'),
            '%s has no _children: did you call super().__init__(**kwargs) first in __init__?' % what)
     return obj
@@ -180,6 +186,13 @@ class Data:
             raise Malformed('%s: %r has shape %s, not %s' % (self.where, key, out.shape, shape))
         return out
 
+    def arrays(self, key: str, shapes) -> list:
+        """A list of float arrays with exactly these ``shapes``."""
+        value = self._get(key)
+        if not isinstance(value, list) or len(value) != len(shapes):
+            raise Malformed('%s: %r is not a list of %d arrays' % (self.where, key, len(shapes)))
+        return [Data({key: v}, self.where).array(key, shape) for v, shape in zip(value, shapes)]
+
     def list(self, key: str, limit: int = 1000) -> list:
         """A list of nested observations (each a Data)."""
         value = self._get(key)
@@ -192,7 +205,8 @@ class Data:
 
 
 def _count(value, depth=0) -> int:
-    """How many leaves a nested list holds (bounded recursion: hostile data may nest deeply)."""
+    """How many numbers a nested list holds; anything but numbers and lists is Malformed
+    (bounded recursion: hostile data may nest deeply)."""
     if depth > 32:
         raise Malformed('nested too deeply')
     if isinstance(value, list):
@@ -202,6 +216,8 @@ def _count(value, depth=0) -> int:
             if total > MAX_ITEMS:
                 return total
         return total
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Malformed('%r is not a number' % (value,))
     return 1
 
 

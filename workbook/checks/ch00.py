@@ -6,7 +6,7 @@ import numpy as np
 from minigluon import autograd, nd
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, close, expect, floats, passed, rng
+from . import Check, ExerciseFailed, call, close, expect, floats, rng
 
 
 def _fmt(a) -> str:
@@ -14,12 +14,25 @@ def _fmt(a) -> str:
 
 
 # ----- 00.1 ------------------------------------------------------------------------------
-def check_1(sgd_step):
-    """``sgd_step(params, lr)`` updates every NDArray of ``params`` in place: p -= lr * p.grad."""
+_LRS_1 = (0.1, 0.5)
+
+
+def _draw_1(seed):
+    """Two parameters' values and gradients (the notebook's fixed ones for seed 0)."""
+    if seed == 0:
+        return ([np.array([1., 2., 3.], np.float32), np.array([[1., -1.], [0.5, 2.]], np.float32)],
+                [np.array([0.5, -1., 2.], np.float32), np.array([[1., 1.], [-2., 0.]], np.float32)])
+    stream = rng(seed)
+    values = [stream.uniform(-3, 3, shape).astype(np.float32) for shape in ((3,), (2, 2))]
+    return values, [stream.uniform(-3, 3, v.shape).astype(np.float32) for v in values]
+
+
+def observe_1(sgd_step, seed: int) -> dict:
+    """Each parameter after ``sgd_step(params, lr)``, for two learning rates."""
     expect(callable(sgd_step), 'sgd_step should be a function; you gave a %s' % type(sgd_step).__name__)
-    for lr in (0.1, 0.5):
-        values = [np.array([1., 2., 3.], np.float32), np.array([[1., -1.], [0.5, 2.]], np.float32)]
-        grads = [np.array([0.5, -1., 2.], np.float32), np.array([[1., 1.], [-2., 0.]], np.float32)]
+    values, grads = _draw_1(seed)
+    steps = []
+    for lr in _LRS_1:
         params = []
         for value, grad in zip(values, grads):
             p = nd.array(value)
@@ -36,17 +49,29 @@ def check_1(sgd_step):
                    'your sgd_step replaced params[%d] with a new NDArray; update the array that is '
                    'already there (p[:] = p - lr * p.grad, or p -= lr * p.grad), because a network '
                    'keeps references to the original array' % i)
-        for i, (p, value, grad) in enumerate(zip(params, values, grads)):
-            got = p.asnumpy()
+        steps.append({'params': [floats(p) for p in params]})
+    return {'steps': steps}
+
+
+def judge_1(data, seed: int) -> str:
+    values, grads = _draw_1(seed)
+    steps = data.list('steps', len(_LRS_1))
+    expect(len(steps) == len(_LRS_1), 'your sgd_step ran %d times; expected %d' % (len(steps), len(_LRS_1)))
+    for lr, step in zip(_LRS_1, steps):
+        for i, (got, value, grad) in enumerate(zip(step.arrays('params', [v.shape for v in values]),
+                                                   values, grads)):
             expect(not np.array_equal(got, value),
                    'your sgd_step left params[%d] unchanged (%s). Writing p = p - lr * p.grad only '
                    'rebinds the local name p; write into the array instead: p[:] = p - lr * p.grad'
                    % (i, _fmt(got)))
             want = value - np.float32(lr) * grad
-            expect(got.shape == want.shape and np.allclose(got, want, atol=1e-6),
+            expect(close(got, want, rtol=1e-5, atol=1e-6),
                    'after sgd_step(params, lr=%g), params[%d] is %s; expected %s (p - lr * p.grad)'
                    % (lr, i, _fmt(got), _fmt(want)))
-    passed('00.1', 'every parameter was updated in place, keeping its identity')
+    return 'every parameter was updated in place, keeping its identity'
+
+
+check_1 = Check('00.1', observe_1, judge_1)
 
 
 # ----- 00.2 ------------------------------------------------------------------------------
@@ -61,56 +86,91 @@ def _control_flow(a):
     return c
 
 
-_W = np.array([[1., -2.], [0.5, 3.], [2., 1.]], np.float32)
+def _draw_2(seed):
+    """W, the vector v, the matrix m, and a positive and a negative scalar for control flow."""
+    if seed == 0:
+        return (np.array([[1., -2.], [0.5, 3.], [2., 1.]], np.float32),
+                np.array([1., -2., 3.], np.float32),
+                np.array([[0.5, 1., -1.], [2., 0., 1.]], np.float32),
+                np.array([0.3], np.float32), np.array([-0.7], np.float32))
+    stream = rng(seed)
+    W, v, m = (stream.uniform(-2, 2, shape).astype(np.float32) for shape in ((3, 2), (3,), (2, 3)))
+    return (W, v, m, stream.uniform(0.1, 1, (1,)).astype(np.float32),
+            -stream.uniform(0.1, 1, (1,)).astype(np.float32))
 
 
-def _grad_cases():
-    """(description, f, x, expected gradient as NumPy)."""
-    v = np.array([1., -2., 3.], np.float32)
-    m = np.array([[0.5, 1., -1.], [2., 0., 1.]], np.float32)
-    a_pos, a_neg = np.array([0.3], np.float32), np.array([-0.7], np.float32)
-
-    def cf_expected(a):
-        c = _control_flow(nd.array(a)).asnumpy()
-        return c / a
+def _grad_cases(seed):
+    """(description, f, x) for each function whose gradient grad_of must find."""
+    W, v, m, a_pos, a_neg = _draw_2(seed)
     return [
-        ('f(x) = x * x at x = %s' % _fmt(v), lambda x: x * x, v, 2 * v),
-        ('f(x) = (x ** 3).sum() at x = %s' % _fmt(v), lambda x: (x ** 3).sum(), v, 3 * v * v),
-        ('f(x) = nd.exp(x).sum() at x = %s' % _fmt(v), lambda x: nd.exp(x).sum(), v, np.exp(v)),
-        ('f(x) = nd.dot(x, W) for x of shape (2, 3)', lambda x: nd.dot(x, nd.array(_W)), m,
-         np.ones((2, 2), np.float32) @ _W.T),
-        ("the control-flow function f of section 7 at a = %s" % _fmt(a_pos), _control_flow, a_pos,
-         cf_expected(a_pos)),
-        ("the control-flow function f of section 7 at a = %s" % _fmt(a_neg), _control_flow, a_neg,
-         cf_expected(a_neg)),
+        ('f(x) = x * x at x = %s' % _fmt(v), lambda x: x * x, v),
+        ('f(x) = (x ** 3).sum() at x = %s' % _fmt(v), lambda x: (x ** 3).sum(), v),
+        ('f(x) = nd.exp(x).sum() at x = %s' % _fmt(v), lambda x: nd.exp(x).sum(), v),
+        ('f(x) = nd.dot(x, W) for x of shape (2, 3)', lambda x: nd.dot(x, nd.array(W)), m),
+        ("the control-flow function f of section 7 at a = %s" % _fmt(a_pos), _control_flow, a_pos),
+        ("the control-flow function f of section 7 at a = %s" % _fmt(a_neg), _control_flow, a_neg),
     ]
 
 
-def check_2(grad_of):
-    """``grad_of(f, x)`` returns d(sum f(x))/dx at x as an NDArray shaped like x."""
+def _expected_grads(seed):
+    """The gradients of the cases, computed here (the control-flow ones by its own scale)."""
+    W, v, m, a_pos, a_neg = _draw_2(seed)
+    return [2 * v, 3 * v * v, np.exp(v), np.ones((2, 2), np.float32) @ W.T,
+            _control_flow(nd.array(a_pos)).asnumpy() / a_pos,
+            _control_flow(nd.array(a_neg)).asnumpy() / a_neg]
+
+
+def observe_2(grad_of, seed: int) -> dict:
+    """``grad_of(f, x)`` for 6 functions, control flow included, at points from the seed."""
     expect(callable(grad_of), 'grad_of should be a function; you gave a %s' % type(grad_of).__name__)
-    for what, f, x, want in _grad_cases():
+    grads = []
+    for what, f, x in _grad_cases(seed):
         got = call('calling your grad_of for %s' % what, grad_of, f, nd.array(x))
         expect(isinstance(got, NDArray),
                'for %s your grad_of returned a %s; expected an NDArray (x.grad)'
                % (what, type(got).__name__))
-        expect(got.shape == x.shape,
-               'for %s your grad_of returned shape %s; expected %s, the shape of x'
-               % (what, got.shape, x.shape))
-        values = got.asnumpy()
-        if not np.allclose(values, want, rtol=1e-4, atol=1e-5):
+        grads.append({'shape': list(got.shape), 'values': floats(got)})
+    return {'grads': grads}
+
+
+def judge_2(data, seed: int) -> str:
+    cases = _grad_cases(seed)
+    grads = data.list('grads', len(cases))
+    expect(len(grads) == len(cases), 'your grad_of ran on %d functions; expected %d'
+           % (len(grads), len(cases)))
+    for (what, _, x), grad, want in zip(cases, grads, _expected_grads(seed)):
+        shape = grad.shape('shape')
+        expect(shape == x.shape, 'for %s your grad_of returned shape %s; expected %s, the shape of x'
+               % (what, shape, x.shape))
+        values = grad.array('values', x.shape)
+        if not close(values, want, rtol=1e-4, atol=1e-5):
             hint = ''
             if not values.any():
                 hint = (' It is all zeros: did you call backward() on f(x), computed inside '
                         'autograd.record(), before reading x.grad?')
             raise ExerciseFailed('for %s your grad_of returned %s; expected %s.%s'
                                  % (what, _fmt(values), _fmt(want), hint))
-    passed('00.2', 'gradients of %d functions, control flow included, are right' % len(_grad_cases()))
+    return 'gradients of %d functions, control flow included, are right' % len(cases)
+
+
+check_2 = Check('00.2', observe_2, judge_2)
 
 
 # ----- 00.3 ------------------------------------------------------------------------------
 _SHAPES = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((2, 3, 4), (4,)), ((5,), (2, 1, 5)),
            ((1,), (3, 2))]
+
+
+def _draw_3(seed):
+    """(g, a, b) for each pair of shapes."""
+    stream = rng(seed)
+    cases = []
+    for shape_a, shape_b in _SHAPES:
+        a = stream.uniform(-2, 2, shape_a).astype(np.float32)
+        b = stream.uniform(-2, 2, shape_b).astype(np.float32)
+        g = stream.uniform(-1, 1, np.broadcast_shapes(shape_a, shape_b)).astype(np.float32)
+        cases.append((g, a, b))
+    return cases
 
 
 def _mul_reference(g, a, b):
@@ -123,39 +183,58 @@ def _mul_reference(g, a, b):
     return A.grad.asnumpy(), B.grad.asnumpy()
 
 
-def check_3(mul_backward):
-    """``mul_backward(g, a, b)`` returns the gradients of ``a * b`` summed back to a's and b's shapes."""
+def _case(shape_a, shape_b) -> str:
+    return 'a of shape %s and b of shape %s' % (shape_a, shape_b)
+
+
+def observe_3(mul_backward, seed: int) -> dict:
+    """``mul_backward(g, a, b)`` for 5 broadcasting shapes, values from the seed."""
     expect(callable(mul_backward),
            'mul_backward should be a function; you gave a %s' % type(mul_backward).__name__)
-    rng = np.random.RandomState(0)
-    for shape_a, shape_b in _SHAPES:
-        a = rng.uniform(-2, 2, shape_a).astype(np.float32)
-        b = rng.uniform(-2, 2, shape_b).astype(np.float32)
-        g = rng.uniform(-1, 1, np.broadcast_shapes(shape_a, shape_b)).astype(np.float32)
-        case = 'a of shape %s and b of shape %s' % (shape_a, shape_b)
+    results = []
+    for (shape_a, shape_b), (g, a, b) in zip(_SHAPES, _draw_3(seed)):
+        case = _case(shape_a, shape_b)
         result = call('calling your mul_backward(g, a, b) for %s' % case, mul_backward,
                       g.copy(), a.copy(), b.copy())
         expect(isinstance(result, (tuple, list)) and len(result) == 2,
                'for %s your mul_backward returned %s; expected a pair (grad_a, grad_b)'
                % (case, type(result).__name__ if not isinstance(result, (tuple, list))
                   else 'a sequence of %d items' % len(result)))
-        want = _mul_reference(g, a, b)
-        for name, got, ref, shape in (('grad_a', result[0], want[0], shape_a),
-                                      ('grad_b', result[1], want[1], shape_b)):
+        pair = {}
+        for name, got in (('grad_a', result[0]), ('grad_b', result[1])):
             try:
-                got = np.asarray(got, dtype=np.float32)
+                got = np.asarray(got.asnumpy() if isinstance(got, NDArray) else got, dtype=np.float32)
             except Exception as err:  # noqa: BLE001
                 raise ExerciseFailed('for %s your %s (a %s) is not an array: %s'
                                      % (case, name, type(got).__name__, err)) from None
-            expect(got.shape == tuple(shape),
+            pair[name] = {'shape': list(got.shape), 'values': floats(got)}
+        results.append(pair)
+    return {'results': results}
+
+
+def judge_3(data, seed: int) -> str:
+    results = data.list('results', len(_SHAPES))
+    expect(len(results) == len(_SHAPES), 'your mul_backward ran on %d cases; expected %d'
+           % (len(results), len(_SHAPES)))
+    for (shape_a, shape_b), (g, a, b), result in zip(_SHAPES, _draw_3(seed), results):
+        case = _case(shape_a, shape_b)
+        want = _mul_reference(g, a, b)
+        for name, ref, shape in (('grad_a', want[0], shape_a), ('grad_b', want[1], shape_b)):
+            observed = result.sub(name)
+            got_shape = observed.shape('shape')
+            expect(got_shape == tuple(shape),
                    'for %s your %s has shape %s; expected %s, the shape of %s: sum the gradient '
                    'over the axes along which %s was broadcast'
-                   % (case, name, got.shape, tuple(shape), name[-1], name[-1]))
-            expect(np.allclose(got, ref, rtol=1e-4, atol=1e-5),
+                   % (case, name, got_shape, tuple(shape), name[-1], name[-1]))
+            got = observed.array('values', shape)
+            expect(close(got, ref, rtol=1e-4, atol=1e-5),
                    'for %s your %s differs from autograd by up to %.3g: got %s, expected %s '
                    '(d(a*b)/da is b, d(a*b)/db is a, each times g)'
                    % (case, name, float(np.abs(got - ref).max()), _fmt(got), _fmt(ref)))
-    passed('00.3', 'gradients right for %d broadcasting shapes' % len(_SHAPES))
+    return 'gradients right for %d broadcasting shapes' % len(_SHAPES)
+
+
+check_3 = Check('00.3', observe_3, judge_3)
 
 
 # ----- 00.5 (observe/judge protocol) ------------------------------------------------------

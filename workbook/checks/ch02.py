@@ -6,10 +6,10 @@ import re
 import numpy as np
 
 import minigluon as mx
-from minigluon import autograd, gluon, init, nd
+from minigluon import autograd, init, nd
 from minigluon.gluon import nn
 
-from . import Check, ExerciseFailed, call, close, describe, expect, floats, passed, rng
+from . import Check, ExerciseFailed, Malformed, call, close, describe, expect, floats, rng
 
 
 def _as_numpy(value, what: str) -> np.ndarray:
@@ -23,8 +23,16 @@ def _as_numpy(value, what: str) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------
-def check_1(HalfZero):
-    """02.1: an initializer that fills weights in [-1, 1] and zeroes the first half of the rows."""
+def _sizes_1(seed):
+    """The (rows, cols) of the Dense weights the initializer fills."""
+    if seed == 0:
+        return [(8, 6), (5, 3)]
+    stream = rng(seed)
+    return [(int(stream.randint(4, 10)), int(stream.randint(2, 8))) for _ in range(2)]
+
+
+def observe_1(HalfZero, seed: int) -> dict:
+    """02.1: the weights and biases of two Dense layers initialized with the initializer."""
     if isinstance(HalfZero, type):
         initializer = call('creating your initializer with HalfZero()', HalfZero)
     else:
@@ -32,15 +40,25 @@ def check_1(HalfZero):
     expect(isinstance(initializer, init.Initializer),
            'your initializer must be a subclass of init.Initializer (yours is a %s), so that '
            'net.initialize(HalfZero()) can call it' % type(initializer).__name__)
-    for rows, cols in [(8, 6), (5, 3)]:
+    layers = []
+    for rows, cols in _sizes_1(seed):
         with mx.name.NameManager():
             layer = nn.Dense(rows, in_units=cols)
         call('initializing nn.Dense(%d, in_units=%d) with your initializer' % (rows, cols),
              layer.initialize, initializer)
-        w = layer.weight.data().asnumpy()
-        b = layer.bias.data().asnumpy()
-        half = rows // 2
+        layers.append({'weight': floats(layer.weight.data()), 'bias': floats(layer.bias.data())})
+    return {'layers': layers}
+
+
+def judge_1(data, seed: int) -> str:
+    sizes = _sizes_1(seed)
+    layers = data.list('layers', len(sizes))
+    expect(len(layers) == len(sizes), 'your initializer filled %d layers; expected %d'
+           % (len(layers), len(sizes)))
+    for (rows, cols), layer in zip(sizes, layers):
         shape = (rows, cols)
+        w, b = layer.array('weight', shape), layer.array('bias', (rows,))
+        half = rows // 2
         if (w == 0).all():
             raise ExerciseFailed(
                 'every entry of the %s weight is zero. Did you write `data = ...` (which only '
@@ -65,34 +83,47 @@ def check_1(HalfZero):
                'the bias should keep its zeros (Dense gives its bias the "zeros" initializer), but '
                '%d of its %d entries are not: implement _init_weight(self, name, data), not '
                '__call__' % (int((b != 0).sum()), b.size))
-    passed('02.1', 'half the rows are zero, the rest uniform in [-1, 1], biases untouched')
+    return 'half the rows are zero, the rest uniform in [-1, 1], biases untouched'
+
+
+check_1 = Check('02.1', observe_1, judge_1)
 
 
 # ---------------------------------------------------------------------------------------
-def _reference_parts(net, X):
+_ACTIVATIONS = (None, 'relu', 'sigmoid', 'tanh', 'softrelu', 'softsign')
+
+
+def _draw_2(seed):
+    """X (4, 6); the shared weight (6, 6) and bias (6,); the last layer's weight and bias."""
+    stream = rng(seed)
+    return [stream.uniform(-1, 1, shape).astype(np.float32)
+            for shape in ((4, 6), (6, 6), (6,), (1, 6), (1,))]
+
+
+def _act(x, act_type):
+    return nn.Activation(act_type)(x) if act_type else x
+
+
+def _reference_parts(seed, acts):
     """Gradients of net(X).sum() w.r.t. the shared weight: total, first use, second use."""
-    with autograd.record():
-        loss = net(X).sum()
-    loss.backward()
-    total = net[0].weight.grad().asnumpy().copy()
-    W = net[0].weight.data()
-    b = net[0].bias.data()
+    X, W, b, W2, b2 = (nd.array(a) for a in _draw_2(seed))
     Wa, Wb = W.copy(), W.copy()
     Wa.attach_grad()
     Wb.attach_grad()
-    act0, act1 = net[0].act, net[1].act
     with autograd.record():
         h = nd.dot(X, Wa.T) + b
-        h = act0(h) if act0 is not None else h
+        h = _act(h, acts[0])
         h = nd.dot(h, Wb.T) + b
-        h = act1(h) if act1 is not None else h
-        out = net[2](h).sum()
+        h = _act(h, acts[1])
+        out = (nd.dot(h, W2.T) + b2)
+        out = _act(out, acts[2]).sum()
     out.backward()
-    return total, Wa.grad.asnumpy().copy(), Wb.grad.asnumpy().copy()
+    first, second = Wa.grad.asnumpy().astype(np.float64), Wb.grad.asnumpy().astype(np.float64)
+    return first + second, first, second
 
 
-def check_2(make_tied_net, split_grads):
-    """02.2: two layers share parameters, and the shared gradient is the sum of both uses."""
+def observe_2(make_tied_net, split_grads, seed: int) -> dict:
+    """02.2: the three gradients split_grads returns for the seed's weights and input."""
     net = call('make_tied_net()', make_tied_net)
     expect(isinstance(net, nn.Sequential),
            'make_tied_net() should return an nn.Sequential; it returned %s' % type(net).__name__)
@@ -106,58 +137,82 @@ def check_2(make_tied_net, split_grads):
     expect(net[2].weight is not net[0].weight,
            'net[2] should have its own weight, not the shared one')
     call('net.initialize() on your net', net.initialize, init.Xavier())
-    rng = np.random.default_rng(2)
-    X = nd.array(rng.uniform(-1, 1, size=(4, 6)))
-    total_ref, first_ref, second_ref = call(
-        'running your net on an input of shape (4, 6)', _reference_parts, net, X,
-        hint=' (the first layer needs in_units=6 and the second 6 units)')
-    weights_before = net[0].weight.data().asnumpy().copy()
+    X, W, b, W2, b2 = (nd.array(a) for a in _draw_2(seed))
+    call('running your net on an input of shape (4, 6)', net, X,
+         hint=' (the first layer needs in_units=6 and the second 6 units)')
+    for param, value in ((net[0].weight, W), (net[0].bias, b), (net[1].bias, b),
+                         (net[2].weight, W2), (net[2].bias, b2)):
+        call('setting the parameter %s' % param.name, param.set_data, value,
+             hint=' (the layers should be Dense(6, in_units=6), Dense(6) and Dense(1))')
     result = call('split_grads(net, X)', split_grads, net, X)
     expect(isinstance(result, (tuple, list)) and len(result) == 3,
            'split_grads should return three gradients (total, first, second); it returned %s'
            % type(result).__name__)
-    total, first, second = (_as_numpy(g, name) for g, name in
-                            zip(result, ('total', 'first', 'second')))
-    shape = first_ref.shape
-    for g, name in ((total, 'total'), (first, 'first'), (second, 'second')):
-        expect(g.shape == shape, 'your %s gradient has shape %s; the shared weight has shape %s'
-               % (name, g.shape, shape))
-    expect(np.array_equal(net[0].weight.data().asnumpy(), weights_before),
+    grads = {name: _as_numpy(g, name) for g, name in zip(result, ('total', 'first', 'second'))}
+    for name, g in grads.items():
+        expect(g.shape == (6, 6), 'your %s gradient has shape %s; the shared weight has shape %s'
+               % (name, g.shape, (6, 6)))
+    expect(np.array_equal(net[0].weight.data().asnumpy(), W.asnumpy()),
            'split_grads changed the shared weight; it should only compute gradients')
+    acts = [layer.act._act_type if layer.act is not None else None for layer in net._children.values()]
+    return dict({name: floats(g) for name, g in grads.items()}, acts=acts)
 
-    def close(a, b):
-        return np.allclose(a, b, rtol=1e-4, atol=1e-6)
+
+def judge_2(data, seed: int) -> str:
+    acts = data._get('acts')
+    if not (isinstance(acts, list) and len(acts) == 3 and all(a in _ACTIVATIONS for a in acts)):
+        raise Malformed('the observation: acts is not three activation names')
+    total_ref, first_ref, second_ref = _reference_parts(seed, acts)
+    total, first, second = (data.array(name, (6, 6)) for name in ('total', 'first', 'second'))
+
+    def near(a, b):
+        return close(a, b, rtol=1e-4, atol=1e-6)
 
     def gap(a, b):
         return float(np.abs(a - b).max())
 
-    expect(close(total, total_ref),
+    expect(near(total, total_ref),
            'your total gradient is not the gradient of net(X).sum() w.r.t. the shared weight '
            '(largest difference %.2e)' % gap(total, total_ref))
-    if close(first, second_ref) and close(second, first_ref):
+    if near(first, second_ref) and near(second, first_ref):
         raise ExerciseFailed('your first and second gradients are swapped: `first` should be '
                              'the contribution of net[0], the first use of the weight')
-    expect(close(first, first_ref),
+    expect(near(first, first_ref),
            'your `first` is not the gradient contribution of the first use (net[0]) alone '
            '(largest difference %.2e)' % gap(first, first_ref))
-    expect(close(second, second_ref),
+    expect(near(second, second_ref),
            'your `second` is not the gradient contribution of the second use (net[1]) alone '
            '(largest difference %.2e)' % gap(second, second_ref))
-    expect(close(total, first + second),
+    expect(near(total, first + second),
            'total should equal first + second (largest difference %.2e)'
            % gap(total, first + second))
-    passed('02.2', 'the shared weight\'s gradient is the sum of its two uses')
+    return "the shared weight's gradient is the sum of its two uses"
+
+
+check_2 = Check('02.2', observe_2, judge_2)
 
 
 # ---------------------------------------------------------------------------------------
-def check_3(pattern):
-    """02.3: a collect_params regex that selects every bias and nothing else."""
-    expect(isinstance(pattern, str) and pattern != '',
-           'your pattern should be a non-empty string; got %r' % (pattern,))
+def _net_3():
+    """Dense layers, one without a bias and one whose prefix contains 'bias'."""
     with mx.name.NameManager():
         net = nn.Sequential()
         net.add(nn.Dense(4, in_units=3), nn.Dense(5, in_units=4, use_bias=False),
                 nn.Dense(3, in_units=5, prefix='bias_'), nn.Dense(2, in_units=3))
+    return net
+
+
+def _names_3() -> tuple[list, list]:
+    """Every parameter name of the test net, and its biases."""
+    names = list(_net_3().collect_params().keys())
+    return names, [name for name in names if name.endswith('_bias')]
+
+
+def observe_3(pattern, seed: int) -> dict:
+    """02.3: the names collect_params(pattern) selects from a 3-layer net."""
+    expect(isinstance(pattern, str) and pattern != '',
+           'your pattern should be a non-empty string; got %r' % (pattern,))
+    net = _net_3()
 
     def select() -> list:
         """The names ``collect_params(pattern)`` selects; a bad regex is the student's mistake."""
@@ -167,14 +222,17 @@ def check_3(pattern):
             raise ExerciseFailed('%r is not a valid regular expression: %s'
                                  % (pattern, err)) from None
 
-    chosen = call('collect_params(%r)' % (pattern,), select)
-    wanted = [name for name in net.collect_params().keys() if name.endswith('_bias')]
+    return {'pattern': pattern, 'chosen': call('collect_params(%r)' % (pattern,), select)}
+
+
+def judge_3(data, seed: int) -> str:
+    names, wanted = _names_3()
+    pattern, chosen = data.str('pattern', 200), data.strs('chosen')
     if not [name for name in chosen if not name.startswith('bias_')]:
         raise ExerciseFailed(
             'collect_params(%r) selected %s from %s. collect_params uses re.match, which '
             'must match from the first character of the name: start the pattern with ".*"'
-            % (pattern, 'only %s' % chosen if chosen else 'nothing',
-               list(net.collect_params().keys())))
+            % (pattern, 'only %s' % chosen if chosen else 'nothing', names))
     extra = [name for name in chosen if name not in wanted]
     expect(not extra, 'collect_params(%r) also selected %s, which are not biases%s'
            % (pattern, extra, ": a layer's prefix may contain 'bias' (this one is 'bias_'), so "
@@ -182,7 +240,10 @@ def check_3(pattern):
               if any(name.startswith('bias_') for name in extra) else ''))
     missing = [name for name in wanted if name not in chosen]
     expect(not missing, 'collect_params(%r) missed %s' % (pattern, missing))
-    passed('02.3', 'collect_params(%r) selects %s' % (pattern, chosen))
+    return 'collect_params(%r) selects %s' % (pattern, chosen)
+
+
+check_3 = Check('02.3', observe_3, judge_3)
 
 
 # ----- 02.5 (observe/judge protocol) -------------------------------------------------------

@@ -1,9 +1,11 @@
 """Checks for chapter 4, custom layers (自定义层).
 
+Each ``check_k`` is a ``Check`` (observe in the student's kernel, judge from data).
+
 - 04.1 ``check_1(CosineSimilarity)``: a layer without parameters that takes two inputs.
 - 04.2 ``check_2(Scale)``: a layer with its own parameter ``gamma`` made by ``params.get``.
 - 04.3 ``check_3(MyLazyDense)``: MyDense as a HybridBlock whose weight waits for the first
-  input (``infer_shape``), in the observe/judge protocol.
+  input (``infer_shape``).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from minigluon import autograd, nd
 from minigluon.gluon import Block, HybridBlock, Parameter
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, block, call, close, expect, floats, passed, rng
+from . import Check, ExerciseFailed, block, call, close, construct, expect, floats, rng
 
 
 def _make(cls, args: str, *a, **kw):
@@ -22,7 +24,7 @@ def _make(cls, args: str, *a, **kw):
            % (getattr(cls, '__name__', 'MyLayer'), cls))
     expect(issubclass(cls, Block), '%s does not derive from nn.Block: write class %s(nn.Block)'
            % (cls.__name__, cls.__name__))
-    return call('creating %s(%s)' % (cls.__name__, args), cls, *a, **kw)
+    return construct(cls, '%s(%s)' % (cls.__name__, args), *a, **kw)
 
 
 def _output(layer, what: str, *inputs) -> NDArray:
@@ -34,34 +36,48 @@ def _output(layer, what: str, *inputs) -> NDArray:
 
 
 # ----- 04.1 ---------------------------------------------------------------------------------
-def check_1(CosineSimilarity):
-    """A parameter-free layer: ``layer(x, y)`` gives the cosine similarity of each row pair."""
+def _draw_1(seed):
+    """x and y, of shape (4, 5)."""
+    stream = np.random.default_rng(4 if seed == 0 else seed)
+    return stream.standard_normal((4, 5)), stream.standard_normal((4, 5))
+
+
+def observe_1(CosineSimilarity, seed: int) -> dict:
+    """``layer(x, y)`` and ``layer(x, 3 * x)`` for x, y from the seed; the layer's parameter count."""
     layer = _make(CosineSimilarity, '')
-    n_params = len(layer.collect_params())
-    expect(n_params == 0, 'your layer has %d parameter(s); cosine similarity needs none'
-           % n_params)
-    rng = np.random.default_rng(4)
-    x, y = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
-    out = _output(layer, 'layer(x, y) with x and y of shape (4, 5)',
-                  nd.array(x), nd.array(y))
-    got = out.asnumpy()
+    x, y = _draw_1(seed)
+    out = _output(layer, 'layer(x, y) with x and y of shape (4, 5)', nd.array(x), nd.array(y))
+    same = _output(layer, 'layer(x, 3 * x)', nd.array(x), nd.array(3 * x))
+    return {'params': len(layer.collect_params()), 'out_shape': list(out.shape), 'out': floats(out),
+            'same_shape': list(same.shape), 'same': floats(same)}
+
+
+def judge_1(data, seed: int) -> str:
+    n_params = data.int('params')
+    expect(n_params == 0, 'your layer has %d parameter(s); cosine similarity needs none' % n_params)
+    x, y = _draw_1(seed)
     expected = (x * y).sum(1) / np.sqrt((x * x).sum(1) * (y * y).sum(1))
-    if out.shape == (4, 4):
+    shape = data.shape('out_shape')
+    if shape == (4, 4):
         raise ExerciseFailed('your layer returned shape (4, 4), the similarities of all pairs '
                              'of rows; expected shape (4,): one similarity per row i, between '
                              'x[i] and y[i]')
-    expect(out.shape == (4,), 'your layer returned shape %s; expected (4,): one similarity '
-           'per row (sum over axis=1, without keepdims)' % (out.shape,))
-    if np.allclose(got, (x * y).sum(1), atol=1e-4) and not np.allclose(got, expected, atol=1e-4):
+    expect(shape == (4,), 'your layer returned shape %s; expected (4,): one similarity '
+           'per row (sum over axis=1, without keepdims)' % (shape,))
+    got = data.array('out', (4,))
+    if close(got, (x * y).sum(1), atol=1e-4) and not close(got, expected, atol=1e-4):
         raise ExerciseFailed('your layer returned the dot products x[i]·y[i]; divide them by '
                              '|x[i]| * |y[i]| to get the cosine')
-    expect(np.allclose(got, expected, atol=1e-4),
+    expect(close(got, expected, atol=1e-4),
            'for x[0]=%s and y[0]=%s your layer gave %.4f; expected %.4f'
            % (np.round(x[0], 2), np.round(y[0], 2), got[0], expected[0]))
-    same = _output(layer, 'layer(x, 3 * x)', nd.array(x), nd.array(3 * x)).asnumpy()
-    expect(np.allclose(same, 1, atol=1e-4), 'layer(x, 3 * x) gave %s; vectors pointing the '
+    same = data.array('same', data.shape('same_shape'))
+    expect(close(same, np.ones(4), atol=1e-4), 'layer(x, 3 * x) gave %s; vectors pointing the '
            'same way have cosine 1' % np.round(same, 4))
-    passed('04.1', 'cosine similarity of each row pair, shape (4,), no parameters')
+    return 'cosine similarity of each row pair, shape (4,), no parameters'
+
+
+check_1 = Check('04.1', observe_1, judge_1)
 
 
 # ----- 04.2 ---------------------------------------------------------------------------------
@@ -73,8 +89,17 @@ def _recorded(layer):
     return forward
 
 
-def check_2(Scale):
-    """``Scale(units)`` multiplies each feature by its own learnable ``gamma``, starting at 1."""
+def _draw_2(seed):
+    """gamma's values (4,) and x (3, 4)."""
+    if seed == 0:
+        return np.array([1., 2., 3., 4.], np.float32), np.arange(12, dtype=np.float32).reshape(3, 4)
+    stream = rng(seed)
+    return (stream.uniform(-3, 3, 4).astype(np.float32),
+            stream.uniform(-5, 5, (3, 4)).astype(np.float32))
+
+
+def observe_2(Scale, seed: int) -> dict:
+    """``Scale(4)``: gamma at the start, then layer(x) and gamma's gradient with gamma from the seed."""
     layer = _make(Scale, '4', 4)
     gamma = layer.__dict__.get('gamma')
     params = layer.collect_params()
@@ -100,26 +125,39 @@ def check_2(Scale):
     expect(len(params) == 1, 'Scale has %d parameters (%s); expected only gamma'
            % (len(params), ', '.join(params.keys())))
     call('layer.initialize()', layer.initialize)
-    start = gamma.data().asnumpy()
-    expect(np.allclose(start, 1), 'after initialize(), gamma is %s; expected ones: pass '
+    start = floats(gamma.data())
+    values, x = _draw_2(seed)
+    gamma.set_data(nd.array(values))
+    out = _output(_recorded(layer), 'layer(x) with x of shape (3, 4)', nd.array(x))
+    data = {'name': gamma.name, 'start': start, 'out_shape': list(out.shape)}
+    if out.shape == (3, 4):
+        data['out'] = floats(out)
+        call('out.backward()', out.backward,
+             hint='. So gamma gets no gradient: compute the output from self.gamma.data() itself, '
+             'not from a copy made with asnumpy() or nd.array()')
+        data['grad'] = floats(gamma.grad())
+    return data
+
+
+def judge_2(data, seed: int) -> str:
+    start = data.array('start', (4,))
+    expect(close(start, np.ones(4)), 'after initialize(), gamma is %s; expected ones: pass '
            'init=init.One() to params.get, so the layer starts as the identity' % start)
-    x = nd.array(np.arange(12).reshape(3, 4))
-    gamma.set_data(nd.array([1, 2, 3, 4]))
-    out = _output(_recorded(layer), 'layer(x) with x of shape (3, 4)', x)
-    expected = x.asnumpy() * np.array([1, 2, 3, 4])
-    expect(out.shape == (3, 4), 'your layer returned shape %s; expected (3, 4), the shape of x'
-           % (out.shape,))
-    expect(np.allclose(out.asnumpy(), expected), 'with gamma = [1, 2, 3, 4], layer(x) gave\n%s\n'
-           'expected x * gamma =\n%s' % (out.asnumpy(), expected))
-    call('out.backward()', out.backward,
-         hint='. So gamma gets no gradient: compute the output from self.gamma.data() itself, '
-         'not from a copy made with asnumpy() or nd.array()')
-    grad = gamma.grad().asnumpy()
-    expect(np.allclose(grad, x.asnumpy().sum(0)), 'after layer(x).backward(), gamma.grad() is '
+    gamma, x = _draw_2(seed)
+    shape = data.shape('out_shape')
+    expect(shape == (3, 4), 'your layer returned shape %s; expected (3, 4), the shape of x' % (shape,))
+    out, expected = data.array('out', (3, 4)), x * gamma
+    expect(close(out, expected), 'with gamma = %s, layer(x) gave\n%s\nexpected x * gamma =\n%s'
+           % (gamma.tolist(), out, expected))
+    grad = data.array('grad', (4,))
+    expect(close(grad, x.sum(0), rtol=1e-4), 'after layer(x).backward(), gamma.grad() is '
            '%s; expected %s (the column sums of x). So gamma gets no gradient: use '
-           'self.gamma.data() itself in forward, so that autograd sees it' % (grad, x.asnumpy().sum(0)))
-    passed('04.2', "gamma is a registered Parameter '%s' of shape (4,), starts at 1 and gets "
-           'gradients' % gamma.name)
+           'self.gamma.data() itself in forward, so that autograd sees it' % (grad, x.sum(0)))
+    return "gamma is a registered Parameter '%s' of shape (4,), starts at 1 and gets gradients" \
+        % data.str('name', 100)
+
+
+check_2 = Check('04.2', observe_2, judge_2)
 
 
 # ----- 04.3 (observe/judge protocol) -------------------------------------------------------

@@ -1,7 +1,7 @@
 """Checks for chapter 5, reading and writing (读取和存储).
 
 - 05.1 ``check_1(my_encode)``: the bytes of ``nd.save`` for an array, a list or a dict,
-  written with ``struct`` (observe/judge protocol).
+  written with ``struct``.
 - 05.2 ``check_2(mlp_file_to_sequential, MLP)``: rename the structural keys of an MLP's file
   so that an equivalent ``nn.Sequential`` can load it.
 - 05.3 ``check_3(describe)``: read the names and shapes in an ``nd.save`` file from its bytes.
@@ -18,29 +18,61 @@ from minigluon import nd
 from minigluon.gluon import Block
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, expect, passed, rng
+from . import Check, Data, ExerciseFailed, Malformed, call, close, expect, floats, rng
 
 
-def _reference_net(MLP, what: str):
-    """An initialized instance of the student's MLP and a batch it has run on."""
+# The chapter's MLP: hidden = Dense(256, activation='relu'), output = Dense(10), on 20 features.
+_MLP_SHAPES = {'hidden.weight': (256, 20), 'hidden.bias': (256,),
+               'output.weight': (10, 256), 'output.bias': (10,)}
+
+
+def _draw(seed):
+    """The MLP's parameters by structural key, and a batch X (2, 20)."""
+    stream = rng(seed)
+    params = {key: stream.uniform(-0.2, 0.2, shape).astype(np.float32)
+              for key, shape in sorted(_MLP_SHAPES.items())}
+    return params, stream.uniform(-1, 1, (2, 20)).astype(np.float32)
+
+
+def _mlp_output(seed) -> np.ndarray:
+    """What the chapter's MLP computes on the seed's batch with the seed's parameters."""
+    p, X = _draw(seed)
+    hidden = np.maximum(X @ p['hidden.weight'].T + p['hidden.bias'], 0)
+    return hidden @ p['output.weight'].T + p['output.bias']
+
+
+def _reference_net(MLP, what: str, seed: int):
+    """An instance of the student's MLP holding the seed's parameters, and the seed's batch."""
     expect(isinstance(MLP, type) and issubclass(MLP, Block),
            'pass the MLP class of the chapter as %s (a Block subclass), not %r' % (what, MLP))
-    return call('running the MLP class you passed', _run_fresh, MLP)
+    net = call('running the MLP class you passed', _run_fresh, MLP)
+    shapes = {key: p.shape for key, p in net._collect_params_with_prefix().items()}
+    expect(shapes == _MLP_SHAPES, 'the MLP you passed has the parameters %s; expected the '
+           "chapter's MLP, whose parameters are %s" % (shapes, _MLP_SHAPES))
+    params, X = _draw(seed)
+    for key, param in net._collect_params_with_prefix().items():
+        param.set_data(nd.array(params[key]))
+    return net, nd.array(X)
 
 
 def _run_fresh(MLP):
-    """A new, initialized ``MLP()``, a random batch and its output."""
+    """A new ``MLP()``, initialized and run once (which completes deferred initialization)."""
     net = MLP()
     net.initialize()
-    X = nd.random.uniform(shape=(2, 20))
-    return net, X, net(X)
+    net(nd.zeros((2, 20)))
+    return net
 
 
-def _same_outputs(Y, Y2, what: str):
+def _outputs(Y2, what: str) -> dict:
     expect(isinstance(Y2, NDArray), '%s returned a %s; expected an NDArray'
            % (what, type(Y2).__name__))
-    expect(Y2.shape == Y.shape, '%s has shape %s; expected %s' % (what, Y2.shape, Y.shape))
-    return np.array_equal(Y2.asnumpy(), Y.asnumpy())
+    return {'out_shape': list(Y2.shape), 'out': floats(Y2) if Y2.shape == (2, 10) else []}
+
+
+def _same_outputs(data, seed: int, what: str) -> bool:
+    shape = data.shape('out_shape')
+    expect(shape == (2, 10), '%s has shape %s; expected %s' % (what, shape, (2, 10)))
+    return close(data.array('out', (2, 10)), _mlp_output(seed), rtol=1e-4, atol=1e-5)
 
 
 # ----- 05.1 (observe/judge protocol) -------------------------------------------------------
@@ -113,9 +145,9 @@ check_1 = Check('05.1', observe_1, judge_1)
 
 
 # ----- 05.2 ---------------------------------------------------------------------------------
-def check_2(mlp_file_to_sequential, MLP):
-    """``mlp_file_to_sequential(filename)`` returns a Sequential computing what the MLP did."""
-    net, X, Y = _reference_net(MLP, 'the second argument')
+def observe_2(mlp_file_to_sequential, MLP, seed: int) -> dict:
+    """05.2: the outputs of the Sequential made from the file of an MLP with the seed's parameters."""
+    net, X = _reference_net(MLP, 'the second argument', seed)
     folder = tempfile.mkdtemp(prefix='check05-2-')
     filename = os.path.join(folder, 'mlp.params')
     try:
@@ -129,31 +161,41 @@ def check_2(mlp_file_to_sequential, MLP):
                % type(seq).__name__)
         expect(len(seq) == 2, 'your Sequential has %d layers; expected 2, Dense(256, '
                "activation='relu') and Dense(10)" % len(seq))
-        Y2 = call('running your Sequential', seq, X,
-                  hint=': did you load the parameters into it?')
-        if not _same_outputs(Y, Y2, 'your Sequential'):
-            hidden = seq[0].weight.data().asnumpy()
-            loaded = net.hidden.weight.data().asnumpy()
-            if hidden.shape == loaded.shape and np.array_equal(hidden, loaded):
-                raise ExerciseFailed("your Sequential has the MLP's weights but other outputs: "
-                                     "is the first layer Dense(256, activation='relu')?")
-            raise ExerciseFailed("your Sequential's outputs differ from the MLP's: its weights "
-                                 "are not the ones in the file ('hidden.*' should become '0.*' "
-                                 "and 'output.*' '1.*')")
-        expect(nd.load(filename).keys() == net._collect_params_with_prefix().keys(),
-               'the MLP file was changed; write the renamed parameters to a new file')
-        stray = [f for f in sorted(os.listdir(folder)) if f not in before]
-        expect(len(stray) <= 1, 'your function left %d new files next to the MLP file: %s'
-               % (len(stray), stray))
+        Y2 = call('running your Sequential', seq, X, hint=': did you load the parameters into it?')
+        hidden, loaded = seq[0].weight.data().asnumpy(), net.hidden.weight.data().asnumpy()
+        return dict(_outputs(Y2, 'your Sequential'),
+                    same_weights=hidden.shape == loaded.shape and bool(np.array_equal(hidden, loaded)),
+                    file_changed=nd.load(filename).keys() != net._collect_params_with_prefix().keys(),
+                    stray=[f for f in sorted(os.listdir(folder)) if f not in before])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    passed('05.2', 'the Sequential gives the same outputs as the MLP it was saved from')
+
+
+def judge_2(data, seed: int) -> str:
+    if not _same_outputs(data, seed, 'your Sequential'):
+        if data.bool('same_weights'):
+            raise ExerciseFailed("your Sequential has the MLP's weights but other outputs: "
+                                 "is the first layer Dense(256, activation='relu')?")
+        raise ExerciseFailed("your Sequential's outputs differ from the MLP's: its weights "
+                             "are not the ones in the file ('hidden.*' should become '0.*' "
+                             "and 'output.*' '1.*')")
+    expect(not data.bool('file_changed'),
+           'the MLP file was changed; write the renamed parameters to a new file')
+    stray = data.strs('stray')
+    expect(len(stray) <= 1, 'your function left %d new files next to the MLP file: %s'
+           % (len(stray), stray))
+    return 'the Sequential gives the same outputs as the MLP it was saved from'
+
+
+check_2 = Check('05.2', observe_2, judge_2)
 
 
 # ----- 05.3 ---------------------------------------------------------------------------------
-def _cases():
+def _cases(seed):
+    """(description, what to save, the expected [(name, shape)]): fixed cases, and for a
+    grader's seed one more with names and shapes drawn from it."""
     x = nd.arange(4)
-    return [
+    cases = [
         ('nd.save(f, nd.arange(4))', x, [(None, (4,))]),
         ('nd.save(f, [x, y])', [x, nd.zeros(4)], [(None, (4,)), (None, (4,))]),
         ("nd.save(f, {'x': x, 'y': y})", {'x': x, 'y': nd.zeros(4)}, [('x', (4,)), ('y', (4,))]),
@@ -163,27 +205,58 @@ def _cases():
         ("nd.save(f, {'名字': x})", {'名字': x}, [('名字', (4,))]),
         ('nd.save(f, [])', [], []),
     ]
+    if seed != 0:
+        stream = rng(seed)
+        shapes = [tuple(int(d) for d in stream.randint(1, 5, int(stream.randint(0, 4)))) for _ in range(3)]
+        names = ['p%d_%d' % (i, stream.randint(1000)) for i in range(3)]
+        cases.append(('nd.save(f, {%s})' % ', '.join(names), {n: nd.ones(s) for n, s in zip(names, shapes)},
+                      list(zip(names, shapes))))
+    return cases
 
 
-def check_3(describe):
-    """``describe(buf)`` lists ``(name, shape)`` for each array in nd.save bytes (name None
-    when the arrays were saved without names)."""
+def observe_3(describe, seed: int) -> dict:
+    """05.3: what describe(buf) returns for the bytes of each case's nd.save file."""
     folder = tempfile.mkdtemp(prefix='check05-3-')
+    results = []
     try:
-        for what, data, expected in _cases():
+        for what, data, expected in _cases(seed):
             path = os.path.join(folder, 'f')
             nd.save(path, data)
             with open(path, 'rb') as f:
                 buf = f.read()
             got = call('describe(buf) for the %d bytes of %s' % (len(buf), what), describe, buf)
             try:
-                got = [(n, tuple(int(d) for d in s)) for n, s in got]
+                got = [[n if n is None else str(n), [int(d) for d in s]] for n, s in got]
             except Exception:
                 raise ExerciseFailed('describe(buf) for %s returned %r; expected a list of '
-                                     '(name, shape) pairs such as %r' % (what, got, expected))
-            expect(got == expected, 'for %s (%d bytes), describe returned %r; expected %r'
-                   % (what, len(buf), got, expected))
+                                     '(name, shape) pairs such as %r' % (what, got, expected)) from None
+            results.append({'pairs': got, 'size': len(buf)})
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    passed('05.3', 'names and shapes read right from %d files (1-D, 2-D, 0-d; float32, '
-           'float64, int8; named and unnamed)' % len(_cases()))
+    return {'results': results}
+
+
+def _pairs(raw) -> list:
+    if not isinstance(raw, list) or len(raw) > 1000:
+        raise Malformed('the observation: pairs is not a list')
+    pairs = []
+    for pair in raw:
+        if not (isinstance(pair, list) and len(pair) == 2 and (pair[0] is None or isinstance(pair[0], str))):
+            raise Malformed('the observation: %r is not a (name, shape) pair' % (pair,))
+        pairs.append((pair[0], Data({'shape': pair[1]}).shape('shape')))
+    return pairs
+
+
+def judge_3(data, seed: int) -> str:
+    cases = _cases(seed)
+    results = data.list('results', len(cases))
+    expect(len(results) == len(cases), 'describe ran on %d files; expected %d' % (len(results), len(cases)))
+    for (what, _, expected), result in zip(cases, results):
+        got = _pairs(result._get('pairs'))
+        expect(got == expected, 'for %s (%d bytes), describe returned %r; expected %r'
+               % (what, result.int('size'), got, expected))
+    return ('names and shapes read right from %d files (1-D, 2-D, 0-d; float32, float64, int8; '
+            'named and unnamed)' % len(cases))
+
+
+check_3 = Check('05.3', observe_3, judge_3)
