@@ -18,7 +18,7 @@ from minigluon.gluon import loss, nn
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ['00_ndarray_autograd', '01_model_construction', '02_parameters', '03_deferred_init',
-            '04_custom_layers', '05_read_write', '06_gpu']
+            '04_custom_layers', '05_read_write', '06_gpu', '07_capstone']
 
 
 def _notebook(name: str) -> dict:
@@ -65,6 +65,72 @@ def test_first_code_cell_installs_minigluon_from_the_configured_repository(name)
     assert "find_spec('minigluon') is None" in source
     # `!pip`, not `%pip`: the magic always ends with "you may need to restart the kernel"
     assert '    !pip install -q git+' + _repository_url() in source
+
+
+# One exercise per chapter where the student implements machinery the chapter explains: a
+# mini-tape op, structural keys, an SGD step, a lazy layer, the file format, device dispatch.
+BUILD_IT = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.5', '02_parameters': '02.5',
+            '03_deferred_init': '03.2', '04_custom_layers': '04.3', '05_read_write': '05.1',
+            '06_gpu': '06.5', '07_capstone': '07.1'}
+
+
+def _markdown(name: str) -> list:
+    return [c for c in _notebook(name)['cells'] if c['cell_type'] == 'markdown']
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_chapter_has_a_summary_a_folded_deep_dive_and_a_build_it_exercise(name):
+    cells = _notebook(name)['cells']
+    text = '\n'.join(''.join(c['source']) for c in _markdown(name))
+    assert '## Summary' in text, '%s has no Summary' % name
+    folded = [c for c in cells if 'hide-cell' in c['metadata'].get('tags', [])
+              or (c['cell_type'] == 'markdown' and ':class: dropdown' in ''.join(c['source'])
+                  and 'solution' not in c['metadata'].get('tags', []))]
+    assert 'Deep dive' in text and folded, '%s has no folded deep dive' % name
+    # the exercise in which the student builds a piece of the machinery, checked against minigluon
+    keys = [c['metadata'].get('exercise') for c in cells if 'check' in c['metadata'].get('tags', [])]
+    assert BUILD_IT[name] in keys, '%s: the build-it exercise %s has no check cell' % (
+        name, BUILD_IT[name])
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_every_discussion_exercise_has_a_folded_model_answer(name):
+    cells = _notebook(name)['cells']
+    for i, cell in enumerate(cells):
+        source = ''.join(cell['source'])
+        if cell['cell_type'] != 'markdown' or not re.search(
+                r'Exercise \d\d\.\d \((discussion|to think about|on a GPU machine)', source):
+            continue
+        following = cells[i + 1]
+        assert 'solution' in following['metadata'].get('tags', []) and \
+            ':class: dropdown' in ''.join(following['source']), \
+            '%s cell %d: a discussion exercise without a folded model answer after it' % (name, i)
+
+
+# Kangxi radicals (U+2F00-U+2FDF) and CJK radicals (U+2E80-U+2EFF) look like ordinary CJK
+# characters but are other code points: text copied from a PDF brings them in, and search,
+# dictionaries and screen readers then fail on words such as 第⼀ (with U+2F00, not 一).
+_RADICALS = re.compile('[\u2e80-\u2fdf]')
+
+
+def _book_texts():
+    """(where, text) for every file the book is built from."""
+    for name in CHAPTERS:
+        for index, cell in enumerate(_notebook(name)['cells']):
+            outputs = ''.join(''.join(o.get('text', '')) for o in cell.get('outputs', []))
+            yield '%s cell %d' % (name, index), ''.join(cell['source']) + outputs
+    for path in [ROOT / 'intro.md', ROOT / '_toc.yml', *sorted((ROOT / 'appendix').glob('*.md'))]:
+        yield path.name, path.read_text(encoding='utf-8')
+
+
+def test_book_has_no_radical_look_alikes_of_cjk_characters():
+    found = ['%s: %s' % (where, ' '.join('%s (U+%04X)' % (c, ord(c)) for c in sorted(set(hits))))
+             for where, text in _book_texts() for hits in [_RADICALS.findall(text)] if hits]
+    assert not found, 'radicals instead of CJK characters: %s' % '; '.join(found)
+
+
+def test_radical_check_catches_a_look_alike():
+    assert _RADICALS.search('第\u2f00次') and not _RADICALS.search('第一次')
 
 
 def _public_api() -> set:

@@ -1,10 +1,12 @@
 """The checks of chapter 00 pass the reference solutions and fail typical wrong answers with
 messages in the student's terms (never an unrelated exception)."""
+import itertools
+
 import numpy as np
 import pytest
 
 from minigluon import autograd, nd
-from workbook.checks import ExerciseFailed, ch00
+from workbook.checks import Data, ExerciseFailed, Malformed, ch00
 
 
 # ----- 00.1 sgd_step ---------------------------------------------------------------------
@@ -152,3 +154,83 @@ def test_check_3_passes(capsys):
 def test_check_3_fails_readably(wrong, message):
     with pytest.raises(ExerciseFailed, match=message):
         ch00.check_3(wrong)
+
+
+# ----- 00.5: dot and relu on the chapter's mini tape ---------------------------------------
+class Var:
+    """The chapter's mini tape (cell "A mini tape from scratch")."""
+    counter = itertools.count()
+
+    def __init__(self, value, parents=(), backward=None):
+        self.value = np.asarray(value, dtype=np.float32)
+        self.parents, self.backward, self.grad = parents, backward, None
+        self.number = next(Var.counter)
+
+    def __add__(self, other):
+        return Var(self.value + other.value, (self, other), lambda g: (g, g))
+
+    def __mul__(self, other):
+        return Var(self.value * other.value, (self, other),
+                   lambda g: (g * other.value, g * self.value))
+
+    def sum(self):
+        return Var(self.value.sum(), (self,), lambda g: (np.broadcast_to(g, self.value.shape),))
+
+
+def backprop(head):
+    graph, stack = {id(head): head}, [head]
+    while stack:
+        for parent in stack.pop().parents:
+            if id(parent) not in graph:
+                graph[id(parent)] = parent
+                stack.append(parent)
+    grads = {id(head): np.ones_like(head.value)}
+    for var in sorted(graph.values(), key=lambda v: v.number, reverse=True):
+        g = grads.pop(id(var), None)
+        if g is None:
+            continue
+        if var.backward is None:
+            var.grad = g
+            continue
+        for parent, pg in zip(var.parents, var.backward(g)):
+            grads[id(parent)] = grads.get(id(parent), 0) + pg
+
+
+def dot(a, b):
+    return Var(a.value @ b.value, (a, b), lambda g: (g @ b.value.T, a.value.T @ g))
+
+
+def relu(a):
+    mask = a.value > 0
+    return Var(a.value * mask, (a,), lambda g: (g * mask,))
+
+
+def test_check_5_passes_the_reference(capsys):
+    ch00.check_5(Var, backprop, dot, relu)
+    assert 'PASSED exercise 00.5' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('wrong_dot, wrong_relu, message', [
+    (lambda a, b: Var(a.value @ b.value, (a, b), lambda g: (g @ b.value, a.value @ g)), relu,
+     r'backprop.* raised ValueError'),
+    (lambda a, b: Var(a.value @ b.value, (a, b), lambda g: (g @ b.value.T, (a.value.T @ g) * 2)),
+     relu, r'gradient of b is'),
+    (dot, lambda a: Var(np.maximum(a.value, 0), (a,), lambda g: (g,)), r'gradient of a is'),
+    (lambda a, b: Var(a.value @ b.value), relu, r'a.grad or b.grad is None'),
+    (dot, lambda a: np.maximum(a.value, 0), r'should return a Var'),
+    (dot, lambda a: Var(a.value, (a,), lambda g: (g,)), r'relu\(dot\(a, b\)\) computed'),
+])
+def test_check_5_fails_readably(wrong_dot, wrong_relu, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch00.check_5(Var, backprop, wrong_dot, wrong_relu)
+
+
+def test_check_5_judges_from_the_seed():
+    data = ch00.check_5.observe(Var, backprop, dot, relu, seed=3)
+    assert 'loss falls' in ch00.check_5.judge(Data(data), 3)
+    with pytest.raises(ExerciseFailed):
+        ch00.check_5.judge(Data(data), 4)
+    with pytest.raises(ExerciseFailed, match='training with your ops'):
+        ch00.check_5.judge(Data(dict(data, losses=[0.0] * 20)), 3)
+    with pytest.raises(Malformed):
+        ch00.check_5.judge(Data(dict(data, losses='small')), 3)

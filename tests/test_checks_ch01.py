@@ -226,3 +226,50 @@ def test_forged_observations_fail():
         verdict(ch01.check_2, {'failed': 'nope'}, 7)
     with pytest.raises(Malformed):
         verdict(ch01.check_3, {'runs': [{'out': 'x'}] * 3}, 7)
+
+
+# ----- 01.5 structural keys ----------------------------------------------------------------
+def structural_keys(block, prefix=''):
+    dot = prefix + '.' if prefix else ''
+    keys = [dot + name for name in block._reg_params]
+    for key, child in block._children.items():
+        keys += structural_keys(child, dot + key)
+    return keys
+
+
+def children_first(block, prefix=''):
+    dot = prefix + '.' if prefix else ''
+    keys = []
+    for key, child in block._children.items():
+        keys += children_first(child, dot + key)
+    return keys + [dot + name for name in block._reg_params]
+
+
+def global_names(block):
+    return [p.name for p in block._collect_params_with_prefix().values()]
+
+
+def test_check_5_passes(capsys):
+    ch01.check_5(structural_keys)
+    assert 'PASSED exercise 01.5' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('wrong, message', [
+    (children_first, r'right but in another order'),
+    (global_names, r'look like global names'),
+    (lambda block: [n.split('_', 1)[-1] for n in block.collect_params()], r'your keys are'),
+    (lambda block: ','.join(block._reg_params), r'should return a list of strings'),
+    (lambda block: block.no_such_thing, r'structural_keys\(.*\) raised AttributeError'),
+])
+def test_check_5_fails_readably(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch01.check_5(wrong)
+
+
+def test_check_5_refuses_forged_data():
+    data = ch01.check_5.observe(structural_keys, seed=1)
+    assert ch01.check_5.judge(Data(data), 1)
+    with pytest.raises(ExerciseFailed):
+        ch01.check_5.judge(Data(dict(data, keys2=['0.weight'])), 1)
+    with pytest.raises(Malformed):
+        ch01.check_5.judge(Data(dict(data, keys1=[1, 2])), 1)

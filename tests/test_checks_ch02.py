@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from minigluon import autograd, init, nd
+from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import nn
-from workbook.checks import ExerciseFailed, ch02
+from workbook.checks import Data, ExerciseFailed, Malformed, ch02
 
 
 # ----- 02.1: an initializer that zeroes half the weights --------------------------------
@@ -129,17 +129,76 @@ def test_check_2_fails(make, split, message):
 
 # ----- 02.3: a regex for collect_params --------------------------------------------------
 def test_check_3_passes(capsys):
-    ch02.check_3('.*bias')
-    assert 'PASSED exercise 02.3' in capsys.readouterr().out
+    ch02.check_3('.*bias$')
+    ch02.check_3('.*_bias$')
+    assert capsys.readouterr().out.count('PASSED exercise 02.3') == 2
 
 
 @pytest.mark.parametrize('pattern, message', [
-    ('bias', r'selected nothing.*re\.match.*"\.\*"'),
+    ('bias', r"selected only \['bias_weight', 'bias_bias'\].*re\.match.*\"\.\*\""),
+    ('weight', r'selected nothing.*re\.match'),
     ('.*', r'also selected .*weight.*not biases'),
     ('.*0_bias', r'missed'),
+    ('.*bias', r"also selected \['bias_weight'\].*prefix may contain 'bias'.*\$"),
     ('(', r'not a valid regular expression'),
     (None, r'non-empty string'),
 ])
 def test_check_3_fails(pattern, message):
     with pytest.raises(ExerciseFailed, match=message):
         ch02.check_3(pattern)
+
+
+# ----- 02.5: one SGD step by hand ------------------------------------------------------------
+def sgd_step(net, lr, batch_size):
+    for param in net.collect_params().values():
+        if param.grad_req != 'null':
+            param.data()[:] = param.data() - lr * param.grad() / batch_size
+
+
+def per_layer(net, lr, batch_size):
+    for layer in net._children.values():
+        for param in layer.params.values():
+            if param.grad_req != 'null':
+                param.data()[:] = param.data() - lr * param.grad() / batch_size
+
+
+def no_division(net, lr, batch_size):
+    sgd_step(net, lr, 1)
+
+
+def frozen_too(net, lr, batch_size):
+    for param in net.collect_params().values():
+        param.data()[:] = param.data() - lr * param.grad() / batch_size
+
+
+def test_check_5_passes_and_agrees_with_the_trainer(capsys):
+    ch02.check_5(sgd_step)
+    assert 'PASSED exercise 02.5' in capsys.readouterr().out
+    net = ch02._prepared_5(3)
+    gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': ch02._LR_5}).step(ch02._BATCH_5)
+    mine = ch02._prepared_5(3)
+    sgd_step(mine, ch02._LR_5, ch02._BATCH_5)
+    for key, value in ch02._after_5(net).items():
+        np.testing.assert_allclose(ch02._after_5(mine)[key], value, rtol=1e-6)
+
+
+@pytest.mark.parametrize('wrong, message', [
+    (per_layer, r'updated twice'),
+    (no_division, r'divide it by batch_size'),
+    (frozen_too, r'grad_req "null" has no gradient'),
+    (lambda net, lr, batch_size: None, r'differ from w - lr \* grad / batch_size \(.*did not move\)'),
+])
+def test_check_5_fails_readably(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch02.check_5(wrong)
+
+
+def test_check_5_judges_from_the_seed():
+    data = ch02.check_5.observe(sgd_step, seed=4)
+    assert ch02.check_5.judge(Data(data), 4)
+    with pytest.raises(ExerciseFailed):
+        ch02.check_5.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed, match='new array'):
+        ch02.check_5.judge(Data(dict(data, in_place=False)), 4)
+    with pytest.raises(Malformed):
+        ch02.check_5.judge(Data(dict(data, values={})), 4)

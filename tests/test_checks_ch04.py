@@ -3,7 +3,7 @@ import pytest
 
 from minigluon import gluon, init, nd
 from minigluon.gluon import nn
-from workbook.checks import ExerciseFailed
+from workbook.checks import Data, ExerciseFailed, Malformed
 from workbook.checks import ch04
 
 
@@ -134,67 +134,79 @@ def test_check_2_explains_a_missing_attribute():
 
 
 # ----- 04.3 ---------------------------------------------------------------------------------
-class MyHybridDense(nn.HybridBlock):
-    def __init__(self, units, in_units, **kwargs):
+class MyLazyDense(nn.HybridBlock):
+    def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
-        self.weight = self.params.get('weight', shape=(in_units, units))
+        self.units = units
+        self.weight = self.params.get('weight', shape=(0, units), allow_deferred_init=True)
         self.bias = self.params.get('bias', shape=(units,))
+
+    def infer_shape(self, x, *args):
+        self.weight.shape = (x.shape[1], self.units)
 
     def hybrid_forward(self, F, x, weight, bias):
         return F.relu(F.dot(x, weight) + bias)
 
 
 def test_check_3_passes_the_reference(capsys):
-    ch04.check_3(MyHybridDense)
+    ch04.check_3(MyLazyDense)
     assert 'PASSED exercise 04.3' in capsys.readouterr().out
 
 
-def test_check_3_explains_a_plain_block_and_a_forward():
+def test_check_3_explains_a_plain_block_and_missing_pieces():
     class Plain(nn.Block):
         pass
     _fails(ch04.check_3, Plain, 'not an nn.HybridBlock')
 
-    class WithForward(MyHybridDense):
-        def forward(self, x):
-            return nd.dot(x, self.weight.data())
-    _fails(ch04.check_3, WithForward, 'overrides forward')
-
     class NoHybridForward(nn.HybridBlock):
-        def __init__(self, units, in_units, **kwargs):
+        def __init__(self, units, **kwargs):
             super().__init__(**kwargs)
     _fails(ch04.check_3, NoHybridForward, 'does not define hybrid_forward')
 
+    class NoInfer(MyLazyDense):
+        infer_shape = nn.HybridBlock.infer_shape
+    _fails(ch04.check_3, NoInfer, 'override infer_shape')
 
-def test_check_3_explains_missing_relu_wrong_names_and_shapes():
-    class NoRelu(MyHybridDense):
+    class NotDeferred(MyLazyDense):
+        def __init__(self, units, **kwargs):
+            nn.HybridBlock.__init__(self, **kwargs)
+            self.units = units
+            self.weight = self.params.get('weight', shape=(0, units))
+            self.bias = self.params.get('bias', shape=(units,))
+    _fails(ch04.check_3, NotDeferred, 'allow_deferred_init=True')
+
+    class FixedWidth(MyLazyDense):
+        def infer_shape(self, x, *args):
+            self.weight.shape = (5, self.units)
+    _fails(ch04.check_3, FixedWidth, 'MyLazyDense(4) on x of shape (2, 7) raised')
+
+
+def test_check_3_explains_missing_relu_and_shapes():
+    class NoRelu(MyLazyDense):
         def hybrid_forward(self, F, x, weight, bias):
             return F.dot(x, weight) + bias
     _fails(ch04.check_3, NoRelu, 'without the ReLU')
 
-    class BadNames(MyHybridDense):
+    class WithInUnits(MyLazyDense):
+        def __init__(self, units, **kwargs):
+            nn.HybridBlock.__init__(self, **kwargs)
+            self.units = units
+            self.weight = self.params.get('weight', shape=(5, units))
+            self.bias = self.params.get('bias', shape=(units,))
+    _fails(ch04.check_3, WithInUnits, 'expected (0, 3)')
+
+    class BadNames(MyLazyDense):
         def hybrid_forward(self, F, x, w, b):
             return F.relu(F.dot(x, w) + b)
-    _fails(ch04.check_3, BadNames, 'calling layer(x)', 'TypeError')
-
-    class Transposed(MyHybridDense):
-        def __init__(self, units, in_units, **kwargs):
-            nn.HybridBlock.__init__(self, **kwargs)
-            self.weight = self.params.get('weight', shape=(units, in_units))
-            self.bias = self.params.get('bias', shape=(units,))
-    _fails(ch04.check_3, Transposed, "'weight': (3, 5)", 'expected weight of shape (5, 3)')
+    _fails(ch04.check_3, BadNames, 'TypeError')
 
 
-def test_forgotten_super_init_and_missing_init_get_their_hints():
-    class NoSuper(nn.Block):
-        def __init__(self, units, **kwargs):
-            self.gamma = self.params.get('gamma', shape=(units,))
-
-    message = _fails(ch04.check_2, NoSuper, 'creating NoSuper(4) raised AttributeError',
-                     'did you call super().__init__(**kwargs) first in your __init__?')
-    assert 'endswith' not in message
-
-    class NoInit(nn.HybridBlock):
-        def hybrid_forward(self, F, x, weight, bias):
-            return x
-
-    _fails(ch04.check_3, NoInit, 'your NoInit has no __init__ of its own')
+def test_check_3_judges_from_the_seed():
+    data = ch04.check_3.observe(MyLazyDense, seed=2)
+    assert ch04.check_3.judge(Data(data), 2)
+    with pytest.raises(ExerciseFailed):
+        ch04.check_3.judge(Data(data), 3)
+    with pytest.raises(ExerciseFailed, match='without the ReLU|expected relu'):
+        ch04.check_3.judge(Data(dict(data, out=[[0.5] * 3] * 2)), 2)
+    with pytest.raises(Malformed):
+        ch04.check_3.judge(Data(dict(data, weight_7='big')), 2)

@@ -2,11 +2,12 @@
 import os
 import struct
 
+import numpy as np
 import pytest
 
 from minigluon import nd
 from minigluon.gluon import nn
-from workbook.checks import ExerciseFailed
+from workbook.checks import Data, ExerciseFailed, Malformed
 from workbook.checks import ch05
 
 
@@ -30,49 +31,66 @@ def _fails(check, *args, fragments=()):
 
 
 # ----- 05.1 ---------------------------------------------------------------------------------
-def clone_via_file(net, filename):
-    net.save_parameters(filename)
-    clone = MLP()
-    clone.load_parameters(filename)
-    return clone
+TYPE_FLAGS = {np.float32: 0, np.float64: 1, np.float16: 2, np.uint8: 3, np.int32: 4,
+              np.int8: 5, np.int64: 6}
+
+
+def my_encode(data):
+    if isinstance(data, nd.NDArray):
+        data = [data]
+    arrays = list(data.values()) if isinstance(data, dict) else list(data)
+    names = list(data.keys()) if isinstance(data, dict) else []
+    out = [struct.pack('<QQQ', 0x112, 0, len(arrays))]
+    for a in arrays:
+        values = a.asnumpy()
+        out.append(struct.pack('<Iii', 0xF993FAC9, 0, values.ndim))
+        out.append(struct.pack('<%dq' % values.ndim, *values.shape))
+        out.append(struct.pack('<iii', 1, a.context.device_id, TYPE_FLAGS[a.dtype]))
+        out.append(values.astype(values.dtype.newbyteorder('<')).tobytes())
+    out.append(struct.pack('<Q', len(names)))
+    for name in names:
+        out.append(struct.pack('<Q', len(name.encode())) + name.encode())
+    return b''.join(out)
 
 
 def test_check_1_passes_the_reference(capsys):
-    ch05.check_1(clone_via_file, MLP)
+    ch05.check_1(my_encode)
     assert 'PASSED exercise 05.1' in capsys.readouterr().out
 
 
 def test_check_1_explains_typical_mistakes():
-    _fails(ch05.check_1, lambda net, f: net, MLP, fragments=['returned net itself'])
+    def big_endian(data):
+        return my_encode(data)[:8][::-1] + my_encode(data)[8:]
+    _fails(ch05.check_1, big_endian, fragments=['first differ at byte 0', 'file header'])
 
-    def initialized_only(net, filename):
-        net.save_parameters(filename)
-        clone = MLP()
-        clone.initialize()
-        return clone
-    _fails(ch05.check_1, initialized_only, MLP, fragments=['initialized, not loaded'])
+    def name_chars(data):  # the length of a name in characters, not in UTF-8 bytes
+        out = my_encode(data)
+        if isinstance(data, dict) and '名字' in data:
+            return out.replace(struct.pack('<Q', 6) + '名字'.encode(),
+                               struct.pack('<Q', 2) + '名字'.encode())
+        return out
+    _fails(ch05.check_1, name_chars, fragments=['0-d array', 'differ at byte'])
 
-    def not_saved(net, filename):
-        net.save_parameters(filename + '.other')
-        clone = MLP()
-        clone.load_parameters(filename + '.other')
-        return clone
-    _fails(ch05.check_1, not_saved, MLP, fragments=['no file at the filename'])
+    def float32_only(data):
+        if isinstance(data, dict):
+            data = {k: v.astype('float32') for k, v in data.items()}
+        elif isinstance(data, list):
+            data = [v.astype('float32') for v in data]
+        return my_encode(data)
+    _fails(ch05.check_1, float32_only, fragments=['nd.save writes'])
+    _fails(ch05.check_1, lambda data: my_encode(data).hex(), fragments=['returned a str'])
+    _fails(ch05.check_1, lambda data: data.keys(), fragments=['raised AttributeError'])
 
-    def uninitialized(net, filename):
-        net.save_parameters(filename)
-        return MLP()
-    _fails(ch05.check_1, uninitialized, MLP, fragments=['running the clone raised'])
 
-    def legacy(net, filename):
-        net.collect_params().save(filename)
-        return MLP()
-    _fails(ch05.check_1, legacy, MLP, fragments=['structural keys'])
-
-    def crashes(net, filename):
-        raise KeyError('oops')
-    _fails(ch05.check_1, crashes, MLP, fragments=['raised KeyError'])
-    _fails(ch05.check_1, clone_via_file, 'MLP', fragments=['pass the MLP class'])
+def test_check_1_judges_from_the_seed():
+    data = ch05.check_1.observe(my_encode, seed=4)
+    assert 'same bytes' in ch05.check_1.judge(Data(data), 4)
+    with pytest.raises(ExerciseFailed):
+        ch05.check_1.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed):
+        ch05.check_1.judge(Data(dict(data, hex0='zz')), 4)
+    with pytest.raises(Malformed):
+        ch05.check_1.judge(Data(dict(data, hex1=12)), 4)
 
 
 # ----- 05.2 ---------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The chapter 6 checks pass the reference solutions and explain typical wrong answers, with
 or without a GPU (without one they move networks to cpu(1))."""
+import numpy as np
 import pytest
 
 import minigluon as mx
-from workbook.checks import ExerciseFailed
+from workbook.checks import Data, ExerciseFailed, Malformed
 from workbook.checks import ch06
 
 
@@ -68,3 +69,78 @@ def test_check_2_explains_typical_mistakes():
     def numpy_out(net, X):
         return predict(net, X).asnumpy()
     _fails(ch06.check_2, numpy_out, 'ndarray', 'expected an NDArray')
+
+
+# ----- 06.5: device dispatch from scratch ---------------------------------------------------
+class Tensor:
+    def __init__(self, data, ctx):
+        self.data, self.ctx = ctx.xp.asarray(data), ctx
+
+    def _same(self, other):
+        if other.ctx != self.ctx:
+            raise ValueError('inputs on %s and %s' % (self.ctx, other.ctx))
+
+    def __add__(self, other):
+        self._same(other)
+        return Tensor(self.data + other.data, self.ctx)
+
+    def dot(self, other):
+        self._same(other)
+        return Tensor(self.ctx.xp.dot(self.data, other.data), self.ctx)
+
+    def to(self, ctx):
+        return Tensor(self.data.copy(), ctx)
+
+
+def test_check_5_passes_the_reference(capsys):
+    ch06.check_5(Tensor)
+    assert 'PASSED exercise 06.5' in capsys.readouterr().out
+
+
+class NoXp(Tensor):
+    def __init__(self, data, ctx):
+        self.data, self.ctx = np.asarray(data), ctx
+
+
+class Silent(Tensor):
+    def _same(self, other):
+        pass
+
+
+class Shares(Tensor):
+    def to(self, ctx):
+        moved = Tensor.__new__(Shares)
+        moved.data, moved.ctx = ctx.xp.asarray(self.data), ctx
+        return moved
+
+
+class Stays(Tensor):
+    def to(self, ctx):
+        return Tensor(self.data.copy(), self.ctx)
+
+
+class TypeErrors(Tensor):
+    def _same(self, other):
+        if other.ctx != self.ctx:
+            raise TypeError('no')
+
+
+@pytest.mark.parametrize('wrong, message', [
+    (NoXp, r'did not create its array with ctx.xp'),
+    (Silent, r'gave no error; expected a ValueError'),
+    (TypeErrors, r'gave TypeError; expected a ValueError'),
+    (Shares, r'shares memory with x'),
+    (Stays, r'is on dev0; expected dev1'),
+])
+def test_check_5_fails_readably(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch06.check_5(wrong)
+
+
+def test_check_5_judges_from_the_seed():
+    data = ch06.check_5.observe(Tensor, seed=8)
+    assert ch06.check_5.judge(Data(data), 8)
+    with pytest.raises(ExerciseFailed):
+        ch06.check_5.judge(Data(data), 9)
+    with pytest.raises(Malformed):
+        ch06.check_5.judge(Data(dict(data, sum='x')), 8)

@@ -12,26 +12,32 @@ import test_checks_ch03 as t03
 import test_checks_ch04 as t04
 import test_checks_ch05 as t05
 import test_checks_ch06 as t06
-from workbook.checks import Check, Data, ExerciseFailed, Malformed, ch00, ch01, ch02, ch03, ch04, ch05, ch06
+import test_checks_ch07 as t07
+from workbook.checks import (Check, Data, ExerciseFailed, Malformed, ch00, ch01, ch02, ch03, ch04,
+                             ch05, ch06, ch07)
 
 REFERENCES = {  # check -> the test module's reference answers
     ch00.check_1: (t00.sgd_ok,), ch00.check_2: (t00.grad_ok,), ch00.check_3: (t00.mul_ok,),
+    ch00.check_5: (t00.Var, t00.backprop, t00.dot, t00.relu),
     ch01.check_1: (t01.TwoInputDense,), ch01.check_2: (t01.Parallel,), ch01.check_3: (t01.Trainable,),
+    ch01.check_5: (t01.structural_keys,),
     ch02.check_1: (t02.HalfZero,), ch02.check_2: (t02.make_tied_net, t02.split_grads),
-    ch02.check_3: ('.*bias',),
+    ch02.check_3: ('.*bias$',), ch02.check_5: (t02.sgd_step,),
     ch03.check_1: (t03.make_net,), ch03.check_2: (t03.LazyScale,), ch03.check_3: (t03.predict_weight_shape,),
-    ch04.check_1: (t04.CosineSimilarity,), ch04.check_2: (t04.Scale,), ch04.check_3: (t04.MyHybridDense,),
-    ch05.check_1: (t05.clone_via_file, t05.MLP), ch05.check_2: (t05.mlp_file_to_sequential, t05.MLP),
+    ch04.check_1: (t04.CosineSimilarity,), ch04.check_2: (t04.Scale,), ch04.check_3: (t04.MyLazyDense,),
+    ch05.check_1: (t05.my_encode,), ch05.check_2: (t05.mlp_file_to_sequential, t05.MLP),
     ch05.check_3: (t05.describe,),
-    ch06.check_1: (t06.to_device,), ch06.check_2: (t06.predict,),
+    ch06.check_1: (t06.to_device,), ch06.check_2: (t06.predict,), ch06.check_5: (t06.Tensor,),
+    ch07.check_1: (t07.ScaleShift,), ch07.check_2: (t07.make_net,), ch07.check_3: (t07.train,),
+    ch07.check_4: (t07.save_checkpoint, t07.load_checkpoint),
 }
 # Exercises whose answer is the same for every input: their data can't depend on the seed.
-SEED_FREE = {'02.1', '02.3', '03.1'}
+SEED_FREE = {'01.5', '02.1', '02.3', '03.1'}
 SEED = 918273
 
 
 def test_every_chapter_check_is_an_observe_judge_check():
-    for module in (ch00, ch01, ch02, ch03, ch04, ch05, ch06):
+    for module in (ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07):
         checks = [v for k, v in vars(module).items() if k.startswith('check_')]
         assert checks and all(isinstance(c, Check) for c in checks), module.__name__
         assert set(checks) <= set(REFERENCES)

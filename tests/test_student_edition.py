@@ -151,7 +151,10 @@ def test_committed_student_edition_has_no_solutions_and_keeps_colab_settings():
         text = nbformat.writes(nb)
         assert 'BEGIN SOLUTION' not in text and 'END SOLUTION' not in text
         solutions = [c for c in nb.cells if nbs.is_solution(c)]
-        assert solutions and all('raise NotImplementedError()' in c.source for c in solutions)
+        assert solutions and all('raise NotImplementedError()' in c.source for c in solutions
+                                 if c.cell_type == 'code')
+        # a discussion's model answer (a markdown solution) is not given away either
+        assert all(c.source == 'YOUR ANSWER HERE' for c in solutions if c.cell_type == 'markdown')
         assert all(c.get('outputs', []) == [] for c in nb.cells)
     gpu = nbs.read(STUDENT_DIR / '06_gpu.ipynb')
     assert gpu.metadata['accelerator'] == 'GPU' and gpu.metadata['colab']['gpuType'] == 'T4'

@@ -1,4 +1,4 @@
-"""Checks for chapter 00, "NDArray and autograd" (exercises 00.1 to 00.3)."""
+"""Checks for chapter 00, "NDArray and autograd" (exercises 00.1 to 00.3 and 00.5)."""
 from __future__ import annotations
 
 import numpy as np
@@ -235,3 +235,87 @@ def judge_3(data, seed: int) -> str:
 
 
 check_3 = Check('00.3', observe_3, judge_3)
+
+
+# ----- 00.5 (observe/judge protocol) ------------------------------------------------------
+def _draw_5(seed):
+    """a (3, 4), b (4, 2), the output weights w (3, 2); a tiny regression task and its
+    initial weights W1 (4, 5), W2 (5, 1)."""
+    stream = rng(seed)
+    a, b, w = (stream.uniform(-1, 1, s).astype(np.float32) for s in ((3, 4), (4, 2), (3, 2)))
+    X = stream.uniform(-1, 1, (8, 4)).astype(np.float32)
+    y = np.sin(X.sum(axis=1, keepdims=True)).astype(np.float32)
+    W1 = stream.uniform(-0.5, 0.5, (4, 5)).astype(np.float32)
+    W2 = stream.uniform(-0.5, 0.5, (5, 1)).astype(np.float32)
+    return a, b, w, X, y, W1, W2
+
+
+_STEPS_5, _LR_5 = 20, 0.05
+
+
+def observe_5(Var, backprop, dot, relu, seed: int) -> dict:
+    """Gradients of sum(relu(dot(a, b)) * w) on the student's ops, and 20 SGD steps of a
+    two-layer relu net trained with them."""
+    a, b, w, X, y, W1, W2 = _draw_5(seed)
+    va, vb = Var(a), Var(b)
+    out = call('relu(dot(a, b))', lambda: relu(dot(va, vb)))
+    expect(isinstance(out, Var), 'dot and relu should return a Var; relu(dot(a, b)) returned a %s'
+           % type(out).__name__)
+    loss = (out * Var(w)).sum()
+    call('backprop(sum(relu(dot(a, b)) * w))', backprop, loss)
+    expect(va.grad is not None and vb.grad is not None,
+           'after backprop, a.grad or b.grad is None: does dot pass (a, b) as its parents?')
+    data = {'value': floats(out.value), 'grad_a': floats(va.grad), 'grad_b': floats(vb.grad)}
+    def train(W1, W2):
+        losses = []
+        for _ in range(_STEPS_5):
+            v1, v2 = Var(W1), Var(W2)
+            diff = dot(relu(dot(Var(X), v1)), v2) + Var(-y)
+            loss = (diff * diff).sum()
+            backprop(loss)
+            losses.append(float(loss.value))
+            W1 = (W1 - _LR_5 * np.asarray(v1.grad)).astype(np.float32)
+            W2 = (W2 - _LR_5 * np.asarray(v2.grad)).astype(np.float32)
+        return losses
+
+    losses = call('training a two-layer net with your dot and relu', train, W1, W2)
+    data['losses'] = losses
+    return data
+
+
+def _train_5(X, y, W1, W2) -> list:
+    """The same training written out by hand in NumPy (forward, then the chain rule)."""
+    losses = []
+    for _ in range(_STEPS_5):
+        z = X @ W1
+        h = np.maximum(z, 0)
+        diff = h @ W2 - y
+        losses.append(float((diff * diff).sum()))
+        g_pred = 2 * diff
+        g_W2, g_h = h.T @ g_pred, g_pred @ W2.T
+        g_W1 = X.T @ (g_h * (z > 0))
+        W1, W2 = (W1 - _LR_5 * g_W1).astype(np.float32), (W2 - _LR_5 * g_W2).astype(np.float32)
+    return losses
+
+
+def judge_5(data, seed: int) -> str:
+    a, b, w, X, y, W1, W2 = _draw_5(seed)
+    z = a @ b
+    value = data.array('value', (3, 2))
+    expect(close(value, np.maximum(z, 0)), 'relu(dot(a, b)) computed %s; expected %s'
+           % (_fmt(value), _fmt(np.maximum(z, 0))))
+    g_z = w * (z > 0)
+    for name, want in (('a', g_z @ b.T), ('b', a.T @ g_z)):
+        got = data.array('grad_' + name, want.shape)
+        expect(close(got, want, atol=1e-5), 'the gradient of %s is %s; expected %s (dot\'s backward '
+               'sends g @ b.T to a and a.T @ g to b; relu\'s lets g through where its input was '
+               'positive)' % (name, _fmt(got), _fmt(want)))
+    losses, want = data.array('losses', (_STEPS_5,)), np.array(_train_5(X, y, W1, W2))
+    expect(close(losses, want, rtol=1e-4), 'training with your ops gives the losses %s ...; '
+           'expected %s ...' % (_fmt(losses[:3]), _fmt(want[:3])))
+    expect(want[-1] < want[0], 'training should lower the loss')  # a sanity check of the task
+    return 'dot and relu on the mini tape: right gradients, and the loss falls over %d SGD steps' \
+        % _STEPS_5
+
+
+check_5 = Check('00.5', observe_5, judge_5)

@@ -1,10 +1,12 @@
-"""Checks for chapter 01, "Model construction" (exercises 01.1 to 01.3).
+"""Checks for chapter 01, "Model construction" (exercises 01.1 to 01.3 and 01.5).
 
 The worked example of the observe/judge protocol (see ``workbook.checks``): each observe
 sets the student's parameters to values drawn from the seed, so the judge knows them
 without asking the student's process, and reports only outputs, shapes and gradients.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -215,3 +217,63 @@ def judge_3(data, seed: int) -> str:
 
 
 check_3 = Check('01.3', observe_3, judge_3)
+
+
+# ----- 01.5 ------------------------------------------------------------------------------
+class _Head(nn.Block):
+    """A block with a parameter of its own and two children, one of them a Sequential."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = self.params.get('scale', shape=(1,))
+        self.body = nn.Sequential()
+        self.body.add(nn.Dense(3), nn.Dense(3))
+        self.out = nn.Dense(1)
+
+
+def _nets_5():
+    """The networks 01.5 is tried on (the seed does not matter: keys depend on structure)."""
+    plain = nn.Sequential()
+    plain.add(nn.Dense(3), nn.Dense(2))
+    first = nn.Dense(4, in_units=4)
+    shared = nn.Sequential()
+    shared.add(first, nn.Dense(4, params=first.params), nn.Dense(1, use_bias=False))
+    nested = nn.Sequential()
+    nested.add(_Head(), nn.Dense(2))
+    return [('nn.Sequential of two Dense', plain),
+            ('a Sequential whose layers 0 and 1 share parameters', shared),
+            ('a Sequential holding a block with its own parameter and children', nested)]
+
+
+def observe_5(structural_keys, seed: int) -> dict:
+    """``structural_keys(net)`` for each test network, as a list of strings."""
+    data = {}
+    for i, (what, net) in enumerate(_nets_5()):
+        keys = call('structural_keys(%s)' % what, structural_keys, net)
+        if isinstance(keys, dict):
+            keys = list(keys)
+        expect(isinstance(keys, (list, tuple)) and all(isinstance(k, str) for k in keys),
+               'structural_keys should return a list of strings; for %s it returned %r'
+               % (what, keys))
+        data['keys%d' % i] = list(keys)
+    return data
+
+
+def judge_5(data, seed: int) -> str:
+    for i, (what, net) in enumerate(_nets_5()):
+        got = data.strs('keys%d' % i)
+        want = list(net._collect_params_with_prefix())
+        if got == want:
+            continue
+        if sorted(got) == sorted(want):
+            raise ExerciseFailed('for %s your keys are right but in another order: %s; expected '
+                                 '%s (the block\'s own parameters first, then each child in the '
+                                 'order it was registered)' % (what, got, want))
+        global_names = got and all(re.fullmatch(r'[a-z]+\d+_\w+', k) for k in got)
+        hint = (': these look like global names (collect_params); use the attribute names of '
+                '_reg_params and the keys of _children' if global_names else '')
+        raise ExerciseFailed('for %s your keys are %s; expected %s%s' % (what, got, want, hint))
+    return 'the dotted keys of all three networks, in save_parameters order'
+
+
+check_5 = Check('01.5', observe_5, judge_5)

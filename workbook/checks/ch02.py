@@ -193,13 +193,18 @@ check_2 = Check('02.2', observe_2, judge_2)
 
 
 # ---------------------------------------------------------------------------------------
-def _names_3() -> tuple[list, list]:
-    """Every parameter name of the test net, and its biases."""
+def _net_3():
+    """Dense layers, one without a bias and one whose prefix contains 'bias'."""
     with mx.name.NameManager():
         net = nn.Sequential()
         net.add(nn.Dense(4, in_units=3), nn.Dense(5, in_units=4, use_bias=False),
-                nn.Dense(2, in_units=5))
-    names = list(net.collect_params().keys())
+                nn.Dense(3, in_units=5, prefix='bias_'), nn.Dense(2, in_units=3))
+    return net
+
+
+def _names_3() -> tuple[list, list]:
+    """Every parameter name of the test net, and its biases."""
+    names = list(_net_3().collect_params().keys())
     return names, [name for name in names if name.endswith('_bias')]
 
 
@@ -207,10 +212,7 @@ def observe_3(pattern, seed: int) -> dict:
     """02.3: the names collect_params(pattern) selects from a 3-layer net."""
     expect(isinstance(pattern, str) and pattern != '',
            'your pattern should be a non-empty string; got %r' % (pattern,))
-    with mx.name.NameManager():
-        net = nn.Sequential()
-        net.add(nn.Dense(4, in_units=3), nn.Dense(5, in_units=4, use_bias=False),
-                nn.Dense(2, in_units=5))
+    net = _net_3()
 
     def select() -> list:
         """The names ``collect_params(pattern)`` selects; a bad regex is the student's mistake."""
@@ -226,17 +228,108 @@ def observe_3(pattern, seed: int) -> dict:
 def judge_3(data, seed: int) -> str:
     names, wanted = _names_3()
     pattern, chosen = data.str('pattern', 200), data.strs('chosen')
-    if not chosen:
+    if not [name for name in chosen if not name.startswith('bias_')]:
         raise ExerciseFailed(
-            'collect_params(%r) selected nothing from %s. collect_params uses re.match, which '
+            'collect_params(%r) selected %s from %s. collect_params uses re.match, which '
             'must match from the first character of the name: start the pattern with ".*"'
-            % (pattern, names))
+            % (pattern, 'only %s' % chosen if chosen else 'nothing', names))
     extra = [name for name in chosen if name not in wanted]
-    expect(not extra, 'collect_params(%r) also selected %s, which are not biases'
-           % (pattern, extra))
+    expect(not extra, 'collect_params(%r) also selected %s, which are not biases%s'
+           % (pattern, extra, ": a layer's prefix may contain 'bias' (this one is 'bias_'), so "
+              'the pattern must look at the end of the name ($)'
+              if any(name.startswith('bias_') for name in extra) else ''))
     missing = [name for name in wanted if name not in chosen]
     expect(not missing, 'collect_params(%r) missed %s' % (pattern, missing))
     return 'collect_params(%r) selects %s' % (pattern, chosen)
 
 
 check_3 = Check('02.3', observe_3, judge_3)
+
+
+# ----- 02.5 (observe/judge protocol) -------------------------------------------------------
+_LR_5, _BATCH_5 = 0.5, 4
+
+
+def _net_5():
+    """Dense(4) -> a shared Dense(4) used twice -> Dense(1) whose bias is frozen."""
+    net = nn.Sequential()
+    shared = nn.Dense(4, in_units=4, activation='tanh')
+    net.add(nn.Dense(4, in_units=3, activation='tanh'), shared,
+            nn.Dense(4, in_units=4, activation='tanh', params=shared.params), nn.Dense(1, in_units=4))
+    return net
+
+
+def _draw_5(seed):
+    """The input (4, 3) and every parameter's value, by structural key."""
+    stream = rng(seed)
+    shapes = {'0.weight': (4, 3), '0.bias': (4,), '1.weight': (4, 4), '1.bias': (4,),
+              '3.weight': (1, 4), '3.bias': (1,)}
+    X = stream.uniform(-1, 1, (_BATCH_5, 3)).astype(np.float32)
+    return X, {k: stream.uniform(-1, 1, s).astype(np.float32) for k, s in shapes.items()}
+
+
+def _prepared_5(seed):
+    """The net with the seed's values, the output bias frozen, after one backward."""
+    X, values = _draw_5(seed)
+    with mx.name.NameManager():
+        net = _net_5()
+    net.initialize()
+    params = net._collect_params_with_prefix()
+    for key, value in values.items():
+        params[key].set_data(nd.array(value))
+    net[3].bias.grad_req = 'null'
+    with autograd.record():
+        loss = (net(nd.array(X)) ** 2).sum()
+    loss.backward()
+    return net
+
+
+def _after_5(net) -> dict:
+    return {key: p.data().asnumpy().astype(np.float64)
+            for key, p in net._collect_params_with_prefix().items() if not key.startswith('2.')}
+
+
+def observe_5(sgd_step, seed: int) -> dict:
+    """Every parameter after ``sgd_step(net, lr, batch_size)`` on a net with a shared layer."""
+    net = _prepared_5(seed)
+    arrays = {key: p.data() for key, p in net._collect_params_with_prefix().items()}
+    call('sgd_step(net, lr=%g, batch_size=%d)' % (_LR_5, _BATCH_5), sgd_step, net, _LR_5, _BATCH_5,
+         hint=' (a parameter with grad_req "null" has no gradient: skip it)')
+    params = net._collect_params_with_prefix()
+    return {'values': {k: floats(v) for k, v in _after_5(net).items()},
+            'in_place': all(params[k].data() is arrays[k] for k in arrays)}
+
+
+def judge_5(data, seed: int) -> str:
+    expect(data.bool('in_place'), 'after sgd_step a parameter holds a new array: update in place '
+           '(w[:] = ..., or w -= ...), so that every layer using it sees the new values')
+    values = data.sub('values')
+
+    def expected(times_shared: int, scale: float) -> dict:
+        net = _prepared_5(seed)
+        for key, param in net.collect_params().items():
+            if param.grad_req == 'null':
+                continue
+            times = times_shared if param is net[1].weight or param is net[1].bias else 1
+            for _ in range(times):
+                param.data()[:] = param.data() - _LR_5 * scale * param.grad()
+        return _after_5(net)
+
+    right = expected(1, 1.0 / _BATCH_5)
+    got = {k: values.array(k, v.shape) for k, v in right.items()}
+    if all(close(got[k], right[k]) for k in right):
+        return 'every parameter stepped once, the shared ones included, the frozen bias left alone'
+    for wrong, message in [
+            (expected(2, 1.0 / _BATCH_5), 'the shared weight and bias were updated twice: net[1] '
+             'and net[2] hold the same Parameter; step each parameter once (collect_params() '
+             'lists it once)'),
+            (expected(1, 1.0), 'the parameters moved batch_size times too far: the gradient is '
+             'a sum over the batch, divide it by batch_size')]:
+        if all(close(got[k], wrong[k]) for k in right):
+            raise ExerciseFailed(message)
+    unchanged = [k for k in right if close(got[k], _draw_5(seed)[1][k], rtol=0, atol=0)]
+    raise ExerciseFailed('the parameters after your step differ from w - lr * grad / batch_size%s'
+                         % (' (%s did not move)' % ', '.join(unchanged) if unchanged else ''))
+
+
+check_5 = Check('02.5', observe_5, judge_5)

@@ -4,7 +4,8 @@ Each ``check_k`` is a ``Check`` (observe in the student's kernel, judge from dat
 
 - 04.1 ``check_1(CosineSimilarity)``: a layer without parameters that takes two inputs.
 - 04.2 ``check_2(Scale)``: a layer with its own parameter ``gamma`` made by ``params.get``.
-- 04.3 ``check_3(MyHybridDense)``: MyDense as a HybridBlock with ``hybrid_forward``.
+- 04.3 ``check_3(MyLazyDense)``: MyDense as a HybridBlock whose weight waits for the first
+  input (``infer_shape``).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from minigluon import autograd, nd
 from minigluon.gluon import Block, HybridBlock, Parameter
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, close, construct, expect, floats, rng
+from . import Check, ExerciseFailed, block, call, close, construct, expect, floats, rng
 
 
 def _make(cls, args: str, *a, **kw):
@@ -159,47 +160,73 @@ def judge_2(data, seed: int) -> str:
 check_2 = Check('04.2', observe_2, judge_2)
 
 
-# ----- 04.3 ---------------------------------------------------------------------------------
+# ----- 04.3 (observe/judge protocol) -------------------------------------------------------
 def _draw_3(seed):
-    """w (5, 3), b (3,) and x (2, 5)."""
-    stream = np.random.default_rng(43 if seed == 0 else seed)
-    return stream.standard_normal((5, 3)), stream.standard_normal(3), stream.standard_normal((2, 5))
+    """x (2, 5), the weight (5, 3) and bias (3,) set after the first forward, x7 (2, 7)."""
+    stream = rng(seed)
+    return (stream.uniform(-1, 1, (2, 5)).astype(np.float32),
+            stream.uniform(-1, 1, (5, 3)).astype(np.float32),
+            stream.uniform(-1, 1, (3,)).astype(np.float32),
+            stream.uniform(-1, 1, (2, 7)).astype(np.float32))
 
 
-def observe_3(MyHybridDense, seed: int) -> dict:
-    """``MyHybridDense(units=3, in_units=5)``: its parameter shapes, and layer(x) with w, b from the seed."""
-    expect(isinstance(MyHybridDense, type) and issubclass(MyHybridDense, HybridBlock),
+def _shape(param) -> list:
+    return list(param.shape) if param.shape is not None else []
+
+
+def observe_3(MyLazyDense, seed: int) -> dict:
+    """Shapes before and after the first forward, and the output with weights from the seed."""
+    x, w, b, x7 = _draw_3(seed)
+    expect(isinstance(MyLazyDense, type) and issubclass(MyLazyDense, HybridBlock),
            '%s is not an nn.HybridBlock: write class %s(nn.HybridBlock)'
-           % (getattr(MyHybridDense, '__name__', MyHybridDense),
-              getattr(MyHybridDense, '__name__', 'MyHybridDense')))
-    expect(MyHybridDense.hybrid_forward is not HybridBlock.hybrid_forward,
-           '%s does not define hybrid_forward(self, F, x, weight, bias)' % MyHybridDense.__name__)
-    expect(MyHybridDense.forward is HybridBlock.forward,
-           '%s overrides forward; a HybridBlock defines hybrid_forward and lets '
-           'HybridBlock.forward pass it F and the parameters' % MyHybridDense.__name__)
-    layer = _make(MyHybridDense, 'units=3, in_units=5', units=3, in_units=5)
-    params = layer.collect_params()
-    shapes = {name[len(layer.prefix):]: p.shape for name, p in params.items()}
-    expect(shapes == {'weight': (5, 3), 'bias': (3,)}, 'MyHybridDense(units=3, in_units=5) has '
-           'parameters %s; expected weight of shape (5, 3) and bias of shape (3,)' % shapes)
-    call('layer.initialize()', layer.initialize)
-    w, b, x = _draw_3(seed)
-    params[layer.prefix + 'weight'].set_data(nd.array(w))
-    params[layer.prefix + 'bias'].set_data(nd.array(b))
+           % (getattr(MyLazyDense, '__name__', MyLazyDense),
+              getattr(MyLazyDense, '__name__', 'MyLazyDense')))
+    expect(MyLazyDense.hybrid_forward is not HybridBlock.hybrid_forward,
+           '%s does not define hybrid_forward(self, F, x, weight, bias)' % MyLazyDense.__name__)
+    layer = block(MyLazyDense, 'MyLazyDense(3)', 3, base=HybridBlock)
+    weight, bias = layer._reg_params.get('weight'), layer._reg_params.get('bias')
+    expect(isinstance(weight, Parameter) and isinstance(bias, Parameter),
+           'MyLazyDense(3) should have the parameters weight and bias as attributes '
+           '(self.weight = self.params.get(...)); it has %s' % sorted(layer._reg_params))
+    data = {'weight_before': _shape(weight), 'bias_before': _shape(bias)}
+    if 0 not in data['weight_before']:
+        return data
+    call('layer.initialize()', layer.initialize,
+         hint=' (did you pass allow_deferred_init=True to params.get?)')
+    call('layer(x) with x of shape (2, 5)', layer, nd.array(x),
+         hint=' (override infer_shape(self, x) to set self.weight.shape from x)')
+    data['weight_after'] = _shape(weight)
+    if data['weight_after'] != [5, 3]:
+        return data
+    weight.set_data(nd.array(w))
+    bias.set_data(nd.array(b))
     out = _output(layer, 'layer(x) with x of shape (2, 5)', nd.array(x))
-    return {'out_shape': list(out.shape), 'out': floats(out) if out.shape == (2, 3) else []}
+    data['out'] = floats(out)
+    other = block(MyLazyDense, 'MyLazyDense(4)', 4, base=HybridBlock)
+    other.initialize()
+    call('a fresh MyLazyDense(4) on x of shape (2, 7)', other, nd.array(x7))
+    data['weight_7'] = _shape(other._reg_params['weight'])
+    return data
 
 
 def judge_3(data, seed: int) -> str:
-    w, b, x = _draw_3(seed)
-    shape = data.shape('out_shape')
-    expect(shape == (2, 3), 'your layer returned shape %s; expected (2, 3)' % (shape,))
+    x, w, b, _ = _draw_3(seed)
+    before = data.shape('weight_before')
+    expect(before[:1] == (0,) and len(before) == 2, 'before any input the weight has shape %s; '
+           'expected (0, 3): in_units unknown (0), units known' % (before,))
+    expect(data.shape('bias_before') == (3,), 'the bias has shape %s; expected (3,)'
+           % (data.shape('bias_before'),))
+    after = data.shape('weight_after')
+    expect(after == (5, 3), 'after an input of shape (2, 5) the weight has shape %s; expected '
+           '(5, 3): infer_shape must set (x.shape[1], units)' % (after,))
     out, expected = data.array('out', (2, 3)), np.maximum(x @ w + b, 0)
     if close(out, x @ w + b, atol=1e-4) and not close(out, expected, atol=1e-4):
         raise ExerciseFailed('your layer returned x·W + b without the ReLU: apply F.relu')
-    expect(close(out, expected, atol=1e-4), 'your layer returned\n%s\nexpected '
-           'relu(x·W + b) =\n%s' % (out, expected))
-    return 'hybrid_forward(F, x, weight, bias) computes relu(x·W + b)'
+    expect(close(out, expected, atol=1e-4), 'your layer returned\n%s\nexpected relu(x·W + b) '
+           '=\n%s' % (np.round(out, 4), np.round(expected, 4)))
+    expect(data.shape('weight_7') == (7, 4), 'a fresh MyLazyDense(4) given inputs of width 7 has '
+           'a weight of shape %s; expected (7, 4)' % (data.shape('weight_7'),))
+    return 'the weight waits for the first input, then relu(x·W + b)'
 
 
 check_3 = Check('04.3', observe_3, judge_3)

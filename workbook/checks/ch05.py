@@ -1,7 +1,7 @@
 """Checks for chapter 5, reading and writing (读取和存储).
 
-- 05.1 ``check_1(clone_via_file, MLP)``: save a net and load it into a new, differently named
-  instance.
+- 05.1 ``check_1(my_encode)``: the bytes of ``nd.save`` for an array, a list or a dict,
+  written with ``struct``.
 - 05.2 ``check_2(mlp_file_to_sequential, MLP)``: rename the structural keys of an MLP's file
   so that an equivalent ``nn.Sequential`` can load it.
 - 05.3 ``check_3(describe)``: read the names and shapes in an ``nd.save`` file from its bytes.
@@ -75,44 +75,70 @@ def _same_outputs(data, seed: int, what: str) -> bool:
     return close(data.array('out', (2, 10)), _mlp_output(seed), rtol=1e-4, atol=1e-5)
 
 
-# ----- 05.1 ---------------------------------------------------------------------------------
-def observe_1(clone_via_file, MLP, seed: int) -> dict:
-    """05.1: the outputs of the clone of an MLP holding the seed's parameters."""
-    net, X = _reference_net(MLP, 'the second argument', seed)
-    folder = tempfile.mkdtemp(prefix='check05-1-')
-    filename = os.path.join(folder, 'net.params')
-    try:
-        clone = call('clone_via_file(net, filename)', clone_via_file, net, filename)
-        expect(clone is not net, 'clone_via_file returned net itself; expected a new MLP() '
-               'that got its values from the file')
-        expect(isinstance(clone, MLP), 'clone_via_file returned a %s; expected a new %s'
-               % (type(clone).__name__, MLP.__name__))
-        expect(os.path.exists(filename), 'there is no file at the filename you were given: '
-               'save with net.save_parameters(filename)')
-        saved = nd.load(filename)
-        keys = list(net._collect_params_with_prefix())
-        expect(isinstance(saved, dict) and sorted(saved) == sorted(keys),
-               'the file holds %s; expected the structural keys %s that net.save_parameters '
-               'writes' % (list(saved) if isinstance(saved, dict) else '%d unnamed arrays'
-                           % len(saved), keys))
-        shared = set(map(id, net.collect_params().values())) & set(
-            map(id, clone.collect_params().values()))
-        expect(not shared, 'the clone shares Parameter objects with net; expected its own '
-               'parameters, filled from the file')
-        expect(clone.name != net.name, 'the clone is named %s like net; expected a new instance '
-               '(with its own name)' % clone.name)
-        Y2 = call('running the clone', clone, X, hint=': did you load_parameters into it?')
-        return dict(_outputs(Y2, 'the clone'), names=[net.name, clone.name])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+# ----- 05.1 (observe/judge protocol) -------------------------------------------------------
+_DTYPES_1 = ('float32', 'float64', 'int32', 'uint8', 'int64', 'float16', 'int8')
+
+
+def _cases_1(seed):
+    """What 05.1 encodes: one array, a list, a dict and odd shapes, values from the seed."""
+    stream = rng(seed)
+
+    def array(shape, dtype):
+        return nd.array(stream.uniform(-9, 9, shape).astype(dtype), dtype=dtype)
+
+    dtypes = [_DTYPES_1[i] for i in stream.permutation(len(_DTYPES_1))]
+    return [('one float32 array', array((4,), 'float32')),
+            ('a list of two arrays', [array((2, 3), 'float32'), array((3,), dtypes[0])]),
+            ('a dict of two arrays', {'weight': array((2, 2), dtypes[1]),
+                                      'bias': array((2,), dtypes[2])}),
+            ('a dict with a 0-d array, an empty array and a 3-d array',
+             {'scalar': array((), dtypes[3]), 'empty': array((0, 3), 'float32'),
+              'cube': array((2, 1, 2), dtypes[4]), '名字': array((1,), dtypes[5])})]
+
+
+def observe_1(my_encode, seed: int) -> dict:
+    """The bytes ``my_encode`` returns for each case, as hexadecimal text."""
+    data = {}
+    for i, (what, value) in enumerate(_cases_1(seed)):
+        out = call('my_encode(%s)' % what, my_encode, value)
+        expect(isinstance(out, (bytes, bytearray)), 'my_encode(%s) returned a %s; expected bytes '
+               '(join the pieces with b"".join)' % (what, type(out).__name__))
+        data['hex%d' % i] = bytes(out).hex()
+    return data
+
+
+def _field_at(offset: int) -> str:
+    """The field of the nd.save layout that byte ``offset`` belongs to, for the message."""
+    if offset < 24:
+        return 'the file header (magic 0x112, reserved 0, number of arrays)'
+    return 'an array header, its values or the names (compare with the layout above)'
 
 
 def judge_1(data, seed: int) -> str:
-    expect(_same_outputs(data, seed, 'the clone'), 'the clone gives other outputs than net on '
-           'the same X: it was initialized, not loaded. Call clone.load_parameters(filename)')
-    names = data.strs('names')
-    expect(len(names) == 2, 'the observation names %d networks; expected 2' % len(names))
-    return 'the clone (%s) is a new MLP whose outputs equal those of %s' % (names[1][:40], names[0][:40])
+    sizes = []
+    for i, (what, value) in enumerate(_cases_1(seed)):
+        folder = tempfile.mkdtemp(prefix='judge05-1-')
+        try:
+            nd.save(os.path.join(folder, 'f'), value)
+            with open(os.path.join(folder, 'f'), 'rb') as f:
+                want = f.read()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        text = data.str('hex%d' % i, limit=2 * len(want) + 2)
+        try:
+            got = bytes.fromhex(text)
+        except ValueError:
+            raise ExerciseFailed('my_encode(%s) did not return bytes' % what) from None
+        if got != want:
+            first = next((k for k, (a, b) in enumerate(zip(got, want)) if a != b),
+                         min(len(got), len(want)))
+            raise ExerciseFailed('my_encode(%s) gives %d bytes, nd.save writes %d; they first '
+                                 'differ at byte %d, in %s: yours %s, expected %s'
+                                 % (what, len(got), len(want), first, _field_at(first),
+                                    got[first:first + 8].hex(' '), want[first:first + 8].hex(' ')))
+        sizes.append(len(want))
+    return 'the same bytes as nd.save for all %d cases (%s bytes)' % (
+        len(sizes), ', '.join(map(str, sizes)))
 
 
 check_1 = Check('05.1', observe_1, judge_1)

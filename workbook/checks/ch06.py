@@ -6,6 +6,7 @@ Each ``check_k`` is a ``Check`` (observe in the student's kernel, judge from dat
 
 - 06.1 ``check_1(to_device)``: move an initialized network to another device, keeping its values.
 - 06.2 ``check_2(predict)``: run a network on the device of its parameters, answer on cpu(0).
+- 06.5 ``check_5(Tensor)``: device dispatch from scratch, on stand-in devices.
 """
 from __future__ import annotations
 
@@ -140,3 +141,98 @@ def judge_2(data, seed: int) -> str:
 
 
 check_2 = Check('06.2', observe_2, judge_2)
+
+
+# ----- 06.5 (observe/judge protocol) -------------------------------------------------------
+class _CountingModule:
+    """An array module (like NumPy or CuPy) that counts the calls made through it."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __getattr__(self, name):
+        attr = getattr(np, name)
+        if not callable(attr):
+            return attr
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return attr(*args, **kwargs)
+        return counted
+
+
+class _Device:
+    """A stand-in for a context: a name and its own array module ``xp``."""
+
+    def __init__(self, name: str):
+        self.name, self.xp = name, _CountingModule()
+
+    def __eq__(self, other):
+        return isinstance(other, _Device) and other.name == self.name
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __repr__(self):
+        return self.name
+
+
+def _draw_5(seed):
+    stream = rng(seed)
+    return (stream.uniform(-1, 1, (2, 3)).astype(np.float32),
+            stream.uniform(-1, 1, (2, 3)).astype(np.float32),
+            stream.uniform(-1, 1, (3, 4)).astype(np.float32))
+
+
+def observe_5(Tensor, seed: int) -> dict:
+    """The toy Tensor on two stand-in devices whose array modules count their calls."""
+    a, b, m = _draw_5(seed)
+    dev0, dev1 = _Device('dev0'), _Device('dev1')
+    x = call('Tensor(a, dev0)', Tensor, a, dev0)
+    data = {'made_with_xp': dev0.xp.calls > 0}
+    y, w = Tensor(b, dev0), Tensor(m, dev0)
+    total = call('x + y', lambda: x + y)
+    product = call('x.dot(w)', x.dot, w)
+    data['sum'], data['product'] = floats(np.asarray(total.data)), floats(np.asarray(product.data))
+    data['sum_ctx'], data['product_ctx'] = str(total.ctx), str(product.ctx)
+    before = dev1.xp.calls
+    moved = call('x.to(dev1)', x.to, dev1)
+    data['moved_ctx'], data['moved'] = str(moved.ctx), floats(np.asarray(moved.data))
+    data['moved_with_target_xp'] = dev1.xp.calls > before
+    data['moved_is_copy'] = not np.shares_memory(np.asarray(moved.data), np.asarray(x.data))
+    for key, fn in (('mixed_add', lambda: x + Tensor(b, dev1)),
+                    ('mixed_dot', lambda: x.dot(Tensor(m, dev1)))):
+        try:
+            fn()
+            data[key] = 'no error'
+        except ValueError:
+            data[key] = 'ValueError'
+        except Exception as err:  # noqa: BLE001 - which error the student raised is judged
+            data[key] = type(err).__name__
+    return data
+
+
+def judge_5(data, seed: int) -> str:
+    a, b, m = _draw_5(seed)
+    expect(data.bool('made_with_xp'), 'Tensor(data, ctx) did not create its array with ctx.xp '
+           '(ctx.xp.asarray(data)): that is what puts it on the device')
+    expect(close(data.array('sum', (2, 3)), a + b), 'x + y gave wrong values')
+    expect(close(data.array('product', (2, 4)), a @ m, atol=1e-5), 'x.dot(w) gave wrong values')
+    expect(data.str('sum_ctx') == 'dev0' and data.str('product_ctx') == 'dev0',
+           'the results live on %s and %s; expected the inputs\' device, dev0'
+           % (data.str('sum_ctx'), data.str('product_ctx')))
+    for key, what in (('mixed_add', 'x + y'), ('mixed_dot', 'x.dot(y)')):
+        got = data.str(key)
+        expect(got == 'ValueError', '%s with x on dev0 and y on dev1 gave %s; expected a '
+               'ValueError: inputs must be on the same device' % (what, got))
+    expect(data.str('moved_ctx') == 'dev1', 'x.to(dev1) is on %s; expected dev1'
+           % data.str('moved_ctx'))
+    expect(close(data.array('moved', (2, 3)), a), 'x.to(dev1) changed the values')
+    expect(data.bool('moved_with_target_xp'), 'x.to(dev1) did not create its array with '
+           "dev1's xp: the copy must be made by the target device's array module")
+    expect(data.bool('moved_is_copy'), 'x.to(dev1) shares memory with x; expected a copy')
+    return 'each array is made by its device\'s xp, operations stay on one device and refuse ' \
+           'mixed inputs, to() copies'
+
+
+check_5 = Check('06.5', observe_5, judge_5)

@@ -1,0 +1,317 @@
+"""The chapter 7 (capstone) checks pass the reference solutions and explain typical wrong
+answers."""
+import pytest
+
+import minigluon as mx
+from minigluon import autograd, gluon, init, nd
+from minigluon.gluon import loss as gloss
+from minigluon.gluon import nn
+from workbook.checks import Data, ExerciseFailed, Malformed, verdict
+from workbook.checks import ch07
+
+
+def _fails(check, *args, fragments=()):
+    with pytest.raises(ExerciseFailed) as info:
+        check(*args)
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+# ----- 07.1 ---------------------------------------------------------------------------------
+class ScaleShift(nn.HybridBlock):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.gamma = self.params.get('gamma', shape=(0,), init=init.One(), allow_deferred_init=True)
+        self.beta = self.params.get('beta', shape=(0,), init=init.Zero(), allow_deferred_init=True)
+
+    def infer_shape(self, x, *args):
+        self.gamma.shape = self.beta.shape = (x.shape[-1],)
+
+    def hybrid_forward(self, F, x, gamma, beta):
+        return x * gamma + beta
+
+
+class BlockScaleShift(nn.Block):
+    """The other right answer: a plain Block that finishes the deferral itself (ch03's way)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.gamma = self.params.get('gamma', shape=(0,), init='ones', allow_deferred_init=True)
+        self.beta = self.params.get('beta', shape=(0,), init='zeros', allow_deferred_init=True)
+
+    def forward(self, x):
+        try:
+            gamma, beta = self.gamma.data(), self.beta.data()
+        except gluon.DeferredInitializationError:
+            for param in (self.gamma, self.beta):
+                param.shape = (x.shape[-1],)
+                param._finish_deferred_init()
+            gamma, beta = self.gamma.data(), self.beta.data()
+        return x * gamma + beta
+
+
+def test_check_1_passes_both_reference_layers(capsys):
+    ch07.check_1(ScaleShift)
+    ch07.check_1(BlockScaleShift)
+    assert capsys.readouterr().out.count('PASSED exercise 07.1') == 2
+
+
+def test_check_1_explains_typical_mistakes():
+    class NoOwnInit(ScaleShift):
+        def __init__(self, **kwargs):
+            nn.HybridBlock.__init__(self, **kwargs)
+            self.gamma = self.params.get('gamma', shape=(0,), allow_deferred_init=True)
+            self.beta = self.params.get('beta', shape=(0,), allow_deferred_init=True)
+    _fails(ch07.check_1, NoOwnInit, fragments=['own init='])
+
+    class Fixed(ScaleShift):
+        def __init__(self, **kwargs):
+            nn.HybridBlock.__init__(self, **kwargs)
+            self.gamma = self.params.get('gamma', shape=(5,), init='ones')
+            self.beta = self.params.get('beta', shape=(5,), init='zeros')
+    _fails(ch07.check_1, Fixed, fragments=['nothing is deferred'])
+
+    class NoInfer(ScaleShift):
+        infer_shape = nn.HybridBlock.infer_shape
+    _fails(ch07.check_1, NoInfer, fragments=['running your layer on an input of shape (4, 5)'])
+
+    class ShiftThenScale(ScaleShift):
+        def hybrid_forward(self, F, x, gamma, beta):
+            return (x + beta) * gamma
+    _fails(ch07.check_1, ShiftThenScale, fragments=['x * gamma + beta'])
+
+    class Detached(ScaleShift):
+        def hybrid_forward(self, F, x, gamma, beta):
+            return x * gamma.copy().detach() + beta
+    _fails(ch07.check_1, Detached, fragments=['gradient of gamma'])
+
+    class Plain(ScaleShift):
+        def __init__(self, **kwargs):
+            nn.HybridBlock.__init__(self, **kwargs)
+            self.gamma = nd.ones(5)
+            self.beta = nd.zeros(5)
+    _fails(ch07.check_1, Plain, fragments=["no Parameter attribute 'gamma' or 'beta'"])
+
+    class Misnamed(ScaleShift):
+        def __init__(self, **kwargs):
+            nn.HybridBlock.__init__(self, **kwargs)
+            self.gamma = self.params.get('scale', shape=(0,), init='ones', allow_deferred_init=True)
+            self.beta = self.params.get('shift', shape=(0,), init='zeros', allow_deferred_init=True)
+    _fails(ch07.check_1, Misnamed, fragments=['expected exactly'])
+    _fails(ch07.check_1, lambda: 'layer', fragments=['pass your class itself'])
+
+
+# ----- 07.2 ---------------------------------------------------------------------------------
+def make_net():
+    net = nn.Sequential()
+    shared = nn.Dense(16, activation='tanh')
+    net.add(nn.Dense(16, activation='tanh'), shared,
+            nn.Dense(16, activation='tanh', params=shared.params), ScaleShift(), nn.Dense(1))
+    return net
+
+
+def test_check_2_passes_the_reference(capsys):
+    ch07.check_2(make_net)
+    assert 'PASSED exercise 07.2' in capsys.readouterr().out
+
+
+def test_check_2_explains_typical_mistakes():
+    def unshared():
+        net = nn.Sequential()
+        net.add(*[nn.Dense(16, activation='tanh') for _ in range(3)], ScaleShift(), nn.Dense(1))
+        return net
+    _fails(ch07.check_2, unshared, fragments=['do not share'])
+
+    def same_object():  # the same layer object twice: Sequential keeps it once per add
+        net = nn.Sequential()
+        shared = nn.Dense(16, activation='tanh')
+        net.add(nn.Dense(16, activation='tanh'), shared, shared, ScaleShift(), nn.Dense(1))
+        return net
+    _fails(ch07.check_2, same_object, fragments=['one Dense object added twice'])
+
+    def in_units():
+        net = nn.Sequential()
+        shared = nn.Dense(16, activation='tanh', in_units=16)
+        net.add(nn.Dense(16, activation='tanh', in_units=8), shared,
+                nn.Dense(16, activation='tanh', params=shared.params), ScaleShift(),
+                nn.Dense(1, in_units=16))
+        return net
+    _fails(ch07.check_2, in_units, fragments=['known shapes before the first forward'])
+
+    def relu():
+        net = nn.Sequential()
+        shared = nn.Dense(16, activation='relu')
+        net.add(nn.Dense(16, activation='relu'), shared,
+                nn.Dense(16, activation='relu', params=shared.params), ScaleShift(), nn.Dense(1))
+        return net
+    _fails(ch07.check_2, relu, fragments=['expected tanh'])
+
+    def no_scale_shift():
+        net = nn.Sequential()
+        shared = nn.Dense(16, activation='tanh')
+        net.add(nn.Dense(16, activation='tanh'), shared,
+                nn.Dense(16, activation='tanh', params=shared.params), nn.Dense(1))
+        return net
+    _fails(ch07.check_2, no_scale_shift, fragments=['has 4 layers'])
+    _fails(ch07.check_2, lambda: nn.Dense(3), fragments=['should return an nn.Sequential'])
+
+
+# ----- 07.3 ---------------------------------------------------------------------------------
+def train(net, trainer, X, y, epochs, batch_size):
+    l2 = gloss.L2Loss()
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for i in range(0, X.shape[0], batch_size):
+            Xb, yb = X[i:i + batch_size], y[i:i + batch_size]
+            with autograd.record():
+                loss = l2(net(Xb), yb)
+            loss.backward()
+            trainer.step(batch_size)
+            total += loss.sum().asscalar()
+        losses.append(total / X.shape[0])
+    return losses
+
+
+def test_check_3_passes_the_reference(capsys):
+    ch07.check_3(train)
+    assert 'PASSED exercise 07.3' in capsys.readouterr().out
+
+
+def test_check_3_explains_typical_mistakes():
+    def no_step(net, trainer, X, y, epochs, batch_size):
+        for _ in range(epochs):
+            with autograd.record():
+                loss = gloss.L2Loss()(net(X), y)
+            loss.backward()
+        return [1.0] * epochs
+    _fails(ch07.check_3, no_step, fragments=['did not change'])
+
+    def full_batch(net, trainer, X, y, epochs, batch_size):
+        return train(net, trainer, X, y, epochs, X.shape[0])
+    _fails(ch07.check_3, full_batch, fragments=['whole data set were one batch'])
+
+    def step_one(net, trainer, X, y, epochs, batch_size):
+        losses = []
+        for _ in range(epochs):
+            for i in range(0, X.shape[0], batch_size):
+                with autograd.record():
+                    loss = gloss.L2Loss()(net(X[i:i + batch_size]), y[i:i + batch_size])
+                loss.backward()
+                trainer.step(1)  # the gradient of a sum of batch_size losses, unscaled
+            losses.append(0.0)
+        return losses
+    _fails(ch07.check_3, step_one, fragments=['differ from the reference loop'])
+
+    def last_batch_loss(net, trainer, X, y, epochs, batch_size):
+        losses = []
+        for _ in range(epochs):
+            for i in range(0, X.shape[0], batch_size):
+                with autograd.record():
+                    loss = gloss.L2Loss()(net(X[i:i + batch_size]), y[i:i + batch_size])
+                loss.backward()
+                trainer.step(batch_size)
+            losses.append(loss.mean().asscalar())
+        return losses
+    _fails(ch07.check_3, last_batch_loss, fragments=['mean per-example L2 loss'])
+
+    def per_batch(net, trainer, X, y, epochs, batch_size):
+        return train(net, trainer, X, y, epochs, batch_size) * 3
+    _fails(ch07.check_3, per_batch, fragments=['returned 9 values'])
+    _fails(ch07.check_3, lambda *args: None, fragments=['returned a NoneType'])
+
+
+# ----- 07.4 ---------------------------------------------------------------------------------
+def save_checkpoint(net, trainer, prefix):
+    net.save_parameters(prefix + '.params')
+    trainer.save_states(prefix + '.states')
+
+
+def load_checkpoint(net, prefix, ctx):
+    net.load_parameters(prefix + '.params', ctx=ctx)
+    trainer = gluon.Trainer(net.collect_params(), 'adam')
+    trainer.load_states(prefix + '.states')
+    return trainer
+
+
+def test_check_4_passes_the_reference(capsys):
+    ch07.check_4(save_checkpoint, load_checkpoint)
+    assert 'PASSED exercise 07.4' in capsys.readouterr().out
+
+
+def test_check_4_explains_typical_mistakes():
+    def params_only_save(net, trainer, prefix):
+        net.save_parameters(prefix + '.params')
+
+    def params_only_load(net, prefix, ctx):
+        net.load_parameters(prefix + '.params', ctx=ctx)
+        return gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.05})
+    _fails(ch07.check_4, params_only_save, params_only_load, fragments=['wrote 1 file'])
+
+    def two_files(net, trainer, prefix):
+        net.save_parameters(prefix + '.params')
+        net.save_parameters(prefix + '.copy')
+    _fails(ch07.check_4, two_files, params_only_load, fragments=['optimizer state is missing'])
+
+    def wrong_ctx(net, prefix, ctx):
+        net.load_parameters(prefix + '.params')
+        return gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.05})
+    _fails(ch07.check_4, two_files, wrong_ctx, fragments=["expected only cpu(1)"])
+
+    def initialize_instead(net, prefix, ctx):
+        net.initialize(ctx=ctx)
+        net(nd.ones((1, 5), ctx=ctx))
+        return gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.05})
+    _fails(ch07.check_4, two_files, initialize_instead, fragments=['differ from the ones saved'])
+
+    def trainer_first(net, prefix, ctx):
+        trainer = gluon.Trainer(net.collect_params(), 'adam')
+        net.load_parameters(prefix + '.params', ctx=ctx)
+        return trainer
+    _fails(ch07.check_4, save_checkpoint, trainer_first, fragments=['load the parameters first'])
+
+    def no_return(net, prefix, ctx):
+        load_checkpoint(net, prefix, ctx)
+    _fails(ch07.check_4, save_checkpoint, no_return, fragments=['returned a NoneType'])
+
+    def crashes(net, prefix, ctx):
+        raise OSError('no such file')
+    _fails(ch07.check_4, two_files, crashes, fragments=['load_checkpoint(', 'raised OSError'])
+
+
+# ----- forged observations never pass -------------------------------------------------------
+def _observed(check, *answers):
+    return check.observe(*answers, seed=5)
+
+
+def test_judges_recompute_from_the_seed_and_refuse_forged_data():
+    data = _observed(ch07.check_1, ScaleShift)
+    assert ch07.check_1.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed):          # an honest observation, judged on another seed
+        ch07.check_1.judge(Data(data), 6)
+    forged = dict(data, out=[[0.0] * 5] * 4)
+    with pytest.raises(ExerciseFailed, match='x \\* gamma \\+ beta'):
+        ch07.check_1.judge(Data(forged), 5)
+    with pytest.raises(Malformed):
+        ch07.check_1.judge(Data(dict(data, grads='big')), 5)
+
+    data = _observed(ch07.check_2, make_net)
+    assert ch07.check_2.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed, match='with the same parameter values'):
+        ch07.check_2.judge(Data(dict(data, out=[[0.0]] * 4)), 5)
+
+    data = _observed(ch07.check_3, train)
+    assert ch07.check_3.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed):
+        ch07.check_3.judge(Data(dict(data, losses=[0.0, 0.0, 0.0])), 5)
+    data = _observed(ch07.check_4, save_checkpoint, load_checkpoint)
+    assert ch07.check_4.judge(Data(data), 5)
+    with pytest.raises(ExerciseFailed, match='optimizer state is missing'):
+        ch07.check_4.judge(Data(dict(data, resumed=[0.5, 0.4])), 5)
+    with pytest.raises(ExerciseFailed, match='^nope$'):
+        verdict(ch07.check_4, {'failed': 'nope'}, 5)
+    with pytest.raises(Malformed):
+        verdict(ch07.check_4, {'files': 2, 'initialized': True, 'contexts': ['cpu(1)'],
+                               'params': {}, 'resumed': [0, 0]}, 5)
