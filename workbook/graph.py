@@ -1,7 +1,7 @@
 """Draw the computation graph that ``autograd.record()`` put on the tape, read from the tape.
 
-Every recorded array carries ``_node = (backward, inputs, number)`` (see ``minigluon.autograd``);
-a variable carries ``LEAF``. ``tape_graph`` walks those links back from a head and returns
+Every recorded array carries an ``autograd.Node`` (its ``backward`` and its ``inputs``, see
+``minigluon.autograd``); a variable carries ``autograd.VARIABLE``. ``tape_graph`` walks those links back from a head and returns
 plain data; ``draw_tape`` lays it out by depth and draws it with matplotlib.
 """
 from __future__ import annotations
@@ -39,13 +39,13 @@ def tape_graph(head, names: dict | None = None) -> tuple[list[dict], list[tuple[
         node = array._node
         if node is None and id(array) not in label_of:
             return None
-        if node is None or node is autograd.LEAF:
+        if node is None or node is autograd.VARIABLE:
             kind = 'constant' if node is None else 'variable'
             entry = {'kind': kind, 'label': label_of.get(id(array), kind), 'shape': array.shape}
             inputs = []
         else:
-            entry = {'kind': 'op', 'label': _op_name(node[0]), 'shape': array.shape}
-            inputs = [visit(inp) for inp in node[1]]
+            entry = {'kind': 'op', 'label': _op_name(node.backward), 'shape': array.shape}
+            inputs = [visit(inp) for inp in node.inputs]
         index[id(array)] = len(nodes)
         nodes.append(entry)
         edges.extend((i, index[id(array)]) for i in inputs if i is not None)
