@@ -47,7 +47,8 @@ def test_toc_lists_every_notebook():
 
 
 def test_nbval_executes_every_notebook_folder():
-    testpaths = re.search(r'^testpaths\s*=(.*)$', (ROOT / 'pytest.ini').read_text(), re.M).group(1).split()
+    ini = (ROOT / 'pytest.ini').read_text()
+    testpaths = re.search(r'^testpaths\s*=(.*)$', ini, re.M).group(1).split()
     assert {name.split('/')[0] for name in NOTEBOOKS} <= set(testpaths)
 
 
