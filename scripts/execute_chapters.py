@@ -1,9 +1,9 @@
-"""Re-execute chapter notebooks in place, as nbval will, and store their outputs.
+"""Re-execute the book's notebooks in place, as nbval will, and store their outputs.
 
-    python scripts/execute_chapters.py              # every chapters/*.ipynb
+    python scripts/execute_chapters.py              # every chapters/*.ipynb and appendix/*.ipynb
     python scripts/execute_chapters.py chapters/02_parameters.ipynb
 
-Cells run with the working directory chapters/ (as in the book and in nbval). Per-cell
+Cells run with the notebook's folder as working directory (as in the book and in nbval). Per-cell
 timing metadata is dropped so that re-running a notebook changes only what it prints.
 """
 from __future__ import annotations
@@ -27,7 +27,9 @@ def execute(path: Path):
 
 
 def main(paths: list[str]):
-    for path in [Path(p) for p in paths] or sorted((ROOT / 'chapters').glob('*.ipynb')):
+    default = [p for folder in ('chapters', 'appendix')
+               for p in sorted((ROOT / folder).glob('*.ipynb'))]
+    for path in [Path(p) for p in paths] or default:
         print('executing', path)
         execute(path)
 

@@ -19,10 +19,15 @@ from minigluon.gluon import loss, nn
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ['00_ndarray_autograd', '01_model_construction', '02_parameters', '03_deferred_init',
             '04_custom_layers', '05_read_write', '06_gpu', '07_capstone']
+# notebooks of the book outside chapters/, by their path from the root (no exercises there)
+APPENDIX_NOTEBOOKS = ['appendix/api_tour']
+NOTEBOOKS = ['chapters/' + name for name in CHAPTERS] + APPENDIX_NOTEBOOKS
 
 
 def _notebook(name: str) -> dict:
-    return json.loads((ROOT / 'chapters' / (name + '.ipynb')).read_text(encoding='utf-8'))
+    """A chapter by its name, or any notebook of the book by its path from the root."""
+    path = ROOT / (name if '/' in name else 'chapters/' + name)
+    return json.loads(path.with_suffix('.ipynb').read_text(encoding='utf-8'))
 
 
 def _code_cells(name: str) -> list:
@@ -35,14 +40,20 @@ def _repository_url() -> str:
     return match.group(1)
 
 
-def test_toc_lists_every_chapter():
+def test_toc_lists_every_notebook():
     toc = (ROOT / '_toc.yml').read_text()
-    for name in CHAPTERS:
-        assert 'chapters/' + name in toc
+    for name in NOTEBOOKS:
+        assert 'file: ' + name in toc
 
 
-@pytest.mark.parametrize('name', CHAPTERS)
-def test_chapter_is_committed_executed(name):
+def test_nbval_executes_every_notebook_folder():
+    ini = (ROOT / 'pytest.ini').read_text()
+    testpaths = re.search(r'^testpaths\s*=(.*)$', ini, re.M).group(1).split()
+    assert {name.split('/')[0] for name in NOTEBOOKS} <= set(testpaths)
+
+
+@pytest.mark.parametrize('name', NOTEBOOKS)
+def test_notebook_is_committed_executed(name):
     cells = _code_cells(name)
     unrun = [i for i, c in enumerate(cells) if c.get('execution_count') is None]
     assert not unrun, '%s: code cells %s have no stored execution (nbval would only smoke-run them)' % (name, unrun)
@@ -57,7 +68,7 @@ def test_chapter_has_bilingual_title_and_exercises(name):
     assert '## Exercises (练习)' in text
 
 
-@pytest.mark.parametrize('name', CHAPTERS)
+@pytest.mark.parametrize('name', NOTEBOOKS)
 def test_first_code_cell_installs_minigluon_from_the_configured_repository(name):
     first = _code_cells(name)[0]
     source = ''.join(first['source'])
@@ -148,9 +159,9 @@ def _public_api() -> set:
 
 
 def test_every_public_class_and_function_is_shown_in_the_book():
-    code = '\n'.join(''.join(c['source']) for name in CHAPTERS for c in _code_cells(name))
+    code = '\n'.join(''.join(c['source']) for name in NOTEBOOKS for c in _code_cells(name))
     missing = sorted(n for n in _public_api() if not re.search(r'\b%s\b' % re.escape(n), code))
-    assert not missing, 'never used or shown in any chapter: %s' % ', '.join(missing)
+    assert not missing, 'never used or shown in any chapter or appendix: %s' % ', '.join(missing)
 
 
 # ----- the rendered book, in a real browser -------------------------------------------------
