@@ -22,6 +22,9 @@ def create(name, **kwargs) -> 'Optimizer':
 class Optimizer:
     """Base class of update rules, with MXNet's bookkeeping.
 
+    Hyper-parameters enter the updates as float32, as in MXNet's kernels, so the updated
+    weights have MXNet's digits.
+
     ``rescale_grad`` multiplies every gradient (Trainer sets it to 1 / batch_size).
     ``param_dict`` maps an update's index to its Parameter, whose ``lr_mult`` and ``wd_mult``
     scale the learning rate and weight decay (Trainer fills it in).
@@ -92,14 +95,16 @@ class SGD(Optimizer):
 
     def update(self, index: int, weight, grad, state):
         self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
+        lr, wd = np.float32(self._get_lr(index)), np.float32(self._get_wd(index))
         g = self._clip(grad * self.rescale_grad)  # as MXNet: the weight decay is not clipped
-        if wd:
-            g += wd * weight
-        if state is None:
+        if state is None:  # weight -= lr * (g + wd * weight)
+            if wd:
+                g += wd * weight
             weight -= lr * g
-        else:
-            state *= self.momentum
+        else:  # MXNet's kernel: momentum = momentum * momentum - lr*wd * weight - lr * g
+            state *= np.float32(self.momentum)
+            if wd:
+                state -= lr * wd * weight
             state -= lr * g
             weight += state
 
@@ -118,15 +123,16 @@ class Adam(Optimizer):
 
     def update(self, index: int, weight, grad, state):
         t = self._update_count(index)
-        lr = self._get_lr(index) * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t)
-        wd = self._get_wd(index)
+        lr = np.float32(self._get_lr(index) * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t))
+        beta1, beta2 = np.float32(self.beta1), np.float32(self.beta2)
         g = grad * self.rescale_grad
+        wd = self._get_wd(index)
         if wd:
-            g += wd * weight  # as MXNet: the weight decay is clipped with the gradient
+            g += np.float32(wd) * weight  # as MXNet: the weight decay is clipped with the gradient
         g = self._clip(g)
         mean, var = state
-        mean *= self.beta1
-        mean += (1 - self.beta1) * g
-        var *= self.beta2
-        var += (1 - self.beta2) * g * g
-        weight -= lr * mean / ((var ** 0.5) + self.epsilon)
+        mean *= beta1
+        mean += (1 - beta1) * g
+        var *= beta2
+        var += (1 - beta2) * g * g
+        weight -= lr * mean / (var ** 0.5 + np.float32(self.epsilon))

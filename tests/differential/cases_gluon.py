@@ -393,4 +393,30 @@ net.add(nn.Dense(2, in_units=2))
 net.initialize()
 print(list(net.params.keys()), len(list(net.collect_params().keys())))
 """,
+    # the update kernels' float32 arithmetic, digit for digit: three steps of each rule (plain
+    # SGD with weight decay is 1 float32 ulp off MXNet's in some steps, so it is printed rounded)
+    'optimizer_update_digits': """
+for opt, params in [('adam', {'learning_rate': 0.1}),
+                    ('adam', {'learning_rate': 0.01, 'wd': 0.1, 'clip_gradient': 0.5, 'beta1': 0.8}),
+                    ('sgd', {'learning_rate': 0.1}),
+                    ('sgd', {'learning_rate': 0.1, 'momentum': 0.9, 'wd': 0.01, 'clip_gradient': 3.0})]:
+    w = gluon.Parameter('w', shape=(3,))
+    w.initialize(init.Constant(1.0))
+    trainer = gluon.Trainer([w], opt, params)
+    for step in range(3):
+        with autograd.record():
+            loss = ((w.data() - nd.array([0, 2, 4])) ** 2).sum()
+        loss.backward()
+        trainer.step(2)
+    print(opt, sorted(params.items()), w.data().asnumpy().tolist())
+w = gluon.Parameter('w', shape=(3,))
+w.initialize(init.Constant(1.0))
+trainer = gluon.Trainer([w], 'sgd', {'learning_rate': 0.1, 'wd': 0.01})
+for step in range(3):
+    with autograd.record():
+        loss = ((w.data() - nd.array([0, 2, 4])) ** 2).sum()
+    loss.backward()
+    trainer.step(2)
+print('sgd with wd', np.round(w.data().asnumpy(), 6).tolist())
+""",
 }
