@@ -1,4 +1,5 @@
-"""The chapters pass nbval whichever OpenBLAS kernel sums their matrix products.
+"""The book's notebooks (chapters, appendix) pass nbval whichever OpenBLAS kernel sums their
+matrix products.
 
 OpenBLAS picks a GEMM kernel by CPU type, and kernels sum in different orders, so a float32 product's
 last digit depends on the machine. OPENBLAS_CORETYPE forces a kernel; OpenBLAS reads it once, when
@@ -58,6 +59,6 @@ def test_chapters_pass_nbval_under_the_openblas_kernel(kernel):
     env = dict(os.environ, OPENBLAS_CORETYPE=kernel)
     assert _openblas_core(env) in names, 'OpenBLAS did not switch to the %s kernel' % kernel
 
-    run = subprocess.run([sys.executable, '-m', 'pytest', 'chapters', '-q'],
+    run = subprocess.run([sys.executable, '-m', 'pytest', 'chapters', 'appendix', '-q'],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
