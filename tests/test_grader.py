@@ -430,6 +430,14 @@ def test_stub_messages_get_the_not_done_hint():
                                   'yet: replace `raise NotImplementedError()` with your code)')
 
 
+@pytest.mark.skipif(not (os.environ.get('CI') and sandbox.bwrap()),
+                    reason='only where CI installed bubblewrap (.ci/run)')
+def test_the_sandbox_builds_where_ci_installed_bubblewrap():
+    # otherwise the attack tests above would skip and CI would pass without them
+    # (as when the venv lay under /tmp, hidden by the sandbox's private /tmp)
+    assert sandbox.problem() == ''
+
+
 def test_without_bubblewrap_the_grader_warns_loudly(tmp_path):
     out = tmp_path / 'grades.csv'
     nbformat.write(teacher(), str(tmp_path / NAME))

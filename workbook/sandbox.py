@@ -89,13 +89,14 @@ def sandbox_command(box: Path, checks: Path, runner: list[str]) -> list[str]:
     import workbook
     python = sorted({sys.prefix, sys.base_prefix, str(Path(os.path.realpath(sys.executable)).parent.parent)})
     return ([bwrap(), '--clearenv', '--die-with-parent', '--new-session', '--unshare-all',
-             '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL']
+             '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL',
+             # the private /tmp first: a Python installed under /tmp is bound on top of it
+             '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp']
             + _read_only('/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64')
             + _read_only(*[p for p in python if not p.startswith('/usr/')])
             + ['--ro-bind', str(Path(minigluon.__file__).parent), PACKAGES + '/minigluon',
                '--ro-bind', str(Path(workbook.__file__).parent), PACKAGES + '/workbook',
                '--ro-bind', str(checks), CHECKS,
-               '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp',
                '--size', str(SCRATCH_BYTES), '--tmpfs', BOX]
             + [arg for name in (PLAN, NOTEBOOK, 'jupyter')
                for arg in ('--ro-bind', str(box / name), BOX + '/' + name)]
