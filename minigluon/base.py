@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import operator
+import types
 
 
 class MXNetError(RuntimeError):
@@ -24,6 +25,16 @@ def normalize_shape(shape) -> tuple:
         return (operator.index(shape),)
     except TypeError:
         return tuple(operator.index(d) for d in shape)
+
+
+def alias(function, name: str):
+    """``function`` under a second name, as MXNet's aliases report their own ``__name__``
+    (nd.broadcast_plus is 'broadcast_plus'); a copy of the function object, no extra call."""
+    copy = types.FunctionType(function.__code__, function.__globals__, name, function.__defaults__,
+                              function.__closure__)
+    copy.__kwdefaults__, copy.__doc__ = function.__kwdefaults__, function.__doc__
+    copy.__qualname__ = name
+    return copy
 
 
 def unknown_argument(op: str, kwargs: dict, accepted: tuple) -> MXNetError:

@@ -1,5 +1,6 @@
 """``mx.nd``: NDArray, its operations, random samplers, and save/load."""
 from . import random
+from ..base import alias
 from .creation import (arange, array, empty, from_dlpack, full, ones, ones_like, waitall, zeros,
                        zeros_like)
 from .ndarray import NDArray
@@ -22,7 +23,7 @@ from .ops import (FullyConnected, abs, add, arccos, arccosh, arcsin, arcsinh, ar
 from .utils import load, load_frombuffer, save
 
 # MXNet 0.x's names for the samplers, still in MXNet 1.x's nd
-random_uniform = uniform = random.uniform
-random_normal = normal = random.normal
+random_uniform, uniform = alias(random.uniform, 'random_uniform'), random.uniform
+random_normal, normal = alias(random.normal, 'random_normal'), random.normal
 
 __all__ = [name for name in dir() if not name.startswith('_')]

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import autograd, bitexact
-from ..base import MXNetError, normalize_shape, unknown_argument
+from ..base import MXNetError, alias, normalize_shape, unknown_argument
 from ..context import Context
 
 # The array class. ndarray.py declares these functions as NDArray's methods, so it imports
@@ -186,7 +186,7 @@ def _compare(name, ufunc):
         """Elementwise comparison: 1 where it holds, 0 elsewhere, in the array's dtype."""
         a, b, ctx, dtype = _operands(name, lhs, rhs)
         return _broadcast(ufunc, a, b, ctx, dtype)  # not differentiable
-    compare.__name__ = name
+    compare.__name__ = name[len('broadcast_'):]  # nd.equal; errors name MXNet's operator
     return compare
 
 
@@ -703,8 +703,10 @@ def _named_binary(name: str, op, same_shape: bool = False):
     return binary
 
 
-broadcast_add = broadcast_plus = _named_binary('broadcast_add', add)
-broadcast_sub = broadcast_minus = _named_binary('broadcast_sub', subtract)
+broadcast_add = _named_binary('broadcast_add', add)
+broadcast_plus = alias(broadcast_add, 'broadcast_plus')
+broadcast_sub = _named_binary('broadcast_sub', subtract)
+broadcast_minus = alias(broadcast_sub, 'broadcast_minus')
 broadcast_mul = _named_binary('broadcast_mul', multiply)
 broadcast_div = _named_binary('broadcast_div', divide)
 broadcast_mod = _named_binary('broadcast_mod', modulo)
@@ -741,7 +743,7 @@ def broadcast_axis(data: NDArray, axis=(), size=()) -> NDArray:
     return broadcast_to(data, tuple(shape))
 
 
-broadcast_axes = broadcast_axis
+broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
 
 
 # ----- more elementwise functions: y = f(x), dy/dx beside it --------------------------------

@@ -153,4 +153,10 @@ CASES = {
                        "nd.random.multinomial(nd.array([0.5, 0.5]), shape=3)\nprint(nd.random.shuffle(nd.arange(6)))"),
     'legacy_samplers': ("print(nd.random_normal(shape=(3,)), nd.normal(shape=3))\nprint(nd.random_uniform(shape=(2,)), nd.uniform(low=1, high=2, shape=(2,)))\n"
                         "print(nd.random_normal(2, 0.5, shape=(2,), dtype='float64'))"),
+    # ----- aliases report their own names ----------------------------------------------------
+    'alias_names': ("print([f.__name__ for f in (nd.broadcast_plus, nd.broadcast_minus, nd.broadcast_add, nd.broadcast_sub,\n"
+                    "       nd.broadcast_axes, nd.broadcast_axis, nd.equal, nd.not_equal, nd.greater, nd.greater_equal,\n"
+                    "       nd.lesser, nd.lesser_equal, nd.broadcast_equal, nd.random_uniform, nd.uniform,\n"
+                    "       nd.random_normal, nd.normal)])\n"
+                    "print(nd.broadcast_plus(nd.ones(2), nd.ones((2, 1))), nd.broadcast_axes(nd.ones((1, 2)), axis=0, size=2))"),
 }
