@@ -17,6 +17,14 @@ class MXNetAssertionError(MXNetError, AssertionError):
     """An MXNetError for a failed check, where MXNet raises AssertionError."""
 
 
+# A student sees these as MXNet shows them: tracebacks and reprs print the builtin's name
+# ("AssertionError: ..."), while ``except mx.base.MXNetError`` still catches them.
+for _error, _builtin in ((MXNetValueError, ValueError), (MXNetAssertionError, AssertionError)):
+    _error.__name__ = _error.__qualname__ = _builtin.__name__
+    _error.__module__ = 'builtins'
+del _error, _builtin
+
+
 def normalize_shape(shape) -> tuple:
     """A shape argument as a tuple of Python ints; an int (a NumPy integer too) is 1-d."""
     if isinstance(shape, tuple) and all(type(d) is int for d in shape):

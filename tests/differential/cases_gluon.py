@@ -419,4 +419,24 @@ for step in range(3):
     trainer.step(2)
 print('sgd with wd', np.round(w.data().asnumpy(), 6).tolist())
 """,
+    # ----- framework errors show the builtin type MXNet raises -------------------------------
+    'error_type_names': """
+import traceback
+def show(call):
+    try:
+        call()
+    except Exception as err:
+        print(repr(err), traceback.format_exception_only(type(err), err))
+net = nn.Dense(2, in_units=2)
+show(lambda: net.initialize(init.Mixed(['.*'], [init.One()])))
+import os, tempfile
+net.initialize(force_reinit=True)
+path = os.path.join(tempfile.mkdtemp(), 'dense.params')
+net.save_parameters(path)
+try:  # the message names the temporary file: compare the type as shown
+    nn.Dense(2, in_units=2, use_bias=False).load_parameters(path)
+except Exception as err:
+    print(repr(err).split('(')[0], traceback.format_exception_only(type(err), err)[0].split(':')[0])
+nn.Dense(2, in_units=2).initialize(init.Mixed(['.*'], [init.One()]))
+""",
 }

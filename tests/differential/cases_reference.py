@@ -93,13 +93,11 @@ for optimizer, params in [('sgd', {'learning_rate': 0.1}),
 """,
     # test_parameter.py: the messages and reprs of its error and repr tests, in their order
     'parameter_messages_and_reprs': """
-import builtins
-def show(call):  # minigluon's MXNetAssertionError is an AssertionError that is also an MXNetError
+def show(call):
     try:
         call()
     except Exception as err:
-        name = type(err).__name__
-        print(name[5:] if name.startswith('MXNet') and hasattr(builtins, name[5:]) else name, err)
+        print(type(err).__name__, err)
 with mx.name.NameManager():
     net = nn.Sequential()
     net.add(nn.Dense(256, activation='relu'), nn.Dense(10))
@@ -165,13 +163,11 @@ with mx.name.NameManager():
 """,
     # test_initializer.py, test_trainer_loss.py, test_deferred_init.py: Python-level messages
     'initializer_trainer_deferred_messages': """
-import builtins
-def show(call):  # minigluon's MXNetAssertionError is an AssertionError that is also an MXNetError
+def show(call):
     try:
         call()
     except Exception as err:
-        name = type(err).__name__
-        print(name[5:] if name.startswith('MXNet') and hasattr(builtins, name[5:]) else name, err)
+        print(type(err).__name__, err)
 with mx.name.NameManager():
     show(lambda: gluon.Parameter('v_weight', shape=(3,)).initialize(init.Xavier()))
     show(lambda: init.create('nope'))
@@ -184,13 +180,11 @@ with mx.name.NameManager():
     # names, keys, shapes and dtypes) written first in a scratch folder
     'save_load_parameters_messages': """
 import os, tempfile
-import builtins
-def show(call):  # minigluon's MXNetAssertionError is an AssertionError that is also an MXNetError
+def show(call):
     try:
         call()
     except Exception as err:
-        name = type(err).__name__
-        print(name[5:] if name.startswith('MXNet') and hasattr(builtins, name[5:]) else name, err)
+        print(type(err).__name__, err)
 class MLP(nn.Block):
     def __init__(self, hidden_prefix=None, output_prefix=None, in_units=0, **kwargs):
         super().__init__(**kwargs)
@@ -255,16 +249,14 @@ finally:
     # Messages test_autograd, test_block and test_review_fixes write out. MXNet's C++ checks put
     # a traceback and "Check failed: <condition>: " before theirs: the last line's tail is printed.
     'autograd_block_trainer_messages': """
-import builtins, re
+import re
 def show(call, tail_of=None):
     try:
         call()
     except Exception as err:
-        name = type(err).__name__
-        name = name[5:] if name.startswith('MXNet') and hasattr(builtins, name[5:]) else name
         message = str(err).strip().splitlines()[-1]
         message = message[-len(tail_of):] if tail_of else message
-        print(name, re.sub(r"<class '[\\w.]+\\.(\\w+)'>", r"<class \\1>", message))
+        print(type(err).__name__, re.sub(r"<class '[\\w.]+\\.(\\w+)'>", r"<class \\1>", message))
 NOT_IN_GRAPH = ('Cannot differentiate node because it is not in a computational graph. You need '
                 'to set is_recording to true or use autograd.record() to save computational '
                 'graphs for backward. If you want to differentiate the same graph twice, you need '
