@@ -694,8 +694,9 @@ def _named_binary(name: str, op, same_shape: bool = False):
     """MXNet's operator ``name`` for two NDArrays: ``op`` with an ``out=`` argument; the
     elemwise_* family also insists on equal shapes."""
     def binary(lhs: NDArray, rhs: NDArray, out: NDArray | None = None) -> NDArray:
-        if same_shape and lhs.shape != rhs.shape:
-            raise MXNetError('%s needs equal shapes, got %s and %s' % (name, lhs.shape, rhs.shape))
+        if same_shape:  # MXNet's shape inference: the 1-th input must match the 0-th
+            _check(lhs.shape == rhs.shape, 'assign(&dattr, vec.at(i)): Incompatible attr in node  at '
+                   '1-th input: expected %s, got %s' % (_shape_str(lhs), _shape_str(rhs)))
         result = op(lhs, rhs)
         return result if out is None else _write_into(out, result)
     binary.__name__ = name

@@ -89,6 +89,12 @@ CASES = {
                         "print(nd.elemwise_add(a, b), nd.elemwise_sub(a, b), nd.elemwise_mul(a, b), nd.elemwise_div(b, a))\n"
                         "r = nd.elemwise_mul(a, b, out=c)\nprint(c, r is c)"),
     'elemwise_shape_mismatch': "nd.elemwise_add(nd.ones(2), nd.ones(3))",
+    'elemwise_shape_mismatch_messages': ("for f in (nd.elemwise_add, nd.elemwise_sub, nd.elemwise_mul, nd.elemwise_div):\n"
+                                         "    for a, b in (((2, 3), (2, 1)), ((2,), (3,)), ((1, 3), (3,))):\n"
+                                         "        try:\n"
+                                         "            f(nd.ones(a), nd.ones(b))\n"
+                                         "        except mx.base.MXNetError as err:  # MXNet's C++ traceback lines before: the last line\n"
+                                         "            print(str(err).splitlines()[-1].split('MXNetError: ')[-1])"),
     'out_argument': ("a = nd.array([-1., 0.5, 2.])\no = nd.zeros(3)\nr = nd.relu(a, out=o)\nprint(o, r is o)\n"
                      "nd.exp(a, out=o)\nprint(o)\nnd.broadcast_add(a, a, out=o)\nprint(o)\nnd.sqrt(nd.abs(a), out=o)\nprint(o)"),
     'split': ("a = nd.arange(12).reshape((2, 6))\nparts = nd.split(a, num_outputs=3, axis=1)\nprint(len(parts), parts[1])\n"
