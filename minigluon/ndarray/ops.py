@@ -207,7 +207,7 @@ def relu(x: NDArray, out: NDArray | None = None) -> NDArray:
 
 def sigmoid(x: NDArray, out: NDArray | None = None) -> NDArray:
     with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
-        y = 1 / (1 + np.exp(-x._data))
+        y = 1 / (1 + bitexact.exp(-x._data))
     return _record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
 
 
