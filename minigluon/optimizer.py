@@ -96,16 +96,20 @@ class SGD(Optimizer):
     def update(self, index: int, weight, grad, state):
         self._update_count(index)
         lr, wd = np.float32(self._get_lr(index)), np.float32(self._get_wd(index))
-        g = self._clip(grad * self.rescale_grad)  # as MXNet: the weight decay is not clipped
-        if state is None:  # weight -= lr * (g + wd * weight)
-            if wd:
-                g += wd * weight
-            weight -= lr * g
-        else:  # MXNet's kernel: momentum = momentum * momentum - lr*wd * weight - lr * g
+        # MXNet's Trainer runs its multi_sgd kernel, in float32 in this order:
+        # momentum = momentum * momentum - lr*wd * weight - lr * g; weight += momentum
+        # with lr * g = (lr * rescale_grad) * grad, or lr * clip(rescale_grad * grad)
+        if self.clip_gradient is None:
+            lr_g = (lr * np.float32(self.rescale_grad)) * grad
+        else:  # as MXNet: the weight decay is not clipped
+            lr_g = lr * self._clip(grad * np.float32(self.rescale_grad))
+        if state is None:  # weight -= lr*wd * weight + lr * g
+            weight -= lr * wd * weight + lr_g if wd else lr_g
+        else:
             state *= np.float32(self.momentum)
             if wd:
                 state -= lr * wd * weight
-            state -= lr * g
+            state -= lr_g
             weight += state
 
 

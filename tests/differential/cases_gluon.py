@@ -393,8 +393,7 @@ net.add(nn.Dense(2, in_units=2))
 net.initialize()
 print(list(net.params.keys()), len(list(net.collect_params().keys())))
 """,
-    # the update kernels' float32 arithmetic, digit for digit: three steps of each rule (plain
-    # SGD with weight decay is 1 float32 ulp off MXNet's in some steps, so it is printed rounded)
+    # the update kernels' float32 arithmetic, digit for digit: three steps of each rule
     'optimizer_update_digits': """
 for opt, params in [('adam', {'learning_rate': 0.1}),
                     ('adam', {'learning_rate': 0.01, 'wd': 0.1, 'clip_gradient': 0.5, 'beta1': 0.8}),
@@ -417,7 +416,22 @@ for step in range(3):
         loss = ((w.data() - nd.array([0, 2, 4])) ** 2).sum()
     loss.backward()
     trainer.step(2)
-print('sgd with wd', np.round(w.data().asnumpy(), 6).tolist())
+print('sgd with wd', w.data().asnumpy().tolist())
+""",
+    # SGD as MXNet's Trainer runs it (the multi_sgd kernel): lr*wd and lr*rescale_grad first
+    'sgd_update_order_digits': """
+for params, batch_size in [({'learning_rate': 0.1, 'wd': 0.01}, 3), ({'learning_rate': 0.37, 'wd': 0.013}, 7),
+                           ({'learning_rate': 0.1, 'momentum': 0.9, 'wd': 0.01}, 3), ({'learning_rate': 0.3}, 7),
+                           ({'learning_rate': 0.3, 'momentum': 0.9, 'wd': 0.03, 'clip_gradient': 1.5}, 3)]:
+    w = gluon.Parameter('w', shape=(3,))
+    w.initialize(init.Constant(1.0))
+    trainer = gluon.Trainer([w], 'sgd', params)
+    for step in range(5):
+        with autograd.record():
+            loss = ((w.data() - nd.array([0.3, 2.1, 4.7])) ** 2).sum()
+        loss.backward()
+        trainer.step(batch_size)
+    print(sorted(params.items()), batch_size, w.data().asnumpy().tolist())
 """,
     # ----- framework errors show the builtin type MXNet raises -------------------------------
     'error_type_names': """
