@@ -2,7 +2,7 @@
 # The GPU proof (issue "GPU on real hardware"), prepared to run as ONE call of the device tool:
 #   run(command="bash scripts/gpu_proof.sh", timeout_s=540)
 # It needs only what the lent machine has (python3 with CuPy, PyTorch, pytest, hypothesis,
-# matplotlib): minigluon and workbook are imported from this checkout. Results land in $OUT.
+# matplotlib): minigluon and minigluon_workbook are imported from this checkout. Results land in $OUT.
 set -uo pipefail
 export PYTHONPATH=$PWD PYTHONUNBUFFERED=1 OUT=${OUT:-/tmp/gpu_proof}
 mkdir -p "$OUT"

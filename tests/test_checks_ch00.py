@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from minigluon import autograd, nd
-from workbook.checks import Data, ExerciseFailed, Malformed, ch00
+from minigluon_workbook.checks import Data, ExerciseFailed, Malformed, ch00
 
 
 # ----- 00.1 sgd_step ---------------------------------------------------------------------

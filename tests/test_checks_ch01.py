@@ -6,7 +6,7 @@ import pytest
 
 from minigluon import autograd, nd
 from minigluon.gluon import nn
-from workbook.checks import Data, ExerciseFailed, Malformed, ch01, verdict
+from minigluon_workbook.checks import Data, ExerciseFailed, Malformed, ch01, verdict
 
 
 # ----- 01.1 TwoInputDense ----------------------------------------------------------------

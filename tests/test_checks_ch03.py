@@ -3,7 +3,7 @@ import pytest
 
 from minigluon import gluon, nd
 from minigluon.gluon import nn
-from workbook.checks import ExerciseFailed, ch03
+from minigluon_workbook.checks import ExerciseFailed, ch03
 
 
 # ----- 03.1: no deferral ----------------------------------------------------------------

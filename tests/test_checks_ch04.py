@@ -3,8 +3,8 @@ import pytest
 
 from minigluon import gluon, init, nd
 from minigluon.gluon import nn
-from workbook.checks import Data, ExerciseFailed, Malformed
-from workbook.checks import ch04
+from minigluon_workbook.checks import Data, ExerciseFailed, Malformed
+from minigluon_workbook.checks import ch04
 
 
 def _fails(check, answer, *fragments):

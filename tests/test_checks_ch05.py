@@ -7,8 +7,8 @@ import pytest
 
 from minigluon import nd
 from minigluon.gluon import nn
-from workbook.checks import Data, ExerciseFailed, Malformed
-from workbook.checks import ch05
+from minigluon_workbook.checks import Data, ExerciseFailed, Malformed
+from minigluon_workbook.checks import ch05
 
 
 class MLP(nn.Block):

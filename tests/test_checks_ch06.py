@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import minigluon as mx
-from workbook.checks import Data, ExerciseFailed, Malformed
-from workbook.checks import ch06
+from minigluon_workbook.checks import Data, ExerciseFailed, Malformed
+from minigluon_workbook.checks import ch06
 
 
 def _fails(check, answer, *fragments):

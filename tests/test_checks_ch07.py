@@ -6,8 +6,8 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
-from workbook.checks import Data, ExerciseFailed, Malformed, verdict
-from workbook.checks import ch07
+from minigluon_workbook.checks import Data, ExerciseFailed, Malformed, verdict
+from minigluon_workbook.checks import ch07
 
 
 def _fails(check, *args, fragments=()):

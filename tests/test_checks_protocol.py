@@ -1,4 +1,4 @@
-"""Every exercise check follows the observe/judge protocol of workbook.checks: on a grader's
+"""Every exercise check follows the observe/judge protocol of minigluon_workbook.checks: on a grader's
 seed, the reference solution's observed data passes its judge (after a JSON round trip, as
 it travels from the sandbox), and the same data fails for another seed or when forged."""
 import json
@@ -13,7 +13,7 @@ import test_checks_ch04 as t04
 import test_checks_ch05 as t05
 import test_checks_ch06 as t06
 import test_checks_ch07 as t07
-from workbook.checks import (Check, Data, ExerciseFailed, Malformed, ch00, ch01, ch02, ch03, ch04,
+from minigluon_workbook.checks import (Check, Data, ExerciseFailed, Malformed, ch00, ch01, ch02, ch03, ch04,
                              ch05, ch06, ch07)
 
 REFERENCES = {  # check -> the test module's reference answers

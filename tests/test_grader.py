@@ -1,7 +1,7 @@
 """The grader, on the synthetic teacher notebook tests/fixtures/classroom/99_tiny.ipynb and on
 chapter 01: honest submissions, broken ones, and attacks on the grade.
 
-Kernels are slow to start, so one ``python -m workbook grade --jobs 2`` run grades every kind
+Kernels are slow to start, so one ``python -m minigluon_workbook grade --jobs 2`` run grades every kind
 of submission at once (module fixture) and the tests read its CSV, feedback and summary.
 Every attack must end in failing rows (never a pass) and leave the class folder unchanged.
 """
@@ -17,11 +17,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workbook import notebooks as nbs
-from workbook import sandbox
-from workbook.grade import (Row, Settings, build_graded, feedback_dir, judge, observe_source,
+from minigluon_workbook import notebooks as nbs
+from minigluon_workbook import sandbox
+from minigluon_workbook.grade import (Row, Settings, build_graded, feedback_dir, judge, observe_source,
                             teacher_checks)
-from workbook.student import student_notebook
+from minigluon_workbook.student import student_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHER_DIR = ROOT / 'tests' / 'fixtures' / 'classroom'
@@ -83,20 +83,20 @@ def classroom_attacks(classroom: Path, port: int) -> dict:
             'for k in (1, 2, 3):\n'
             "    setattr(tinychecks, 'check_%d' % k, lambda *a, **kw: print('PASSED exercise 99.%d' % k))"),
         'attack-forge-data': attack(
-            'import tinychecks, workbook.checks as wc\n'
+            'import tinychecks, minigluon_workbook.checks as wc\n'
             "tinychecks.check_1.observe = lambda *a, seed: {'results': [0.0, 6.0, -5.0]}\n"
             'from IPython.display import display\n'
             "wc.report = lambda check, seed, answers: display({wc.MIME: {'exercise': check.exercise, "
             "'data': {'results': [0.0, 6.0, -5.0]}}}, raw=True)"),
         'attack-patch-modules': attack(
-            'import numpy, minigluon, workbook.checks as wc\n'
+            'import numpy, minigluon, minigluon_workbook.checks as wc\n'
             'numpy.allclose = numpy.isclose = lambda *a, **k: True\n'
             'minigluon.nd.array = lambda *a, **k: None\n'
             "wc.expect = lambda *a, **k: None\nwc.close = lambda *a, **k: True\n"
             "wc.verdict = lambda *a, **k: 'ok'\nwc.Data.array = lambda *a, **k: 0"),
         'attack-teacher-edition': attack(
-            'import json, pathlib, workbook\n'
-            'for path in (pathlib.Path(workbook.__file__).resolve().parents[1] / %r, pathlib.Path(%r)):\n'
+            'import json, pathlib, minigluon_workbook\n'
+            'for path in (pathlib.Path(minigluon_workbook.__file__).resolve().parents[1] / %r, pathlib.Path(%r)):\n'
             '    try:\n'
             "        for c in json.load(open(path))['cells']:\n"
             "            if 'solution' in c['metadata'].get('tags', []):\n"
@@ -178,7 +178,7 @@ def sleepers() -> list:
 
 
 def grade_folder(classroom: Path, out: Path, *extra) -> dict:
-    command = [sys.executable, '-m', 'workbook', 'grade', str(classroom), '--csv', str(out),
+    command = [sys.executable, '-m', 'minigluon_workbook', 'grade', str(classroom), '--csv', str(out),
                '--timeout', str(TIMEOUT), '--exercise-timeout', str(EXERCISE_TIMEOUT),
                '--memory-mb', str(MEMORY_MB), '--jobs', '2', *extra]
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -355,11 +355,11 @@ def chapter_01(tmp_path_factory):
     submissions = {'teacher': nbs.read(chapter), 'student': student}
     tricks = {  # attacks run only in a sandbox
         'patched-check': with_cell(
-            'from workbook.checks import ch01\n'
+            'from minigluon_workbook.checks import ch01\n'
             "ch01.check_2 = lambda *a, **k: print('PASSED exercise 01.2')"),
         'teacher-solution': with_cell(
-            'import json, pathlib, shutil, workbook\n'
-            'root = pathlib.Path(workbook.__file__).resolve().parents[1]\n'
+            'import json, pathlib, shutil, minigluon_workbook\n'
+            'root = pathlib.Path(minigluon_workbook.__file__).resolve().parents[1]\n'
             'try:\n'
             '    shutil.copy("/etc/passwd", %r)\n'
             'except OSError as e:\n'
@@ -399,8 +399,8 @@ def test_chapter_01_tricks_from_the_issue_fail(chapter_01):
 
 
 def test_observe_cell_calls_report_with_the_seed_and_a_thunk():
-    source = observe_source('from workbook.checks import ch01\nch01.check_1(TwoInputDense)', 42)
-    assert source == ("from workbook.checks import ch01\n__import__('workbook.checks', "
+    source = observe_source('from minigluon_workbook.checks import ch01\nch01.check_1(TwoInputDense)', 42)
+    assert source == ("from minigluon_workbook.checks import ch01\n__import__('minigluon_workbook.checks', "
                       "fromlist=['report']).report(ch01.check_1, 42, lambda: (TwoInputDense,))")
     assert observe_source('print(1)', 42) is None
 
@@ -442,7 +442,7 @@ def test_without_bubblewrap_the_grader_warns_loudly(tmp_path):
     out = tmp_path / 'grades.csv'
     nbformat.write(teacher(), str(tmp_path / NAME))
     env = dict(os.environ, WORKBOOK_BWRAP='')
-    proc = subprocess.run([sys.executable, '-m', 'workbook', 'grade', str(tmp_path / NAME), '--csv',
+    proc = subprocess.run([sys.executable, '-m', 'minigluon_workbook', 'grade', str(tmp_path / NAME), '--csv',
                            str(out), '--teacher', str(TEACHER_DIR), '-q'],
                           cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr

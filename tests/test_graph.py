@@ -1,10 +1,10 @@
-"""workbook.graph reads the computation graph back from the autograd tape."""
+"""minigluon_workbook.graph reads the computation graph back from the autograd tape."""
 import matplotlib
 import pytest
 
 from minigluon import autograd, nd
 from minigluon.gluon import nn
-from workbook.graph import _layout, draw_tape, tape_graph
+from minigluon_workbook.graph import _layout, draw_tape, tape_graph
 
 matplotlib.use('Agg')
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from workbook.nbval_floats import FLOAT_RTOL, floats_close, stored_text_if_close
+from minigluon_workbook.nbval_floats import FLOAT_RTOL, floats_close, stored_text_if_close
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = ('\n[[ 0.09543004  0.04614332 -0.00286654 -0.07790349]\n'

@@ -7,9 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workbook import notebooks as nbs
-from workbook.__main__ import main
-from workbook.student import student_notebook, strip_source
+from minigluon_workbook import notebooks as nbs
+from minigluon_workbook.__main__ import main
+from minigluon_workbook.student import student_notebook, strip_source
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHER = ROOT / 'tests' / 'fixtures' / 'classroom' / '99_tiny.ipynb'
@@ -119,7 +119,7 @@ def test_cli_refuses_to_overwrite_teacher(tmp_path, capsys):
 
 
 def test_help_runs_as_module():
-    out = subprocess.run([sys.executable, '-m', 'workbook', '--help'], cwd=ROOT,
+    out = subprocess.run([sys.executable, '-m', 'minigluon_workbook', '--help'], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert 'student' in out and 'grade' in out
 
@@ -135,13 +135,13 @@ STUDENT_DIR = ROOT / 'student' / 'chapters'
 @pytest.mark.parametrize('chapter', nbs.chapter_paths(), ids=lambda p: p.stem)
 def test_committed_student_edition_is_in_sync_with_the_chapters(chapter):
     """student/chapters/ is what Colab opens: regenerate it after editing a chapter with
-    `python -m workbook student --out student/chapters`."""
+    `python -m minigluon_workbook student --out student/chapters`."""
     committed = STUDENT_DIR / chapter.name
-    assert committed.is_file(), 'no student edition of %s: run python -m workbook student ' \
+    assert committed.is_file(), 'no student edition of %s: run python -m minigluon_workbook student ' \
                                 '--out student/chapters' % chapter.name
     want = nbformat.writes(student_notebook(nbs.read(chapter), chapter.name))
     assert committed.read_text(encoding='utf-8').rstrip('\n') == want.rstrip('\n'), (
-        '%s is out of date: run python -m workbook student --out student/chapters' % committed)
+        '%s is out of date: run python -m minigluon_workbook student --out student/chapters' % committed)
 
 
 def test_committed_student_edition_has_no_solutions_and_keeps_colab_settings():

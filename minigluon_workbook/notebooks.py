@@ -24,7 +24,7 @@ _END = re.compile(r'^[ \t]*' + re.escape(END_SOLUTION) + r'\b')
 
 
 def package_root() -> Path:
-    """The folder that holds the ``workbook`` package (the repository root)."""
+    """The folder that holds the ``minigluon_workbook`` package (the repository root)."""
     return Path(__file__).resolve().parent.parent
 
 

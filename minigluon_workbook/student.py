@@ -1,6 +1,6 @@
 """The student edition: the chapters with their solutions taken out.
 
-``python -m workbook student --out DIR [NOTEBOOK...]`` writes, for every chapter (or each
+``python -m minigluon_workbook student --out DIR [NOTEBOOK...]`` writes, for every chapter (or each
 notebook named), a copy in which
 
 * each ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region becomes

@@ -1,6 +1,6 @@
 """Checks for chapter 01, "Model construction" (exercises 01.1 to 01.3 and 01.5).
 
-The worked example of the observe/judge protocol (see ``workbook.checks``): each observe
+The worked example of the observe/judge protocol (see ``minigluon_workbook.checks``): each observe
 sets the student's parameters to values drawn from the seed, so the judge knows them
 without asking the student's process, and reports only outputs, shapes and gradients.
 """

@@ -1,6 +1,6 @@
 """The grader: run each submission in a sandbox, judge what it shows as data, write a CSV.
 
-``python -m workbook grade NOTEBOOK_OR_FOLDER... --csv FILE [--teacher DIR] [--timeout S]
+``python -m minigluon_workbook grade NOTEBOOK_OR_FOLDER... --csv FILE [--teacher DIR] [--timeout S]
 [--exercise-timeout S] [--memory-mb M] [--jobs N]``
 
 For each submission:
@@ -10,9 +10,9 @@ For each submission:
 2. the graded notebook is the submission with the teacher's check cells put back (a check
    the student edited is replaced, one they deleted goes back after their solution), each
    turned into an *observe cell*: ``chNN.check_k(answer)`` becomes
-   ``workbook.checks.report(chNN.check_k, SEED, lambda: (answer,))``, which shows the data
+   ``minigluon_workbook.checks.report(chNN.check_k, SEED, lambda: (answer,))``, which shows the data
    ``check_k.observe`` collects on inputs drawn from SEED, a number drawn here per submission;
-3. it runs in a sandbox (``workbook.sandbox``: bubblewrap; no teacher edition, no other
+3. it runs in a sandbox (``minigluon_workbook.sandbox``: bubblewrap; no teacher edition, no other
    submission, no network, no writes outside its box), exercise by exercise, each with its
    own time limit, so a loop in one exercise keeps the exercises before it;
 4. each exercise is judged HERE, by ``check_k.judge`` on the data (validated as hostile):
@@ -238,7 +238,7 @@ def check_call(source: str | ast.AST) -> ast.Call | None:
 
 def observe_source(source: str, seed: int) -> str | None:
     """The teacher's check cell with ``M.check_k(a, b)`` turned into
-    ``workbook.checks.report(M.check_k, seed, lambda: (a, b))``: the student's kernel shows
+    ``minigluon_workbook.checks.report(M.check_k, seed, lambda: (a, b))``: the student's kernel shows
     data for the grader to judge, and an undefined answer is a NameError caught by report."""
     try:
         tree = ast.parse(source)
@@ -252,7 +252,7 @@ def observe_source(source: str, seed: int) -> str | None:
         def visit_Call(self, node):
             if node is not target:
                 return self.generic_visit(node)
-            report = ast.parse("__import__('workbook.checks', fromlist=['report']).report",
+            report = ast.parse("__import__('minigluon_workbook.checks', fromlist=['report']).report",
                                mode='eval').body
             answers = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
                                                     kw_defaults=[], defaults=[]),
@@ -294,7 +294,7 @@ def _teacher_checks(path: str, mtime: float, teacher_dir: str) -> dict:
             except Exception as err:  # noqa: BLE001 - reported as not gradable
                 check = 'its check %s cannot be found (%s)' % (ast.unparse(call.func), _describe_exc(err))
         found[key] = check if isinstance(check, (Check, str)) else (
-            "its check cell has no observe/judge check (workbook.checks.Check) to grade with")
+            "its check cell has no observe/judge check (minigluon_workbook.checks.Check) to grade with")
     return found
 
 
@@ -469,7 +469,7 @@ def run_notebook(graded, segments, teacher_dir: Path, settings: Settings) -> tup
                 'timeout': settings.timeout, 'exercise_timeout': settings.exercise_timeout,
                 'memory_mb': settings.memory_mb}
         (box / sandbox.PLAN).write_text(json.dumps(plan))
-        runner = [python, '-m', 'workbook.sandbox', inside]
+        runner = [python, '-m', 'minigluon_workbook.sandbox', inside]
         if sandboxed:
             command, env, cwd = sandbox.sandbox_command(box, checks, runner), {}, str(scratch)
         else:
@@ -723,4 +723,4 @@ def add_arguments(parser):
 
 
 if __name__ == '__main__':
-    sys.exit('usage: python -m workbook grade --help')
+    sys.exit('usage: python -m minigluon_workbook grade --help')

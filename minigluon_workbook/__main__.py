@@ -1,7 +1,7 @@
-"""``python -m workbook``: the classroom tools.
+"""``python -m minigluon_workbook``: the classroom tools.
 
-    python -m workbook student --out DIR [NOTEBOOK...]
-    python -m workbook grade NOTEBOOK_OR_FOLDER... --csv FILE [--teacher DIR] [--timeout S]
+    python -m minigluon_workbook student --out DIR [NOTEBOOK...]
+    python -m minigluon_workbook grade NOTEBOOK_OR_FOLDER... --csv FILE [--teacher DIR] [--timeout S]
                              [--exercise-timeout S] [--memory-mb M] [--jobs N]
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from . import grade, student
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog='python -m workbook',
+        prog='python -m minigluon_workbook',
         description='Classroom tools for the minigluon workbook: hand students notebooks '
                     'without solutions, and grade their submissions.')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND')

@@ -1,7 +1,7 @@
 """Where a submission runs: a Linux namespace sandbox (bubblewrap), and the runner inside it.
 
-The grader (``workbook.grade``) prepares a box folder holding the notebook to run, its plan
-and a kernel spec, and starts ``python -m workbook.sandbox /box`` under ``bwrap``. Inside,
+The grader (``minigluon_workbook.grade``) prepares a box folder holding the notebook to run, its plan
+and a kernel spec, and starts ``python -m minigluon_workbook.sandbox /box`` under ``bwrap``. Inside,
 the runner starts a kernel, executes the notebook exercise by exercise (each with its own
 time limit) and writes one JSON line per exercise to its standard output, a file of the
 grader's: the exercise's status and the data the grader's observe cell displayed. The
@@ -9,7 +9,7 @@ student's code runs in the same sandbox and could write there too: the grader ju
 it reads as data, never as a verdict.
 
 What the sandbox sees: the Python installation (read-only), the ``minigluon`` and
-``workbook`` package sources at ``/opt/workbook`` (read-only; not the repository, so no
+``minigluon_workbook`` package sources at ``/opt/workbook`` (read-only; not the repository, so no
 chapters, no teacher edition), the teacher's check modules at ``/opt/checks`` (read-only),
 ``/box``, a size-limited tmpfs holding the notebook, plan and kernel spec (read-only), and a
 size-limited private ``/tmp``, ``/proc`` and ``/dev``. No ``/etc``, no home, nothing of
@@ -61,7 +61,7 @@ def problem() -> str:
         box, checks = Path(folder, 'box'), Path(folder, 'checks')
         prepare_box(box, sys.executable)
         checks.mkdir()
-        python = [sys.executable, '-c', 'import minigluon, workbook']
+        python = [sys.executable, '-c', 'import minigluon, minigluon_workbook']
         try:
             proc = subprocess.run(sandbox_command(box, checks, python), capture_output=True,
                                   text=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -86,7 +86,7 @@ def sandbox_command(box: Path, checks: Path, runner: list[str]) -> list[str]:
     """``runner`` (argv, paths as seen inside) wrapped in bwrap, with ``box``'s plan,
     notebook and kernel spec read-only in a fresh ``/box``."""
     import minigluon
-    import workbook
+    import minigluon_workbook
     python = sorted({sys.prefix, sys.base_prefix, str(Path(os.path.realpath(sys.executable)).parent.parent)})
     return ([bwrap(), '--clearenv', '--die-with-parent', '--new-session', '--unshare-all',
              '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL',
@@ -95,7 +95,7 @@ def sandbox_command(box: Path, checks: Path, runner: list[str]) -> list[str]:
             + _read_only('/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64')
             + _read_only(*[p for p in python if not p.startswith('/usr/')])
             + ['--ro-bind', str(Path(minigluon.__file__).parent), PACKAGES + '/minigluon',
-               '--ro-bind', str(Path(workbook.__file__).parent), PACKAGES + '/workbook',
+               '--ro-bind', str(Path(minigluon_workbook.__file__).parent), PACKAGES + '/minigluon_workbook',
                '--ro-bind', str(checks), CHECKS,
                '--size', str(SCRATCH_BYTES), '--tmpfs', BOX]
             + [arg for name in (PLAN, NOTEBOOK, 'jupyter')
