@@ -1,108 +1,186 @@
-"""Where a submission runs: a Linux namespace sandbox (bubblewrap), and the runner inside it.
+"""The sandbox a submission runs in: a bubblewrap command line, and a process limit.
 
-The grader (``minigluon_workbook.grade``) prepares a box folder holding the notebook to run, its plan
-and a kernel spec, and starts ``python -m minigluon_workbook.sandbox /box`` under ``bwrap``. Inside,
-the runner starts a kernel, executes the notebook exercise by exercise (each with its own
-time limit) and writes one JSON line per exercise to its standard output, a file of the
-grader's: the exercise's status and the data the grader's observe cell displayed. The
-student's code runs in the same sandbox and could write there too: the grader judges what
-it reads as data, never as a verdict.
+What the sandbox sees (everything read-only but its scratch space):
 
-What the sandbox sees: the Python installation (read-only), the ``minigluon`` and
-``minigluon_workbook`` package sources at ``/opt/workbook`` (read-only; not the repository, so no
-chapters, no teacher edition), the teacher's check modules at ``/opt/checks`` (read-only),
-``/box``, a size-limited tmpfs holding the notebook, plan and kernel spec (read-only), and a
-size-limited private ``/tmp``, ``/proc`` and ``/dev``. No ``/etc``, no home, nothing of
-the grading machine's disk it can write to (files are also capped at FILE_LIMIT bytes), no
-network (``--unshare-all``), an unprivileged uid without capabilities, its own process
-tree, killed with the grader (``--die-with-parent``) or when the grader kills it at the
-time limit.
+* the Python installation, with any installed copy of ``minigluon_workbook`` masked;
+* ``/opt/pkgs``: ``minigluon``, and of ``minigluon_workbook`` only what runs in the student's
+  kernel (``SANDBOX_FILES``: the observe half of the checks, ``show_source``, the tape
+  drawing) — never ``judges/`` (expected values and reference solutions), the grader or the
+  repository (the teacher edition);
+* ``/opt/checks``: the teacher's own observe modules (a teacher's ``*_judges.py`` stay out);
+* ``/opt/runner/runner.py``, the runner (``minigluon_workbook.runner``);
+* ``/box``: a size-limited tmpfs with the notebook, its plan and a kernel spec; a private
+  ``/tmp``, ``/proc`` and ``/dev``.
+
+No ``/etc``, no home, no network (``--unshare-all``), an unprivileged uid without
+capabilities, its own pid namespace (all of it dies with the runner), files capped at
+``runner.FILE_LIMIT`` bytes, memory at ``--memory-mb``, and at most ``PROCESSES`` processes:
+a pids cgroup where the grader runs as root (RLIMIT_NPROC does not bind root, whatever uid
+the namespace shows), RLIMIT_NPROC otherwise. Where either cannot be had the grader refuses
+to grade (``problem``), unless the teacher says ``--unsandboxed``.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-KERNEL_NAME = 'workbook-grader'
+from . import runner
+
 BOX = '/box'
-PACKAGES = '/opt/workbook'
+PACKAGES = '/opt/pkgs'
 CHECKS = '/opt/checks'
-PLAN = 'plan.json'
-NOTEBOOK = 'work/submission.ipynb'
-OUTPUT_BUDGET = 2_000_000   # characters of output kept per cell (a print loop can't fill RAM)
-OBSERVATION_LIMIT = 4_000_000  # characters of one exercise's observed data
-RECOVERY = 10               # seconds an interrupted kernel gets to become idle again
+RUNNER = '/opt/runner/runner.py'
 SCRATCH_BYTES = 256 * 2 ** 20  # size of the sandbox's /box and of its /tmp (tmpfs, in memory)
-FILE_LIMIT = 64 * 2 ** 20   # RLIMIT_FSIZE of the runner and the kernel: the largest file they write
+PROCESSES = 64                # processes (and threads) one submission may have at once
+CGROUP_ROOTS = ('/sys/fs/cgroup/pids', '/sys/fs/cgroup')   # cgroup v1's pids, then v2
+# The part of minigluon_workbook that runs in the student's kernel; nothing here may compute
+# an expected value (tests/test_grader_structure.py reads every file the sandbox can see).
+SANDBOX_FILES = ('__init__.py', 'source.py', 'graph.py', 'checks')
+# A teacher folder's modules are copied to /opt/checks, but never these (they hold judges).
+HIDDEN_SUFFIX = '_judges.py'
 
 
 def bwrap() -> str | None:
-    """The bubblewrap executable, or None (``WORKBOOK_BWRAP`` overrides the search)."""
-    if 'WORKBOOK_BWRAP' in os.environ:
-        path = os.environ['WORKBOOK_BWRAP']
+    """The bubblewrap executable, or None (``MINIGLUON_WORKBOOK_BWRAP`` overrides the search)."""
+    if 'MINIGLUON_WORKBOOK_BWRAP' in os.environ:
+        path = os.environ['MINIGLUON_WORKBOOK_BWRAP']
         return path if path and os.access(path, os.X_OK) else None
     return shutil.which('bwrap')
 
 
+def _cgroup_root() -> str | None:
+    """A pids cgroup hierarchy we may create groups in (v1 ``pids``, or v2 with pids on)."""
+    for root in CGROUP_ROOTS:
+        try:
+            controllers = Path(root, 'cgroup.subtree_control').read_text().split()
+        except OSError:
+            controllers = []
+        v1 = root.endswith('/pids') and os.path.isfile(os.path.join(root, 'cgroup.procs'))
+        if (v1 or 'pids' in controllers) and os.access(root, os.W_OK):
+            return root
+    return None
+
+
+@contextlib.contextmanager
+def process_group_limit():
+    """A fresh pids cgroup allowing PROCESSES tasks, as ``cgroup.procs`` to join (None where
+    not root: there RLIMIT_NPROC binds); every task left in it is killed on exit."""
+    if os.geteuid() != 0:
+        yield None
+        return
+    root = _cgroup_root()
+    if root is None:
+        raise OSError('the grader runs as root but no pids cgroup can be created')
+    group = os.path.join(root, 'minigluon-workbook-%s' % uuid.uuid4().hex)
+    os.mkdir(group)
+    try:
+        Path(group, 'pids.max').write_text(str(PROCESSES))
+        yield os.path.join(group, 'cgroup.procs')
+    finally:
+        for _ in range(50):
+            try:
+                pids = Path(group, 'cgroup.procs').read_text().split()
+            except OSError:
+                break
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(int(pid), signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.rmdir(group)
+                break
+            time.sleep(0.05)
+
+
 @functools.lru_cache(maxsize=None)
 def problem() -> str:
-    """Why submissions can't be sandboxed here ('' when they can): no bwrap, or a bwrap that
-    can't create namespaces (e.g. in a container that forbids them)."""
+    """Why submissions can't be sandboxed here ('' when they can): no bwrap, a bwrap that
+    can't create namespaces (a container that forbids them), or no process limit."""
     if bwrap() is None:
         return 'bubblewrap (bwrap) was not found'
+    if os.geteuid() == 0 and _cgroup_root() is None:
+        return 'the grader runs as root and no pids cgroup can be made to limit processes'
     with tempfile.TemporaryDirectory() as folder:
         box, checks = Path(folder, 'box'), Path(folder, 'checks')
         prepare_box(box, sys.executable)
         checks.mkdir()
-        python = [sys.executable, '-c', 'import minigluon, minigluon_workbook']
+        probe = [sys.executable, '-c', 'import minigluon, minigluon_workbook.checks']
         try:
-            proc = subprocess.run(sandbox_command(box, checks, python), capture_output=True,
-                                  text=True, timeout=60, stdin=subprocess.DEVNULL)
+            with process_group_limit() as procs:
+                proc = subprocess.run(command(box, checks, probe, procs), capture_output=True,
+                                      text=True, timeout=60, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as err:
             return 'bubblewrap (bwrap) does not run: %s' % err
     if proc.returncode != 0:
         lines = (proc.stderr or proc.stdout).strip().splitlines()
-        return 'bubblewrap (bwrap) cannot build the sandbox here: %s' % (lines[-1] if lines else
-                                                                          'exit status %d' % proc.returncode)
+        return 'bubblewrap (bwrap) cannot build the sandbox here: %s' % (
+            lines[-1] if lines else 'exit status %d' % proc.returncode)
     return ''
 
 
 def _read_only(*paths: str) -> list[str]:
+    return [arg for path in paths if os.path.exists(path) for arg in ('--ro-bind', path, path)]
+
+
+def _python_roots() -> list[str]:
+    """The folders of the running Python installation (venv and base interpreter)."""
+    return sorted({sys.prefix, sys.base_prefix,
+                   str(Path(os.path.realpath(sys.executable)).parent.parent)})
+
+
+def _masked_copies(roots: list[str]) -> list[str]:
+    """``--tmpfs`` over every installed copy of minigluon_workbook inside ``roots`` (a
+    non-editable install would otherwise show the judges through the Python installation)."""
     args = []
-    for path in paths:
-        if os.path.exists(path):
-            args += ['--ro-bind', path, path]
+    for entry in sys.path:
+        candidate = os.path.join(entry, 'minigluon_workbook')
+        if (entry and os.path.isdir(candidate)
+                and any(os.path.realpath(entry).startswith(root.rstrip('/') + '/') for root in roots)):
+            args += ['--tmpfs', candidate]
     return args
 
 
-def sandbox_command(box: Path, checks: Path, runner: list[str]) -> list[str]:
-    """``runner`` (argv, paths as seen inside) wrapped in bwrap, with ``box``'s plan,
-    notebook and kernel spec read-only in a fresh ``/box``."""
+def visible_sources() -> list[tuple[str, str]]:
+    """(path here, path in the sandbox) of the project code the sandbox binds."""
     import minigluon
-    import minigluon_workbook
-    python = sorted({sys.prefix, sys.base_prefix, str(Path(os.path.realpath(sys.executable)).parent.parent)})
-    return ([bwrap(), '--clearenv', '--die-with-parent', '--new-session', '--unshare-all',
-             '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL',
-             # the private /tmp first: a Python installed under /tmp is bound on top of it
-             '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp']
-            + _read_only('/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64')
-            + _read_only(*[p for p in python if not p.startswith('/usr/')])
-            + ['--ro-bind', str(Path(minigluon.__file__).parent), PACKAGES + '/minigluon',
-               '--ro-bind', str(Path(minigluon_workbook.__file__).parent), PACKAGES + '/minigluon_workbook',
-               '--ro-bind', str(checks), CHECKS,
-               '--size', str(SCRATCH_BYTES), '--tmpfs', BOX]
-            + [arg for name in (PLAN, NOTEBOOK, 'jupyter')
-               for arg in ('--ro-bind', str(box / name), BOX + '/' + name)]
-            + ['--dev', '/dev', '--proc', '/proc', '--chdir', BOX + '/work']
-            + [arg for name, value in environment(BOX).items() for arg in ('--setenv', name, value)]
-            + runner)
+    package = Path(__file__).resolve().parent
+    return ([(str(Path(minigluon.__file__).resolve().parent), PACKAGES + '/minigluon')]
+            + [(str(package / name), '%s/minigluon_workbook/%s' % (PACKAGES, name))
+               for name in SANDBOX_FILES]
+            + [(str(Path(runner.__file__).resolve()), RUNNER)])
+
+
+def command(box: Path, checks: Path, argv: list[str], procs: str | None) -> list[str]:
+    """``argv`` (paths as seen inside) in bwrap, with ``box``'s plan, notebook and kernel spec
+    read-only in a fresh ``/box``; started inside the pids cgroup ``procs`` when given."""
+    roots = [p for p in _python_roots() if not p.startswith('/usr/')]
+    sandboxed = ([bwrap(), '--clearenv', '--die-with-parent', '--new-session', '--unshare-all',
+                  '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL',
+                  # the private /tmp first: a Python installed under /tmp is bound on top of it
+                  '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp']
+                 + _read_only('/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64')
+                 + _read_only(*roots) + _masked_copies(roots + ['/usr'])
+                 + [arg for here, there in visible_sources() for arg in ('--ro-bind', here, there)]
+                 + ['--ro-bind', str(checks), CHECKS,
+                    '--size', str(SCRATCH_BYTES), '--tmpfs', BOX]
+                 + [arg for name in (runner.PLAN, runner.NOTEBOOK, 'jupyter')
+                    for arg in ('--ro-bind', str(box / name), BOX + '/' + name)]
+                 + ['--dev', '/dev', '--proc', '/proc', '--chdir', '/']
+                 + [arg for name, value in environment(BOX).items() for arg in ('--setenv', name, value)]
+                 + argv)
+    if procs is None:
+        return sandboxed
+    # join the cgroup first, then become bwrap: every process of the sandbox is counted there
+    return ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', procs] + sandboxed
 
 
 def environment(box: str) -> dict:
@@ -123,142 +201,10 @@ def environment(box: str) -> dict:
 
 def prepare_box(box: Path, python: str):
     """The kernel spec, and the places for the plan and notebook, in ``box``."""
-    for name in ('jupyter/kernels/' + KERNEL_NAME, 'work'):
+    for name in ('jupyter/kernels/' + runner.KERNEL_NAME, 'work'):
         (box / name).mkdir(parents=True, exist_ok=True)
-    (box / PLAN).touch()
-    (box / NOTEBOOK).touch()
+    (box / runner.PLAN).touch()
+    (box / runner.NOTEBOOK).touch()
     spec = {'argv': [python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
-            'display_name': 'workbook grader', 'language': 'python'}
-    (box / 'jupyter/kernels' / KERNEL_NAME / 'kernel.json').write_text(json.dumps(spec))
-
-
-# --------------------------------------------------------------------------- inside the sandbox
-
-def _first_error(cell) -> dict | None:
-    for output in cell.get('outputs', []):
-        if output.get('output_type') == 'error':
-            return {'ename': str(output.get('ename', ''))[:200], 'evalue': str(output.get('evalue', ''))[:1000]}
-    return None
-
-
-def _observation(cell, mime: str):
-    for output in cell.get('outputs', []):
-        data = output.get('data', {}) if output.get('output_type') == 'display_data' else {}
-        if mime in data:
-            return data[mime]
-    return None
-
-
-def run(box: str) -> int:
-    """Execute the plan in ``box``/plan.json, one exercise at a time; results as JSON lines."""
-    import resource
-    plan = json.loads(Path(box, PLAN).read_text())
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
-    for name in ('home', 'ipython', 'matplotlib', 'runtime', 'jupyter-config'):
-        os.makedirs(os.path.join(box, name), exist_ok=True)
-    # Our stdout carries the results; the kernel inherits fds 1 and 2, so point those at a log.
-    results = os.fdopen(os.dup(1), 'w', encoding='utf-8')
-    if plan['memory_mb'] > 0:
-        limit = plan['memory_mb'] * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    log = os.open(os.path.join(box, 'runner.log'), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-
-    def emit(record):
-        results.write(json.dumps(record) + '\n')
-        results.flush()
-
-    import nbformat
-    from jupyter_core.utils import run_sync
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    class Client(NotebookClient):
-        """Keeps at most OUTPUT_BUDGET characters of output per cell."""
-        spent: dict = {}
-
-        def output(self, outs, msg, display_id, cell_index):
-            if msg.get('msg_type') != 'error':
-                size = len(json.dumps(msg.get('content', {})))
-                self.spent[cell_index] = self.spent.get(cell_index, 0) + size
-                if self.spent[cell_index] > OUTPUT_BUDGET:
-                    return None
-            return super().output(outs, msg, display_id, cell_index)
-
-    nb = nbformat.read(os.path.join(box, NOTEBOOK), as_version=4)
-    client = Client(nb, kernel_name=KERNEL_NAME, allow_errors=True, shutdown_kernel='immediate',
-                    startup_timeout=60, resources={'metadata': {'path': os.path.join(box, 'work')}})
-
-    def execute(index, deadline) -> str:
-        client.timeout_func = lambda cell: max(0.1, deadline - time.monotonic())
-        if time.monotonic() >= deadline:
-            return 'timeout'
-        try:
-            client.execute_cell(nb.cells[index], index)
-        except CellTimeoutError:
-            return 'timeout'
-        except DeadKernelError:
-            return 'dead'
-        return 'ok'
-
-    def recovered() -> bool:
-        """Interrupt the kernel after a timeout; is it idle again within RECOVERY seconds?"""
-        run_sync(client.km.interrupt_kernel)()
-        # Fresh channels: the timed-out cell's abandoned reader would swallow later outputs.
-        client.kc.stop_channels()
-        client.kc = client.km.client()
-        client.kc.start_channels()
-        try:
-            run_sync(client.kc.wait_for_ready)(timeout=RECOVERY)
-        except RuntimeError:
-            return False
-        nb.cells.append(nbformat.v4.new_code_cell('pass'))
-        try:
-            return execute(len(nb.cells) - 1, time.monotonic() + RECOVERY) == 'ok'
-        finally:
-            nb.cells.pop()
-
-    try:
-        with client.setup_kernel():
-            try:  # for the grader to end the kernel's process group where there is no sandbox
-                Path(box, 'kernel.pid').write_text(str(client.km.provisioner.process.pid))
-            except Exception:  # noqa: BLE001 - only used to clean up
-                pass
-            end = time.monotonic() + plan['timeout']
-            for number, segment in enumerate(plan['segments']):
-                deadline = min(end, time.monotonic() + plan['exercise_timeout'])
-                status, where = 'ok', None
-                for index in segment['cells']:
-                    status = execute(index, deadline)
-                    if status != 'ok':
-                        where = index
-                        break
-                record = {'exercise': segment['exercise'], 'status': status, 'cell': where,
-                          'out_of': 'notebook' if status == 'timeout' and deadline >= end else 'exercise'}
-                if segment.get('solution') is not None:
-                    record['solution_error'] = _first_error(nb.cells[segment['solution']])
-                if status == 'ok':
-                    observe = nb.cells[segment['observe']]
-                    record['check_error'] = _first_error(observe)
-                    data = _observation(observe, plan['mime'])
-                    if data is not None and len(json.dumps(data)) > OBSERVATION_LIMIT:
-                        data = 'too large'
-                    record['observation'] = data
-                emit(record)
-                later = plan['segments'][number + 1:]
-                if later and (status == 'dead' or (status == 'timeout' and (
-                        deadline >= end or not recovered()))):
-                    for skipped in later:
-                        emit({'exercise': skipped['exercise'], 'status': 'stopped',
-                              'after': segment['exercise'], 'why': status})
-                    break
-    except Exception as err:  # noqa: BLE001 - the grader reports it as not gradable
-        emit({'status': 'error', 'detail': '%s: %s' % (type(err).__name__, str(err)[:300])})
-    results.close()
-    return 0
-
-
-if __name__ == '__main__':
-    sys.exit(run(sys.argv[1]))
+            'display_name': 'minigluon_workbook grader', 'language': 'python'}
+    (box / 'jupyter/kernels' / runner.KERNEL_NAME / 'kernel.json').write_text(json.dumps(spec))

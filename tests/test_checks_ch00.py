@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from minigluon import autograd, nd
-from minigluon_workbook.checks import Data, ExerciseFailed, Malformed, ch00
+from minigluon_workbook.checks import ExerciseFailed, ch00
+from minigluon_workbook.judges import Data, Malformed
 
 
 # ----- 00.1 sgd_step ---------------------------------------------------------------------

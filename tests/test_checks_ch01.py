@@ -6,7 +6,8 @@ import pytest
 
 from minigluon import autograd, nd
 from minigluon.gluon import nn
-from minigluon_workbook.checks import Data, ExerciseFailed, Malformed, ch01, verdict
+from minigluon_workbook.checks import ExerciseFailed, ch01
+from minigluon_workbook.judges import Data, Malformed, verdict
 
 
 # ----- 01.1 TwoInputDense ----------------------------------------------------------------
@@ -251,7 +252,11 @@ def children_first(block, prefix=''):
 
 
 def global_names(block):
-    return [p.name for p in block._collect_params_with_prefix().values()]
+    return [p.name for p in block.collect_params().values()]
+
+
+def delegated(block):
+    return list(block._collect_params_with_prefix())
 
 
 def test_check_5_passes(capsys):
@@ -262,6 +267,7 @@ def test_check_5_passes(capsys):
 @pytest.mark.parametrize('wrong, message', [
     (children_first, r'right but in another order'),
     (global_names, r'look like global names'),
+    (delegated, r'build it yourself: your code called Block._collect_params_with_prefix'),
     (lambda block: [n.split('_', 1)[-1] for n in block.collect_params()], r'your keys are'),
     (lambda block: ','.join(block._reg_params), r'should return a list of strings'),
     (lambda block: block.no_such_thing, r'structural_keys\(.*\) raised AttributeError'),

@@ -4,7 +4,8 @@ import pytest
 
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import nn
-from minigluon_workbook.checks import Data, ExerciseFailed, Malformed, ch02
+from minigluon_workbook.checks import ExerciseFailed, ch02
+from minigluon_workbook.judges import Data, Malformed
 
 
 # ----- 02.1: an initializer that zeroes half the weights --------------------------------

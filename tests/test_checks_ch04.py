@@ -3,7 +3,8 @@ import pytest
 
 from minigluon import gluon, init, nd
 from minigluon.gluon import nn
-from minigluon_workbook.checks import Data, ExerciseFailed, Malformed
+from minigluon_workbook.checks import ExerciseFailed
+from minigluon_workbook.judges import Data, Malformed
 from minigluon_workbook.checks import ch04
 
 

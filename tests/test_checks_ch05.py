@@ -7,7 +7,8 @@ import pytest
 
 from minigluon import nd
 from minigluon.gluon import nn
-from minigluon_workbook.checks import Data, ExerciseFailed, Malformed
+from minigluon_workbook.checks import ExerciseFailed
+from minigluon_workbook.judges import Data, Malformed
 from minigluon_workbook.checks import ch05
 
 
@@ -211,7 +212,7 @@ def test_check_3_explains_typical_mistakes():
 
     _fails(ch05.check_3, lambda buf: len(buf), fragments=['list of (name, shape) pairs'])
 
-    def via_load(buf):  # not parsing at all, but the answer is right: allowed
+    def via_load(buf):  # not parsing at all: the exercise asks to parse, so nd.load is refused
         import tempfile
         path = tempfile.mktemp()
         with open(path, 'wb') as f:
@@ -221,4 +222,4 @@ def test_check_3_explains_typical_mistakes():
         if isinstance(data, dict):
             return [(k, v.shape) for k, v in data.items()]
         return [(None, v.shape) for v in data]
-    ch05.check_3(via_load)
+    _fails(ch05.check_3, via_load, fragments=['build it yourself: your code called nd.load'])

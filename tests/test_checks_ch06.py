@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import minigluon as mx
-from minigluon_workbook.checks import Data, ExerciseFailed, Malformed
+from minigluon_workbook.checks import ExerciseFailed
+from minigluon_workbook.judges import Data, Malformed
 from minigluon_workbook.checks import ch06
 
 

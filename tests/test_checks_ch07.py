@@ -6,7 +6,8 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
-from minigluon_workbook.checks import Data, ExerciseFailed, Malformed, verdict
+from minigluon_workbook.checks import ExerciseFailed
+from minigluon_workbook.judges import Data, Malformed, verdict
 from minigluon_workbook.checks import ch07
 
 

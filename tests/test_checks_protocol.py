@@ -13,8 +13,8 @@ import test_checks_ch04 as t04
 import test_checks_ch05 as t05
 import test_checks_ch06 as t06
 import test_checks_ch07 as t07
-from minigluon_workbook.checks import (Check, Data, ExerciseFailed, Malformed, ch00, ch01, ch02, ch03, ch04,
-                             ch05, ch06, ch07)
+from minigluon_workbook.checks import Check, ExerciseFailed, ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07
+from minigluon_workbook.judges import Data, Malformed
 
 REFERENCES = {  # check -> the test module's reference answers
     ch00.check_1: (t00.sgd_ok,), ch00.check_2: (t00.grad_ok,), ch00.check_3: (t00.mul_ok,),

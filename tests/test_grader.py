@@ -19,8 +19,12 @@ import pytest
 
 from minigluon_workbook import notebooks as nbs
 from minigluon_workbook import sandbox
-from minigluon_workbook.grade import (Row, Settings, build_graded, feedback_dir, judge, observe_source,
-                            teacher_checks)
+from minigluon_workbook.grade import Settings
+from minigluon_workbook.graded import build_graded, observe_source
+from minigluon_workbook.judging import judge, teacher_checks
+from minigluon_workbook.report import Row, feedback_dir
+from minigluon_workbook.runner import SEED_TOKEN, Record
+from minigluon_workbook.checks import rng
 from minigluon_workbook.student import student_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +251,7 @@ def test_student_edition_gets_zero_with_reasons(graded):
         for _, _, message in rows:
             assert 'NotImplementedError' in message and 'not done yet' in message
         # 99.1's stub is inside a function: the check's call raised it.
-        assert rows[0][2].startswith('double(') and 'raised NotImplementedError' in rows[0][2]
+        assert rows[0][2].startswith('not done yet: double(') and 'raised NotImplementedError' in rows[0][2]
         assert rows[1][2].startswith('your solution cell raised NotImplementedError')
 
 
@@ -301,8 +305,8 @@ def test_summary_table_progress_and_feedback(graded, tmp_path):
     assert 'grading' in graded['stderr'] and 'notebook' in graded['stderr']  # tqdm
     folder = Path(next(line for line in lines if line.startswith('wrote')).split()[-1])
     feedback = (folder / 'alice__99_tiny.md').read_text()
-    assert feedback.startswith('# Feedback on `99_tiny.ipynb`\n\n1 of 3 exercises passed.')
-    assert "## Exercise 99.3: not passed\n\nwords is []; expected ['mini', 'gluon']" in feedback
+    assert feedback.startswith('# Feedback on 99\\_tiny\\.ipynb\n\n1 of 3 exercises passed.')
+    assert "## Exercise 99\\.3: not passed\n\n    words is []; expected ['mini', 'gluon']" in feedback
     assert len(list(folder.iterdir())) == len(list(graded['classroom'].rglob('*.ipynb')))
 
 
@@ -335,7 +339,7 @@ def test_attack_messages_say_what_happened(graded):
     assert rows['attack-forge-data'][0][2].startswith('double(')
     assert 'kernel died' in rows['attack-os-exit'][0][2]
     assert rows['attack-kill-parent'][0][2] == 'the check cell did not run'
-    assert rows['attack-teacher-edition'][0][2].startswith('double(')   # still a stub
+    assert rows['attack-teacher-edition'][0][2].startswith('not done yet: double(')   # still a stub
     assert 'NotImplementedError' in rows['attack-print'][1][2]
 
 
@@ -398,33 +402,35 @@ def test_chapter_01_tricks_from_the_issue_fail(chapter_01):
 # ---------------------------------------------------------------- observe cells and judging
 
 
-def test_observe_cell_calls_report_with_the_seed_and_a_thunk():
-    source = observe_source('from minigluon_workbook.checks import ch01\nch01.check_1(TwoInputDense)', 42)
+def test_observe_cell_calls_report_with_a_seed_slot_and_a_thunk():
+    source = observe_source('from minigluon_workbook.checks import ch01\nch01.check_1(TwoInputDense)')
     assert source == ("from minigluon_workbook.checks import ch01\n__import__('minigluon_workbook.checks', "
-                      "fromlist=['report']).report(ch01.check_1, 42, lambda: (TwoInputDense,))")
-    assert observe_source('print(1)', 42) is None
+                      "fromlist=['report']).report(ch01.check_1, %s, lambda: (TwoInputDense,))" % SEED_TOKEN)
+    assert observe_source('print(1)') is None
 
 
 def test_judging_trusts_only_data():
     checks = teacher_checks(TEACHER)
     settings = Settings(timeout=10, memory_mb=0, exercise_timeout=5)
     nb = teacher()
-    right = {'status': 'ok', 'observation': {'exercise': '99.2', 'data': {'total': 385.0}}}
+    scale = float(rng(1).randint(2, 1000))  # tinychecks' observe_2 scales the total by the seed
+    right = Record('99.2', 'ok', observation={'exercise': '99.2', 'data': {'total': 385.0 * scale}})
     assert judge(right, checks['99.2'], 1, nb, settings) == (True, 'PASSED exercise 99.2')
     for record in (
-            {'status': 'ok', 'observation': {'exercise': '99.1', 'data': {'total': 385.0}}},
-            {'status': 'ok', 'observation': {'exercise': '99.2', 'data': {'total': '385'}}},
-            {'status': 'ok', 'observation': {'exercise': '99.2', 'data': [385]}},
-            {'status': 'ok', 'observation': None, 'check_error': {'ename': 'X', 'evalue': 'PASSED'}},
-            {'status': 'passed'}, 'PASSED exercise 99.2', None):
+            Record('99.2', 'ok', observation={'exercise': '99.2', 'data': {'total': 385.0}}),
+            Record('99.2', 'ok', observation={'exercise': '99.1', 'data': {'total': 385.0 * scale}}),
+            Record('99.2', 'ok', observation={'exercise': '99.2', 'data': {'total': '385'}}),
+            Record('99.2', 'ok', observation={'exercise': '99.2', 'data': [385]}),
+            Record('99.2', 'ok', check_error={'ename': 'X', 'evalue': 'PASSED'}),
+            Record('99.2', 'stopped', why='error', detail='PASSED'), None):
         ok, message = judge(record, checks['99.2'], 1, nb, settings)
         assert not ok and not message.startswith('PASSED'), record
 
 
 def test_stub_messages_get_the_not_done_hint():
     checks = teacher_checks(TEACHER)
-    record = {'status': 'ok', 'observation': {'exercise': '99.1', 'data': {
-        'failed': 'double(3) raised NotImplementedError: '}}}
+    record = Record('99.1', 'ok', observation={'exercise': '99.1', 'data': {
+        'failed': 'double(3) raised NotImplementedError: '}})
     ok, message = judge(record, checks['99.1'], 1, teacher(), Settings())
     assert not ok and message == ('double(3) raised NotImplementedError (the exercise is not done '
                                   'yet: replace `raise NotImplementedError()` with your code)')
@@ -438,15 +444,20 @@ def test_the_sandbox_builds_where_ci_installed_bubblewrap():
     assert sandbox.problem() == ''
 
 
-def test_without_bubblewrap_the_grader_warns_loudly(tmp_path):
+def test_without_bubblewrap_the_grader_refuses_unless_told(tmp_path):
     out = tmp_path / 'grades.csv'
     nbformat.write(teacher(), str(tmp_path / NAME))
-    env = dict(os.environ, WORKBOOK_BWRAP='')
-    proc = subprocess.run([sys.executable, '-m', 'minigluon_workbook', 'grade', str(tmp_path / NAME), '--csv',
-                           str(out), '--teacher', str(TEACHER_DIR), '-q'],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    env = dict(os.environ, MINIGLUON_WORKBOOK_BWRAP='')
+    command = [sys.executable, '-m', 'minigluon_workbook', 'grade', str(tmp_path / NAME), '--csv',
+               str(out), '--teacher', str(TEACHER_DIR), '-q']
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2 and not out.exists()
+    assert 'can only be graded in a sandbox, and bubblewrap (bwrap) was not found' in proc.stdout
+    assert '--unsandboxed' in proc.stdout
+    proc = subprocess.run(command + ['--unsandboxed'], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr
-    assert 'WARNING: bubblewrap (bwrap) was not found' in proc.stderr
+    assert 'WARNING: --unsandboxed' in proc.stderr and 'bubblewrap (bwrap) was not found' in proc.stderr
     assert 'UNSANDBOXED' in proc.stdout
     assert 'Graded without a sandbox' in (feedback_dir(out) / ('%s__99_tiny.md' % tmp_path.name)).read_text()
     with open(out, newline='') as f:
@@ -518,8 +529,6 @@ def test_check_cell_without_exercise_metadata_is_keyed_by_cell_id():
     nb = teacher()
     del cell(nb, 'check-3').metadata['exercise']
     assert [key for key, _ in nbs.exercises(nb)] == ['99.1', '99.2', 'check-3']
-
-
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula():

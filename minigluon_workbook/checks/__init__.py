@@ -1,31 +1,31 @@
-"""Automatic checks for the chapters' exercises: observed in the student's kernel, judged from data.
+"""The observe half of the exercise checks: the code that runs in the student's kernel.
 
 The protocol every exercise follows (``ch01.py`` is the worked example):
 
-* ``observe_k(*answers, seed) -> dict`` runs where the student's code runs (in grading, a
-  sandboxed kernel that the student controls completely). It exercises the student's objects
-  on inputs drawn from ``seed`` (``rng(seed)``; the grader draws a fresh seed per submission,
-  notebooks use 0) and returns plain JSON data only: numbers, ``floats(array)``, shapes,
-  names, booleans, identities as equality classes, error texts. Never a verdict. It may stop
-  early by raising ExerciseFailed (``expect``, ``call``, ``block``, ``construct``): such a
-  message can only cost the student the exercise, so a check that can only fail may stay here.
-* ``judge_k(data, seed) -> str`` runs in the grader's own process, never in the student's.
-  ``data`` is hostile: read it only through ``Data`` (``data.bool('key')``,
-  ``data.array('key', shape)``, ...), which refuses wrong types, shapes and sizes. Recompute
-  everything a pass claims from the inputs ``seed`` draws (regenerate them, don't read them
-  back), with NumPy or minigluon, and raise ExerciseFailed with a message in the student's
-  terms, or return the one-line detail of the pass. Nothing in a judge may solve the
-  exercise for a student (the sandbox can import this package).
-* ``check_k = Check('NN.k', observe_k, judge_k)``. In the notebook the check cell calls
-  ``chNN.check_k(answers)``: ``judge_k(observe_k(answers, seed=0), 0)`` run locally, which
-  prints ``PASSED exercise NN.k: detail`` or shows the reason in one line. The grader runs
-  ``check_k.observe`` in the sandbox on the grader's seed (``report``) and ``check_k.judge``
-  in its own process: text the student's code prints never decides anything.
+* ``observe_k(*answers, seed) -> dict`` (here, in ``checks/chNN.py``) runs where the student's
+  code runs (in grading, a sandboxed kernel that the student controls completely). It
+  exercises the student's objects on inputs drawn from ``seed`` (``rng(seed)``; the grader
+  draws a fresh seed per exercise and submission, notebooks use 0) and returns plain JSON
+  data only: numbers, ``floats(array)``, shapes, names, booleans, error texts. Never a
+  verdict, and never an expected value: nothing in this package computes what an exercise
+  asks. It may stop early by raising ExerciseFailed (``expect``, ``call``, ``block``,
+  ``construct``): such a message can only cost the student the exercise.
+* ``judge_k(data, seed) -> str`` (in ``minigluon_workbook/judges/chNN.py``) runs in the
+  grader's own process. The grader's sandbox binds this package but never ``judges/``, so
+  the student's code can neither import a judge nor read the reference solutions the
+  judges use. ``data`` is hostile: judges read it only through ``judges.Data``.
+* ``check_k = Check('NN.k', observe_k, JUDGES)``, ``JUDGES`` naming the judges' module.
+  In the notebook the check cell calls ``chNN.check_k(answers)``: observe and judge run
+  locally on seed 0 and print ``PASSED exercise NN.k: detail`` or the reason in one line.
+  The grader runs ``check_k.observe`` in the sandbox on its own seed (``report``) and
+  ``check_k.judge`` in its own process: text the student's code prints never decides anything.
 * Tests (``tests/test_checks_chNN.py``): the reference solution passes, each typical mistake
   fails with its message, and forged data (``check_k.judge(data, seed)``) fails.
 """
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import re
 import sys
@@ -36,16 +36,11 @@ import numpy as np
 from minigluon import autograd
 
 T = TypeVar('T')
-MIME = 'application/vnd.workbook.observation+json'
-MAX_ITEMS = 100_000   # numbers one observed array may hold
+MIME = 'application/vnd.minigluon-workbook.observation+json'
 
 
 class ExerciseFailed(AssertionError):
     """A student's answer is wrong; the message says what is wrong and what was expected."""
-
-
-class Malformed(ValueError):
-    """Observed data that no honest observe function returns: the submission is not gradable."""
 
 
 def expect(condition: bool, message: str):
@@ -64,17 +59,71 @@ def describe(err: BaseException) -> str:
     return '%s: %s' % (type(err).__name__, err)
 
 
-def call(what: str, fn: Callable[..., T], *args: Any, hint: str = '', **kwargs: Any) -> T:
-    """Run student code ``fn(*args, **kwargs)``; errors become "<what> raised <err><hint>"."""
+def call(what: str, fn: Callable[..., T], *args: Any, hint: str = '',
+         without: tuple = (), **kwargs: Any) -> T:
+    """Run student code ``fn(*args, **kwargs)``; errors become "<what> raised <err><hint>".
+
+    ``without``: (name, owner, attribute) entry points the exercise asks the student to build
+    rather than call (``taken_away``)."""
     try:
-        return fn(*args, **kwargs)
+        with taken_away(without):
+            return fn(*args, **kwargs)
     except ExerciseFailed:
         raise
+    except NotImplementedError:
+        raise ExerciseFailed('not done yet: %s raised NotImplementedError; replace '
+                             '`raise NotImplementedError()` with your code' % what) from None
     except Exception as err:  # noqa: BLE001 - any error in student code is reported
         raise ExerciseFailed('%s raised %s%s' % (what, describe(err), hint)) from None
     finally:
         autograd.set_recording(False)
         autograd.set_training(False)
+
+
+@contextlib.contextmanager
+def taken_away(entry_points: tuple):
+    """While the student's code runs, each (name, owner, attribute) entry point fails the
+    exercise when called from outside minigluon, naming itself, even if the student's code
+    catches the error (minigluon's own calls, e.g. collect_params, go through).
+
+    Best effort against delegation: a reference the student's code took earlier still works
+    (``mentions`` flags those for the teacher)."""
+    saved = [(owner, attribute, vars(owner)[attribute]) for _, owner, attribute in entry_points]
+    called: list[str] = []
+
+    def refusing(name, original):
+        def refuse(*args, **kwargs):
+            caller = sys._getframe(1).f_globals.get('__name__', '')
+            if caller.split('.')[0] == 'minigluon':
+                return original(*args, **kwargs)
+            called.append(name)
+            raise ExerciseFailed('this exercise asks you to build it yourself: your code called '
+                                 '%s' % name)
+        return refuse
+
+    for (name, owner, attribute), (_, _, original) in zip(entry_points, saved):
+        setattr(owner, attribute, refusing(name, original))
+    try:
+        yield
+    finally:
+        for owner, attribute, value in saved:
+            setattr(owner, attribute, value)
+    if called:
+        raise ExerciseFailed('this exercise asks you to build it yourself: your code called %s'
+                             % called[0])
+
+
+def mentions(fn, entry_points: tuple) -> list[str]:
+    """The names of the ``entry_points`` that the code of ``fn`` (nested functions included)
+    refers to: for the teacher to review, since a reference taken early escapes
+    ``taken_away``."""
+    code, names = [getattr(fn, '__code__', None)], set()
+    while code:
+        c = code.pop()
+        if c is not None:
+            names.update(c.co_names)
+            code += [k for k in c.co_consts if hasattr(k, 'co_names')]
+    return sorted({name for name, _, attribute in entry_points if attribute in names})
 
 
 def construct(cls, what: str, *args, **kwargs):
@@ -123,132 +172,30 @@ def floats(value) -> list:
     return np.asarray(value, dtype=np.float64).tolist()
 
 
-# --------------------------------------------------------------------------- hostile data
-
-class Data:
-    """Observed data, read with validation: every accessor raises Malformed on a wrong type."""
-
-    def __init__(self, raw, where: str = 'the observation'):
-        if not isinstance(raw, dict):
-            raise Malformed('%s is a %s, not an object' % (where, type(raw).__name__))
-        self.raw, self.where = raw, where
-
-    def _get(self, key):
-        if key not in self.raw:
-            raise Malformed('%s has no %r' % (self.where, key))
-        return self.raw[key]
-
-    def has(self, key: str) -> bool:
-        return key in self.raw
-
-    def bool(self, key: str) -> bool:
-        value = self._get(key)
-        if not isinstance(value, bool):
-            raise Malformed('%s: %r is not a boolean' % (self.where, key))
-        return value
-
-    def int(self, key: str) -> int:
-        value = self._get(key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise Malformed('%s: %r is not an integer' % (self.where, key))
-        return value
-
-    def str(self, key: str, limit: int = 1000) -> str:
-        value = self._get(key)
-        if not isinstance(value, str):
-            raise Malformed('%s: %r is not text' % (self.where, key))
-        return value[:limit]
-
-    def shape(self, key: str) -> tuple:
-        value = self._get(key)
-        if not (isinstance(value, list) and len(value) <= 32
-                and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value)):
-            raise Malformed('%s: %r is not a shape' % (self.where, key))
-        return tuple(value)
-
-    def strs(self, key: str) -> list:
-        value = self._get(key)
-        if not (isinstance(value, list) and len(value) <= 10_000
-                and all(isinstance(s, str) for s in value)):
-            raise Malformed('%s: %r is not a list of names' % (self.where, key))
-        return [s[:1000] for s in value]
-
-    def array(self, key: str, shape=None) -> np.ndarray:
-        """A float array; with ``shape``, one of exactly that shape."""
-        value = self._get(key)
-        try:
-            if _count(value) > MAX_ITEMS:
-                raise Malformed('%s: %r is too large' % (self.where, key))
-            out = np.array(value, dtype=np.float64)
-        except (TypeError, ValueError, RecursionError) as err:
-            raise Malformed('%s: %r is not an array of numbers (%s)' % (self.where, key, err)) from None
-        if out.dtype != np.float64 or (shape is not None and out.shape != tuple(shape)):
-            raise Malformed('%s: %r has shape %s, not %s' % (self.where, key, out.shape, shape))
-        return out
-
-    def arrays(self, key: str, shapes) -> list:
-        """A list of float arrays with exactly these ``shapes``."""
-        value = self._get(key)
-        if not isinstance(value, list) or len(value) != len(shapes):
-            raise Malformed('%s: %r is not a list of %d arrays' % (self.where, key, len(shapes)))
-        return [Data({key: v}, self.where).array(key, shape) for v, shape in zip(value, shapes)]
-
-    def list(self, key: str, limit: int = 1000) -> list:
-        """A list of nested observations (each a Data)."""
-        value = self._get(key)
-        if not isinstance(value, list) or len(value) > limit:
-            raise Malformed('%s: %r is not a list' % (self.where, key))
-        return [Data(v, '%s[%r][%d]' % (self.where, key, i)) for i, v in enumerate(value)]
-
-    def sub(self, key: str) -> 'Data':
-        return Data(self._get(key), '%s[%r]' % (self.where, key))
-
-
-def _count(value, depth=0) -> int:
-    """How many numbers a nested list holds; anything but numbers and lists is Malformed
-    (bounded recursion: hostile data may nest deeply)."""
-    if depth > 32:
-        raise Malformed('nested too deeply')
-    if isinstance(value, list):
-        total = 0
-        for v in value:
-            total += _count(v, depth + 1)
-            if total > MAX_ITEMS:
-                return total
-        return total
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Malformed('%r is not a number' % (value,))
-    return 1
-
-
-def close(got: np.ndarray, want: np.ndarray, rtol=1e-5, atol=1e-6) -> bool:
-    """Same shape and close values (NaN never matches)."""
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=rtol, atol=atol))
-
-
 # --------------------------------------------------------------------------- one exercise
 
 class Check:
-    """One exercise: ``observe`` in the student's kernel, ``judge`` in the grader's process."""
+    """One exercise: ``observe`` in the student's kernel, its judge in the grader's process."""
 
-    def __init__(self, exercise: str, observe: Callable[..., dict], judge: Callable[..., str]):
-        self.exercise, self.observe, self.judge = exercise, observe, judge
+    def __init__(self, exercise: str, observe: Callable[..., dict], judges: str):
+        """``judges``: the module holding ``judge_k`` for ``observe_k`` (imported only to judge)."""
+        self.exercise, self.observe, self.judges = exercise, observe, judges
         self.__doc__ = observe.__doc__
+
+    @property
+    def judge(self) -> Callable[..., str]:
+        """``judge_k`` of the judges' module (ModuleNotFoundError inside the sandbox)."""
+        name = 'judge' + self.observe.__name__[len('observe'):]
+        return getattr(importlib.import_module(self.judges), name)
 
     def __call__(self, *answers, seed: int = 0):
         """Check ``answers`` here and now: print the pass line or raise ExerciseFailed."""
+        from ..judges import verdict
         data = json.loads(json.dumps(self.observe(*answers, seed=seed), allow_nan=True))
         passed(self.exercise, verdict(self, data, seed))
 
     def __repr__(self):
         return '<check of exercise %s>' % self.exercise
-
-
-def verdict(check: Check, data, seed: int) -> str:
-    """``check.judge`` on observed ``data``: the pass detail, or ExerciseFailed / Malformed."""
-    if isinstance(data, dict) and 'failed' in data:
-        raise ExerciseFailed(Data(data).str('failed'))
-    return check.judge(Data(data), seed)
 
 
 def not_done(err: NameError) -> str:

@@ -7,7 +7,10 @@ import minigluon as mx
 from minigluon import gluon, init, nd
 from minigluon.gluon import nn
 
-from . import Check, Data, ExerciseFailed, Malformed, call, close, construct, expect, floats, rng
+from . import Check, ExerciseFailed, call, construct, expect, floats, mentions, rng
+
+# Its judges run in the grader's process only; the sandbox cannot import them.
+JUDGES = 'minigluon_workbook.judges.ch03'
 
 
 def _ready_data(name: str, param: gluon.Parameter):
@@ -42,6 +45,14 @@ def _forward(layer, X):
 
 
 # ---------------------------------------------------------------------------------------
+def _draw_1(seed):
+    """Values for the net's parameters (in collect_params order) and an input (2, 20)."""
+    stream = rng(seed)
+    shapes = [(64, 20), (64,), (10, 64), (10,)]
+    values = [stream.uniform(-0.3, 0.3, s).astype(np.float32) for s in shapes]
+    return values, stream.uniform(-1, 1, (2, 20)).astype(np.float32)
+
+
 def observe_1(make_net, seed: int) -> dict:
     """03.1: the net's weight shapes right after initialize(), and its output's shape."""
     with mx.name.NameManager():
@@ -55,30 +66,20 @@ def observe_1(make_net, seed: int) -> dict:
     for name, param in params.items():
         call("reading parameter '%s' after net.initialize()" % name, _ready_data, name, param)
     weights = [list(p.shape) for n, p in params.items() if n.endswith('weight')]
+    values, X = _draw_1(seed)
+    shapes = [p.shape for p in params.values()]
+    if shapes == [v.shape for v in values]:  # the seed's values go in, so outputs can be judged
+        for param, value in zip(params.values(), values):
+            param.set_data(nd.array(value))
     try:  # a wrong weight shape explains a failing forward: the judge says that first
-        out = call('running your net on an input of shape (2, 20)', net, nd.ones((2, 20)))
+        out = call('running your net on an input of shape (2, 20)', net, nd.array(X))
     except ExerciseFailed as err:
         return {'weights': weights, 'forward_error': str(err)}
-    return {'weights': weights, 'out_shape': list(getattr(out, 'shape', ()))}
+    shape = list(getattr(out, 'shape', ()))
+    return {'weights': weights, 'out_shape': shape, 'out': floats(out) if shape == [2, 10] else []}
 
 
-def judge_1(data, seed: int) -> str:
-    raw = data._get('weights')
-    if not isinstance(raw, list) or len(raw) > 100:
-        raise Malformed('the observation: weights is not a list of shapes')
-    weights = [Data({'shape': w}).shape('shape') for w in raw]
-    expect(weights == [(64, 20), (10, 64)],
-           'your weights have shapes %s; a 20 -> 64 -> 10 MLP has (64, 20) and (10, 64)'
-           % weights)
-    if data.has('forward_error'):
-        raise ExerciseFailed(data.str('forward_error'))
-    shape = data.shape('out_shape')
-    expect(shape == (2, 10), 'your net returned shape %s for an input of shape (2, 20); '
-           'expected (2, 10)' % (shape,))
-    return 'every parameter was initialized by initialize(), before any forward'
-
-
-check_1 = Check('03.1', observe_1, judge_1)
+check_1 = Check('03.1', observe_1, JUDGES)
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,30 +128,7 @@ def observe_2(LazyScale, seed: int) -> dict:
     return {'runs': runs, 'fresh_shape': list(other.weight.shape)}
 
 
-def judge_2(data, seed: int) -> str:
-    inputs, fresh_width = _draw_2(seed)
-    runs = data.list('runs', len(inputs))
-    expect(len(runs) == len(inputs), 'your layer ran on %d inputs; expected %d' % (len(runs), len(inputs)))
-    for X, run in zip(inputs, runs):
-        width = X.shape[1]
-        shape = run.shape('weight_shape')
-        expect(shape == (width,), 'after an input of shape %s the weight should have shape (%d,); '
-               'it has %s' % (X.shape, width, shape))
-        out_shape = run.shape('out_shape')
-        expect(out_shape == X.shape, 'your layer returned shape %s for an input of shape %s; '
-               'expected an NDArray of the same shape' % (out_shape, X.shape))
-        out = run.array('out', X.shape)
-        expect(close(out, X * 2.0),
-               'with init.Constant(2) your layer should return x * 2; for x = %s it returned %s'
-               % (X[0].tolist(), out[0].tolist()))
-    fresh = data.shape('fresh_shape')
-    expect(fresh == (fresh_width,),
-           'a fresh LazyScale given inputs of width %d has a weight of shape %s; expected (%d,): '
-           'infer the length from x.shape[-1] instead of fixing it' % (fresh_width, fresh, fresh_width))
-    return "the weight's shape is inferred at the first forward"
-
-
-check_2 = Check('03.2', observe_2, judge_2)
+check_2 = Check('03.2', observe_2, JUDGES)
 
 
 # ---------------------------------------------------------------------------------------
@@ -168,38 +146,23 @@ def _cases_3(seed):
     return _SHAPE_CASES + extra
 
 
+# 03.3 asks to predict the shape Dense infers: not to build a Dense and look.
+_DENSE_3 = (('nn.Dense', nn.Dense, '__init__'),)
+
+
 def observe_3(predict_weight_shape, seed: int) -> dict:
     """03.3: the predicted weight shape of a Dense layer for each case."""
     predictions = []
     for units, input_shape, flatten in _cases_3(seed):
         what = 'predict_weight_shape(%d, %s, flatten=%s)' % (units, input_shape, flatten)
-        predicted = call(what, predict_weight_shape, units, input_shape, flatten=flatten)
+        predicted = call(what, predict_weight_shape, units, input_shape, flatten=flatten,
+                         without=_DENSE_3)
         try:
             predictions.append([int(d) for d in predicted])
         except Exception:  # noqa: BLE001
             raise ExerciseFailed('%s returned %r; expected a tuple of ints' % (what, predicted)) \
                 from None
-    return {'predictions': predictions}
+    return {'predictions': predictions, 'review': mentions(predict_weight_shape, _DENSE_3)}
 
 
-def judge_3(data, seed: int) -> str:
-    cases = _cases_3(seed)
-    raw = data._get('predictions')
-    if not isinstance(raw, list) or len(raw) != len(cases):
-        raise Malformed('the observation: predictions is not a list of %d shapes' % len(cases))
-    for (units, input_shape, flatten), predicted in zip(cases, raw):
-        predicted = Data({'shape': predicted}).shape('shape')
-        with mx.name.NameManager():
-            layer = nn.Dense(units, flatten=flatten)
-        layer.initialize()
-        layer(nd.ones(input_shape))
-        actual = layer.weight.shape
-        hint = (' with flatten=True every axis after the first (batch) axis becomes one feature '
-                'axis' if flatten else ' with flatten=False only the last axis holds features')
-        expect(predicted == actual, 'for nn.Dense(%d, flatten=%s) on an input of shape %s you '
-               'predicted %s, but the weight becomes %s:%s'
-               % (units, flatten, input_shape, predicted, actual, hint))
-    return 'all %d weight shapes predicted' % len(cases)
-
-
-check_3 = Check('03.3', observe_3, judge_3)
+check_3 = Check('03.3', observe_3, JUDGES)

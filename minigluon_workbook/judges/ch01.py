@@ -1,0 +1,100 @@
+"""Judges for chapter 01 (model construction): they run only in the grader's process; what each exercise
+observes is in ``minigluon_workbook/checks/ch01.py``."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from minigluon import autograd, nd
+
+from ..checks import ExerciseFailed, expect
+from ..checks.ch01 import _SCALES_3, _draw_1, _draw_2, _draw_3, _nets_5
+from . import close
+
+
+def judge_1(data, seed: int) -> str:
+    x, y, weight, bias = _draw_1(seed)
+    shape = data.shape('out_shape')
+    expect(shape == (2, 5), 'your layer returned shape %s for x of shape (2, 3) and y of shape '
+           '(2, 4); expected (2, 5)' % (shape,))
+    expect(data.shape('weight_shape') == (5, 7),
+           'your Dense weight has shape %s; expected (5, 7): the Dense must see both inputs, '
+           '3 + 4 = 7 features' % (data.shape('weight_shape'),))
+    out, want = data.array('out', (2, 5)), np.concatenate([x, y], 1) @ weight.T + bias
+    expect(close(out, want, atol=1e-5),
+           'your layer(x, y) is not dense(concat(x, y, dim=1)): its output differs by up to %.3g '
+           '(did you put y before x?)' % float(np.abs(out - want).max()))
+    return 'two inputs, one Dense over their concatenation'
+
+
+def judge_2(data, seed: int) -> str:
+    x, params = _draw_2(seed)
+    shape = data.shape('out_shape')
+    expect(shape == (2, 9),
+           'your Parallel returned shape %s for children with 3, 4 and 2 outputs on x of shape '
+           '(2, 5); expected (2, 9) (concatenate along axis 1)' % (shape,))
+    outs = [x @ weight.T + bias for weight, bias in params]
+    outs[-1] = np.maximum(outs[-1], 0)
+    out, want = data.array('out', (2, 9)), np.concatenate(outs, 1)
+    expect(close(out, want, atol=1e-5),
+           "your Parallel output is not the concatenation of its children's outputs in the order "
+           'they were added (max difference %.3g)' % float(np.abs(out - want).max()))
+    return 'children registered, run on the same input, outputs concatenated in order'
+
+
+def _fancy_reference(weight, bias, rand_weight, x):
+    """FancyMLP's output and the gradient of its dense weight, with these values."""
+    W = nd.array(weight)
+    W.attach_grad()
+    b, R, x = nd.array(bias), nd.array(rand_weight), nd.array(x)
+    with autograd.record():
+        h = nd.relu(nd.dot(x, W.T) + b)
+        h = nd.relu(nd.dot(h, R) + 1)
+        h = nd.relu(nd.dot(h, W.T) + b)
+        while h.norm().asscalar() > 1:
+            h = h / 2
+        if h.norm().asscalar() < 0.8:
+            h = h * 10
+        out = h.sum()
+    out.backward()
+    return float(out.asscalar()), W.grad.asnumpy().astype(np.float64)
+
+
+def judge_3(data, seed: int) -> str:
+    weight, bias, rand_weight, inputs = _draw_3(seed)
+    runs = data.list('runs')
+    expect(len(runs) == len(_SCALES_3), 'your model ran on %d inputs; expected %d'
+           % (len(runs), len(_SCALES_3)))
+    for scale, x, run in zip(_SCALES_3, inputs, runs):
+        want, want_grad = _fancy_reference(weight, bias, rand_weight, x)
+        got = float(run.array('out', ()))
+        expect(bool(np.isclose(got, want, rtol=1e-5, atol=1e-6)),
+               'for an input of scale %g your model returned %.6g; FancyMLP computes %.6g with the '
+               'same weights (check the while loop and the "< 0.8" branch)' % (scale, got, want))
+        grad = run.array('grad', (20, 20))
+        expect(np.abs(grad).sum() > 0 or not np.abs(want_grad).sum(),
+               'after backward() the dense weight has no gradient (all zeros)')
+        if not close(grad, want_grad, rtol=1e-4, atol=1e-6):
+            raise ExerciseFailed('after backward() the gradient of your dense weight differs from '
+                                 "FancyMLP's by up to %.3g for an input of scale %g"
+                                 % (float(np.abs(grad - want_grad).max()), scale))
+    return 'same outputs as FancyMLP, and trainable under autograd.record()'
+
+
+def judge_5(data, seed: int) -> str:
+    for i, (what, net) in enumerate(_nets_5(seed)):
+        got = data.strs('keys%d' % i)
+        want = list(net._collect_params_with_prefix())
+        if got == want:
+            continue
+        if sorted(got) == sorted(want):
+            raise ExerciseFailed('for %s your keys are right but in another order: %s; expected '
+                                 '%s (the block\'s own parameters first, then each child in the '
+                                 'order it was registered)' % (what, got, want))
+        global_names = got and all(re.fullmatch(r'[a-z]+\d+_\w+', k) for k in got)
+        hint = (': these look like global names (collect_params); use the attribute names of '
+                '_reg_params and the keys of _children' if global_names else '')
+        raise ExerciseFailed('for %s your keys are %s; expected %s%s' % (what, got, want, hint))
+    return 'the dotted keys of all three networks, in save_parameters order'
+

@@ -1,0 +1,180 @@
+"""Judges for chapter 07 (the capstone): they run only in the grader's process; what each exercise
+observes is in ``minigluon_workbook/checks/ch07.py``."""
+from __future__ import annotations
+
+import numpy as np
+
+from minigluon import autograd, nd
+from minigluon.gluon import loss as gloss
+
+from ..checks import ExerciseFailed, expect
+from ..checks.ch07 import (
+    _SHAPES,
+    _SHAPES_2,
+    _draw_1,
+    _draw_2,
+    _draw_data,
+    _fresh,
+    _steps,
+    _values,
+)
+from . import close
+
+
+def _run(net, trainer, X, y, epochs: int, batch_size: int) -> list:
+    """Minibatches in order, L2Loss, one step per batch; the mean loss of each epoch."""
+    l2 = gloss.L2Loss()
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for start in range(0, X.shape[0], batch_size):
+            Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+            with autograd.record():
+                loss = l2(net(Xb), yb)
+            loss.backward()
+            trainer.step(Xb.shape[0])
+            total += float(loss.sum().asscalar())
+        losses.append(total / X.shape[0])
+    return losses
+
+
+def judge_1(data, seed: int) -> str:
+    x, gamma_value, beta_value, ograd = _draw_1(seed)
+    names = data.strs('names')
+    expect(names == ['beta', 'gamma'], "your layer's parameters are %s (after the prefix); "
+           "expected exactly 'gamma' and 'beta'" % names)
+    before = data.shape('gamma_before'), data.shape('beta_before')
+    expect(all(0 in s for s in before), 'before any input the shapes should be unknown, (0,); '
+           'yours are %s and %s, so nothing is deferred' % before)
+    expect(data.bool('gamma_deferred') and data.bool('beta_deferred'), 'right after '
+           'initialize() both parameters should be deferred (data() raises '
+           'DeferredInitializationError)')
+    after = data.shape('gamma_after'), data.shape('beta_after')
+    expect(after == ((5,), (5,)), 'after an input of shape (4, 5), gamma and beta have shapes '
+           '%s and %s; expected (5,) each: one per feature (the last axis)' % after)
+    start = data.array('start', (2, 5))
+    expect(close(start[0], np.ones(5)) and close(start[1], np.zeros(5)),
+           'after initialize(init.Constant(7)) gamma starts at %s and beta at %s; they should '
+           'start at 1 and 0 whatever default initialize() is given: give each its own init= '
+           'in params.get' % (start[0][:2].tolist(), start[1][:2].tolist()))
+    out, want = data.array('out', (4, 5)), x * gamma_value + beta_value
+    expect(close(out, want), 'your layer returned %s for the first row; expected x * gamma + '
+           'beta = %s' % (np.round(out[0], 4).tolist(), np.round(want[0], 4).tolist()))
+    grads = data.array('grads', (2, 5))
+    for name, got, want in zip(('gamma', 'beta'), grads, ((x * ograd).sum(0), ograd.sum(0))):
+        expect(close(got, want, atol=1e-5), "the gradient of %s is %s; expected %s (use the "
+               "parameter's data in the computation, not a copy)"
+               % (name, np.round(got, 4).tolist(), np.round(want, 4).tolist()))
+    width7 = data.shape('gamma_width7'), data.shape('beta_width7')
+    expect(width7 == ((7,), (7,)), 'a fresh ScaleShift given inputs of width 7 has shapes %s and '
+           '%s; infer the length from x.shape[-1] instead of fixing it' % width7)
+    return ('gamma and beta are inferred at the first forward, start at 1 and 0, and get their '
+            'gradients')
+
+
+def _net_2(x, values):
+    """What make_net's network computes with these parameter values, in NumPy."""
+    h = x
+    for i in (0, 1, 1):  # layer 2 uses layer 1's weight and bias
+        h = np.tanh(h @ values['%d.weight' % i].T + values['%d.bias' % i])
+    h = h * values['3.gamma'] + values['3.beta']
+    return h @ values['4.weight'].T + values['4.bias']
+
+
+def judge_2(data, seed: int) -> str:
+    x, values = _draw_2(seed)
+    expect(not data.bool('same_object'), 'layers 1 and 2 are one Dense object added twice; '
+           "make the third layer a new Dense that shares the second one's parameters with "
+           'params=<second layer>.params')
+    kinds = data.strs('layers')
+    expect(len(kinds) == 5, 'your net has %d layers (%s); expected 5: Dense, Dense, Dense '
+           "(sharing the second one's parameters), ScaleShift, Dense(1)"
+           % (len(kinds), ', '.join(kinds)))
+    expect(kinds[:3] == ['Dense'] * 3 and kinds[4] == 'Dense', 'your layers are %s; expected '
+           'Dense, Dense, Dense, ScaleShift, Dense' % kinds)
+    expect(data.strs('middle') == ['beta', 'gamma'], 'layer 3 should be your ScaleShift '
+           '(parameters gamma and beta); its parameters are %s' % data.strs('middle'))
+    expect(data.array('units', (4,)).tolist() == [16, 16, 16, 1], 'your Dense layers have %s '
+           'units; expected 16, 16, 16 and 1' % data.array('units', (4,)).astype(int).tolist())
+    activations = data.strs('activations')
+    expect(activations == ['tanh', 'tanh', 'tanh', 'none'], 'the activations are %s; expected '
+           'tanh for the three Dense(16) and none for the output' % activations)
+    expect(data.bool('shared'), 'layers 1 and 2 do not share their weight and bias: create the '
+           'third layer with params=<second layer>.params')
+    known = data.strs('known_before')
+    expect(not known, 'the weights %s have known shapes before the first forward; give no '
+           'in_units, so that every shape is inferred (deferred initialization)' % known)
+    expect(data.shape('out_shape') == (4, 1), 'your net maps a (4, 8) input to %s; expected '
+           '(4, 1)' % (data.shape('out_shape'),))
+    shapes = data.sub('shapes')
+    got = {k: shapes.shape(k) if shapes.has(k) else None for k in _SHAPES_2}
+    expect(got == _SHAPES_2, 'after the first forward the shapes are %s; expected %s'
+           % (got, _SHAPES_2))
+    expect(data.int('count') == 8, 'collect_params() lists %d parameters; expected 8 (the '
+           'shared weight and bias once)' % data.int('count'))
+    out, want = data.array('out', (4, 1)), _net_2(x, values)
+    expect(close(out, want, atol=1e-5), 'with the same parameter values your net computes %s; '
+           'expected %s: tanh after each Dense(16), then ScaleShift, then the output layer'
+           % (np.round(out.ravel(), 4).tolist(), np.round(want.ravel(), 4).tolist()))
+    return ('layers 1 and 2 share one weight and bias, and every shape was inferred at the '
+            'first forward')
+
+
+def judge_3(data, seed: int) -> str:
+    X, y, values = _draw_data(seed)
+    losses = data.array('losses')
+    expect(losses.shape == (3,), 'train(..., epochs=3, ...) returned %d values; expected 3, the '
+           'mean loss of each epoch' % losses.size)
+    params = data.sub('params')
+    got = {k: params.array(k, s) for k, s in _SHAPES.items()}
+    expect(any(not close(got[k], values[k], rtol=0, atol=0) for k in _SHAPES),
+           'the parameters did not change: call trainer.step(batch_size) after each backward')
+    net, trainer = _fresh(values, 'sgd')
+    want_losses = _run(net, trainer, nd.array(X), nd.array(y), 3, 8)
+    want = _values(net)
+    if not all(close(got[k], want[k], rtol=1e-4) for k in _SHAPES):
+        full, full_trainer = _fresh(values, 'sgd')
+        _run(full, full_trainer, nd.array(X), nd.array(y), 3, X.shape[0])
+        as_full = _values(full)
+        expect(not all(close(got[k], as_full[k], rtol=1e-4) for k in _SHAPES),
+               'the parameters moved as if the whole data set were one batch: take minibatches '
+               'X[i:i + batch_size] and step after each one')
+        raise ExerciseFailed('the parameters after 3 epochs differ from the reference loop: '
+                             'minibatches in order (no shuffling), L2Loss, loss.backward() then '
+                             'trainer.step(batch_size) once per minibatch')
+    expect(close(losses, np.array(want_losses), rtol=1e-4),
+           'your epoch losses are %s; expected %s, the mean per-example L2 loss of each epoch '
+           '(sum the per-example losses of every batch, divide by the number of examples)'
+           % (np.round(losses, 4).tolist(), np.round(want_losses, 4).tolist()))
+    return 'the same parameters and epoch losses as the reference loop'
+
+
+def judge_4(data, seed: int) -> str:
+    X, y, values = _draw_data(seed)
+    files = data.int('files')
+    expect(files >= 2, 'save_checkpoint wrote %d file(s); a checkpoint needs two: the '
+           'parameters (net.save_parameters) and the trainer state (trainer.save_states)' % files)
+    expect(data.bool('initialized'), 'after load_checkpoint the new net still has parameters '
+           'without data: load the parameter file with net.load_parameters(..., ctx=ctx)')
+    contexts = data.strs('contexts')
+    expect(contexts == ['cpu(1)'], 'the reloaded parameters live on %s; expected only cpu(1), '
+           'the context given to load_checkpoint (pass ctx= to load_parameters)' % contexts)
+    net, trainer = _fresh(values, 'adam')
+    _steps(net, trainer, nd.array(X), nd.array(y), 2)
+    saved = _values(net)
+    continued = _steps(net, trainer, nd.array(X), nd.array(y), 2)
+    params = data.sub('params')
+    # close, not equal: the grader's process may sum in another order than the student's kernel
+    expect(all(close(params.array(k, s), saved[k], rtol=1e-5, atol=1e-6)
+               for k, s in _SHAPES.items()),
+           'the reloaded parameters differ from the ones saved: load the parameter file that '
+           'save_checkpoint wrote')
+    resumed = data.array('resumed', (2,))
+    expect(close(resumed, np.array(continued), rtol=1e-5, atol=1e-7),
+           'after reloading, training gives the losses %s, but uninterrupted training gives %s: '
+           'the parameters are right, so the optimizer state is missing. Save it with '
+           'trainer.save_states and load it with trainer.load_states (Adam keeps two moving '
+           'averages and a step count per parameter)'
+           % (np.round(resumed, 5).tolist(), np.round(continued, 5).tolist()))
+    return 'training resumed on cpu(1) gives the same losses as uninterrupted training'
+
