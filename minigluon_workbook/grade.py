@@ -125,10 +125,11 @@ def run_notebook(graded, segments: list[dict], seeds: dict[str, int], teacher_di
 
 def _start(command, env, cwd, seeds, settings) -> dict[str, Record]:
     """Run the runner, hand it the seeds, and read its records (RunFailed if it failed)."""
+    # stderr: bwrap's and the runner's own errors; the runner points the kernel's elsewhere
+    errors = tempfile.TemporaryFile()
     try:
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+                                stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
     except OSError as err:
         raise RunFailed('the sandbox could not start (%s)' % err) from None
     out: list = []
@@ -147,9 +148,13 @@ def _start(command, env, cwd, seeds, settings) -> dict[str, Record]:
         _kill_group(proc.pid)
         proc.wait()
     reader.join(timeout=10)
-    if not out:
-        raise RunFailed('no results came back')
-    return parse_results(out[0], list(seeds))
+    records = parse_results(out[0] if out else b'', list(seeds))
+    if not records:
+        errors.seek(0)
+        lines = errors.read(RESULTS_LIMIT).decode('utf-8', errors='replace').strip().splitlines()
+        raise RunFailed('the sandbox or its runner stopped before reporting (%s)'
+                        % (lines[-1][:300] if lines else 'exit status %s' % proc.returncode))
+    return records
 
 
 def grade_notebook(path, teacher_dir=None, settings: Settings | None = None, label=None,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 COLUMNS = ['notebook', 'exercise', 'passed', 'message']
 _CONTROL = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]')
-_MARKDOWN = re.compile(r'([\\`*_{}\[\]()#+\-.!|~>])')
+_MARKDOWN = re.compile(r'([\\`*_{}\[\]()#+\-.!|~])')
 
 
 @dataclass
@@ -39,7 +39,7 @@ def printable(text: str) -> str:
 
 def markdown(text: str) -> str:
     """``text`` as literal Markdown: no markup, no HTML, on one line."""
-    text = printable(text).replace('&', '&amp;').replace('<', '&lt;')
+    text = printable(text).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
     return _MARKDOWN.sub(r'\\\1', text)
 
 

@@ -13,7 +13,8 @@ What the sandbox sees (everything read-only but its scratch space):
   ``/tmp``, ``/proc`` and ``/dev``.
 
 No ``/etc``, no home, no network (``--unshare-all``), an unprivileged uid without
-capabilities, its own pid namespace (all of it dies with the runner), files capped at
+capabilities, its own pid namespace in which the runner is pid 1 (no bwrap process there
+holds a descriptor of the grader's; all of it dies with the runner), files capped at
 ``runner.FILE_LIMIT`` bytes, memory at ``--memory-mb``, and at most ``PROCESSES`` processes:
 a pids cgroup where the grader runs as root (RLIMIT_NPROC does not bind root, whatever uid
 the namespace shows), RLIMIT_NPROC otherwise. Where either cannot be had the grader refuses
@@ -163,7 +164,10 @@ def command(box: Path, checks: Path, argv: list[str], procs: str | None) -> list
     """``argv`` (paths as seen inside) in bwrap, with ``box``'s plan, notebook and kernel spec
     read-only in a fresh ``/box``; started inside the pids cgroup ``procs`` when given."""
     roots = [p for p in _python_roots() if not p.startswith('/usr/')]
+    # --as-pid-1: no bwrap reaper inside the pid namespace, whose inherited fds (the results
+    # pipe) the kernel could open through /proc; the command itself is pid 1 there.
     sandboxed = ([bwrap(), '--clearenv', '--die-with-parent', '--new-session', '--unshare-all',
+                  '--as-pid-1',
                   '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL',
                   # the private /tmp first: a Python installed under /tmp is bound on top of it
                   '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp']

@@ -338,7 +338,8 @@ def test_attack_messages_say_what_happened(graded):
         'the check raised AttributeError' in rows['attack-patch-checks'][0][2]
     assert rows['attack-forge-data'][0][2].startswith('double(')
     assert 'kernel died' in rows['attack-os-exit'][0][2]
-    assert rows['attack-kill-parent'][0][2] == 'the check cell did not run'
+    # the runner is pid 1 of the sandbox: the kernel cannot kill it, and grading goes on
+    assert rows['attack-kill-parent'][0][2].startswith('not done yet: double(')
     assert rows['attack-teacher-edition'][0][2].startswith('not done yet: double(')   # still a stub
     assert 'NotImplementedError' in rows['attack-print'][1][2]
 

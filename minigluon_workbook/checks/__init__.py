@@ -114,16 +114,25 @@ def taken_away(entry_points: tuple):
 
 
 def mentions(fn, entry_points: tuple) -> list[str]:
-    """The names of the ``entry_points`` that the code of ``fn`` (nested functions included)
-    refers to: for the teacher to review, since a reference taken early escapes
-    ``taken_away``."""
-    code, names = [getattr(fn, '__code__', None)], set()
-    while code:
-        c = code.pop()
-        if c is not None:
-            names.update(c.co_names)
-            code += [k for k in c.co_consts if hasattr(k, 'co_names')]
-    return sorted({name for name, _, attribute in entry_points if attribute in names})
+    """The names of the ``entry_points`` that ``fn`` refers to, by attribute name or through a
+    global, default or closure holding one: for the teacher to review, since a reference
+    taken before the check ran escapes ``taken_away``."""
+    first = entry_points[::-1]   # where two entry points are one object, the first name wins
+    by_attribute = {attribute: name for name, _, attribute in first}
+    by_object = {id(vars(owner)[attribute]): name for name, owner, attribute in first}
+    found, codes = set(), [getattr(fn, '__code__', None)]
+    held = list(getattr(fn, '__defaults__', None) or ()) + [
+        c.cell_contents for c in getattr(fn, '__closure__', None) or () if c.cell_contents is not None]
+    scope = getattr(fn, '__globals__', {})
+    while codes:
+        code = codes.pop()
+        if code is None:
+            continue
+        codes += [k for k in code.co_consts if hasattr(k, 'co_names')]
+        found.update(by_attribute[n] for n in code.co_names if n in by_attribute)
+        held += [scope[n] for n in code.co_names if n in scope]
+    found.update(by_object[id(value)] for value in held if id(value) in by_object)
+    return sorted(found)
 
 
 def construct(cls, what: str, *args, **kwargs):

@@ -1,0 +1,395 @@
+"""Attacks on the grader by a student who has read this whole repository (issue #18), each
+class of them shown to fail, with honest notebooks graded in the same runs.
+
+- the sandbox holds nothing that computes an expected value (no judge, no reference, no
+  teacher edition), and the seeds are nowhere the kernel can read before the check runs;
+- the kernel cannot reach the runner that records results (/proc fds, pidfd_getfd, ptrace,
+  environ) and the grader accepts exactly one runner record per exercise;
+- links are refused and never read; file names and messages cannot corrupt the outputs;
+- a fork bomb stops at the process limit, also when the grader runs as root;
+- without a working sandbox nothing is graded (fail closed);
+- build-it exercises refuse the entry points they ask the student to rebuild.
+"""
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from minigluon import gluon, nd
+from minigluon.gluon import nn
+from minigluon_workbook import grade, sandbox
+from minigluon_workbook.checks import MIME, ExerciseFailed, ch00, ch01, ch02, ch03, ch05
+from minigluon_workbook.grade import RunFailed, Settings, parse_results
+from minigluon_workbook.judging import teacher_checks
+from minigluon_workbook.report import feedback_names
+from minigluon_workbook.runner import SEED_TOKEN, Record
+from minigluon_workbook.student import student_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+TEACHER_DIR = ROOT / 'tests' / 'fixtures' / 'classroom'
+TEACHER = TEACHER_DIR / '99_tiny.ipynb'
+SECRET = 'TOP-SECRET-7f3a9c'
+needs_sandbox = pytest.mark.skipif(bool(sandbox.problem()), reason='no sandbox: %s' % sandbox.problem())
+
+
+def in_sandbox(code: str, checks: Path | None = None) -> dict:
+    """Run ``code`` (Python printing one JSON object) in the grader's sandbox; its output."""
+    with tempfile.TemporaryDirectory() as folder:
+        box = Path(folder, 'box')
+        sandbox.prepare_box(box, sys.executable)
+        if checks is None:
+            checks = Path(folder, 'checks')
+            checks.mkdir()
+        with sandbox.process_group_limit() as procs:
+            proc = subprocess.run(sandbox.command(box, checks, [sys.executable, '-c', code], procs),
+                                  capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- nothing in the sandbox computes an answer
+
+SCAN = r'''
+import json, os, importlib
+hits, imports = [], {}
+for top in ('/opt', '/box', '/tmp') + tuple(p for p in __import__('sys').path if p.startswith('/') and os.path.isdir(p)):
+    for folder, dirs, files in os.walk(top):
+        for name in files:
+            path = os.path.join(folder, name)
+            if not name.endswith(('.py', '.ipynb', '.json')) or os.path.getsize(path) > 5_000_000:
+                continue
+            try:
+                text = open(path, encoding='utf-8', errors='replace').read()
+            except OSError:
+                continue
+            if ('def judge_' in text or 'BEGIN SOLUTION' in text or '_fancy_reference' in text
+                    or '_mul_reference' in text or 'def _run(net, trainer' in text):
+                hits.append(path)
+for module in ('minigluon_workbook.judges', 'minigluon_workbook.judges.ch01', 'minigluon_workbook.grade',
+               'minigluon_workbook.judging', 'minigluon_workbook.student', 'tinychecks_judges'):
+    try:
+        importlib.import_module(module)
+        imports[module] = 'imported'
+    except ImportError as err:
+        imports[module] = type(err).__name__
+print(json.dumps({'hits': sorted(set(hits)), 'imports': imports,
+                  'checks': sorted(os.listdir('/opt/checks'))}))
+'''
+
+
+@needs_sandbox
+def test_the_sandbox_holds_no_judge_reference_or_teacher_edition(tmp_path):
+    checks = tmp_path / 'checks'
+    checks.mkdir()
+    for module in TEACHER_DIR.glob('*.py'):  # as the grader copies a teacher folder
+        if not module.name.endswith(sandbox.HIDDEN_SUFFIX):
+            (checks / module.name).write_bytes(module.read_bytes())
+    found = in_sandbox(SCAN, checks)
+    assert found['hits'] == []
+    assert set(found['imports'].values()) == {'ModuleNotFoundError'}, found['imports']
+    assert 'tinychecks.py' in found['checks'] and 'tinychecks_judges.py' not in found['checks']
+
+
+def test_judges_are_not_among_the_files_the_sandbox_binds():
+    bound = [Path(here) for here, _ in sandbox.visible_sources()]
+    judges = (ROOT / 'minigluon_workbook' / 'judges').resolve()
+    assert judges.is_dir()
+    for path in bound:
+        assert judges != path and judges not in path.parents and path not in judges.parents
+        files = [path] if path.is_file() else list(path.rglob('*.py'))
+        for file in files:
+            assert 'def judge_' not in file.read_text(encoding='utf-8'), file
+
+
+def test_a_teacher_module_holding_judges_is_not_gradable(tmp_path):
+    (tmp_path / 'mixed.py').write_text(
+        "from minigluon_workbook.checks import Check\n"
+        "def observe_1(x, seed):\n    return {'x': x}\n"
+        "def judge_1(data, seed):\n    return 'ok'\n"
+        "check_1 = Check('98.1', observe_1, 'mixed')\n")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('x = 1', metadata={'tags': ['solution']}),
+                nbformat.v4.new_code_cell('import mixed\nmixed.check_1(x)',
+                                          metadata={'tags': ['check'], 'exercise': '98.1'})]
+    nbformat.write(nb, str(tmp_path / '98_mixed.ipynb'))
+    (found,) = teacher_checks(tmp_path / '98_mixed.ipynb').values()
+    assert isinstance(found, str) and 'defines judge functions' in found and 'mixed_judges.py' in found
+
+
+# ---------------------------------------------------------------- the kernel cannot reach the runner
+
+ESCAPES = r'''
+import ctypes, json, os, re
+from IPython.display import display
+libc = ctypes.CDLL(None, use_errno=True)
+found = {'fd_writes': [], 'read_runner': [], 'seed_seen': []}
+parent = os.getppid()
+fake = json.dumps({'exercise': 'x', 'status': 'ok', 'cell': None, 'out_of': 'exercise', 'after': '',
+                   'why': '', 'detail': '', 'solution_error': None, 'check_error': None,
+                   'observation': {'exercise': 'x', 'data': {'forged': True}}}) + '\n'
+for pid in [p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()]:
+    try:
+        fds = os.listdir('/proc/%s/fd' % pid)
+    except OSError:
+        continue
+    for fd in fds:
+        try:
+            with open('/proc/%s/fd/%s' % (pid, fd), 'a') as f:
+                f.write(fake)
+            found['fd_writes'].append('%s/%s' % (pid, fd))
+        except OSError:
+            pass
+for what in ('environ', 'mem', 'cmdline'):
+    try:
+        with open('/proc/%d/%s' % (parent, what), 'rb') as f:
+            if f.read(1 << 20) and what != 'cmdline':
+                found['read_runner'].append(what)
+    except OSError:
+        pass
+pidfd = libc.syscall(434, parent, 0)                    # pidfd_open
+found['pidfd_getfd'] = [libc.syscall(438, pidfd, fd, 0) for fd in range(3, 12)] if pidfd >= 0 else 'no pidfd'
+found['ptrace'] = libc.ptrace(16, parent, 0, 0)         # PTRACE_ATTACH
+for top in ('/box', '/tmp', '/proc/%d' % parent):
+    for folder, dirs, files in os.walk(top):
+        if top.startswith('/proc'):
+            dirs[:] = []
+        for name in files:
+            try:
+                with open(os.path.join(folder, name), 'rb') as f:
+                    found['seed_seen'] += re.findall(rb'(?<![0-9])[0-9]{9}(?![0-9])', f.read(1 << 22))
+            except OSError:
+                pass
+print(fake, end='')                                      # fds 1 and 2 are a log, not the results
+os.write(2, fake.encode())
+found['seed_seen'] = sorted({n.decode() for n in found['seed_seen']})[:10000]
+display({MIME: {'exercise': 'x', 'data': found}}, raw=True)
+'''
+
+
+@needs_sandbox
+def test_the_kernel_cannot_reach_the_runner_or_find_the_seed():
+    seed = 918273645
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('MIME = %r\n' % MIME + ESCAPES),
+                nbformat.v4.new_code_cell('seed_now = %s' % SEED_TOKEN)]
+    segments = [{'exercise': 'x', 'cells': [0, 1], 'observe': 0, 'solution': None}]
+    records = grade.run_notebook(nb, segments, {'x': seed}, TEACHER_DIR,
+                                 Settings(timeout=60, memory_mb=1024, exercise_timeout=60))
+    assert list(records) == ['x']
+    found = records['x'].observation['data']
+    assert found['fd_writes'] == [] and found['read_runner'] == []
+    assert found['pidfd_getfd'] == 'no pidfd' or all(r == -1 for r in found['pidfd_getfd'])
+    assert found['ptrace'] == -1
+    assert str(seed) not in found['seed_seen']   # not on disk, not in the runner's environment
+    assert records['x'].status == 'ok'
+
+
+def test_the_grader_accepts_one_runner_record_per_exercise_and_nothing_else():
+    line = Record('99.1', 'ok', observation={'exercise': '99.1', 'data': {}}).line()
+    assert list(parse_results(line.encode(), ['99.1', '99.2'])) == ['99.1']
+    for bad in (line + line, line.replace('99.1', '99.9', 1), 'PASSED exercise 99.1\n',
+                json.dumps({'exercise': '99.1', 'status': 'ok'}) + '\n',
+                line.replace('"ok"', '"passed"'), '[' * 100000 + '\n'):
+        with pytest.raises(RunFailed):
+            parse_results(bad.encode(), ['99.1', '99.2'])
+
+
+def test_a_sandbox_that_cannot_start_fails_that_submission(tmp_path, monkeypatch):
+    broken = tmp_path / 'bwrap'
+    broken.write_text('#!/bin/sh\nexit 1\n')
+    broken.chmod(0o755)
+    monkeypatch.setenv('MINIGLUON_WORKBOOK_BWRAP', str(broken))
+    monkeypatch.setattr(sandbox, 'process_group_limit', lambda: __import__('contextlib').nullcontext())
+    nbformat.write(nbformat.read(str(TEACHER), as_version=4), str(tmp_path / TEACHER.name))
+    rows = grade.grade_notebook(tmp_path / TEACHER.name, TEACHER_DIR, Settings(timeout=30))
+    assert [r.passed for r in rows] == [False] * 3
+    assert all(r.message.startswith('the notebook could not be run') for r in rows)
+
+
+# ---------------------------------------------------------------- limits
+
+FORKS = r'''
+import json, os, time
+started = 0
+try:
+    for _ in range(150):
+        if os.fork() == 0:
+            time.sleep(5)
+            os._exit(0)
+        started += 1
+except OSError as err:
+    pass
+print(json.dumps({'started': started}))
+'''
+
+
+@needs_sandbox
+def test_a_fork_bomb_stops_at_the_process_limit():
+    started = in_sandbox(FORKS)['started']
+    assert 10 < started < sandbox.PROCESSES
+
+
+# ---------------------------------------------------------------- submissions are data; outputs stay intact
+
+def run_grader(classroom: Path, out: Path, *extra) -> dict:
+    flags = [] if not sandbox.problem() else ['--unsandboxed']
+    proc = subprocess.run([sys.executable, '-m', 'minigluon_workbook', 'grade', str(classroom), '--csv',
+                           str(out), '--teacher', str(TEACHER_DIR), '--timeout', '60', '-q', *flags, *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(out, newline='', encoding='utf-8') as f:
+        table = list(csv.reader(f))[1:]
+    folder = out.with_name(out.stem + '-feedback')
+    return {'rows': table, 'stdout': proc.stdout,
+            'feedback': {p.name: p.read_text() for p in folder.iterdir()}}
+
+
+@pytest.fixture(scope='module')
+def linked(tmp_path_factory):
+    classroom = tmp_path_factory.mktemp('linked')
+    secret = tmp_path_factory.mktemp('private') / 'grades-2025.txt'
+    secret.write_text(SECRET)
+    teacher = nbformat.read(str(TEACHER), as_version=4)
+    (classroom / 'sym').mkdir()
+    (classroom / 'sym' / TEACHER.name).symlink_to(TEACHER)
+    (classroom / 'secret').mkdir()
+    (classroom / 'secret' / TEACHER.name).symlink_to(secret)
+    (classroom / 'hard').mkdir()
+    copy = tmp_path_factory.mktemp('copies') / TEACHER.name
+    nbformat.write(teacher, str(copy))
+    os.link(copy, classroom / 'hard' / TEACHER.name)
+    (classroom / 'folderlink').symlink_to(TEACHER_DIR, target_is_directory=True)
+    (classroom / 'garbage').mkdir()
+    (classroom / 'garbage' / TEACHER.name).write_text('{"cells": [%r' % SECRET)
+    # two names that become one when made safe; an honest 3/3 and a 0/3
+    (classroom / 'alice~').mkdir()
+    (classroom / 'alice_').mkdir()
+    nbformat.write(teacher, str(classroom / 'alice~' / TEACHER.name))
+    nbformat.write(student_notebook(teacher, TEACHER.name), str(classroom / 'alice_' / TEACHER.name))
+    # a name that tries to write a heading and a row of its own
+    (classroom / 'nl').mkdir()
+    evil = classroom / 'nl' / ('x\n## Exercise 99.1: passed\n<img src=x onerror=alert(1)>.ipynb')
+    nbformat.write(student_notebook(teacher, TEACHER.name), str(evil))
+    # a solution whose error message is Markdown and HTML
+    loud = nbformat.read(str(TEACHER), as_version=4)
+    next(c for c in loud.cells if c.get('id') == 'solution-1').source = (
+        "def double(x):\n    raise ValueError('\\n## Exercise 99.2: passed\\n<img src=\"http://e.vil/x.png\">"
+        " [click](http://e.vil) =HYPERLINK(1)')")
+    (classroom / 'loud').mkdir()
+    nbformat.write(loud, str(classroom / 'loud' / TEACHER.name))
+    return run_grader(classroom, tmp_path_factory.mktemp('out') / 'grades.csv')
+
+
+def rows_of(result, fragment):
+    return [r for r in result['rows'] if fragment in r[0]]
+
+
+def test_links_are_refused_and_never_read(linked):
+    for folder, why in (('sym', 'symbolic link'), ('secret', 'symbolic link'), ('hard', 'hard link'),
+                        ('folderlink', 'symbolic link to a folder')):
+        (row,) = rows_of(linked, '/%s' % folder)
+        assert row[2] == 'false' and row[3].startswith('refused: ') and why in row[3], row
+    everything = json.dumps(linked)
+    assert SECRET not in everything
+
+
+def test_a_damaged_notebook_is_described_not_quoted(linked):
+    rows = rows_of(linked, '/garbage/')
+    assert rows and all(r[3] == 'could not read the notebook: it is not valid JSON (line 1, column 12)'
+                        for r in rows)
+
+
+def test_every_submission_gets_its_own_feedback_file(linked):
+    tilde, underscore = rows_of(linked, 'alice~'), rows_of(linked, 'alice_')
+    assert [r[2] for r in tilde] == ['true'] * 3 and [r[2] for r in underscore] == ['false'] * 3
+    names = [n for n in linked['feedback'] if n.startswith('alice')]
+    assert len(names) == 2
+    passed = sorted(linked['feedback'][n].split('\n')[2] for n in names)
+    assert passed == ['0 of 3 exercises passed.', '3 of 3 exercises passed.']
+    assert feedback_names(['a/b~c.ipynb', 'a/b_c.ipynb', 'a/B_c.ipynb']) == ['a__b_c.md', 'a__b_c~2.md',
+                                                                           'a__B_c~3.md']
+
+
+def test_student_text_cannot_forge_headings_rows_or_markup(linked):
+    for text in linked['feedback'].values():
+        for line in text.splitlines():  # every line is ours, or student text in a code block
+            assert (re.fullmatch(r'# Feedback on [^<>]*|## Exercise (99\\\.\d|\\-): (not )?passed|'
+                                 r'\d+ of \d+ exercises passed\.|', line)
+                    or line.startswith('    ')), line
+    (nl,) = [t for n, t in linked['feedback'].items() if n.startswith('nl__')]
+    assert '0 of 3 exercises passed.' in nl
+    assert not [line for line in nl.splitlines() if line.startswith('## ') and line.endswith(': passed')]
+    assert '&lt;img' in nl.splitlines()[0] and '<img' not in nl.splitlines()[0]
+    nl_rows = rows_of(linked, '/nl/')
+    assert [r[2] for r in nl_rows] == ['false'] * 3
+    assert all('\n' not in r[0] and 'x?## Exercise 99.1: passed?<img' in r[0] for r in nl_rows)
+    (loud,) = [t for n, t in linked['feedback'].items() if n.startswith('loud__')]
+    assert '## Exercise 99\\.1: not passed\n\n    your solution' in loud or \
+        '## Exercise 99\\.1: not passed\n\n    double(' in loud, loud
+    assert [r[2] for r in rows_of(linked, '/loud/')] == ['false', 'true', 'true']
+    assert all('\n' not in r[3] for r in linked['rows'])
+    assert 'x?## Exercise 99.1: passed?<img' in linked['stdout']
+
+
+# ---------------------------------------------------------------- delegation
+
+def test_build_it_exercises_refuse_what_they_ask_to_rebuild():
+    def mul_by_autograd(g, a, b):
+        A, B = nd.array(a), nd.array(b)
+        A.attach_grad()
+        B.attach_grad()
+        from minigluon import autograd
+        with autograd.record():
+            out = A * B
+        out.backward(nd.array(g))
+        return A.grad.asnumpy(), B.grad.asnumpy()
+
+    def sgd_by_trainer(net, lr, batch_size):
+        gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr}).step(batch_size)
+
+    def shape_by_dense(units, input_shape, flatten=True):
+        layer = nn.Dense(units, flatten=flatten)
+        layer.initialize()
+        layer(nd.zeros(input_shape))
+        return layer.weight.shape
+
+    def encode_by_save(value):
+        path = tempfile.mktemp()
+        nd.save(path, value)
+        return open(path, 'rb').read()
+
+    for check, answer, name in ((ch00.check_3, mul_by_autograd, 'NDArray.attach_grad'),
+                                (ch02.check_5, sgd_by_trainer, 'gluon.Trainer.step'),
+                                (ch03.check_3, shape_by_dense, 'nn.Dense'),
+                                (ch05.check_1, encode_by_save, 'nd.save'),
+                                (ch01.check_5, lambda net: list(net._collect_params_with_prefix()),
+                                 'Block._collect_params_with_prefix')):
+        with pytest.raises(ExerciseFailed, match='build it yourself: your code called %s' % name):
+            check(answer)
+
+
+def test_a_reference_taken_early_is_flagged_for_review(capsys):
+    import test_checks_ch05 as t05
+    save = nd.save   # taken before the check runs: taken_away cannot stop it
+
+    def encode(value):
+        assert save is not None
+        return t05.my_encode(value)
+
+    ch05.check_1(encode)
+    assert 'for the teacher to review: the solution refers to nd.save' in capsys.readouterr().out
+
+
+def test_every_taken_away_entry_point_exists():
+    from minigluon_workbook.checks import ch00, ch01, ch02, ch03, ch05
+    for table in (ch00._AUTOGRAD_3, ch01._BUILT_IN_5, ch02._TRAINER_5, ch03._DENSE_3, ch05._WRITER_1,
+                  ch05._READER_3):
+        for name, owner, attribute in table:
+            assert callable(vars(owner)[attribute]), name
