@@ -358,7 +358,30 @@ def chapter_01(tmp_path_factory):
         return nb
 
     submissions = {'teacher': nbs.read(chapter), 'student': student}
+    forge = (  # the red team's cell: the seed from a hook, the expected values from the judges
+        'import re, importlib, json, pathlib\n'
+        'import minigluon_workbook.checks as wc\n'
+        'from IPython import get_ipython\n'
+        'from IPython.display import display\n'
+        'state = {}\n'
+        'def grab(info):\n'
+        "    m = re.search(r'report\\((\\S+), (\\d+),', info.raw_cell or '')\n"
+        "    state['seed'] = int(m.group(2)) if m else state.get('seed')\n"
+        "get_ipython().events.register('pre_run_cell', grab)\n"
+        "text = pathlib.Path('/box/work/submission.ipynb').read_text()\n"
+        "state['disk'] = re.findall(r'report\\(\\S+, (\\d+),', text)\n"
+        'def forged(check, seed, answers):\n'
+        '    data = {}\n'
+        "    for name in ('minigluon_workbook.judges.ch01', 'minigluon_workbook.judges'):\n"
+        '        try:\n'
+        '            judges = importlib.import_module(name)\n'
+        "            data = {'out': judges._fancy_reference(*wc.ch01._draw_3(seed)[:3], wc.ch01._draw_3(seed)[3][0])}\n"
+        '        except Exception as err:\n'
+        "            data['error'] = repr(err)\n"
+        "    display({wc.MIME: {'exercise': check.exercise, 'data': data}}, raw=True)\n"
+        'wc.report = forged\n')
     tricks = {  # attacks run only in a sandbox
+        'forge-with-judges': with_cell(forge),
         'patched-check': with_cell(
             'from minigluon_workbook.checks import ch01\n'
             "ch01.check_2 = lambda *a, **k: print('PASSED exercise 01.2')"),
@@ -379,7 +402,9 @@ def chapter_01(tmp_path_factory):
         (classroom / folder).mkdir()
         nbformat.write(nb, str(classroom / folder / chapter.name))
     before = digest(classroom)
-    result = grade_folder(classroom, tmp_path_factory.mktemp('out01') / 'grades.csv')
+    # a real chapter: time limits that a loaded machine meets (timeouts are tested above)
+    result = grade_folder(classroom, tmp_path_factory.mktemp('out01') / 'grades.csv',
+                          '--timeout', '600', '--exercise-timeout', '120')
     result['unchanged'] = digest(classroom) == before
     return result
 
@@ -397,6 +422,7 @@ def test_chapter_01_tricks_from_the_issue_fail(chapter_01):
     rows = chapter_01['rows']
     assert [p for _, p, _ in rows['patched-check']] == ['false'] * 4
     assert [p for _, p, _ in rows['teacher-solution']] == ['false'] * 4
+    assert [p for _, p, _ in rows['forge-with-judges']] == ['false'] * 4
     assert chapter_01['unchanged']
 
 
