@@ -211,3 +211,11 @@ def test_check_3_judges_from_the_seed():
         ch04.check_3.judge(Data(dict(data, out=[[0.5] * 3] * 2)), 2)
     with pytest.raises(Malformed):
         ch04.check_3.judge(Data(dict(data, weight_7='big')), 2)
+
+
+def test_check_3_tells_an_infer_shape_with_swapped_axes_what_to_set():
+    class Swapped(MyLazyDense):
+        def infer_shape(self, x, *args):
+            self.weight.shape = (self.units, x.shape[1])
+    message = _fails(ch04.check_3, Swapped, 'your infer_shape ran', 'must set (x.shape[1], units)')
+    assert 'override infer_shape' not in message

@@ -153,8 +153,11 @@ def observe_3(MyLazyDense, seed: int) -> dict:
         return data
     call('layer.initialize()', layer.initialize,
          hint=' (did you pass allow_deferred_init=True to params.get?)')
-    call('layer(x) with x of shape (2, 5)', layer, nd.array(x),
-         hint=' (override infer_shape(self, x) to set self.weight.shape from x)')
+    hint = (' (your infer_shape ran: the weight is declared (0, units), so it must set '
+            '(x.shape[1], units), the shape forward uses in x·W)'
+            if MyLazyDense.infer_shape is not HybridBlock.infer_shape else
+            ' (override infer_shape(self, x) to set self.weight.shape from x)')
+    call('layer(x) with x of shape (2, 5)', layer, nd.array(x), hint=hint)
     data['weight_after'] = _shape(weight)
     if data['weight_after'] != [5, 3]:
         return data

@@ -28,11 +28,42 @@ def _same_outputs(data, seed: int, what: str) -> bool:
     return close(data.array('out', (2, 10)), _mlp_output(seed), rtol=1e-4, atol=1e-5)
 
 
-def _field_at(offset: int) -> str:
-    """The field of the nd.save layout that byte ``offset`` belongs to, for the message."""
-    if offset < 24:
-        return 'the file header (magic 0x112, reserved 0, number of arrays)'
-    return 'an array header, its values or the names (compare with the layout above)'
+def _fields(buf: bytes) -> list[tuple[int, int, str]]:
+    """(start, end, what) of every field of an nd.save file (one that nd.save wrote)."""
+    fields, at = [], 0
+
+    def take(size: int, what: str) -> int:
+        nonlocal at
+        value = int.from_bytes(buf[at:at + min(size, 8)], 'little', signed=True)
+        fields.append((at, at + size, what))
+        at += size
+        return value
+
+    take(8, 'the file magic (0x112)')
+    take(8, 'the reserved field (0)')
+    for k in range(take(8, 'the number of arrays')):
+        take(4, 'array %d\'s magic (0xF993FAC9)' % k)
+        take(4, 'array %d\'s storage type (0: dense)' % k)
+        ndim = take(4, 'array %d\'s number of dimensions' % k)
+        size = 1
+        for d in range(ndim):
+            size *= take(8, 'array %d\'s dimension %d' % (k, d))
+        take(4, 'array %d\'s device type (1: cpu)' % k)
+        take(4, 'array %d\'s device id' % k)
+        flag = take(4, 'array %d\'s dtype code (0 float32, 1 float64, 2 float16, 3 uint8, '
+                    '4 int32, 5 int8, 6 int64)' % k)
+        itemsize = {0: 4, 1: 8, 2: 2, 3: 1, 4: 4, 5: 1, 6: 8}.get(flag, 4)
+        take(size * itemsize, 'array %d\'s values (%d bytes, C order)' % (k, size * itemsize))
+    for k in range(take(8, 'the number of names')):
+        length = take(8, 'name %d\'s length' % k)
+        take(length, 'name %d\'s UTF-8 bytes' % k)
+    return fields
+
+
+def _field_at(buf: bytes, offset: int) -> str:
+    """Which field of the nd.save file ``buf`` byte ``offset`` belongs to, for the message."""
+    return next((what for start, end, what in _fields(buf) if start <= offset < end),
+                'the end of the file (yours is longer)')
 
 
 def judge_1(data, seed: int) -> str:
@@ -55,7 +86,7 @@ def judge_1(data, seed: int) -> str:
                          min(len(got), len(want)))
             raise ExerciseFailed('my_encode(%s) gives %d bytes, nd.save writes %d; they first '
                                  'differ at byte %d, in %s: yours %s, expected %s'
-                                 % (what, len(got), len(want), first, _field_at(first),
+                                 % (what, len(got), len(want), first, _field_at(want, first),
                                     got[first:first + 8].hex(' '), want[first:first + 8].hex(' ')))
         sizes.append(len(want))
     return 'the same bytes as nd.save for all %d cases (%s bytes)' % (
