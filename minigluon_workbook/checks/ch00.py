@@ -49,9 +49,9 @@ def observe_1(sgd_step, seed: int) -> dict:
                "arrays' values")
         for i, (p, original) in enumerate(zip(params, originals)):
             expect(p is original,
-                   'your sgd_step replaced params[%d] with a new NDArray; update the array that is '
-                   'already there (p[:] = p - lr * p.grad, or p -= lr * p.grad), because a network '
-                   'keeps references to the original array' % i)
+                   'your sgd_step replaced params[%d] with a new NDArray, but a network keeps '
+                   'references to the original array: change the values of the array that is '
+                   'already there (section 4, "In-place operations")' % i)
         steps.append({'params': [floats(p) for p in params]})
     return {'steps': steps}
 

@@ -32,8 +32,9 @@ def judge_1(data, seed: int) -> str:
         for i, (got, value, grad) in enumerate(zip(step.arrays('params', [v.shape for v in values]),
                                                    values, grads)):
             expect(not np.array_equal(got, value),
-                   'your sgd_step left params[%d] unchanged (%s). Writing p = p - lr * p.grad only '
-                   'rebinds the local name p; write into the array instead: p[:] = p - lr * p.grad'
+                   'your sgd_step left params[%d] unchanged (%s). Assigning to p inside the loop '
+                   'only makes the name p point to a new array; the list still holds the old one. '
+                   'Change the values inside the array p refers to (section 4, "In-place operations")'
                    % (i, _fmt(got)))
             want = value - np.float32(lr) * grad
             expect(close(got, want, rtol=1e-5, atol=1e-6),
