@@ -1,7 +1,8 @@
 """Reverse-mode automatic differentiation on a graph of NDArray operations.
 
 While ``record()`` is on, every operation whose input needs a gradient gives its output a
-``Node``: the ``backward`` function of its chain rule and the ``inputs`` it came from.
+``Node``: the name of its ``op``, the ``backward`` function of its chain rule and the array
+``inputs`` it came from.
 Variables (``attach_grad``, ``mark_variables``) carry the ``VARIABLE`` node: gradients
 stop there and go into ``.grad``. ``backward`` orders the graph under the head so that an
 array comes before its inputs, applies each node's chain rule, sums the gradients of
@@ -14,16 +15,17 @@ from .base import MXNetError
 
 
 class Node:
-    """How an array computed while recording passes its gradient back: ``backward(g)``
-    returns one gradient per array in ``inputs`` (None where one needs none)."""
-    __slots__ = ('backward', 'inputs')
+    """How an array computed by ``op`` while recording passes its gradient back:
+    ``backward(g)`` returns one gradient per NDArray in ``inputs`` (None where one needs none)."""
+    __slots__ = ('op', 'backward', 'inputs')
 
-    def __init__(self, backward, inputs: tuple):
+    def __init__(self, op: str, backward, inputs: tuple):
+        self.op = op
         self.backward = backward
         self.inputs = inputs
 
 
-VARIABLE = Node(None, ())  # the node of a variable: its gradient goes into its .grad
+VARIABLE = Node('variable', None, ())  # the node of a variable: its gradient goes into its .grad
 
 # Module globals rather than thread-locals: checked on every op, so they must be cheap.
 _recording = False
@@ -126,11 +128,11 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def record_node(out, backward, inputs: tuple):
-    """Give ``out`` a Node if any of the NDArray ``inputs`` needs a gradient."""
+def record_node(out, op: str, backward, inputs: tuple):
+    """Give ``out`` the Node of ``op`` if any of the NDArray ``inputs`` needs a gradient."""
     for x in inputs:
         if x._node is not None:
-            out._node = Node(backward, inputs)
+            out._node = Node(op, backward, inputs)
             return
 
 

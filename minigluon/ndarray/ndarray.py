@@ -138,7 +138,7 @@ class NDArray:
             out = NDArray(self._data.astype(dtype), self._ctx)
         if autograd.is_recorded(self):
             source = self._data.dtype
-            autograd.record_node(out, lambda g: (g.astype(source),), (self,))
+            autograd.record_node(out, 'astype', lambda g: (g.astype(source),), (self,))
         return out
 
     def copy(self) -> 'NDArray':
@@ -204,7 +204,7 @@ class NDArray:
                 grad = self._ctx.xp.zeros(shape, g.dtype)
                 self._ctx.xp.add.at(grad, key, g.reshape(grad[key].shape))
                 return (grad,)
-            autograd.record_node(out, backward, (self,))
+            autograd.record_node(out, '__getitem__', backward, (self,))
         return out
 
     def __setitem__(self, key, value):
@@ -373,7 +373,7 @@ def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
     if autograd.is_recorded(x):
         def backward(g):
             return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
-        autograd.record_node(out, backward, (x,))
+        autograd.record_node(out, 'copyto', backward, (x,))
     return out
 
 

@@ -8,6 +8,7 @@ returns one gradient per input.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 import numpy as np
@@ -24,25 +25,26 @@ NDArray: type = None
 _SCALARS = (int, float, bool, np.generic)
 
 
-def _record(result: NDArray, backward, inputs, out: NDArray | None = None) -> NDArray:
-    """Give ``result`` a Node if recording and an NDArray input needs a gradient; with
-    MXNet's ``out=``, the result is written into ``out`` (and ``out`` returned)."""
-    if autograd._recording:
+def _record(op: str, result: NDArray, backward, inputs, out: NDArray | None = None) -> NDArray:
+    """Give ``result`` the Node of ``op`` if recording and an NDArray input needs a gradient;
+    with MXNet's ``out=``, the result is written into ``out`` (and ``out`` returned)."""
+    if autograd.is_recording():
         if len(inputs) == 2 and not (isinstance(inputs[0], NDArray) and isinstance(inputs[1], NDArray)):
-            array_at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar
-            full = backward
-
-            def backward(g):
-                return (full(g)[array_at],)
-            inputs = (inputs[array_at],)
-        autograd.record_node(result, backward, inputs)
+            at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar: no input
+            backward, inputs = functools.partial(_gradient_of, at, backward), (inputs[at],)
+        autograd.record_node(result, op, backward, inputs)
     return result if out is None else _write_into(out, result)
+
+
+def _gradient_of(at: int, backward, g) -> tuple:
+    """The gradient of operand ``at`` alone, for a binary op whose other operand is a scalar."""
+    return (backward(g)[at],)
 
 
 def _write_into(out: NDArray, result: NDArray) -> NDArray:
     """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph."""
     out._inplace(result)
-    autograd.record_node(out, lambda g: (g,), (result,))
+    autograd.record_node(out, '_copyto', lambda g: (g,), (result,))
     return out
 
 
@@ -118,7 +120,7 @@ def add(lhs, rhs) -> NDArray:
 
     def backward(g):
         return _sum_to(g, a), _sum_to(g, b)
-    return _record(_broadcast(np.add, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('add', _broadcast(np.add, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def subtract(lhs, rhs) -> NDArray:
@@ -126,7 +128,7 @@ def subtract(lhs, rhs) -> NDArray:
 
     def backward(g):
         return _sum_to(g, a), _sum_to(-g, b)
-    return _record(_broadcast(np.subtract, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('subtract', _broadcast(np.subtract, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def multiply(lhs, rhs) -> NDArray:
@@ -134,7 +136,7 @@ def multiply(lhs, rhs) -> NDArray:
 
     def backward(g):
         return _sum_to(g * b, a), _sum_to(g * a, b)
-    return _record(_broadcast(np.multiply, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('multiply', _broadcast(np.multiply, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def divide(lhs, rhs) -> NDArray:
@@ -144,7 +146,7 @@ def divide(lhs, rhs) -> NDArray:
         return _sum_to(g / b, a), _sum_to(-g * a / (b * b), b)
     with np.errstate(divide='ignore', invalid='ignore'):  # x / 0 is inf or NaN, silently
         out = _broadcast(np.true_divide, a, b, ctx, dtype)
-    return _record(out, backward, (lhs, rhs))
+    return _record('divide', out, backward, (lhs, rhs))
 
 
 def power(base, exp) -> NDArray:
@@ -156,7 +158,7 @@ def power(base, exp) -> NDArray:
         ga = g * b * a ** (b - 1)
         gb = g * y * np.log(np.where(a > 0, a, 1)) if not isinstance(b, _SCALARS) else None
         return _sum_to(ga, a), (None if gb is None else _sum_to(gb, b))
-    return _record(out, backward, (base, exp))
+    return _record('power', out, backward, (base, exp))
 
 
 def maximum(lhs, rhs) -> NDArray:
@@ -165,7 +167,7 @@ def maximum(lhs, rhs) -> NDArray:
     def backward(g):
         a_wins = a >= b
         return _sum_to(g * a_wins, a), _sum_to(g * ~a_wins, b)
-    return _record(_broadcast(np.maximum, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('maximum', _broadcast(np.maximum, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def minimum(lhs, rhs) -> NDArray:
@@ -174,11 +176,11 @@ def minimum(lhs, rhs) -> NDArray:
     def backward(g):
         a_wins = a <= b
         return _sum_to(g * a_wins, a), _sum_to(g * ~a_wins, b)
-    return _record(_broadcast(np.minimum, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('minimum', _broadcast(np.minimum, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def negative(x: NDArray, out: NDArray | None = None) -> NDArray:
-    return _record(NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
+    return _record('negative', NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
 
 
 def _compare(name, ufunc):
@@ -202,20 +204,20 @@ lesser_equal = _compare('broadcast_lesser_equal', np.less_equal)
 def relu(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
     y = NDArray(np.maximum(a, 0), x._ctx)
-    return _record(y, lambda g: (g * (a > 0),), (x,), out)
+    return _record('relu', y, lambda g: (g * (a > 0),), (x,), out)
 
 
 def sigmoid(x: NDArray, out: NDArray | None = None) -> NDArray:
     with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
         y = 1 / (1 + bitexact.exp(-x._data))
-    return _record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
+    return _record('sigmoid', NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
 
 
 def softrelu(x: NDArray, out: NDArray | None = None) -> NDArray:
     """log(1 + exp(x)), computed without overflow; its derivative is the sigmoid."""
     a = x._data
     y = np.logaddexp(0, a)
-    return _record(NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
+    return _record('softrelu', NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
 
 
 _tanhf = bitexact.libm('tanh')
@@ -223,45 +225,45 @@ _tanhf = bitexact.libm('tanh')
 
 def tanh(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = _tanhf(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
+    return _record('tanh', NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
 
 
 def exp(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = bitexact.exp(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
+    return _record('exp', NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
 
 
 def log(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _record(NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
+    return _record('log', NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
 
 
 def sqrt(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = np.sqrt(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
+    return _record('sqrt', NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
 
 
 def square(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _record(NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
+    return _record('square', NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
 
 
 def abs(x: NDArray, out: NDArray | None = None) -> NDArray:  # noqa: A001 - MXNet's name
     a = x._data
-    return _record(NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
+    return _record('abs', NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
 
 
 def clip(x: NDArray, a_min: float, a_max: float) -> NDArray:
     a = x._data
     out = NDArray(np.clip(a, a_min, a_max), x._ctx)
-    return _record(out, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (x,))
+    return _record('clip', out, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (x,))
 
 
 def softmax(x: NDArray, axis: int = -1) -> NDArray:
     a = x._data
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     y = e / e.sum(axis=axis, keepdims=True)
-    return _record(NDArray(y, x._ctx),
+    return _record('softmax', NDArray(y, x._ctx),
                    lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (x,))
 
 
@@ -269,7 +271,7 @@ def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
     a = x._data
     shifted = a - a.max(axis=axis, keepdims=True)
     y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return _record(NDArray(y, x._ctx),
+    return _record('log_softmax', NDArray(y, x._ctx),
                    lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (x,))
 
 
@@ -319,7 +321,7 @@ def sum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,  #
 
     def backward(g):
         return (_spread(g, a, axis),)
-    return _record(out, backward, (x,))
+    return _record('sum', out, backward, (x,))
 
 
 def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
@@ -334,7 +336,7 @@ def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
 
     def backward(g):
         return (_spread(g / count, a, axis),)
-    return _record(out, backward, (x,))
+    return _record('mean', out, backward, (x,))
 
 
 def _extreme(name, pick):
@@ -350,7 +352,7 @@ def _extreme(name, pick):
         def backward(g):
             shape = _reduce_shape(a, axis)
             return (g.reshape(shape) * (a == data.reshape(shape)),)
-        return _record(out, backward, (x,))
+        return _record(name, out, backward, (x,))
     reduce.__name__ = name
     return reduce
 
@@ -377,7 +379,7 @@ def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray
             return (g.reshape(shape) * np.sign(a),)
         with np.errstate(invalid='ignore'):  # 0 / 0 at a zero norm: NaN, as in MXNet
             return (g.reshape(shape) * a / data.reshape(shape),)
-    return _record(out, backward, (x,))
+    return _record('norm', out, backward, (x,))
 
 
 def _arg_extreme(name, pick):
@@ -417,7 +419,7 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
         ga = np.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
         gb = np.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
         return (ga.T if transpose_a else ga), (gb.T if transpose_b else gb)
-    return _record(NDArray(data, ctx), backward, (lhs, rhs))
+    return _record('dot', NDArray(data, ctx), backward, (lhs, rhs))
 
 
 def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
@@ -435,7 +437,7 @@ def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
         ga, gb = g @ b.transpose(0, 2, 1), a.transpose(0, 2, 1) @ g
         return (ga.transpose(0, 2, 1) if transpose_a else ga,
                 gb.transpose(0, 2, 1) if transpose_b else gb)
-    return _record(NDArray(a @ b, ctx), backward, (lhs, rhs))
+    return _record('batch_dot', NDArray(a @ b, ctx), backward, (lhs, rhs))
 
 
 def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
@@ -469,7 +471,7 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
         grads = (gx, g2.T @ x2)
         return grads if bias is None or no_bias else grads + (g2.sum(axis=0),)
     inputs = (data, weight) if bias is None or no_bias else (data, weight, bias)
-    return _record(NDArray(out, ctx), backward, inputs)
+    return _record('FullyConnected', NDArray(out, ctx), backward, inputs)
 
 
 # ----- shapes -------------------------------------------------------------------------------
@@ -547,14 +549,14 @@ def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
                              'shape') from None
         raise ValueError('Cannot reshape array of size %d into shape %s'
                          % (a.size, tuple(codes))) from None
-    return _record(NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
+    return _record('reshape', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
 def flatten(x: NDArray) -> NDArray:
     """Collapse all axes after the first: (N, a, b) -> (N, a*b); a copy, as in MXNet."""
     a = x._data
     data = a.reshape((a.shape[0], -1) if a.ndim else (1, 1)).copy()
-    return _record(NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
+    return _record('flatten', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
 def transpose(x: NDArray, axes=None) -> NDArray:
@@ -563,13 +565,13 @@ def transpose(x: NDArray, axes=None) -> NDArray:
     axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
     inverse = tuple(np.argsort(axes))
     data = a.transpose(axes).copy()
-    return _record(NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,))
+    return _record('transpose', NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,))
 
 
 def expand_dims(x: NDArray, axis: int) -> NDArray:
     """A new axis of length 1 at ``axis``; a copy, as in MXNet."""
     a = x._data
-    return _record(NDArray(np.expand_dims(a, axis).copy(), x._ctx),
+    return _record('expand_dims', NDArray(np.expand_dims(a, axis).copy(), x._ctx),
                    lambda g: (g.reshape(a.shape),), (x,))
 
 
@@ -577,7 +579,7 @@ def broadcast_to(x: NDArray, shape) -> NDArray:
     a = x._data
     shape = normalize_shape(shape)
     data = np.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
-    return _record(NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
+    return _record('broadcast_to', NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
 
 
 def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
@@ -591,7 +593,7 @@ def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
 
     def backward(g):
         return arrays[0]._ctx.xp.split(g, ends, axis=dim)
-    return _record(NDArray(data, ctx), backward, arrays)
+    return _record('concat', NDArray(data, ctx), backward, arrays)
 
 
 def stack(*arrays: NDArray, axis: int = 0) -> NDArray:
@@ -604,7 +606,7 @@ def stack(*arrays: NDArray, axis: int = 0) -> NDArray:
 
     def backward(g):
         return [xp.take(g, i, axis=axis) for i in range(len(arrays))]
-    return _record(NDArray(data, arrays[0]._ctx), backward, arrays)
+    return _record('stack', NDArray(data, arrays[0]._ctx), backward, arrays)
 
 
 def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
@@ -625,7 +627,7 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
         grad = xp.zeros_like(a)
         xp.put_along_axis(grad, idx, g.reshape(idx.shape), axis=axis)
         return grad, None
-    return _record(NDArray(out, ctx), backward, (data, index))
+    return _record('pick', NDArray(out, ctx), backward, (data, index))
 
 
 def _in_range(idx, n: int, mode: str, xp):
@@ -654,7 +656,7 @@ def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
     def backward(g):
         return None, g * c, g * ~c
     data = condition._ctx.xp.where(c, x._data, y._data)
-    return _record(NDArray(data, ctx), backward, (condition, x, y))
+    return _record('where', NDArray(data, ctx), backward, (condition, x, y))
 
 
 def modulo(lhs, rhs) -> NDArray:
@@ -666,14 +668,14 @@ def modulo(lhs, rhs) -> NDArray:
     def backward(g):
         with np.errstate(divide='ignore', invalid='ignore'):
             return _sum_to(g, a), _sum_to(-g * np.floor(a / b), b)
-    return _record(out, backward, (lhs, rhs))
+    return _record('modulo', out, backward, (lhs, rhs))
 
 
 def hypot(lhs, rhs) -> NDArray:
     a, b, ctx, dtype = _operands('broadcast_hypot', lhs, rhs)
     out = _broadcast(np.hypot, a, b, ctx, dtype)
     y = out._data
-    return _record(out, lambda g: (_sum_to(g * a / y, a), _sum_to(g * b / y, b)), (lhs, rhs))
+    return _record('hypot', out, lambda g: (_sum_to(g * a / y, a), _sum_to(g * b / y, b)), (lhs, rhs))
 
 
 def _logical(name, ufunc):
@@ -758,12 +760,12 @@ def _unary(name: str, forward, derivative=None):
         if y.dtype != a.dtype:
             y = y.astype(a.dtype)
         if derivative is None:
-            return _record(NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
+            return _record(name, NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
 
         def backward(g):
             with np.errstate(divide='ignore', invalid='ignore'):
                 return (g * derivative(a, y),)
-        return _record(NDArray(y, x._ctx), backward, (x,), out)
+        return _record(name, NDArray(y, x._ctx), backward, (x,), out)
     unary.__name__ = name
     unary.__doc__ = 'Elementwise %s.' % name
     return unary
@@ -825,7 +827,7 @@ def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     def backward(g):
         with np.errstate(divide='ignore', invalid='ignore'):
             return (_spread(g, a, axis) * (data.reshape(_reduce_shape(a, axis)) / a),)
-    return _record(NDArray(_reduced(data), x._ctx), backward, (x,))
+    return _record('prod', NDArray(_reduced(data), x._ctx), backward, (x,))
 
 
 def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
@@ -836,7 +838,7 @@ def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     a = x._data
     axis = _axis(axis, exclude, a.ndim)
     data = np.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
-    return _record(NDArray(_reduced(data), x._ctx),
+    return _record('nansum', NDArray(_reduced(data), x._ctx),
                    lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
 
 
@@ -852,7 +854,7 @@ def take(a: NDArray, indices: NDArray, axis: int = 0, mode: str = 'clip') -> NDA
         grad = xp.zeros_like(data, dtype=g.dtype)
         xp.add.at(grad, (slice(None),) * axis + (idx,), g)
         return grad, None
-    return _record(NDArray(xp.take(data, idx, axis=axis), ctx), backward, (a, indices))
+    return _record('take', NDArray(xp.take(data, idx, axis=axis), ctx), backward, (a, indices))
 
 
 def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
@@ -864,7 +866,7 @@ def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
         grad = data._ctx.xp.zeros_like(a, dtype=g.dtype)
         grad[key] = g
         return (grad,)
-    return _record(NDArray(a[key].copy(), data._ctx), backward, (data,))
+    return _record('slice_axis', NDArray(a[key].copy(), data._ctx), backward, (data,))
 
 
 def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = False):
@@ -886,20 +888,20 @@ def squeeze(data: NDArray, axis=None) -> NDArray:
     """``data`` without its length-1 axes (or only those in ``axis``); a copy."""
     a = data._data
     out = a.squeeze(axis=_axis(axis)).copy()
-    return _record(NDArray(out.reshape(1) if out.ndim == 0 else out, data._ctx),
+    return _record('squeeze', NDArray(out.reshape(1) if out.ndim == 0 else out, data._ctx),
                    lambda g: (g.reshape(a.shape),), (data,))
 
 
 def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0) -> NDArray:
     a = data._data
-    return _record(NDArray(a.swapaxes(dim1, dim2).copy(), data._ctx),
+    return _record('swapaxes', NDArray(a.swapaxes(dim1, dim2).copy(), data._ctx),
                    lambda g: (g.swapaxes(dim1, dim2),), (data,))
 
 
 def flip(data: NDArray, axis) -> NDArray:
     """``data`` with the order of ``axis`` (or axes) reversed; a copy."""
     axis = _axis(axis)
-    return _record(NDArray(np.flip(data._data, axis).copy(), data._ctx),
+    return _record('flip', NDArray(np.flip(data._data, axis).copy(), data._ctx),
                    lambda g: (np.flip(g, axis),), (data,))
 
 
@@ -915,7 +917,7 @@ def tile(data: NDArray, reps) -> NDArray:
         interleaved = [n for r, d in zip(reps, shape) for n in (r, d)]
         g = g.reshape(interleaved).sum(axis=tuple(range(0, 2 * out.ndim, 2)))
         return (g.reshape(a.shape),)
-    return _record(NDArray(out, data._ctx), backward, (data,))
+    return _record('tile', NDArray(out, data._ctx), backward, (data,))
 
 
 def repeat(data: NDArray, repeats: int, axis=None) -> NDArray:
@@ -928,7 +930,7 @@ def repeat(data: NDArray, repeats: int, axis=None) -> NDArray:
             return (g.reshape(a.size, repeats).sum(axis=1).reshape(a.shape),)
         ax = axis % a.ndim
         return (g.reshape(a.shape[:ax + 1] + (repeats,) + a.shape[ax + 1:]).sum(axis=ax + 1),)
-    return _record(NDArray(out, data._ctx), backward, (data,))
+    return _record('repeat', NDArray(out, data._ctx), backward, (data,))
 
 
 # ----- sorting -----------------------------------------------------------------------------
@@ -976,5 +978,5 @@ def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend
         grad = np.zeros_like(a, dtype=g.dtype)
         np.put_along_axis(grad, picked, g, axis=axis)
         return (grad.reshape(data.shape),)
-    values = _record(NDArray(picked_values, data._ctx), backward, (data,))
+    values = _record('topk', NDArray(picked_values, data._ctx), backward, (data,))
     return values if ret_typ == 'value' else [values, indices]
