@@ -16,11 +16,7 @@ import numpy as np
 from .. import autograd, bitexact
 from ..base import MXNetError, alias, normalize_shape, unknown_argument
 from ..context import Context
-
-# The array class. ndarray.py declares these functions as NDArray's methods, so it imports
-# this module, and hands the class over once it is defined (importing it from here would
-# make an import cycle), as MXNet's ndarray.py does with _set_ndarray_class.
-NDArray: type = None
+from .ndarray import NDArray
 
 _SCALARS = (int, float, bool, np.generic)
 
