@@ -178,6 +178,20 @@ def test_legacy_file_through_load_parameters_needs_the_prefix():
                               "not start with 'mlp0_'. " + NAMING_HELP)
 
 
+def test_load_parameters_reads_a_legacy_file_once(tmp_path, monkeypatch):
+    net = nn.Dense(2, in_units=3, prefix='legacy_')
+    net.initialize()
+    path = str(tmp_path / 'legacy.params')
+    net.collect_params().save(path, strip_prefix='legacy_')
+    reads = []
+    real_load = nd_utils.load
+    monkeypatch.setattr(nd_utils, 'load', lambda name: reads.append(name) or real_load(name))
+    other = nn.Dense(2, in_units=3, prefix='legacy_')
+    other.load_parameters(path)
+    assert reads == [path]
+    np.testing.assert_array_equal(other.weight.data().asnumpy(), net.weight.data().asnumpy())
+
+
 def test_legacy_file_with_other_names():
     net = MLP()
     with pytest.raises(AssertionError) as err:

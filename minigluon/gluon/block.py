@@ -15,7 +15,8 @@ from .. import name as _name
 from .. import ndarray
 from ..base import MXNetAssertionError, MXNetValueError
 from ..ndarray import utils as nd_utils
-from .parameter import DeferredInitializationError, Parameter, ParameterDict, load_params, _brief_print_list
+from .parameter import (DeferredInitializationError, Parameter, ParameterDict, _brief_print_list,
+                        load_params, match_keys)
 
 
 class _BlockScope:
@@ -248,26 +249,25 @@ class Block:
         if not loaded and not params:
             return
         if not any('.' in key for key in loaded):  # legacy file: full names with prefixes
-            self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
-                                       cast_dtype=cast_dtype, dtype_source=dtype_source)
+            params = self.collect_params()
+            params._check_restore_prefix(self.prefix)
+            params.load_dict(loaded, ctx, allow_missing, ignore_extra, self.prefix, filename,
+                             cast_dtype, dtype_source)
             return
-        if not allow_missing:
-            keys_of = {}
-            for key, param in params.items():
-                keys_of.setdefault(param, []).append(key)
-            for key, param in params.items():
-                if not any(k in loaded for k in keys_of[param]):
-                    raise MXNetAssertionError(
-                        "Parameter '%s' is missing in file '%s', which contains parameters: %s. "
-                        "Set allow_missing=True to ignore missing parameters."
-                        % (key, filename, _brief_print_list(loaded.keys())))
-        for key in loaded:
-            if not ignore_extra and key not in params:
-                raise MXNetValueError(
-                    "Parameter '%s' loaded from file '%s' is not present in ParameterDict, which "
-                    "contains parameters %s. Set ignore_extra=True to ignore. "
-                    % (key, filename, _brief_print_list(self._params.keys())))
-        load_params(((params[k], v) for k, v in loaded.items() if k in params), ctx, cast_dtype)
+
+        def missing(key):
+            return MXNetAssertionError(
+                "Parameter '%s' is missing in file '%s', which contains parameters: %s. "
+                "Set allow_missing=True to ignore missing parameters."
+                % (key, filename, _brief_print_list(loaded.keys())))
+
+        def extra(key):
+            return MXNetValueError(
+                "Parameter '%s' loaded from file '%s' is not present in ParameterDict, which "
+                "contains parameters %s. Set ignore_extra=True to ignore. "
+                % (key, filename, _brief_print_list(self._params.keys())))
+        pairs = match_keys(params, loaded, allow_missing, ignore_extra, missing, extra)
+        load_params(pairs, ctx, cast_dtype, dtype_source)
 
     def save_params(self, filename):
         """[Deprecated] Save under full names (``ParameterDict.save``); use save_parameters."""
