@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import registry
+from . import bitexact, registry
 from .base import MXNetError
 
 _REGISTRY = registry.Registry()
@@ -142,23 +142,12 @@ class SGD(Optimizer):
         return weight * 0 if self.momentum else None
 
     def update(self, index: int, weight, grad, state):
+        """weight -= lr * (rescale_grad * grad + wd * weight); with momentum,
+        state = momentum * state - lr * (rescale_grad * grad + wd * weight), weight += state.
+        A clipped gradient is clipped before the weight decay is added."""
         self._update_count(index)
-        lr, wd = np.float32(self._get_lr(index)), np.float32(self._get_wd(index))
-        # MXNet's Trainer runs its multi_sgd kernel, in float32 in this order:
-        # momentum = momentum * momentum - lr*wd * weight - lr * g; weight += momentum
-        # with lr * g = (lr * rescale_grad) * grad, or lr * clip(rescale_grad * grad)
-        if self.clip_gradient is None:
-            lr_g = (lr * np.float32(self.rescale_grad)) * grad
-        else:  # as MXNet: the weight decay is not clipped
-            lr_g = lr * self._clip(grad * np.float32(self.rescale_grad))
-        if state is None:  # weight -= lr*wd * weight + lr * g
-            weight -= lr * wd * weight + lr_g if wd else lr_g
-        else:
-            state *= np.float32(self.momentum)
-            if wd:
-                state -= lr * wd * weight
-            state -= lr_g
-            weight += state
+        bitexact.sgd_step(weight, grad, state, self._get_lr(index), self._get_wd(index),
+                          self.momentum, self.rescale_grad, self.clip_gradient)
 
 
 @register

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import minigluon as mx
-from minigluon import nd
+from minigluon import nd, platform_io
 from minigluon.base import MXNetError
 from minigluon.gluon import nn
 from minigluon.ndarray import utils as nd_utils
@@ -344,7 +344,7 @@ def test_save_is_atomic(monkeypatch, tmp_path):
     def disk_full(*args):
         raise OSError(28, 'No space left on device')
 
-    monkeypatch.setattr(nd_utils, '_put_in_place', disk_full)
+    monkeypatch.setattr(platform_io, 'replace', disk_full)
     with pytest.raises(MXNetError, match='Open "mlp.params": No space left on device'):
         net.save_parameters('mlp.params')
     assert open('mlp.params', 'rb').read() == original

@@ -14,7 +14,6 @@ intact (see ``atomic_write`` for what is and is not promised).
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import stat
 import struct
@@ -22,6 +21,7 @@ import tempfile
 
 import numpy as np
 
+from .. import platform_io
 from ..base import MXNetError
 from ..context import cpu, gpu, num_gpus
 from .ndarray import NDArray
@@ -84,38 +84,6 @@ def _new_file_mode(old: os.stat_result | None) -> int:
     return old.st_mode & 0o7777 if old is not None else 0o666 & ~_UMASK
 
 
-def _c_renameat2():
-    """Linux's renameat2 (glibc 2.28+), or None on other systems."""
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError, TypeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    return function
-
-
-_renameat2 = _c_renameat2()
-_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-
-
-def _put_in_place(tmp: str, fname: str, old: os.stat_result | None):
-    """Make the finished file ``tmp`` the file ``fname``, in one atomic step.
-
-    Both ways below are atomic: any reader sees the old file or the new one, never a mix.
-    Renaming over an existing file makes ext4 write the new file's data out first
-    (auto_da_alloc): 4 ms of the bench's 7 MB save, more than the write itself. Swapping
-    the two names (renameat2 RENAME_EXCHANGE) does not; the old file, then under the
-    temporary name, is deleted. Without renameat2 (or a file system that refuses it), or
-    with nothing regular to swap with, ``os.replace``.
-    """
-    if _renameat2 is not None and old is not None and stat.S_ISREG(old.st_mode):
-        if _renameat2(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(fname),
-                      _RENAME_EXCHANGE) == 0:
-            os.unlink(tmp)  # the old file's data
-            return
-    os.replace(tmp, fname)
-
-
 def atomic_write(fname, chunks):
     """Write ``chunks`` (bytes-like objects) to ``fname`` through a temporary file that then
     takes the place of ``fname`` atomically.
@@ -148,7 +116,7 @@ def atomic_write(fname, chunks):
         except OSError:
             old = None
         os.chmod(tmp, _new_file_mode(old))
-        _put_in_place(tmp, fname, old)
+        platform_io.replace(tmp, fname, old)
     except BaseException as err:
         try:
             os.unlink(tmp)
