@@ -1,9 +1,11 @@
 """The differentiable operations of ``mx.nd``, each forward with its backward beside it.
 
-Every op reads the raw arrays of its inputs, computes with NumPy or CuPy (operators and
-ufuncs dispatch to the module that owns the data, so CPU and GPU share this code), and
-hands ``_record`` the chain rule: ``backward(g)`` gets the gradient of the output and
-returns one gradient per input.
+Every op reads the raw arrays of its inputs, computes with NumPy or CuPy, and hands
+``_record`` the chain rule: ``backward(g)`` gets the gradient of the output and returns one
+gradient per input. CPU and GPU share this code: operators, array methods and elementwise
+functions (ufuncs such as ``np.exp``, and ``np.where``, ``np.clip``) run in the module that
+owns the data by themselves; every other function (indexing, sorting, shaping, products,
+making an array) is called through that module, ``xp = x._ctx.xp``.
 """
 from __future__ import annotations
 
@@ -297,7 +299,7 @@ def _reduce_shape(a, axis):
 
 def _spread(g, a, axis):
     """The gradient of a reduction, copied back over every element of its input ``a``."""
-    out = np.empty_like(a, dtype=g.dtype)
+    out = a.astype(g.dtype)  # a new array of a's shape, on a's device
     out[...] = g.reshape(_reduce_shape(a, axis))
     return out
 
@@ -333,6 +335,33 @@ def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     def backward(g):
         return (_spread(g / count, a, axis),)
     return _record('mean', out, backward, (x,))
+
+
+def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+         **kwargs) -> NDArray:
+    """The product over ``axis``; its gradient is product / x (inf or NaN at zeros, as MXNet)."""
+    if kwargs:
+        raise unknown_argument('prod', kwargs, _REDUCE_ARGUMENTS)
+    a = x._data
+    axis = _axis(axis, exclude, a.ndim)
+    data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
+
+    def backward(g):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            return (_spread(g, a, axis) * (data.reshape(_reduce_shape(a, axis)) / a),)
+    return _record('prod', NDArray(_reduced(data), x._ctx), backward, (x,))
+
+
+def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+           **kwargs) -> NDArray:
+    """The sum over ``axis`` with NaNs counted as 0 (and getting no gradient)."""
+    if kwargs:
+        raise unknown_argument('nansum', kwargs, _REDUCE_ARGUMENTS)
+    a = x._data
+    axis = _axis(axis, exclude, a.ndim)
+    data = x._ctx.xp.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+    return _record('nansum', NDArray(_reduced(data), x._ctx),
+                   lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
 
 
 def _extreme(name, pick):
@@ -384,7 +413,7 @@ def _arg_extreme(name, pick):
         a = x._data
         data = pick(a, axis)
         if keepdims and axis is not None:
-            data = np.expand_dims(data, axis)
+            data = x._ctx.xp.expand_dims(data, axis)
         return NDArray(_reduced(data).astype(a.dtype), x._ctx)
     reduce.__name__ = name
     return reduce
@@ -406,14 +435,14 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
     if a.ndim == 2 and b.ndim == 2:
         data = a @ b
     else:
-        data = np.tensordot(a, b, axes=1)
+        data = ctx.xp.tensordot(a, b, axes=1)
         if data.ndim == 0:
             data = data.reshape(1)  # vector . vector is a shape-(1,) array in MXNet
 
     def backward(g):
         g = g.reshape(a.shape[:-1] + b.shape[1:])
-        ga = np.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
-        gb = np.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
+        ga = ctx.xp.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
+        gb = ctx.xp.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
         return (ga.T if transpose_a else ga), (gb.T if transpose_b else gb)
     return _record('dot', NDArray(data, ctx), backward, (lhs, rhs))
 
@@ -567,14 +596,14 @@ def transpose(x: NDArray, axes=None) -> NDArray:
 def expand_dims(x: NDArray, axis: int) -> NDArray:
     """A new axis of length 1 at ``axis``; a copy, as in MXNet."""
     a = x._data
-    return _record('expand_dims', NDArray(np.expand_dims(a, axis).copy(), x._ctx),
+    return _record('expand_dims', NDArray(x._ctx.xp.expand_dims(a, axis).copy(), x._ctx),
                    lambda g: (g.reshape(a.shape),), (x,))
 
 
 def broadcast_to(x: NDArray, shape) -> NDArray:
     a = x._data
     shape = normalize_shape(shape)
-    data = np.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
+    data = x._ctx.xp.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
     return _record('broadcast_to', NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
 
 
@@ -612,7 +641,7 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
     ctx = same_context('pick', data, index)
     xp = ctx.xp
     a = data._data
-    idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode, xp)
+    idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode)
     if idx.ndim < a.ndim:  # labels of shape (N,) or, as Gluon's losses pass them, (N, 1)
         idx = xp.expand_dims(idx, axis % a.ndim)
     out = xp.take_along_axis(a, idx, axis=axis)
@@ -626,10 +655,10 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
     return _record('pick', NDArray(out, ctx), backward, (data, index))
 
 
-def _in_range(idx, n: int, mode: str, xp):
+def _in_range(idx, n: int, mode: str):
     """Indices made valid for an axis of length ``n`` as MXNet's ``mode`` says."""
     if mode == 'clip':
-        return xp.clip(idx, 0, n - 1)
+        return np.clip(idx, 0, n - 1)
     if mode == 'wrap':
         return idx % n
     raise MXNetError("mode must be 'clip' or 'wrap', not %r" % (mode,))
@@ -639,7 +668,7 @@ def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: floa
             dtype='float32') -> NDArray:
     xp = indices._ctx.xp
     eye = xp.arange(depth) == indices._data.astype(np.int64)[..., None]
-    return NDArray(xp.where(eye, on_value, off_value).astype(dtype), indices._ctx)
+    return NDArray(np.where(eye, on_value, off_value).astype(dtype), indices._ctx)
 
 
 def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
@@ -651,7 +680,7 @@ def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
 
     def backward(g):
         return None, g * c, g * ~c
-    data = condition._ctx.xp.where(c, x._data, y._data)
+    data = np.where(c, x._data, y._data)
     return _record('where', NDArray(data, ctx), backward, (condition, x, y))
 
 
@@ -745,7 +774,7 @@ def broadcast_axis(data: NDArray, axis=(), size=()) -> NDArray:
 broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
 
 
-# ----- more elementwise functions: y = f(x), dy/dx beside it --------------------------------
+# ----- elementwise functions made from y = f(x) and dy/dx -----------------------------------
 def _unary(name: str, forward, derivative=None):
     """An elementwise function of MXNet's: ``forward(a)``; ``derivative(a, y)`` is dy/dx
     (None: a step function, whose gradient is 0 everywhere, as MXNet gives it)."""
@@ -810,41 +839,13 @@ def cast(data: NDArray, dtype) -> NDArray:
     return data.astype(dtype)
 
 
-# ----- more reductions ------------------------------------------------------------------------
-def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
-         **kwargs) -> NDArray:
-    """The product over ``axis``; its gradient is product / x (inf or NaN at zeros, as MXNet)."""
-    if kwargs:
-        raise unknown_argument('prod', kwargs, _REDUCE_ARGUMENTS)
-    a = x._data
-    axis = _axis(axis, exclude, a.ndim)
-    data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
-
-    def backward(g):
-        with np.errstate(divide='ignore', invalid='ignore'):
-            return (_spread(g, a, axis) * (data.reshape(_reduce_shape(a, axis)) / a),)
-    return _record('prod', NDArray(_reduced(data), x._ctx), backward, (x,))
-
-
-def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
-           **kwargs) -> NDArray:
-    """The sum over ``axis`` with NaNs counted as 0 (and getting no gradient)."""
-    if kwargs:
-        raise unknown_argument('nansum', kwargs, _REDUCE_ARGUMENTS)
-    a = x._data
-    axis = _axis(axis, exclude, a.ndim)
-    data = np.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
-    return _record('nansum', NDArray(_reduced(data), x._ctx),
-                   lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
-
-
 # ----- picking, slicing, repeating --------------------------------------------------------
 def take(a: NDArray, indices: NDArray, axis: int = 0, mode: str = 'clip') -> NDArray:
     """The slices of ``a`` along ``axis`` at ``indices`` (clipped or wrapped into range)."""
     ctx = same_context('take', a, indices)
     data, xp = a._data, ctx.xp
     axis %= data.ndim
-    idx = _in_range(indices._data.astype(np.int64), data.shape[axis], mode, xp)
+    idx = _in_range(indices._data.astype(np.int64), data.shape[axis], mode)
 
     def backward(g):
         grad = xp.zeros_like(data, dtype=g.dtype)
@@ -897,15 +898,16 @@ def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0) -> NDArray:
 def flip(data: NDArray, axis) -> NDArray:
     """``data`` with the order of ``axis`` (or axes) reversed; a copy."""
     axis = _axis(axis)
-    return _record('flip', NDArray(np.flip(data._data, axis).copy(), data._ctx),
-                   lambda g: (np.flip(g, axis),), (data,))
+    xp = data._ctx.xp
+    return _record('flip', NDArray(xp.flip(data._data, axis).copy(), data._ctx),
+                   lambda g: (xp.flip(g, axis),), (data,))
 
 
 def tile(data: NDArray, reps) -> NDArray:
     """``data`` repeated ``reps[i]`` times along axis i (NumPy's tile)."""
     a = data._data
     reps = normalize_shape(reps)
-    out = np.tile(a, reps)
+    out = data._ctx.xp.tile(a, reps)
     shape = (1,) * (out.ndim - a.ndim) + a.shape
     reps = (1,) * (out.ndim - len(reps)) + reps
 
@@ -919,7 +921,7 @@ def tile(data: NDArray, reps) -> NDArray:
 def repeat(data: NDArray, repeats: int, axis=None) -> NDArray:
     """Each element repeated ``repeats`` times along ``axis`` (None: of the flattened array)."""
     a = data._data
-    out = np.repeat(a, repeats, axis=axis)
+    out = data._ctx.xp.repeat(a, repeats, axis=axis)
 
     def backward(g):
         if axis is None:
@@ -930,11 +932,11 @@ def repeat(data: NDArray, repeats: int, axis=None) -> NDArray:
 
 
 # ----- sorting -----------------------------------------------------------------------------
-def _order(a, axis, is_ascend: bool):
+def _order(xp, a, axis, is_ascend: bool):
     """Indices that sort ``a`` along ``axis`` (stable; descending keeps ties in order)."""
     if is_ascend:
-        return np.argsort(a, axis=axis, kind='stable')
-    return np.argsort(-a if a.dtype.kind == 'f' else -a.astype(np.int64), axis=axis, kind='stable')
+        return xp.argsort(a, axis=axis, kind='stable')
+    return xp.argsort(-a if a.dtype.kind == 'f' else -a.astype(np.int64), axis=axis, kind='stable')
 
 
 def _flat(data: NDArray, axis):
@@ -945,13 +947,14 @@ def _flat(data: NDArray, axis):
 def sort(data: NDArray, axis=-1, is_ascend: bool = True) -> NDArray:
     """The values sorted along ``axis`` (not differentiable in MXNet: use topk's values)."""
     a, axis = _flat(data, axis)
-    return NDArray(np.take_along_axis(a, _order(a, axis, is_ascend), axis=axis), data._ctx)
+    xp = data._ctx.xp
+    return NDArray(xp.take_along_axis(a, _order(xp, a, axis, is_ascend), axis=axis), data._ctx)
 
 
 def argsort(data: NDArray, axis=-1, is_ascend: bool = True, dtype='float32') -> NDArray:
     """The indices that sort ``data`` along ``axis``, as ``dtype`` (float32 by default)."""
     a, axis = _flat(data, axis)
-    return NDArray(_order(a, axis, is_ascend).astype(dtype), data._ctx)
+    return NDArray(_order(data._ctx.xp, a, axis, is_ascend).astype(dtype), data._ctx)
 
 
 def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend: bool = False,
@@ -959,20 +962,21 @@ def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend
     """The ``k`` largest (or smallest) along ``axis``: their 'indices', 'value', 'both'
     ([values, indices]) or a 'mask' of where they are."""
     a, axis = _flat(data, axis)
-    order = _order(a, axis, is_ascend)
-    picked = np.take(order, np.arange(k if k > 0 else a.shape[axis]), axis=axis)
-    picked_values = np.take_along_axis(a, picked, axis=axis)
+    xp = data._ctx.xp
+    order = _order(xp, a, axis, is_ascend)
+    picked = xp.take(order, xp.arange(k if k > 0 else a.shape[axis]), axis=axis)
+    picked_values = xp.take_along_axis(a, picked, axis=axis)
     if ret_typ == 'mask':
-        mask = np.zeros_like(a)
-        np.put_along_axis(mask, picked, 1, axis=axis)
+        mask = xp.zeros_like(a)
+        xp.put_along_axis(mask, picked, 1, axis=axis)
         return NDArray(mask.reshape(data.shape), data._ctx)
     indices = NDArray(picked.astype(dtype), data._ctx)
     if ret_typ == 'indices':
         return indices
 
     def backward(g):
-        grad = np.zeros_like(a, dtype=g.dtype)
-        np.put_along_axis(grad, picked, g, axis=axis)
+        grad = xp.zeros_like(a, dtype=g.dtype)
+        xp.put_along_axis(grad, picked, g, axis=axis)
         return (grad.reshape(data.shape),)
     values = _record('topk', NDArray(picked_values, data._ctx), backward, (data,))
     return values if ret_typ == 'value' else [values, indices]

@@ -15,7 +15,6 @@ intact (see ``atomic_write`` for what is and is not promised).
 from __future__ import annotations
 
 import os
-import stat
 import struct
 import tempfile
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from .. import platform_io
 from ..base import MXNetError
-from ..context import cpu, gpu, num_gpus
+from ..context import Context, cpu, gpu, num_gpus
 from .ndarray import NDArray
 
 _LIST_MAGIC = 0x112
@@ -32,7 +31,6 @@ _MAX_NDIM = 32
 _FLAG_TO_DTYPE = {0: np.float32, 1: np.float64, 2: np.float16, 3: np.uint8, 4: np.int32,
                   5: np.int8, 6: np.int64, 7: np.bool_}
 _DTYPE_TO_FLAG = {np.dtype(t): f for f, t in _FLAG_TO_DTYPE.items()}
-_DEV_TYPES = {'cpu': 1, 'gpu': 2, 'cpu_pinned': 3, 'cpu_shared': 5}
 
 
 # ----- writing ------------------------------------------------------------------------------
@@ -65,7 +63,7 @@ def _encode(arrays, names, fname) -> list:
         ctx = array.context
         chunks.append(struct.pack('<Iii', _ARRAY_MAGIC, 0, host.ndim))
         chunks.append(struct.pack('<%dq' % host.ndim, *host.shape))
-        chunks.append(struct.pack('<iii', _DEV_TYPES[ctx.device_type], ctx.device_id, flag))
+        chunks.append(struct.pack('<iii', ctx.device_typeid, ctx.device_id, flag))
         little = host.astype(host.dtype.newbyteorder('<'), order='C', copy=False)
         chunks.append(memoryview(little.reshape(-1).view(np.uint8)))
     chunks.append(struct.pack('<Q', len(names)))
@@ -174,7 +172,8 @@ def _read_array(r: _Reader, k: int) -> NDArray:
     if any(d < 0 for d in shape):
         r.fail('%s has a negative dimension in shape %s' % (what, shape))
     dev_type, dev_id, flag = r.take('<iii', what + ' context and dtype')
-    if dev_type not in _DEV_TYPES.values() or dev_id < 0:
+    device = Context.devtype2str.get(dev_type)
+    if device is None or dev_id < 0:
         r.fail('%s has an unknown device (type %d, id %d)' % (what, dev_type, dev_id))
     dtype = _FLAG_TO_DTYPE.get(flag)
     if dtype is None:
@@ -191,7 +190,7 @@ def _read_array(r: _Reader, k: int) -> NDArray:
         host = host.reshape(shape)
     except ValueError:
         r.fail('%s has shape %s, too large for an array' % (what, shape))
-    ctx = gpu(dev_id) if dev_type == 2 and dev_id < num_gpus() else cpu(0)
+    ctx = gpu(dev_id) if device == 'gpu' and dev_id < num_gpus() else cpu(0)
     if ctx.device_type == 'gpu':
         with ctx.device():
             return NDArray(ctx.xp.asarray(host), ctx)
