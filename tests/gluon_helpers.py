@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from minigluon import init, nd
+from minigluon import init
 from minigluon.gluon import nn
 
 import seed_notes
