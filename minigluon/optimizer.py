@@ -14,15 +14,10 @@ def create(name, **kwargs) -> 'Optimizer':
     """An optimizer by name ('sgd', 'adam') with its hyper-parameters."""
     if isinstance(name, Optimizer):
         return name
-    return find(name)(**kwargs)
-
-
-def find(name) -> type:
-    """The optimizer class registered as ``name`` (any case)."""
     klass = _REGISTRY.find(str(name))
     if klass is None:
         raise ValueError('Cannot find optimizer %s' % name)
-    return klass
+    return klass(**kwargs)
 
 
 class Optimizer:
@@ -105,12 +100,13 @@ class Optimizer:
         attrs['param_dict'] = {}
         return attrs
 
-    @classmethod
-    def from_saved_attributes(cls, attrs: dict) -> 'Optimizer':
-        """The optimizer that ``saved_attributes`` (minigluon's or MXNet's) describes; KeyError,
-        TypeError or ValueError if an attribute is missing or mistyped."""
-        if cls.hyper_parameters is None:
-            raise ValueError('minigluon cannot save or load a %s optimizer' % cls.__name__)
+    @staticmethod
+    def from_saved_attributes(name: str, attrs: dict) -> 'Optimizer':
+        """The optimizer of class ``name`` that ``saved_attributes`` (minigluon's or MXNet's)
+        describes; KeyError, TypeError or ValueError if an attribute is missing or mistyped."""
+        cls = _REGISTRY.find(name)
+        if cls is None or cls.hyper_parameters is None:
+            raise ValueError('minigluon cannot save or load a %s optimizer' % name)
         if attrs.get('lr_scheduler') is not None:
             raise ValueError('a learning-rate scheduler, which minigluon lacks')
         optimizer = cls(learning_rate=attrs['lr'], wd=attrs['wd'],

@@ -16,7 +16,7 @@ from .. import ndarray
 from ..base import MXNetAssertionError, MXNetValueError
 from ..ndarray import utils as nd_utils
 from .parameter import (DeferredInitializationError, Parameter, ParameterDict, _brief_print_list,
-                        load_params, match_keys)
+                        _match_keys, load_params)
 
 
 class _BlockScope:
@@ -266,7 +266,7 @@ class Block:
                 "Parameter '%s' loaded from file '%s' is not present in ParameterDict, which "
                 "contains parameters %s. Set ignore_extra=True to ignore. "
                 % (key, filename, _brief_print_list(self._params.keys())))
-        pairs = match_keys(params, loaded, allow_missing, ignore_extra, missing, extra)
+        pairs = _match_keys(params, loaded, allow_missing, ignore_extra, missing, extra)
         load_params(pairs, ctx, cast_dtype, dtype_source)
 
     def save_params(self, filename):

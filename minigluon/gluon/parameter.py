@@ -531,11 +531,11 @@ class ParameterDict:
                 "networks have the same prefix.%s" % (name[lprefix:], where,
                                                       _brief_print_list(self._params.keys()),
                                                       _NAMING_HELP))
-        pairs = match_keys(self._params, arg_dict, allow_missing, ignore_extra, missing, extra)
+        pairs = _match_keys(self._params, arg_dict, allow_missing, ignore_extra, missing, extra)
         load_params(pairs, ctx, cast_dtype, dtype_source)
 
 
-def match_keys(params: dict, loaded: dict, allow_missing: bool, ignore_extra: bool,
+def _match_keys(params: dict, loaded: dict, allow_missing: bool, ignore_extra: bool,
                missing, extra) -> list:
     """(parameter, loaded array) for every key of ``loaded`` that names one of ``params``.
 

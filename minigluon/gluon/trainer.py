@@ -144,7 +144,7 @@ class Trainer:
         source = '"%s"' % fname
         states, name, attrs = _states_file.read(data, source)
         try:
-            optimizer = opt.find(name).from_saved_attributes(attrs)
+            optimizer = opt.Optimizer.from_saved_attributes(name, attrs)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise MXNetError('%s holds an MXNet %s optimizer that minigluon cannot load: %s'
                              % (source, name, err)) from None
