@@ -1,7 +1,8 @@
 """Reverse-mode automatic differentiation on a graph of NDArray operations.
 
 While ``record()`` is on, every operation whose input needs a gradient gives its output a
-``Node``: the ``backward`` function of its chain rule and the ``inputs`` it came from.
+``Node``: the name of its ``op``, the ``backward`` function of its chain rule and the array
+``inputs`` it came from.
 Variables (``attach_grad``, ``mark_variables``) carry the ``VARIABLE`` node: gradients
 stop there and go into ``.grad``. ``backward`` orders the graph under the head so that an
 array comes before its inputs, applies each node's chain rule, sums the gradients of
@@ -10,24 +11,32 @@ frees the graph.
 """
 from __future__ import annotations
 
+import threading
+
 from .base import MXNetError
 
 
 class Node:
-    """How an array computed while recording passes its gradient back: ``backward(g)``
-    returns one gradient per array in ``inputs`` (None where one needs none)."""
-    __slots__ = ('backward', 'inputs')
+    """How an array computed by ``op`` while recording passes its gradient back:
+    ``backward(g)`` returns one gradient per NDArray in ``inputs`` (None where one needs none)."""
+    __slots__ = ('op', 'backward', 'inputs')
 
-    def __init__(self, backward, inputs: tuple):
+    def __init__(self, op: str, backward, inputs: tuple):
+        self.op = op
         self.backward = backward
         self.inputs = inputs
 
 
-VARIABLE = Node(None, ())  # the node of a variable: its gradient goes into its .grad
+VARIABLE = Node('variable', None, ())  # the node of a variable: its gradient goes into its .grad
 
-# Module globals rather than thread-locals: checked on every op, so they must be cheap.
-_recording = False
-_training = False
+
+class _State(threading.local):
+    """The two switches, per thread as in MXNet: a new thread starts with both off."""
+    recording = False
+    training = False
+
+
+_state = _State()
 
 _NOT_IN_GRAPH = (
     "Cannot differentiate node because it is not in a computational graph. You need to set "
@@ -37,30 +46,29 @@ _NOT_IN_GRAPH = (
 
 
 def set_recording(is_recording: bool) -> bool:
-    """Turn recording on or off; return the previous state."""
-    global _recording
-    previous, _recording = _recording, bool(is_recording)
+    """Turn recording on or off in this thread; return the previous state."""
+    previous, _state.recording = _state.recording, bool(is_recording)
     return previous
 
 
 def set_training(train_mode: bool) -> bool:
-    """Switch between training and predicting behaviour (Dropout); return the previous one."""
-    global _training
-    previous, _training = _training, bool(train_mode)
+    """Switch between training and predicting behaviour (Dropout) in this thread; return the
+    previous one."""
+    previous, _state.training = _state.training, bool(train_mode)
     return previous
 
 
 def is_recording() -> bool:
-    return _recording
+    return _state.recording
 
 
 def is_training() -> bool:
-    return _training
+    return _state.training
 
 
 class _Scope:
     """``with`` block that sets recording and/or training (None: unchanged) and restores them
-    on exit. It assigns the flags directly: ``record()`` wraps every training step."""
+    on exit."""
 
     def __init__(self, recording, training):
         self._recording = recording
@@ -68,17 +76,15 @@ class _Scope:
         self._saved = None
 
     def __enter__(self):
-        global _recording, _training
-        self._saved = (_recording, _training)
+        self._saved = (_state.recording, _state.training)
         if self._recording is not None:
-            _recording = bool(self._recording)
+            _state.recording = bool(self._recording)
         if self._training is not None:
-            _training = bool(self._training)
+            _state.training = bool(self._training)
         return self
 
     def __exit__(self, *exc):
-        global _recording, _training
-        _recording, _training = self._saved
+        _state.recording, _state.training = self._saved
 
 
 def record(train_mode: bool = True) -> _Scope:
@@ -119,18 +125,18 @@ def mark_variables(variables, gradients, grad_reqs='write'):
 def is_recorded(array) -> bool:
     """Whether an operation on ``array`` now goes into the graph: recording is on and the
     array is a variable or was computed from one."""
-    return _recording and array._node is not None
+    return _state.recording and array._node is not None
 
 
 def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def record_node(out, backward, inputs: tuple):
-    """Give ``out`` a Node if any of the NDArray ``inputs`` needs a gradient."""
+def record_node(out, op: str, backward, inputs: tuple):
+    """Give ``out`` the Node of ``op`` if any of the NDArray ``inputs`` needs a gradient."""
     for x in inputs:
         if x._node is not None:
-            out._node = Node(backward, inputs)
+            out._node = Node(op, backward, inputs)
             return
 
 
@@ -189,13 +195,8 @@ def _backprop(heads, head_grads, retain_graph):
 
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
     """Write d(heads)/d(variable) into every variable's ``.grad`` (or add, for 'add')."""
-    global _recording, _training
-    saved = _recording, _training  # a plain save/restore: backward is on every step's hot path
-    _recording, _training = False, bool(train_mode)
-    try:
+    with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, retain_graph)
-    finally:
-        _recording, _training = saved
     for variable, g in leaves.items():
         variable._fresh_grad = True  # Trainer.step refuses stale gradients, as MXNet's does
         target = variable._grad._data

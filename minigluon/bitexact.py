@@ -9,6 +9,7 @@ from the C code MXNet runs on the CPU, the functions below replay MXNet's arithm
 - ``libm``: the C library's own float functions (sinf, tanhf, asinhf, ...), which MXNet's
   CPU operators call and which are not correctly rounded.
 - ``nrm2``: BLAS nrm2's scaled sum of squares, accumulated in order.
+- ``sgd_step``: SGD's update in the float32 order of MXNet's multi_sgd kernel.
 - ``MXNetCPUSampler``: MXNet's 1024 seeded mt19937 streams and how it splits an array
   among them, C++'s generate_canonical and normal_distribution, and glibc's logf.
 
@@ -111,6 +112,29 @@ def nrm2(a, axis, keepdims):
     if keepdims:
         out = out.reshape([1 if i in axes else d for i, d in enumerate(a.shape)])
     return out
+
+
+# ----- optimizer kernels -----------------------------------------------------------------------
+def sgd_step(weight, grad, state, lr: float, wd: float, momentum: float, rescale_grad: float,
+             clip_gradient: float | None):
+    """One SGD step on the raw arrays, in place, as MXNet's Trainer computes it with its
+    multi_sgd kernel: in float32, lr*wd and lr*rescale_grad multiplied first, so that
+    state = momentum * state - lr*wd * weight - lr * g; weight += state (``state`` None:
+    weight -= lr*wd * weight + lr * g), where lr * g = (lr * rescale_grad) * grad, or
+    lr * clip(rescale_grad * grad) with ``clip_gradient`` (the weight decay is not clipped)."""
+    lr, wd = np.float32(lr), np.float32(wd)
+    if clip_gradient is None:
+        lr_g = (lr * np.float32(rescale_grad)) * grad
+    else:
+        lr_g = lr * np.clip(grad * np.float32(rescale_grad), -clip_gradient, clip_gradient)
+    if state is None:
+        weight -= lr * wd * weight + lr_g if wd else lr_g
+    else:
+        state *= np.float32(momentum)
+        if wd:
+            state -= lr * wd * weight
+        state -= lr_g
+        weight += state
 
 
 # ----- random streams ------------------------------------------------------------------------

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import registry
+from . import bitexact, registry
+from .base import MXNetError
 
 _REGISTRY = registry.Registry()
 register = _REGISTRY.register  # ``@register``: ``Trainer(..., 'sgd')`` finds SGD
@@ -28,7 +29,14 @@ class Optimizer:
     ``rescale_grad`` multiplies every gradient (Trainer sets it to 1 / batch_size).
     ``param_dict`` maps an update's index to its Parameter, whose ``lr_mult`` and ``wd_mult``
     scale the learning rate and weight decay (Trainer fills it in).
+
+    A subclass that ``Trainer.save_states`` can save declares ``hyper_parameters`` (its own
+    constructor arguments, saved and restored by those names) and ``mxnet_only`` (attributes
+    that only MXNet's class of the same name has, saved with MXNet's values so that MXNet can
+    load the file).
     """
+    hyper_parameters: tuple | None = None  # None: this optimizer cannot be saved
+    mxnet_only: dict = {}
 
     def __init__(self, rescale_grad: float = 1.0, wd: float = 0.0,
                  clip_gradient: float | None = None, learning_rate: float = 0.01,
@@ -76,6 +84,40 @@ class Optimizer:
         param = self.param_dict.get(index)
         return self.wd * param.wd_mult if param is not None else self.wd
 
+    def saved_attributes(self) -> dict:
+        """The attributes a trainer-states file holds: MXNet's optimizer object's, in its order."""
+        if self.hyper_parameters is None:
+            raise MXNetError('minigluon cannot save or load a %s optimizer' % type(self).__name__)
+        counts = dict(self._index_update_count)
+        attrs = {'rescale_grad': self.rescale_grad, 'lr_scheduler': None, 'lr': self.lr,
+                 'wd': self.wd, 'lr_mult': {}, 'wd_mult': {},
+                 'begin_num_update': self.begin_num_update, 'num_update': self.num_update,
+                 '_all_index_update_counts': {0: counts}, '_index_update_count': counts,
+                 'clip_gradient': self.clip_gradient, 'multi_precision': False,
+                 'idx2name': {}, 'sym_info': (), 'allow_np_array': False}
+        attrs.update(self.mxnet_only)
+        attrs.update({key: getattr(self, key) for key in self.hyper_parameters})
+        attrs['param_dict'] = {}
+        return attrs
+
+    @staticmethod
+    def from_saved_attributes(name: str, attrs: dict) -> 'Optimizer':
+        """The optimizer of class ``name`` that ``saved_attributes`` (minigluon's or MXNet's)
+        describes; KeyError, TypeError or ValueError if an attribute is missing or mistyped."""
+        cls = _REGISTRY.find(name)
+        if cls is None or cls.hyper_parameters is None:
+            raise ValueError('minigluon cannot save or load a %s optimizer' % name)
+        if attrs.get('lr_scheduler') is not None:
+            raise ValueError('a learning-rate scheduler, which minigluon lacks')
+        optimizer = cls(learning_rate=attrs['lr'], wd=attrs['wd'],
+                        rescale_grad=attrs['rescale_grad'], clip_gradient=attrs['clip_gradient'],
+                        begin_num_update=attrs['begin_num_update'],
+                        **{key: attrs[key] for key in cls.hyper_parameters})
+        optimizer.num_update = int(attrs['num_update'])
+        optimizer._index_update_count = {int(k): int(v)
+                                         for k, v in attrs['_index_update_count'].items()}
+        return optimizer
+
     def _clip(self, g):
         if self.clip_gradient is None:
             return g
@@ -85,6 +127,8 @@ class Optimizer:
 @register
 class SGD(Optimizer):
     """weight -= lr * (grad + wd * weight), with optional momentum."""
+    hyper_parameters = ('momentum',)
+    mxnet_only = {'aggregate_num': 4, 'lazy_update': True}
 
     def __init__(self, momentum: float = 0.0, **kwargs):
         super().__init__(**kwargs)
@@ -94,28 +138,19 @@ class SGD(Optimizer):
         return weight * 0 if self.momentum else None
 
     def update(self, index: int, weight, grad, state):
+        """weight -= lr * (rescale_grad * grad + wd * weight); with momentum,
+        state = momentum * state - lr * (rescale_grad * grad + wd * weight), weight += state.
+        A clipped gradient is clipped before the weight decay is added."""
         self._update_count(index)
-        lr, wd = np.float32(self._get_lr(index)), np.float32(self._get_wd(index))
-        # MXNet's Trainer runs its multi_sgd kernel, in float32 in this order:
-        # momentum = momentum * momentum - lr*wd * weight - lr * g; weight += momentum
-        # with lr * g = (lr * rescale_grad) * grad, or lr * clip(rescale_grad * grad)
-        if self.clip_gradient is None:
-            lr_g = (lr * np.float32(self.rescale_grad)) * grad
-        else:  # as MXNet: the weight decay is not clipped
-            lr_g = lr * self._clip(grad * np.float32(self.rescale_grad))
-        if state is None:  # weight -= lr*wd * weight + lr * g
-            weight -= lr * wd * weight + lr_g if wd else lr_g
-        else:
-            state *= np.float32(self.momentum)
-            if wd:
-                state -= lr * wd * weight
-            state -= lr_g
-            weight += state
+        bitexact.sgd_step(weight, grad, state, self._get_lr(index), self._get_wd(index),
+                          self.momentum, self.rescale_grad, self.clip_gradient)
 
 
 @register
 class Adam(Optimizer):
     """Adam (Kingma & Ba) with MXNet's bias-corrected learning rate."""
+    hyper_parameters = ('beta1', 'beta2', 'epsilon')
+    mxnet_only = {'aggregate_num': 0, 'lazy_update': True}
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8, **kwargs):

@@ -1,22 +1,13 @@
 """Draw the computation graph that ``autograd.record()`` put on the tape, read from the tape.
 
-Every recorded array carries an ``autograd.Node`` (its ``backward`` and its ``inputs``, see
-``minigluon.autograd``); a variable carries ``autograd.VARIABLE``. ``tape_graph`` walks those links back from a head and returns
-plain data; ``draw_tape`` lays it out by depth and draws it with matplotlib.
+Every recorded array carries an ``autograd.Node`` (its ``op``, ``backward`` and ``inputs``,
+see ``minigluon.autograd``); a variable carries ``autograd.VARIABLE``. ``tape_graph`` walks
+those links back from a head and returns plain data; ``draw_tape`` lays it out by depth and
+draws it with matplotlib.
 """
 from __future__ import annotations
 
 from minigluon import autograd
-
-
-def _op_name(backward) -> str:
-    """The operator a node came from: its backward closure is defined inside the op."""
-    name = backward.__qualname__.split('.')[0]
-    if name == '_record':  # an op with a scalar operand: its own backward is wrapped
-        inner = [c.cell_contents for c in backward.__closure__ or ()
-                 if callable(c.cell_contents)]
-        return _op_name(inner[0]) if inner else name
-    return name
 
 
 def tape_graph(head, names: dict | None = None) -> tuple[list[dict], list[tuple[int, int]]]:
@@ -44,7 +35,7 @@ def tape_graph(head, names: dict | None = None) -> tuple[list[dict], list[tuple[
             entry = {'kind': kind, 'label': label_of.get(id(array), kind), 'shape': array.shape}
             inputs = []
         else:
-            entry = {'kind': 'op', 'label': _op_name(node.backward), 'shape': array.shape}
+            entry = {'kind': 'op', 'label': node.op, 'shape': array.shape}
             inputs = [visit(inp) for inp in node.inputs]
         index[id(array)] = len(nodes)
         nodes.append(entry)

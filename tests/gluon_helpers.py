@@ -1,14 +1,16 @@
 """The book's example blocks and reference data shared by the gluon tests.
 
-The blocks are those of scripts/mxnet_oracle.py (the book's "model construction" chapter);
-REF_* values are what MXNet 1.9.1 printed there (tests/fixtures/oracle_output.txt).
+The blocks are the notes' (tests/seed_notes.py) and those scripts/mxnet_oracle.py ran under
+MXNet 1.9.1; REF_* values are what MXNet printed there (tests/fixtures/oracle_output.txt).
 """
 from pathlib import Path
 
 import numpy as np
 
-from minigluon import init, nd
+from minigluon import init
 from minigluon.gluon import nn
+
+import seed_notes
 
 FIXTURES = Path(__file__).parent / 'fixtures' / 'mxnet'
 
@@ -31,47 +33,12 @@ DEFERRED_MESSAGE = ("Parameter '{}' has not been initialized yet because initial
                     "in_units, num_features, etc., for network layers.")
 
 
-class MLP(nn.Block):
-    def __init__(self, **kwargs):
-        super(MLP, self).__init__(**kwargs)
-        self.hidden = nn.Dense(256, activation='relu')
-        self.output = nn.Dense(10)
-
-    def forward(self, x):
-        return self.output(self.hidden(x))
-
-
-class MySequential(nn.Block):
-    """Children only in ``_children`` (not attributes): its repr is empty."""
-
-    def __init__(self, **kwargs):
-        super(MySequential, self).__init__(**kwargs)
-
-    def add(self, block):
-        self._children[block.name] = block
-
-    def forward(self, x):
-        for block in self._children.values():
-            x = block(x)
-        return x
-
-
-class FancyMLP(nn.Block):
-    def __init__(self, **kwargs):
-        super(FancyMLP, self).__init__(**kwargs)
-        self.rand_weight = self.params.get_constant('rand_weight',
-                                                    nd.random.uniform(shape=(20, 20)))
-        self.dense = nn.Dense(20, activation='relu')
-
-    def forward(self, x):
-        x = self.dense(x)
-        x = nd.relu(nd.dot(x, self.rand_weight.data()) + 1)
-        x = self.dense(x)
-        while x.norm().asscalar() > 1:
-            x /= 2
-        if x.norm().asscalar() < 0.8:
-            x *= 10
-        return x.sum()
+# The notes' own example blocks (tests/seed_notes.py), defined once for every test
+_NOTES: dict = {'__name__': 'seed_notes'}
+exec(seed_notes.MLP_SNIPPET + seed_notes.MY_SEQUENTIAL_CLASS + seed_notes.FANCY_MLP_SNIPPET
+     + seed_notes.MY_DENSE_SNIPPET, _NOTES)
+MLP, MySequential, FancyMLP, MyDense = (_NOTES[name] for name in
+                                        ('MLP', 'MySequential', 'FancyMLP', 'MyDense'))
 
 
 class NestMLP(nn.Block):
@@ -88,16 +55,6 @@ class NestMLP(nn.Block):
 class CenteredLayer(nn.Block):
     def forward(self, x):
         return x - x.mean()
-
-
-class MyDense(nn.Block):
-    def __init__(self, units, in_units, **kwargs):
-        super(MyDense, self).__init__(**kwargs)
-        self.weight = self.params.get('weight', shape=(in_units, units))
-        self.bias = self.params.get('bias', shape=(units,))
-
-    def forward(self, x):
-        return nd.relu(nd.dot(x, self.weight.data()) + self.bias.data())
 
 
 def nested_net():

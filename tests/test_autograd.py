@@ -1,6 +1,7 @@
 """autograd: recording scopes, variables, backward and its errors, and a finite-difference
 check of the gradient of every differentiable operation in minigluon.ndarray.ops."""
 import gc
+import threading
 import tracemalloc
 import weakref
 
@@ -69,6 +70,33 @@ def test_set_recording_and_set_training_return_the_previous_state():
     assert autograd.set_recording(False) is True
     assert autograd.set_training(True) is False
     assert autograd.set_training(False) is True
+
+
+def test_each_thread_records_on_its_own():
+    # MXNet keeps the switches per thread: a record() block in one thread leaves another's off
+    inside, outside_done = threading.Event(), threading.Event()
+    seen = {}
+
+    def learner():
+        x = nd.array([1.0, 2.0])
+        x.attach_grad()
+        with autograd.record():
+            inside.set()
+            outside_done.wait(10)
+            y = (x * x).sum()
+            seen['learner'] = (autograd.is_recording(), autograd.is_training())
+        y.backward()
+        seen['grad'] = x.grad.asnumpy().tolist()
+
+    thread = threading.Thread(target=learner)
+    thread.start()
+    inside.wait(10)
+    x = nd.array([3.0])
+    x.attach_grad()
+    seen['main'] = (autograd.is_recording(), autograd.is_training(), autograd.is_recorded(x * 2))
+    outside_done.set()
+    thread.join(10)
+    assert seen == {'learner': (True, True), 'grad': [2.0, 4.0], 'main': (False, False, False)}
 
 
 # ----- the reference's section 2 ------------------------------------------------------------------

@@ -4,6 +4,7 @@ Expected names, reprs and messages are those MXNet 1.9.1 printed in
 tests/fixtures/oracle_output.txt (sections 3 and 10, printed by scripts/mxnet_oracle.py),
 with counters reset by a fresh NameManager in each test.
 """
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -470,6 +471,22 @@ def test_blocks_in_a_plain_container_warn_when_parameters_are_collected():
         'register them using register_child() or switching to nn.Sequential/nn.HybridSequential '
         'instead. ']
     assert list(params.keys()) == ['dense1_weight', 'dense1_bias']  # not the list's layer
+
+
+def test_the_container_warning_follows_assignments_and_registrations():
+    def warned(net) -> list:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            net.collect_params()
+        return [str(w.message).split(' is ')[0] for w in caught]
+
+    net = _KeepsBlocksInAList()
+    assert warned(net) == warned(net) == ['"_KeepsBlocksInAList.layers"']  # every call, as MXNet
+    net.more = {'head': nn.Dense(1)}
+    assert warned(net) == ['"_KeepsBlocksInAList.layers"', '"_KeepsBlocksInAList.more"']
+    net.register_child(net.more['head'])
+    net.layers = []
+    assert warned(net) == []
 
 
 def test_forward_pre_hooks_run_before_forward_hooks_and_detach():

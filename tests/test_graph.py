@@ -41,6 +41,15 @@ def test_scalar_operands_are_named_by_their_op_and_unnamed_constants_left_out():
     assert len(edges) == 3
 
 
+def test_ops_made_by_a_factory_are_named_by_their_own_name():
+    x = nd.array([[1.0, 2.0]])
+    x.attach_grad()
+    with autograd.record():
+        out = nd.max(nd.sin(x), axis=1) + nd.broadcast_mul(x, x).astype('float64').sum().astype('float32')
+    labels = [n['label'] for n in tape_graph(out)[0]]
+    assert labels == ['variable', 'sin', 'max', 'multiply', 'astype', 'sum', 'astype', 'add']
+
+
 def test_layout_puts_inputs_above_the_column_before_their_first_use():
     x = nd.array([1.0])
     x.attach_grad()

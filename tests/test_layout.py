@@ -1,5 +1,7 @@
 """The package's layout: modules import one another in one direction only."""
 import ast
+import importlib
+import types
 from pathlib import Path
 
 import minigluon
@@ -48,6 +50,46 @@ def test_no_import_cycles():
 
     for module in sorted(graph):
         visit(module)
+
+
+def _module_globals_set_from_outside(module_name: str, tree: ast.AST) -> list:
+    """``other_module.name = ...`` (or ``setattr(other_module, ...)``) in ``tree``: one module
+    filling in another's global, an import cycle in disguise."""
+    module = importlib.import_module(module_name)
+    modules = {name for name, value in vars(module).items() if isinstance(value, types.ModuleType)}
+    found = []
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            targets = [t.value for t in targets if isinstance(t, ast.Attribute)]
+        elif isinstance(node, ast.Call) and getattr(node.func, 'id', None) == 'setattr':
+            targets = node.args[:1]
+        found += ['%s:%d' % (module_name, node.lineno) for t in targets
+                  if isinstance(t, ast.Name) and t.id in modules]
+    return found
+
+
+def test_no_module_fills_in_another_modules_globals():
+    found = []
+    for path in PACKAGE.rglob('*.py'):
+        found += _module_globals_set_from_outside(_module_name(path),
+                                                  ast.parse(path.read_text(encoding='utf-8')))
+    assert found == []
+
+
+def test_the_check_catches_a_global_filled_in_from_another_module():
+    tree = ast.parse('from . import ops\nops.NDArray = object\nsetattr(ops, "x", 1)\n')
+    assert _module_globals_set_from_outside('minigluon.ndarray', tree) == [
+        'minigluon.ndarray:2', 'minigluon.ndarray:3']
+
+
+def test_ops_import_the_array_class_not_the_other_way_round():
+    imports = _imports()
+    assert 'minigluon.ndarray.ndarray' in imports['minigluon.ndarray.ops']
+    assert 'minigluon.ndarray.ops' not in imports['minigluon.ndarray.ndarray']
+    assert minigluon.nd.NDArray.__add__ is minigluon.nd.add
+    assert minigluon.nd.NDArray.sum is minigluon.nd.sum
 
 
 def test_mxnets_arrangement_of_random():

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigluon as mx
-from minigluon import nd
+from minigluon import nd, platform_io
 from minigluon.base import MXNetError
 from minigluon.ndarray import utils
 
@@ -467,17 +467,17 @@ def fail(*args, **kwargs):
     raise Boom('disk on fire')
 
 
-@pytest.mark.parametrize('where', ['encode', 'os.chmod', '_put_in_place', 'os.replace'])
+@pytest.mark.parametrize('where', ['encode', 'os.chmod', 'platform_io.replace', 'os.replace'])
 def test_failed_save_keeps_the_old_file(where, tmp_path, monkeypatch):
     target = tmp_path / 'model.params'
     nd.save(target, {'old': nd.ones(3)})
     before = target.read_bytes()
     if where == 'os.replace':  # the fallback where renameat2 is missing
-        monkeypatch.setattr(utils, '_renameat2', None)
-    if where.startswith('os.'):
-        monkeypatch.setattr(utils.os, where.split('.')[1], fail)
-    else:
-        monkeypatch.setattr(utils, '_' + where.lstrip('_'), fail)
+        monkeypatch.setattr(platform_io, '_renameat2', None)
+    module, name = {'encode': (utils, '_encode'), 'os.chmod': (os, 'chmod'),
+                    'platform_io.replace': (platform_io, 'replace'),
+                    'os.replace': (os, 'replace')}[where]
+    monkeypatch.setattr(module, name, fail)
     with pytest.raises(Boom):
         nd.save(target, {'new': nd.zeros(5)})
     monkeypatch.undo()
@@ -488,7 +488,7 @@ def test_failed_save_keeps_the_old_file(where, tmp_path, monkeypatch):
 @pytest.mark.parametrize('exchange', [True, False])
 def test_a_reader_of_the_old_file_never_sees_the_new_one(exchange, tmp_path, monkeypatch):
     if not exchange:
-        monkeypatch.setattr(utils, '_renameat2', None)
+        monkeypatch.setattr(platform_io, '_renameat2', None)
     target = tmp_path / 'model.params'
     nd.save(target, [nd.ones(1000)])
     before = target.read_bytes()
@@ -499,7 +499,7 @@ def test_a_reader_of_the_old_file_never_sees_the_new_one(exchange, tmp_path, mon
     assert [p.name for p in tmp_path.iterdir()] == ['model.params']
 
 
-@pytest.mark.skipif(utils._renameat2 is None, reason='needs Linux renameat2')
+@pytest.mark.skipif(platform_io._renameat2 is None, reason='needs Linux renameat2')
 def test_an_existing_file_is_swapped_not_renamed_over(tmp_path, monkeypatch):
     target = tmp_path / 'model.params'
     nd.save(target, [nd.ones(3)])
@@ -516,7 +516,7 @@ def test_failed_write_is_an_mxnet_error_and_leaves_nothing(tmp_path, monkeypatch
     def no_space(*args):
         raise OSError(28, 'No space left on device')
 
-    monkeypatch.setattr(utils, '_put_in_place', no_space)
+    monkeypatch.setattr(platform_io, 'replace', no_space)
     with pytest.raises(MXNetError, match='No space left on device') as info:
         nd.save(target, [nd.zeros(100)])
     assert str(target) in str(info.value)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import minigluon as mx
-from minigluon import nd
+from minigluon import nd, platform_io
 from minigluon.base import MXNetError
 from minigluon.gluon import nn
 from minigluon.ndarray import utils as nd_utils
@@ -178,6 +178,20 @@ def test_legacy_file_through_load_parameters_needs_the_prefix():
                               "not start with 'mlp0_'. " + NAMING_HELP)
 
 
+def test_load_parameters_reads_a_legacy_file_once(tmp_path, monkeypatch):
+    net = nn.Dense(2, in_units=3, prefix='legacy_')
+    net.initialize()
+    path = str(tmp_path / 'legacy.params')
+    net.collect_params().save(path, strip_prefix='legacy_')
+    reads = []
+    real_load = nd_utils.load
+    monkeypatch.setattr(nd_utils, 'load', lambda name: reads.append(name) or real_load(name))
+    other = nn.Dense(2, in_units=3, prefix='legacy_')
+    other.load_parameters(path)
+    assert reads == [path]
+    np.testing.assert_array_equal(other.weight.data().asnumpy(), net.weight.data().asnumpy())
+
+
 def test_legacy_file_with_other_names():
     net = MLP()
     with pytest.raises(AssertionError) as err:
@@ -330,7 +344,7 @@ def test_save_is_atomic(monkeypatch, tmp_path):
     def disk_full(*args):
         raise OSError(28, 'No space left on device')
 
-    monkeypatch.setattr(nd_utils, '_put_in_place', disk_full)
+    monkeypatch.setattr(platform_io, 'replace', disk_full)
     with pytest.raises(MXNetError, match='Open "mlp.params": No space left on device'):
         net.save_parameters('mlp.params')
     assert open('mlp.params', 'rb').read() == original

@@ -116,3 +116,40 @@ def test_truncated_file_and_wrong_shapes_are_refused(tmp_path):
     wide.initialize()
     with pytest.raises(MXNetError, match='does not fit this Trainer'):
         gluon.Trainer(wide.collect_params(), 'adam').load_states(os.path.join(HERE, 'adam.states'))
+
+
+@mx.optimizer.register
+class ScaledSGD(mx.optimizer.Optimizer):
+    """An optimizer written for this test: it declares its state, and save_states needs no more."""
+    hyper_parameters = ('scale',)
+
+    def __init__(self, scale: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def update(self, index, weight, grad, state):
+        self._update_count(index)
+        weight -= np.float32(self.lr * self.scale) * grad
+
+
+def test_an_optimizer_that_declares_its_state_is_saved_and_loaded(tmp_path):
+    net, trainer = make('sgd')
+    trainer = gluon.Trainer(net.collect_params(), ScaledSGD(scale=0.5, learning_rate=0.1))
+    step(net, trainer)
+    path = str(tmp_path / 'scaled.states')
+    trainer.save_states(path)
+    other = gluon.Trainer(net.collect_params(), 'sgd')
+    other.load_states(path)
+    loaded = other.optimizer
+    assert (type(loaded), loaded.scale, loaded.lr, loaded.num_update) == (ScaledSGD, 0.5, 0.1, 1)
+
+
+def test_an_optimizer_without_declared_state_is_refused(tmp_path):
+    class Unsaved(mx.optimizer.Optimizer):
+        def update(self, index, weight, grad, state):
+            weight -= grad
+
+    net, _ = make('sgd')
+    trainer = gluon.Trainer(net.collect_params(), Unsaved())
+    with pytest.raises(MXNetError, match='cannot save or load a Unsaved optimizer'):
+        trainer.save_states(str(tmp_path / 'unsaved.states'))

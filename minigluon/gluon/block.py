@@ -15,7 +15,8 @@ from .. import name as _name
 from .. import ndarray
 from ..base import MXNetAssertionError, MXNetValueError
 from ..ndarray import utils as nd_utils
-from .parameter import DeferredInitializationError, Parameter, ParameterDict, load_params, _brief_print_list
+from .parameter import (DeferredInitializationError, Parameter, ParameterDict, _brief_print_list,
+                        _match_keys, load_params)
 
 
 class _BlockScope:
@@ -79,6 +80,7 @@ class Block:
         self._reg_params = {}
         self._forward_pre_hooks = OrderedDict()
         self._forward_hooks = OrderedDict()
+        self._unregistered = None  # _unregistered_containers(), until the next assignment
 
     def _alias(self) -> str:
         return self.__class__.__name__.lower()
@@ -90,6 +92,7 @@ class Block:
 
     def __setattr__(self, name: str, value):
         """Register Blocks as children and Parameters as this block's own."""
+        self.__dict__['_unregistered'] = None  # a new attribute may be a container of Blocks
         existing = self.__dict__.get(name)
         if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
             raise TypeError('Changing attribute type for {name} from {type1} to {type2}'  # sic
@@ -111,6 +114,7 @@ class Block:
         if name is None:
             name = str(len(self._children))
         self._children[name] = block
+        self._unregistered = None
 
     @property
     def name(self) -> str:
@@ -132,6 +136,19 @@ class Block:
     def _check_container_with_block(self):
         """Warn, as MXNet does, about Blocks kept in a plain list, tuple or dict attribute:
         they are not children, so their parameters are not collected."""
+        # looked for once per assignment or registration (a Block appended to a list
+        # attribute after the first look goes unnoticed)
+        if self._unregistered is None:
+            self._unregistered = self._unregistered_containers()
+        for key in self._unregistered:
+            warnings.warn('"{name}" is an unregistered container with Blocks. Note that '
+                          'Blocks inside the list, tuple or dict will not be registered '
+                          'automatically. Make sure to register them using register_child() '
+                          'or switching to nn.Sequential/nn.HybridSequential instead. '
+                          .format(name=self.__class__.__name__ + '.' + key), stacklevel=3)
+
+    def _unregistered_containers(self) -> list:
+        """The attributes that are lists, tuples or dicts holding Blocks that are not children."""
         children = set(self._children.values())
 
         def holds_unregistered_block(data) -> bool:
@@ -141,14 +158,9 @@ class Block:
                 return any(holds_unregistered_block(item) for item in data.values())
             return isinstance(data, Block) and data not in children
 
-        for key, value in self.__dict__.items():
-            if (isinstance(value, (list, tuple, dict)) and not key.startswith('__')
-                    and key != '_children' and holds_unregistered_block(value)):
-                warnings.warn('"{name}" is an unregistered container with Blocks. Note that '
-                              'Blocks inside the list, tuple or dict will not be registered '
-                              'automatically. Make sure to register them using register_child() '
-                              'or switching to nn.Sequential/nn.HybridSequential instead. '
-                              .format(name=self.__class__.__name__ + '.' + key), stacklevel=3)
+        return [key for key, value in self.__dict__.items()
+                if isinstance(value, (list, tuple, dict)) and not key.startswith('__')
+                and key != '_children' and holds_unregistered_block(value)]
 
     def _walk(self, key: str = '', children_first: bool = False):
         """(structural key, block) for this block and every descendant, depth first; a key
@@ -237,26 +249,25 @@ class Block:
         if not loaded and not params:
             return
         if not any('.' in key for key in loaded):  # legacy file: full names with prefixes
-            self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
-                                       cast_dtype=cast_dtype, dtype_source=dtype_source)
+            params = self.collect_params()
+            params._check_restore_prefix(self.prefix)
+            params.load_dict(loaded, ctx, allow_missing, ignore_extra, self.prefix, filename,
+                             cast_dtype, dtype_source)
             return
-        if not allow_missing:
-            keys_of = {}
-            for key, param in params.items():
-                keys_of.setdefault(param, []).append(key)
-            for key, param in params.items():
-                if not any(k in loaded for k in keys_of[param]):
-                    raise MXNetAssertionError(
-                        "Parameter '%s' is missing in file '%s', which contains parameters: %s. "
-                        "Set allow_missing=True to ignore missing parameters."
-                        % (key, filename, _brief_print_list(loaded.keys())))
-        for key in loaded:
-            if not ignore_extra and key not in params:
-                raise MXNetValueError(
-                    "Parameter '%s' loaded from file '%s' is not present in ParameterDict, which "
-                    "contains parameters %s. Set ignore_extra=True to ignore. "
-                    % (key, filename, _brief_print_list(self._params.keys())))
-        load_params(((params[k], v) for k, v in loaded.items() if k in params), ctx, cast_dtype)
+
+        def missing(key):
+            return MXNetAssertionError(
+                "Parameter '%s' is missing in file '%s', which contains parameters: %s. "
+                "Set allow_missing=True to ignore missing parameters."
+                % (key, filename, _brief_print_list(loaded.keys())))
+
+        def extra(key):
+            return MXNetValueError(
+                "Parameter '%s' loaded from file '%s' is not present in ParameterDict, which "
+                "contains parameters %s. Set ignore_extra=True to ignore. "
+                % (key, filename, _brief_print_list(self._params.keys())))
+        pairs = _match_keys(params, loaded, allow_missing, ignore_extra, missing, extra)
+        load_params(pairs, ctx, cast_dtype, dtype_source)
 
     def save_params(self, filename):
         """[Deprecated] Save under full names (``ParameterDict.save``); use save_parameters."""

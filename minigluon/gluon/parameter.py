@@ -301,12 +301,16 @@ class Parameter:
             raise MXNetAssertionError("Failed to load Parameter '%s' on %s because it was previous "
                                       "initialized on %s." % (self.name, str(ctx), str(known)))
 
-    def _load_init(self, data: NDArray, ctx):
-        """Take ``data`` (already checked) as this parameter's value."""
+    def _load_init(self, data: NDArray, ctx, dtype_source: str):
+        """Take ``data`` (already checked) as this parameter's value; with another dtype, in
+        this parameter's dtype (``dtype_source='current'``) or this one cast to it ('saved')."""
         if self.shape:
             self._shape = data.shape
         if np.dtype(self.dtype).type != data.dtype:
-            data = data.astype(self.dtype)
+            if dtype_source == 'saved':
+                self.cast(data.dtype)
+            else:
+                data = data.astype(self.dtype)
         if self._data is None:
             ctx = self._deferred_init.ctx if self._deferred_init else (ctx or [cpu()])
             self._deferred_init = None
@@ -494,52 +498,75 @@ class ParameterDict:
     def load(self, filename, ctx=None, allow_missing: bool = False, ignore_extra: bool = False,
              restore_prefix: str = '', cast_dtype: bool = False, dtype_source: str = 'current'):
         """Load a file saved with full names (``ParameterDict.save``), adding ``restore_prefix``."""
-        if restore_prefix:
-            for name in self.keys():
-                if not name.startswith(restore_prefix):
-                    raise MXNetAssertionError(
-                        "restore_prefix is '%s' but Parameters name '%s' does not start with '%s'. "
-                        "%s" % (restore_prefix, name, restore_prefix, _NAMING_HELP))
-        loaded = nd_utils.load(filename)
-        self.load_dict(loaded, ctx, allow_missing, ignore_extra, restore_prefix, filename, cast_dtype)
+        self._check_restore_prefix(restore_prefix)
+        self.load_dict(nd_utils.load(filename), ctx, allow_missing, ignore_extra, restore_prefix,
+                       filename, cast_dtype, dtype_source)
+
+    def _check_restore_prefix(self, restore_prefix: str):
+        for name in self.keys():
+            if not name.startswith(restore_prefix):
+                raise MXNetAssertionError(
+                    "restore_prefix is '%s' but Parameters name '%s' does not start with '%s'. "
+                    "%s" % (restore_prefix, name, restore_prefix, _NAMING_HELP))
 
     def load_dict(self, param_dict, ctx=None, allow_missing=False, ignore_extra=False,
-                  restore_prefix='', filename=None, cast_dtype=False):
+                  restore_prefix='', filename=None, cast_dtype=False, dtype_source='current'):
         """Load from a dict of arrays; every check passes before any parameter changes."""
         lprefix = len(restore_prefix)
         items = param_dict.items() if isinstance(param_dict, dict) else []
         arg_dict = {restore_prefix + (k[4:] if k.startswith(('arg:', 'aux:')) else k): v
                     for k, v in items}
         where = 'file: %s' % filename if filename else 'param_dict'
-        if not allow_missing:
-            for name in self.keys():
-                if name not in arg_dict:
-                    raise MXNetAssertionError(
-                        "Parameter '%s' is missing in %s, which contains parameters: %s. Please make "
-                        "sure source and target networks have the same prefix.%s"
-                        % (name[lprefix:], where, _brief_print_list(arg_dict.keys()), _NAMING_HELP))
-        targets = {}
-        for name, value in arg_dict.items():
-            if name not in self._params:
-                if not ignore_extra:
-                    raise MXNetAssertionError(
-                        "Parameter '%s' loaded from %s is not present in ParameterDict, choices are: "
-                        "%s. Set ignore_extra to True to ignore. Please make sure source and target "
-                        "networks have the same prefix.%s" % (name[lprefix:], where,
-                                                              _brief_print_list(self._params.keys()),
-                                                              _NAMING_HELP))
-                continue
-            targets[name] = value
-        load_params(((self._params[n], v) for n, v in targets.items()), ctx, cast_dtype)
+
+        def missing(name):
+            return MXNetAssertionError(
+                "Parameter '%s' is missing in %s, which contains parameters: %s. Please make "
+                "sure source and target networks have the same prefix.%s"
+                % (name[lprefix:], where, _brief_print_list(arg_dict.keys()), _NAMING_HELP))
+
+        def extra(name):
+            return MXNetAssertionError(
+                "Parameter '%s' loaded from %s is not present in ParameterDict, choices are: "
+                "%s. Set ignore_extra to True to ignore. Please make sure source and target "
+                "networks have the same prefix.%s" % (name[lprefix:], where,
+                                                      _brief_print_list(self._params.keys()),
+                                                      _NAMING_HELP))
+        pairs = _match_keys(self._params, arg_dict, allow_missing, ignore_extra, missing, extra)
+        load_params(pairs, ctx, cast_dtype, dtype_source)
 
 
-def load_params(pairs, ctx, cast_dtype: bool):
-    """Give each Parameter its loaded array, after checking all of them: all or nothing."""
-    pairs = list(pairs)
+def _match_keys(params: dict, loaded: dict, allow_missing: bool, ignore_extra: bool,
+               missing, extra) -> list:
+    """(parameter, loaded array) for every key of ``loaded`` that names one of ``params``.
+
+    Unless ``allow_missing``, every parameter must be in ``loaded`` (a shared one under any
+    of its keys); unless ``ignore_extra``, every loaded key must name a parameter. The first
+    key that fails is raised as ``missing(key)`` or ``extra(key)``.
+    """
+    if not allow_missing:
+        keys_of = {}
+        for key, param in params.items():
+            keys_of.setdefault(param, []).append(key)
+        for key, param in params.items():
+            if not any(k in loaded for k in keys_of[param]):
+                raise missing(key)
+    if not ignore_extra:
+        for key in loaded:
+            if key not in params:
+                raise extra(key)
+    return [(params[key], value) for key, value in loaded.items() if key in params]
+
+
+def load_params(pairs: list, ctx, cast_dtype: bool, dtype_source: str = 'current'):
+    """Give each Parameter its loaded array, after checking all of them: all or nothing.
+    ``dtype_source`` says which dtype wins when ``cast_dtype`` allows them to differ."""
+    if cast_dtype and dtype_source not in ('current', 'saved'):
+        raise MXNetAssertionError("dtype_source must be 'current' or 'saved', not %r"
+                                  % (dtype_source,))
     ctx = [ctx] if isinstance(ctx, Context) else ctx
     for param, data in pairs:
         param._check_loadable(data, cast_dtype)
         param._check_load_ctx(ctx)
     for param, data in pairs:
-        param._load_init(data, ctx)
+        param._load_init(data, ctx, dtype_source)
 

@@ -133,7 +133,8 @@ class Trainer:
         """Write the optimizer and its per-parameter states (momentum, running averages) to
         ``fname`` in MXNet's format (see ``_states_file``); the parameters are not saved."""
         arrays_of = {i: _to_ndarrays(state) for i, state in self._states[0].items()}
-        data = _states_file.write_bytes(arrays_of, *_states_file.optimizer_attrs(self._optimizer))
+        data = _states_file.write_bytes(arrays_of, type(self._optimizer).__name__,
+                                        self._optimizer.saved_attributes())
         nd_utils.atomic_write(fname, [data])
 
     def load_states(self, fname):
@@ -142,7 +143,11 @@ class Trainer:
             data = f.read()
         source = '"%s"' % fname
         states, name, attrs = _states_file.read(data, source)
-        optimizer = _states_file.optimizer_from_attrs(name, attrs, source)
+        try:
+            optimizer = opt.Optimizer.from_saved_attributes(name, attrs)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise MXNetError('%s holds an MXNet %s optimizer that minigluon cannot load: %s'
+                             % (source, name, err)) from None
         for i, state in states.items():
             weight = self._params[i].list_data()[0] if 0 <= i < len(self._params) else None
             for array in _flat(state):

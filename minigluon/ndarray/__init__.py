@@ -1,5 +1,5 @@
 """``mx.nd``: NDArray, its operations, random samplers, and save/load."""
-from . import random
+from . import methods, random  # methods: NDArray's operators (x + y) and methods (x.sum())
 from ..base import alias
 from .creation import (arange, array, empty, from_dlpack, full, ones, ones_like, waitall, zeros,
                        zeros_like)

@@ -92,10 +92,13 @@ def ones_like(data: NDArray) -> NDArray:
     return data.ones_like()
 
 
+_DLPACK_CUDA = 2  # DLPack's own device code for a CUDA GPU (kDLCUDA), not one of MXNet's
+
+
 def from_dlpack(tensor) -> NDArray:
     """An NDArray sharing the memory of a DLPack-exporting array (PyTorch, JAX, NumPy, CuPy)."""
     device_type, device_id = tensor.__dlpack_device__()
-    ctx = Context('gpu', device_id) if device_type == 2 else Context('cpu', 0)  # 2: kDLCUDA
+    ctx = Context('gpu', device_id) if device_type == _DLPACK_CUDA else Context('cpu', 0)
     return NDArray(ctx.xp.from_dlpack(tensor), ctx)
 
 

@@ -12,7 +12,6 @@ import numpy as np
 from .. import autograd
 from ..base import MXNetError, MXNetValueError
 from ..context import Context, current_context
-from . import ops
 
 _INPLACE_IN_GRAPH = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined "
@@ -138,7 +137,7 @@ class NDArray:
             out = NDArray(self._data.astype(dtype), self._ctx)
         if autograd.is_recorded(self):
             source = self._data.dtype
-            autograd.record_node(out, lambda g: (g.astype(source),), (self,))
+            autograd.record_node(out, 'astype', lambda g: (g.astype(source),), (self,))
         return out
 
     def copy(self) -> 'NDArray':
@@ -204,7 +203,7 @@ class NDArray:
                 grad = self._ctx.xp.zeros(shape, g.dtype)
                 self._ctx.xp.add.at(grad, key, g.reshape(grad[key].shape))
                 return (grad,)
-            autograd.record_node(out, backward, (self,))
+            autograd.record_node(out, '__getitem__', backward, (self,))
         return out
 
     def __setitem__(self, key, value):
@@ -237,107 +236,9 @@ class NDArray:
     def __imod__(self, other):
         return self._inplace(self % other)
 
-    # ----- arithmetic and the functions of mx.nd as methods: each one is the op itself -----
-    __add__ = ops.add
-    __sub__ = ops.subtract
-    __mul__ = ops.multiply
-    __truediv__ = ops.divide
-    __mod__ = ops.modulo
-    __pow__ = ops.power
-    __matmul__ = ops.dot
-    __neg__ = ops.negative
-    __abs__ = ops.abs
-    __eq__ = ops.equal
-    __ne__ = ops.not_equal
-    __gt__ = ops.greater
-    __ge__ = ops.greater_equal
-    __lt__ = ops.lesser
-    __le__ = ops.lesser_equal
+    # Its arithmetic operators and op methods (x + y, x.sum()) are the ops of mx.nd
+    # themselves, bound in methods.py: ops.py builds NDArrays, so it imports this module.
     __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
-
-    def __radd__(self, other):
-        return ops.add(other, self)
-
-    def __rsub__(self, other):
-        return ops.subtract(other, self)
-
-    def __rmul__(self, other):
-        return ops.multiply(other, self)
-
-    def __rtruediv__(self, other):
-        return ops.divide(other, self)
-
-    def __rmod__(self, other):
-        return ops.modulo(other, self)
-
-    def __rpow__(self, other):
-        return ops.power(other, self)
-
-    relu = ops.relu
-    sigmoid = ops.sigmoid
-    softrelu = ops.softrelu
-    tanh = ops.tanh
-    exp = ops.exp
-    log = ops.log
-    sqrt = ops.sqrt
-    square = ops.square
-    abs = ops.abs
-    sign = ops.sign
-    clip = ops.clip
-    softmax = ops.softmax
-    log_softmax = ops.log_softmax
-    floor = ops.floor
-    ceil = ops.ceil
-    round = ops.round
-    rint = ops.rint
-    fix = ops.fix
-    trunc = ops.trunc
-    sin = ops.sin
-    cos = ops.cos
-    tan = ops.tan
-    arcsin = ops.arcsin
-    arccos = ops.arccos
-    arctan = ops.arctan
-    sinh = ops.sinh
-    cosh = ops.cosh
-    arcsinh = ops.arcsinh
-    arccosh = ops.arccosh
-    arctanh = ops.arctanh
-    log1p = ops.log1p
-    expm1 = ops.expm1
-    log2 = ops.log2
-    log10 = ops.log10
-    reciprocal = ops.reciprocal
-    rsqrt = ops.rsqrt
-    sum = ops.sum
-    mean = ops.mean
-    max = ops.max
-    min = ops.min
-    prod = ops.prod
-    nansum = ops.nansum
-    norm = ops.norm
-    argmax = ops.argmax
-    argmin = ops.argmin
-    sort = ops.sort
-    argsort = ops.argsort
-    topk = ops.topk
-    reshape = ops.reshape
-    flatten = ops.flatten
-    transpose = ops.transpose
-    expand_dims = ops.expand_dims
-    squeeze = ops.squeeze
-    swapaxes = ops.swapaxes
-    flip = ops.flip
-    tile = ops.tile
-    repeat = ops.repeat
-    split = ops.split
-    slice_axis = ops.slice_axis
-    take = ops.take
-    pick = ops.pick
-    one_hot = ops.one_hot
-    broadcast_to = ops.broadcast_to
-    broadcast_like = ops.broadcast_like
-    broadcast_axes = ops.broadcast_axes
 
 
 def _index(key):
@@ -373,8 +274,6 @@ def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:
     if autograd.is_recorded(x):
         def backward(g):
             return (_to_context(NDArray(g, ctx), x._ctx, copy=False)._data,)
-        autograd.record_node(out, backward, (x,))
+        autograd.record_node(out, 'copyto', backward, (x,))
     return out
 
-
-ops.NDArray = NDArray  # the ops make NDArrays (see the note in ops.py)

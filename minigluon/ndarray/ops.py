@@ -1,13 +1,16 @@
 """The differentiable operations of ``mx.nd``, each forward with its backward beside it.
 
-Every op reads the raw arrays of its inputs, computes with NumPy or CuPy (operators and
-ufuncs dispatch to the module that owns the data, so CPU and GPU share this code), and
-hands ``_record`` the chain rule: ``backward(g)`` gets the gradient of the output and
-returns one gradient per input.
+Every op reads the raw arrays of its inputs, computes with NumPy or CuPy, and hands
+``_record`` the chain rule: ``backward(g)`` gets the gradient of the output and returns one
+gradient per input. CPU and GPU share this code: operators, array methods and elementwise
+functions (ufuncs such as ``np.exp``, and ``np.where``, ``np.clip``) run in the module that
+owns the data by themselves; every other function (indexing, sorting, shaping, products,
+making an array) is called through that module, ``xp = x._ctx.xp``.
 """
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 import numpy as np
@@ -15,34 +18,31 @@ import numpy as np
 from .. import autograd, bitexact
 from ..base import MXNetError, alias, normalize_shape, unknown_argument
 from ..context import Context
-
-# The array class. ndarray.py declares these functions as NDArray's methods, so it imports
-# this module, and hands the class over once it is defined (importing it from here would
-# make an import cycle), as MXNet's ndarray.py does with _set_ndarray_class.
-NDArray: type = None
+from .ndarray import NDArray
 
 _SCALARS = (int, float, bool, np.generic)
 
 
-def _record(result: NDArray, backward, inputs, out: NDArray | None = None) -> NDArray:
-    """Give ``result`` a Node if recording and an NDArray input needs a gradient; with
-    MXNet's ``out=``, the result is written into ``out`` (and ``out`` returned)."""
-    if autograd._recording:
+def _record(op: str, result: NDArray, backward, inputs, out: NDArray | None = None) -> NDArray:
+    """Give ``result`` the Node of ``op`` if recording and an NDArray input needs a gradient;
+    with MXNet's ``out=``, the result is written into ``out`` (and ``out`` returned)."""
+    if autograd.is_recording():
         if len(inputs) == 2 and not (isinstance(inputs[0], NDArray) and isinstance(inputs[1], NDArray)):
-            array_at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar
-            full = backward
-
-            def backward(g):
-                return (full(g)[array_at],)
-            inputs = (inputs[array_at],)
-        autograd.record_node(result, backward, inputs)
+            at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar: no input
+            backward, inputs = functools.partial(_gradient_of, at, backward), (inputs[at],)
+        autograd.record_node(result, op, backward, inputs)
     return result if out is None else _write_into(out, result)
+
+
+def _gradient_of(at: int, backward, g) -> tuple:
+    """The gradient of operand ``at`` alone, for a binary op whose other operand is a scalar."""
+    return (backward(g)[at],)
 
 
 def _write_into(out: NDArray, result: NDArray) -> NDArray:
     """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph."""
     out._inplace(result)
-    autograd.record_node(out, lambda g: (g,), (result,))
+    autograd.record_node(out, '_copyto', lambda g: (g,), (result,))
     return out
 
 
@@ -118,7 +118,7 @@ def add(lhs, rhs) -> NDArray:
 
     def backward(g):
         return _sum_to(g, a), _sum_to(g, b)
-    return _record(_broadcast(np.add, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('add', _broadcast(np.add, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def subtract(lhs, rhs) -> NDArray:
@@ -126,7 +126,7 @@ def subtract(lhs, rhs) -> NDArray:
 
     def backward(g):
         return _sum_to(g, a), _sum_to(-g, b)
-    return _record(_broadcast(np.subtract, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('subtract', _broadcast(np.subtract, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def multiply(lhs, rhs) -> NDArray:
@@ -134,7 +134,7 @@ def multiply(lhs, rhs) -> NDArray:
 
     def backward(g):
         return _sum_to(g * b, a), _sum_to(g * a, b)
-    return _record(_broadcast(np.multiply, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('multiply', _broadcast(np.multiply, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def divide(lhs, rhs) -> NDArray:
@@ -144,7 +144,7 @@ def divide(lhs, rhs) -> NDArray:
         return _sum_to(g / b, a), _sum_to(-g * a / (b * b), b)
     with np.errstate(divide='ignore', invalid='ignore'):  # x / 0 is inf or NaN, silently
         out = _broadcast(np.true_divide, a, b, ctx, dtype)
-    return _record(out, backward, (lhs, rhs))
+    return _record('divide', out, backward, (lhs, rhs))
 
 
 def power(base, exp) -> NDArray:
@@ -156,7 +156,7 @@ def power(base, exp) -> NDArray:
         ga = g * b * a ** (b - 1)
         gb = g * y * np.log(np.where(a > 0, a, 1)) if not isinstance(b, _SCALARS) else None
         return _sum_to(ga, a), (None if gb is None else _sum_to(gb, b))
-    return _record(out, backward, (base, exp))
+    return _record('power', out, backward, (base, exp))
 
 
 def maximum(lhs, rhs) -> NDArray:
@@ -165,7 +165,7 @@ def maximum(lhs, rhs) -> NDArray:
     def backward(g):
         a_wins = a >= b
         return _sum_to(g * a_wins, a), _sum_to(g * ~a_wins, b)
-    return _record(_broadcast(np.maximum, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('maximum', _broadcast(np.maximum, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def minimum(lhs, rhs) -> NDArray:
@@ -174,11 +174,11 @@ def minimum(lhs, rhs) -> NDArray:
     def backward(g):
         a_wins = a <= b
         return _sum_to(g * a_wins, a), _sum_to(g * ~a_wins, b)
-    return _record(_broadcast(np.minimum, a, b, ctx, dtype), backward, (lhs, rhs))
+    return _record('minimum', _broadcast(np.minimum, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
 def negative(x: NDArray, out: NDArray | None = None) -> NDArray:
-    return _record(NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
+    return _record('negative', NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
 
 
 def _compare(name, ufunc):
@@ -202,20 +202,20 @@ lesser_equal = _compare('broadcast_lesser_equal', np.less_equal)
 def relu(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
     y = NDArray(np.maximum(a, 0), x._ctx)
-    return _record(y, lambda g: (g * (a > 0),), (x,), out)
+    return _record('relu', y, lambda g: (g * (a > 0),), (x,), out)
 
 
 def sigmoid(x: NDArray, out: NDArray | None = None) -> NDArray:
     with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
         y = 1 / (1 + bitexact.exp(-x._data))
-    return _record(NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
+    return _record('sigmoid', NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
 
 
 def softrelu(x: NDArray, out: NDArray | None = None) -> NDArray:
     """log(1 + exp(x)), computed without overflow; its derivative is the sigmoid."""
     a = x._data
     y = np.logaddexp(0, a)
-    return _record(NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
+    return _record('softrelu', NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
 
 
 _tanhf = bitexact.libm('tanh')
@@ -223,45 +223,45 @@ _tanhf = bitexact.libm('tanh')
 
 def tanh(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = _tanhf(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
+    return _record('tanh', NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
 
 
 def exp(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = bitexact.exp(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
+    return _record('exp', NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
 
 
 def log(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _record(NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
+    return _record('log', NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
 
 
 def sqrt(x: NDArray, out: NDArray | None = None) -> NDArray:
     y = np.sqrt(x._data)
-    return _record(NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
+    return _record('sqrt', NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
 
 
 def square(x: NDArray, out: NDArray | None = None) -> NDArray:
     a = x._data
-    return _record(NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
+    return _record('square', NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
 
 
 def abs(x: NDArray, out: NDArray | None = None) -> NDArray:  # noqa: A001 - MXNet's name
     a = x._data
-    return _record(NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
+    return _record('abs', NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
 
 
 def clip(x: NDArray, a_min: float, a_max: float) -> NDArray:
     a = x._data
     out = NDArray(np.clip(a, a_min, a_max), x._ctx)
-    return _record(out, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (x,))
+    return _record('clip', out, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (x,))
 
 
 def softmax(x: NDArray, axis: int = -1) -> NDArray:
     a = x._data
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     y = e / e.sum(axis=axis, keepdims=True)
-    return _record(NDArray(y, x._ctx),
+    return _record('softmax', NDArray(y, x._ctx),
                    lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (x,))
 
 
@@ -269,7 +269,7 @@ def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
     a = x._data
     shifted = a - a.max(axis=axis, keepdims=True)
     y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return _record(NDArray(y, x._ctx),
+    return _record('log_softmax', NDArray(y, x._ctx),
                    lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (x,))
 
 
@@ -299,7 +299,7 @@ def _reduce_shape(a, axis):
 
 def _spread(g, a, axis):
     """The gradient of a reduction, copied back over every element of its input ``a``."""
-    out = np.empty_like(a, dtype=g.dtype)
+    out = a.astype(g.dtype)  # a new array of a's shape, on a's device
     out[...] = g.reshape(_reduce_shape(a, axis))
     return out
 
@@ -319,7 +319,7 @@ def sum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,  #
 
     def backward(g):
         return (_spread(g, a, axis),)
-    return _record(out, backward, (x,))
+    return _record('sum', out, backward, (x,))
 
 
 def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
@@ -334,7 +334,34 @@ def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
 
     def backward(g):
         return (_spread(g / count, a, axis),)
-    return _record(out, backward, (x,))
+    return _record('mean', out, backward, (x,))
+
+
+def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+         **kwargs) -> NDArray:
+    """The product over ``axis``; its gradient is product / x (inf or NaN at zeros, as MXNet)."""
+    if kwargs:
+        raise unknown_argument('prod', kwargs, _REDUCE_ARGUMENTS)
+    a = x._data
+    axis = _axis(axis, exclude, a.ndim)
+    data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
+
+    def backward(g):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            return (_spread(g, a, axis) * (data.reshape(_reduce_shape(a, axis)) / a),)
+    return _record('prod', NDArray(_reduced(data), x._ctx), backward, (x,))
+
+
+def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+           **kwargs) -> NDArray:
+    """The sum over ``axis`` with NaNs counted as 0 (and getting no gradient)."""
+    if kwargs:
+        raise unknown_argument('nansum', kwargs, _REDUCE_ARGUMENTS)
+    a = x._data
+    axis = _axis(axis, exclude, a.ndim)
+    data = x._ctx.xp.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+    return _record('nansum', NDArray(_reduced(data), x._ctx),
+                   lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
 
 
 def _extreme(name, pick):
@@ -350,7 +377,7 @@ def _extreme(name, pick):
         def backward(g):
             shape = _reduce_shape(a, axis)
             return (g.reshape(shape) * (a == data.reshape(shape)),)
-        return _record(out, backward, (x,))
+        return _record(name, out, backward, (x,))
     reduce.__name__ = name
     return reduce
 
@@ -377,7 +404,7 @@ def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray
             return (g.reshape(shape) * np.sign(a),)
         with np.errstate(invalid='ignore'):  # 0 / 0 at a zero norm: NaN, as in MXNet
             return (g.reshape(shape) * a / data.reshape(shape),)
-    return _record(out, backward, (x,))
+    return _record('norm', out, backward, (x,))
 
 
 def _arg_extreme(name, pick):
@@ -386,7 +413,7 @@ def _arg_extreme(name, pick):
         a = x._data
         data = pick(a, axis)
         if keepdims and axis is not None:
-            data = np.expand_dims(data, axis)
+            data = x._ctx.xp.expand_dims(data, axis)
         return NDArray(_reduced(data).astype(a.dtype), x._ctx)
     reduce.__name__ = name
     return reduce
@@ -408,16 +435,16 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
     if a.ndim == 2 and b.ndim == 2:
         data = a @ b
     else:
-        data = np.tensordot(a, b, axes=1)
+        data = ctx.xp.tensordot(a, b, axes=1)
         if data.ndim == 0:
             data = data.reshape(1)  # vector . vector is a shape-(1,) array in MXNet
 
     def backward(g):
         g = g.reshape(a.shape[:-1] + b.shape[1:])
-        ga = np.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
-        gb = np.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
+        ga = ctx.xp.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
+        gb = ctx.xp.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
         return (ga.T if transpose_a else ga), (gb.T if transpose_b else gb)
-    return _record(NDArray(data, ctx), backward, (lhs, rhs))
+    return _record('dot', NDArray(data, ctx), backward, (lhs, rhs))
 
 
 def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
@@ -435,7 +462,7 @@ def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
         ga, gb = g @ b.transpose(0, 2, 1), a.transpose(0, 2, 1) @ g
         return (ga.transpose(0, 2, 1) if transpose_a else ga,
                 gb.transpose(0, 2, 1) if transpose_b else gb)
-    return _record(NDArray(a @ b, ctx), backward, (lhs, rhs))
+    return _record('batch_dot', NDArray(a @ b, ctx), backward, (lhs, rhs))
 
 
 def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
@@ -469,7 +496,7 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
         grads = (gx, g2.T @ x2)
         return grads if bias is None or no_bias else grads + (g2.sum(axis=0),)
     inputs = (data, weight) if bias is None or no_bias else (data, weight, bias)
-    return _record(NDArray(out, ctx), backward, inputs)
+    return _record('FullyConnected', NDArray(out, ctx), backward, inputs)
 
 
 # ----- shapes -------------------------------------------------------------------------------
@@ -547,14 +574,14 @@ def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
                              'shape') from None
         raise ValueError('Cannot reshape array of size %d into shape %s'
                          % (a.size, tuple(codes))) from None
-    return _record(NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
+    return _record('reshape', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
 def flatten(x: NDArray) -> NDArray:
     """Collapse all axes after the first: (N, a, b) -> (N, a*b); a copy, as in MXNet."""
     a = x._data
     data = a.reshape((a.shape[0], -1) if a.ndim else (1, 1)).copy()
-    return _record(NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
+    return _record('flatten', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
 def transpose(x: NDArray, axes=None) -> NDArray:
@@ -563,21 +590,21 @@ def transpose(x: NDArray, axes=None) -> NDArray:
     axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
     inverse = tuple(np.argsort(axes))
     data = a.transpose(axes).copy()
-    return _record(NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,))
+    return _record('transpose', NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,))
 
 
 def expand_dims(x: NDArray, axis: int) -> NDArray:
     """A new axis of length 1 at ``axis``; a copy, as in MXNet."""
     a = x._data
-    return _record(NDArray(np.expand_dims(a, axis).copy(), x._ctx),
+    return _record('expand_dims', NDArray(x._ctx.xp.expand_dims(a, axis).copy(), x._ctx),
                    lambda g: (g.reshape(a.shape),), (x,))
 
 
 def broadcast_to(x: NDArray, shape) -> NDArray:
     a = x._data
     shape = normalize_shape(shape)
-    data = np.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
-    return _record(NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
+    data = x._ctx.xp.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
+    return _record('broadcast_to', NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
 
 
 def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
@@ -591,7 +618,7 @@ def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
 
     def backward(g):
         return arrays[0]._ctx.xp.split(g, ends, axis=dim)
-    return _record(NDArray(data, ctx), backward, arrays)
+    return _record('concat', NDArray(data, ctx), backward, arrays)
 
 
 def stack(*arrays: NDArray, axis: int = 0) -> NDArray:
@@ -604,7 +631,7 @@ def stack(*arrays: NDArray, axis: int = 0) -> NDArray:
 
     def backward(g):
         return [xp.take(g, i, axis=axis) for i in range(len(arrays))]
-    return _record(NDArray(data, arrays[0]._ctx), backward, arrays)
+    return _record('stack', NDArray(data, arrays[0]._ctx), backward, arrays)
 
 
 def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
@@ -614,7 +641,7 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
     ctx = same_context('pick', data, index)
     xp = ctx.xp
     a = data._data
-    idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode, xp)
+    idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode)
     if idx.ndim < a.ndim:  # labels of shape (N,) or, as Gluon's losses pass them, (N, 1)
         idx = xp.expand_dims(idx, axis % a.ndim)
     out = xp.take_along_axis(a, idx, axis=axis)
@@ -625,13 +652,13 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
         grad = xp.zeros_like(a)
         xp.put_along_axis(grad, idx, g.reshape(idx.shape), axis=axis)
         return grad, None
-    return _record(NDArray(out, ctx), backward, (data, index))
+    return _record('pick', NDArray(out, ctx), backward, (data, index))
 
 
-def _in_range(idx, n: int, mode: str, xp):
+def _in_range(idx, n: int, mode: str):
     """Indices made valid for an axis of length ``n`` as MXNet's ``mode`` says."""
     if mode == 'clip':
-        return xp.clip(idx, 0, n - 1)
+        return np.clip(idx, 0, n - 1)
     if mode == 'wrap':
         return idx % n
     raise MXNetError("mode must be 'clip' or 'wrap', not %r" % (mode,))
@@ -641,7 +668,7 @@ def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: floa
             dtype='float32') -> NDArray:
     xp = indices._ctx.xp
     eye = xp.arange(depth) == indices._data.astype(np.int64)[..., None]
-    return NDArray(xp.where(eye, on_value, off_value).astype(dtype), indices._ctx)
+    return NDArray(np.where(eye, on_value, off_value).astype(dtype), indices._ctx)
 
 
 def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
@@ -653,8 +680,8 @@ def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
 
     def backward(g):
         return None, g * c, g * ~c
-    data = condition._ctx.xp.where(c, x._data, y._data)
-    return _record(NDArray(data, ctx), backward, (condition, x, y))
+    data = np.where(c, x._data, y._data)
+    return _record('where', NDArray(data, ctx), backward, (condition, x, y))
 
 
 def modulo(lhs, rhs) -> NDArray:
@@ -666,14 +693,14 @@ def modulo(lhs, rhs) -> NDArray:
     def backward(g):
         with np.errstate(divide='ignore', invalid='ignore'):
             return _sum_to(g, a), _sum_to(-g * np.floor(a / b), b)
-    return _record(out, backward, (lhs, rhs))
+    return _record('modulo', out, backward, (lhs, rhs))
 
 
 def hypot(lhs, rhs) -> NDArray:
     a, b, ctx, dtype = _operands('broadcast_hypot', lhs, rhs)
     out = _broadcast(np.hypot, a, b, ctx, dtype)
     y = out._data
-    return _record(out, lambda g: (_sum_to(g * a / y, a), _sum_to(g * b / y, b)), (lhs, rhs))
+    return _record('hypot', out, lambda g: (_sum_to(g * a / y, a), _sum_to(g * b / y, b)), (lhs, rhs))
 
 
 def _logical(name, ufunc):
@@ -747,7 +774,7 @@ def broadcast_axis(data: NDArray, axis=(), size=()) -> NDArray:
 broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
 
 
-# ----- more elementwise functions: y = f(x), dy/dx beside it --------------------------------
+# ----- elementwise functions made from y = f(x) and dy/dx -----------------------------------
 def _unary(name: str, forward, derivative=None):
     """An elementwise function of MXNet's: ``forward(a)``; ``derivative(a, y)`` is dy/dx
     (None: a step function, whose gradient is 0 everywhere, as MXNet gives it)."""
@@ -758,12 +785,12 @@ def _unary(name: str, forward, derivative=None):
         if y.dtype != a.dtype:
             y = y.astype(a.dtype)
         if derivative is None:
-            return _record(NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
+            return _record(name, NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
 
         def backward(g):
             with np.errstate(divide='ignore', invalid='ignore'):
                 return (g * derivative(a, y),)
-        return _record(NDArray(y, x._ctx), backward, (x,), out)
+        return _record(name, NDArray(y, x._ctx), backward, (x,), out)
     unary.__name__ = name
     unary.__doc__ = 'Elementwise %s.' % name
     return unary
@@ -812,47 +839,19 @@ def cast(data: NDArray, dtype) -> NDArray:
     return data.astype(dtype)
 
 
-# ----- more reductions ------------------------------------------------------------------------
-def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
-         **kwargs) -> NDArray:
-    """The product over ``axis``; its gradient is product / x (inf or NaN at zeros, as MXNet)."""
-    if kwargs:
-        raise unknown_argument('prod', kwargs, _REDUCE_ARGUMENTS)
-    a = x._data
-    axis = _axis(axis, exclude, a.ndim)
-    data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
-
-    def backward(g):
-        with np.errstate(divide='ignore', invalid='ignore'):
-            return (_spread(g, a, axis) * (data.reshape(_reduce_shape(a, axis)) / a),)
-    return _record(NDArray(_reduced(data), x._ctx), backward, (x,))
-
-
-def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
-           **kwargs) -> NDArray:
-    """The sum over ``axis`` with NaNs counted as 0 (and getting no gradient)."""
-    if kwargs:
-        raise unknown_argument('nansum', kwargs, _REDUCE_ARGUMENTS)
-    a = x._data
-    axis = _axis(axis, exclude, a.ndim)
-    data = np.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
-    return _record(NDArray(_reduced(data), x._ctx),
-                   lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
-
-
 # ----- picking, slicing, repeating --------------------------------------------------------
 def take(a: NDArray, indices: NDArray, axis: int = 0, mode: str = 'clip') -> NDArray:
     """The slices of ``a`` along ``axis`` at ``indices`` (clipped or wrapped into range)."""
     ctx = same_context('take', a, indices)
     data, xp = a._data, ctx.xp
     axis %= data.ndim
-    idx = _in_range(indices._data.astype(np.int64), data.shape[axis], mode, xp)
+    idx = _in_range(indices._data.astype(np.int64), data.shape[axis], mode)
 
     def backward(g):
         grad = xp.zeros_like(data, dtype=g.dtype)
         xp.add.at(grad, (slice(None),) * axis + (idx,), g)
         return grad, None
-    return _record(NDArray(xp.take(data, idx, axis=axis), ctx), backward, (a, indices))
+    return _record('take', NDArray(xp.take(data, idx, axis=axis), ctx), backward, (a, indices))
 
 
 def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
@@ -864,7 +863,7 @@ def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
         grad = data._ctx.xp.zeros_like(a, dtype=g.dtype)
         grad[key] = g
         return (grad,)
-    return _record(NDArray(a[key].copy(), data._ctx), backward, (data,))
+    return _record('slice_axis', NDArray(a[key].copy(), data._ctx), backward, (data,))
 
 
 def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = False):
@@ -886,28 +885,29 @@ def squeeze(data: NDArray, axis=None) -> NDArray:
     """``data`` without its length-1 axes (or only those in ``axis``); a copy."""
     a = data._data
     out = a.squeeze(axis=_axis(axis)).copy()
-    return _record(NDArray(out.reshape(1) if out.ndim == 0 else out, data._ctx),
+    return _record('squeeze', NDArray(out.reshape(1) if out.ndim == 0 else out, data._ctx),
                    lambda g: (g.reshape(a.shape),), (data,))
 
 
 def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0) -> NDArray:
     a = data._data
-    return _record(NDArray(a.swapaxes(dim1, dim2).copy(), data._ctx),
+    return _record('swapaxes', NDArray(a.swapaxes(dim1, dim2).copy(), data._ctx),
                    lambda g: (g.swapaxes(dim1, dim2),), (data,))
 
 
 def flip(data: NDArray, axis) -> NDArray:
     """``data`` with the order of ``axis`` (or axes) reversed; a copy."""
     axis = _axis(axis)
-    return _record(NDArray(np.flip(data._data, axis).copy(), data._ctx),
-                   lambda g: (np.flip(g, axis),), (data,))
+    xp = data._ctx.xp
+    return _record('flip', NDArray(xp.flip(data._data, axis).copy(), data._ctx),
+                   lambda g: (xp.flip(g, axis),), (data,))
 
 
 def tile(data: NDArray, reps) -> NDArray:
     """``data`` repeated ``reps[i]`` times along axis i (NumPy's tile)."""
     a = data._data
     reps = normalize_shape(reps)
-    out = np.tile(a, reps)
+    out = data._ctx.xp.tile(a, reps)
     shape = (1,) * (out.ndim - a.ndim) + a.shape
     reps = (1,) * (out.ndim - len(reps)) + reps
 
@@ -915,28 +915,28 @@ def tile(data: NDArray, reps) -> NDArray:
         interleaved = [n for r, d in zip(reps, shape) for n in (r, d)]
         g = g.reshape(interleaved).sum(axis=tuple(range(0, 2 * out.ndim, 2)))
         return (g.reshape(a.shape),)
-    return _record(NDArray(out, data._ctx), backward, (data,))
+    return _record('tile', NDArray(out, data._ctx), backward, (data,))
 
 
 def repeat(data: NDArray, repeats: int, axis=None) -> NDArray:
     """Each element repeated ``repeats`` times along ``axis`` (None: of the flattened array)."""
     a = data._data
-    out = np.repeat(a, repeats, axis=axis)
+    out = data._ctx.xp.repeat(a, repeats, axis=axis)
 
     def backward(g):
         if axis is None:
             return (g.reshape(a.size, repeats).sum(axis=1).reshape(a.shape),)
         ax = axis % a.ndim
         return (g.reshape(a.shape[:ax + 1] + (repeats,) + a.shape[ax + 1:]).sum(axis=ax + 1),)
-    return _record(NDArray(out, data._ctx), backward, (data,))
+    return _record('repeat', NDArray(out, data._ctx), backward, (data,))
 
 
 # ----- sorting -----------------------------------------------------------------------------
-def _order(a, axis, is_ascend: bool):
+def _order(xp, a, axis, is_ascend: bool):
     """Indices that sort ``a`` along ``axis`` (stable; descending keeps ties in order)."""
     if is_ascend:
-        return np.argsort(a, axis=axis, kind='stable')
-    return np.argsort(-a if a.dtype.kind == 'f' else -a.astype(np.int64), axis=axis, kind='stable')
+        return xp.argsort(a, axis=axis, kind='stable')
+    return xp.argsort(-a if a.dtype.kind == 'f' else -a.astype(np.int64), axis=axis, kind='stable')
 
 
 def _flat(data: NDArray, axis):
@@ -947,13 +947,14 @@ def _flat(data: NDArray, axis):
 def sort(data: NDArray, axis=-1, is_ascend: bool = True) -> NDArray:
     """The values sorted along ``axis`` (not differentiable in MXNet: use topk's values)."""
     a, axis = _flat(data, axis)
-    return NDArray(np.take_along_axis(a, _order(a, axis, is_ascend), axis=axis), data._ctx)
+    xp = data._ctx.xp
+    return NDArray(xp.take_along_axis(a, _order(xp, a, axis, is_ascend), axis=axis), data._ctx)
 
 
 def argsort(data: NDArray, axis=-1, is_ascend: bool = True, dtype='float32') -> NDArray:
     """The indices that sort ``data`` along ``axis``, as ``dtype`` (float32 by default)."""
     a, axis = _flat(data, axis)
-    return NDArray(_order(a, axis, is_ascend).astype(dtype), data._ctx)
+    return NDArray(_order(data._ctx.xp, a, axis, is_ascend).astype(dtype), data._ctx)
 
 
 def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend: bool = False,
@@ -961,20 +962,21 @@ def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend
     """The ``k`` largest (or smallest) along ``axis``: their 'indices', 'value', 'both'
     ([values, indices]) or a 'mask' of where they are."""
     a, axis = _flat(data, axis)
-    order = _order(a, axis, is_ascend)
-    picked = np.take(order, np.arange(k if k > 0 else a.shape[axis]), axis=axis)
-    picked_values = np.take_along_axis(a, picked, axis=axis)
+    xp = data._ctx.xp
+    order = _order(xp, a, axis, is_ascend)
+    picked = xp.take(order, xp.arange(k if k > 0 else a.shape[axis]), axis=axis)
+    picked_values = xp.take_along_axis(a, picked, axis=axis)
     if ret_typ == 'mask':
-        mask = np.zeros_like(a)
-        np.put_along_axis(mask, picked, 1, axis=axis)
+        mask = xp.zeros_like(a)
+        xp.put_along_axis(mask, picked, 1, axis=axis)
         return NDArray(mask.reshape(data.shape), data._ctx)
     indices = NDArray(picked.astype(dtype), data._ctx)
     if ret_typ == 'indices':
         return indices
 
     def backward(g):
-        grad = np.zeros_like(a, dtype=g.dtype)
-        np.put_along_axis(grad, picked, g, axis=axis)
+        grad = xp.zeros_like(a, dtype=g.dtype)
+        xp.put_along_axis(grad, picked, g, axis=axis)
         return (grad.reshape(data.shape),)
-    values = _record(NDArray(picked_values, data._ctx), backward, (data,))
+    values = _record('topk', NDArray(picked_values, data._ctx), backward, (data,))
     return values if ret_typ == 'value' else [values, indices]

@@ -14,16 +14,15 @@ intact (see ``atomic_write`` for what is and is not promised).
 """
 from __future__ import annotations
 
-import ctypes
 import os
-import stat
 import struct
 import tempfile
 
 import numpy as np
 
+from .. import platform_io
 from ..base import MXNetError
-from ..context import cpu, gpu, num_gpus
+from ..context import Context, cpu, gpu, num_gpus
 from .ndarray import NDArray
 
 _LIST_MAGIC = 0x112
@@ -32,7 +31,6 @@ _MAX_NDIM = 32
 _FLAG_TO_DTYPE = {0: np.float32, 1: np.float64, 2: np.float16, 3: np.uint8, 4: np.int32,
                   5: np.int8, 6: np.int64, 7: np.bool_}
 _DTYPE_TO_FLAG = {np.dtype(t): f for f, t in _FLAG_TO_DTYPE.items()}
-_DEV_TYPES = {'cpu': 1, 'gpu': 2, 'cpu_pinned': 3, 'cpu_shared': 5}
 
 
 # ----- writing ------------------------------------------------------------------------------
@@ -65,7 +63,7 @@ def _encode(arrays, names, fname) -> list:
         ctx = array.context
         chunks.append(struct.pack('<Iii', _ARRAY_MAGIC, 0, host.ndim))
         chunks.append(struct.pack('<%dq' % host.ndim, *host.shape))
-        chunks.append(struct.pack('<iii', _DEV_TYPES[ctx.device_type], ctx.device_id, flag))
+        chunks.append(struct.pack('<iii', ctx.device_typeid, ctx.device_id, flag))
         little = host.astype(host.dtype.newbyteorder('<'), order='C', copy=False)
         chunks.append(memoryview(little.reshape(-1).view(np.uint8)))
     chunks.append(struct.pack('<Q', len(names)))
@@ -82,38 +80,6 @@ os.umask(_UMASK)  # read once, at import: setting the umask to read it is not th
 def _new_file_mode(old: os.stat_result | None) -> int:
     """The mode of the file being replaced, else what ``open(fname, 'wb')`` would give."""
     return old.st_mode & 0o7777 if old is not None else 0o666 & ~_UMASK
-
-
-def _c_renameat2():
-    """Linux's renameat2 (glibc 2.28+), or None on other systems."""
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError, TypeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    return function
-
-
-_renameat2 = _c_renameat2()
-_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-
-
-def _put_in_place(tmp: str, fname: str, old: os.stat_result | None):
-    """Make the finished file ``tmp`` the file ``fname``, in one atomic step.
-
-    Both ways below are atomic: any reader sees the old file or the new one, never a mix.
-    Renaming over an existing file makes ext4 write the new file's data out first
-    (auto_da_alloc): 4 ms of the bench's 7 MB save, more than the write itself. Swapping
-    the two names (renameat2 RENAME_EXCHANGE) does not; the old file, then under the
-    temporary name, is deleted. Without renameat2 (or a file system that refuses it), or
-    with nothing regular to swap with, ``os.replace``.
-    """
-    if _renameat2 is not None and old is not None and stat.S_ISREG(old.st_mode):
-        if _renameat2(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(fname),
-                      _RENAME_EXCHANGE) == 0:
-            os.unlink(tmp)  # the old file's data
-            return
-    os.replace(tmp, fname)
 
 
 def atomic_write(fname, chunks):
@@ -148,7 +114,7 @@ def atomic_write(fname, chunks):
         except OSError:
             old = None
         os.chmod(tmp, _new_file_mode(old))
-        _put_in_place(tmp, fname, old)
+        platform_io.replace(tmp, fname, old)
     except BaseException as err:
         try:
             os.unlink(tmp)
@@ -206,7 +172,8 @@ def _read_array(r: _Reader, k: int) -> NDArray:
     if any(d < 0 for d in shape):
         r.fail('%s has a negative dimension in shape %s' % (what, shape))
     dev_type, dev_id, flag = r.take('<iii', what + ' context and dtype')
-    if dev_type not in _DEV_TYPES.values() or dev_id < 0:
+    device = Context.devtype2str.get(dev_type)
+    if device is None or dev_id < 0:
         r.fail('%s has an unknown device (type %d, id %d)' % (what, dev_type, dev_id))
     dtype = _FLAG_TO_DTYPE.get(flag)
     if dtype is None:
@@ -223,7 +190,7 @@ def _read_array(r: _Reader, k: int) -> NDArray:
         host = host.reshape(shape)
     except ValueError:
         r.fail('%s has shape %s, too large for an array' % (what, shape))
-    ctx = gpu(dev_id) if dev_type == 2 and dev_id < num_gpus() else cpu(0)
+    ctx = gpu(dev_id) if device == 'gpu' and dev_id < num_gpus() else cpu(0)
     if ctx.device_type == 'gpu':
         with ctx.device():
             return NDArray(ctx.xp.asarray(host), ctx)

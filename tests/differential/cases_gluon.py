@@ -453,4 +453,23 @@ except Exception as err:
     print(repr(err).split('(')[0], traceback.format_exception_only(type(err), err)[0].split(':')[0])
 nn.Dense(2, in_units=2).initialize(init.Mixed(['.*'], [init.One()]))
 """,
+    'load_parameters_dtype_source': """
+import os, tempfile
+net = nn.Dense(2, in_units=3, prefix='saved_')
+net.initialize(init.One())
+net.cast('float64')
+folder = tempfile.mkdtemp()
+net.save_parameters(os.path.join(folder, 'new.params'))
+net.collect_params().save(os.path.join(folder, 'legacy.params'), strip_prefix='saved_')
+for name in ('new.params', 'legacy.params'):
+    for source in ('current', 'saved'):
+        for initialized in (False, True):
+            other = nn.Dense(2, in_units=3, prefix='saved_')
+            if initialized:
+                other.initialize()
+            other.load_parameters(os.path.join(folder, name), cast_dtype=True,
+                                  dtype_source=source)
+            print(name, source, initialized, other.weight.dtype, other.weight.data().dtype,
+                  other.weight.grad().dtype, other.weight.data().asnumpy().tolist()[0])
+""",
 }
