@@ -19,8 +19,8 @@ from .judges import Malformed, verdict
 from .runner import Record
 
 MESSAGE_LIMIT = 1000
-# Judges run minigluon, whose autograd state is global: one at a time across --jobs threads.
-_JUDGING = threading.RLock()
+# Importing a teacher's modules puts their folder on sys.path: one teacher edition at a time.
+_IMPORTING = threading.RLock()
 NOT_DONE = 'the exercise is not done yet: replace `raise NotImplementedError()` with your code'
 
 
@@ -89,7 +89,7 @@ def _judges_out_of_reach(check: Check, teacher_dir: str) -> str:
 
 def teacher_checks(path: Path) -> dict:
     """Exercise key -> its Check (or why it can't be graded) for the teacher edition ``path``."""
-    with _JUDGING:
+    with _IMPORTING:
         return _teacher_checks(str(path), path.stat().st_mtime, str(path.parent.resolve()))
 
 
@@ -169,8 +169,7 @@ def judge(record: Record | None, check: Check | str, seed: int, graded, settings
     shown = record.observation
     data = shown.get('data') if isinstance(shown, dict) and shown.get('exercise') == check.exercise else None
     try:
-        with _JUDGING:
-            detail = verdict(check, data, seed)
+        detail = verdict(check, data, seed)  # minigluon's autograd and names are per thread
     except ExerciseFailed as err:
         if solution_error:
             return False, _solution_raised(solution_error, settings)
