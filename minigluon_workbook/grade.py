@@ -107,9 +107,12 @@ def run_notebook(graded, segments: list[dict], seeds: dict[str, int], teacher_di
         nbformat.write(graded, str(box / runner.NOTEBOOK))
         plan = {'segments': segments, 'mime': MIME, 'timeout': settings.timeout,
                 'exercise_timeout': settings.exercise_timeout, 'memory_mb': settings.memory_mb,
-                'processes': sandbox.PROCESSES if settings.sandboxed else 0}
+                # as root a pids cgroup limits processes; RLIMIT_NPROC would count the uid's
+                # processes machine-wide (every sandbox runs as uid 65534 there)
+                'processes': sandbox.PROCESSES if settings.sandboxed and os.geteuid() != 0 else 0}
         (box / runner.PLAN).write_text(json.dumps(plan))
-        limit = sandbox.process_group_limit() if settings.sandboxed else contextlib.nullcontext()
+        memory = (settings.memory_mb * 2 ** 20 + sandbox.MEMORY_SLACK) if settings.memory_mb > 0 else 0
+        limit = sandbox.limits(memory) if settings.sandboxed else contextlib.nullcontext([])
         with limit as procs:
             if settings.sandboxed:
                 argv = [sys.executable, '-I', sandbox.RUNNER, sandbox.BOX]

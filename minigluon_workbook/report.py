@@ -8,6 +8,7 @@ every feedback file name unique.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
@@ -33,8 +34,10 @@ class Row:
 
 
 def printable(text: str) -> str:
-    """``text`` with control and bidirectional-override characters shown as ``?``."""
-    return _CONTROL.sub('?', str(text))
+    """``text`` with control and bidirectional-override characters, and bytes of a file name
+    that are not UTF-8, written as escapes (``\\x1b``): visible, and never two names alike."""
+    text = str(text).encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+    return _CONTROL.sub(lambda m: ('\\x%02x' if ord(m.group()) < 0x100 else '\\u%04x') % ord(m.group()), text)
 
 
 def markdown(text: str) -> str:
@@ -51,16 +54,16 @@ def _cell(text: str) -> str:
 
 def summary(rows: list[Row], notebooks: list[str]) -> str:
     """Passed/total per notebook, as a table."""
-    totals = {printable(name): [0, 0] for name in notebooks}
+    totals = {name: [0, 0] for name in notebooks}
     for row in rows:
-        t = totals.setdefault(printable(row.notebook), [0, 0])
+        t = totals.setdefault(row.notebook, [0, 0])
         t[0] += row.passed
         t[1] += 1
-    width = max([len('notebook')] + [len(n) for n in totals])
+    width = max([len('notebook')] + [len(printable(n)) for n in totals])
     lines = ['%-*s  %6s  %5s' % (width, 'notebook', 'passed', 'total')]
     lines.append('-' * len(lines[0]))
     for name, (ok, total) in totals.items():
-        lines.append('%-*s  %6d  %5d' % (width, name, ok, total))
+        lines.append('%-*s  %6d  %5d' % (width, printable(name), ok, total))
     lines.append('-' * len(lines[0]))
     ok = sum(t[0] for t in totals.values())
     total = sum(t[1] for t in totals.values())
@@ -73,7 +76,7 @@ def write_atomically(path: Path, text: str):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.%s.' % path.name, suffix='.tmp')
     try:
-        with os.fdopen(fd, 'w', encoding='utf-8', newline='') as f:
+        with os.fdopen(fd, 'w', encoding='utf-8', errors='backslashreplace', newline='') as f:
             f.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -95,13 +98,17 @@ def feedback_dir(csv_path) -> Path:
 
 def feedback_names(notebooks: list[str]) -> list[str]:
     """A distinct feedback file name for each notebook: its folder (the student) and name,
-    made safe; names that become equal are told apart by a number (``~2``, ``~3``: ``~``
+    made safe. A name that making safe changed ends in a hash of the original (so it cannot
+    take a safe name's file); names still equal are told apart by a number (``~2``: ``~``
     never survives making a name safe, so no submission's own name can take it)."""
     names, used = [], set()
     for notebook in notebooks:
         path = Path(notebook)
         raw = '%s__%s' % (path.parent.name, path.stem) if path.parent.name else path.stem
         base = re.sub(r'[^\w.-]+', '_', raw, flags=re.ASCII).strip('._')[:150] or 'notebook'
+        if base != raw:
+            digest = hashlib.sha256(raw.encode('utf-8', 'surrogateescape')).hexdigest()[:8]
+            base = '%s-%s' % (base, digest)
         name, number = base, 1
         while name.lower() in used:  # case-insensitive file systems too
             number += 1

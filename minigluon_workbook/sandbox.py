@@ -43,7 +43,10 @@ CHECKS = '/opt/checks'
 RUNNER = '/opt/runner/runner.py'
 SCRATCH_BYTES = 256 * 2 ** 20  # size of the sandbox's /box and of its /tmp (tmpfs, in memory)
 PROCESSES = 64                # processes (and threads) one submission may have at once
-CGROUP_ROOTS = ('/sys/fs/cgroup/pids', '/sys/fs/cgroup')   # cgroup v1's pids, then v2
+# memory of a sandbox beyond --memory-mb (runner, scratch tmpfs): the cgroup holds them all
+MEMORY_SLACK = 2 * SCRATCH_BYTES + 512 * 2 ** 20
+CGROUP = '/sys/fs/cgroup'
+SETPRIV = '/usr/bin/setpriv'
 # The part of minigluon_workbook that runs in the student's kernel; nothing here may compute
 # an expected value (tests/test_grader_structure.py reads every file the sandbox can see).
 SANDBOX_FILES = ('__init__.py', 'source.py', 'graph.py', 'checks')
@@ -59,47 +62,74 @@ def bwrap() -> str | None:
     return shutil.which('bwrap')
 
 
-def _cgroup_root() -> str | None:
-    """A pids cgroup hierarchy we may create groups in (v1 ``pids``, or v2 with pids on)."""
-    for root in CGROUP_ROOTS:
-        try:
-            controllers = Path(root, 'cgroup.subtree_control').read_text().split()
-        except OSError:
-            controllers = []
-        v1 = root.endswith('/pids') and os.path.isfile(os.path.join(root, 'cgroup.procs'))
-        if (v1 or 'pids' in controllers) and os.access(root, os.W_OK):
-            return root
-    return None
+def _cgroup_groups() -> dict[str, str]:
+    """Controller -> the cgroup folder in which to make a group, for pids and memory (cgroup
+    v1: under the grader's own group of each controller; v2: the root, where pids is on)."""
+    found = {}
+    try:
+        lines = Path('/proc/self/cgroup').read_text().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        _, names, path = line.split(':', 2)
+        for name in ('pids', 'memory'):
+            folder = os.path.join(CGROUP, name) + path.rstrip('/')
+            if name in names.split(',') and os.access(folder, os.W_OK):
+                found[name] = folder
+    try:
+        enabled = Path(CGROUP, 'cgroup.subtree_control').read_text().split()
+    except OSError:
+        enabled = []
+    for name in ('pids', 'memory'):
+        if name in enabled and name not in found and os.access(CGROUP, os.W_OK):
+            found[name] = CGROUP
+    return found
 
 
 @contextlib.contextmanager
-def process_group_limit():
-    """A fresh pids cgroup allowing PROCESSES tasks, as ``cgroup.procs`` to join (None where
-    not root: there RLIMIT_NPROC binds); every task left in it is killed on exit."""
+def limits(memory_bytes: int = 0):
+    """Fresh cgroups holding a submission's sandbox: at most PROCESSES tasks and, where the
+    memory controller can be had, ``memory_bytes`` of memory for its processes and scratch
+    files together (0: none). Yields their ``cgroup.procs`` files to join (none where the
+    grader is not root: RLIMIT_NPROC binds there); every task left is killed on exit."""
     if os.geteuid() != 0:
-        yield None
+        yield []
         return
-    root = _cgroup_root()
-    if root is None:
+    parents = _cgroup_groups()
+    if 'pids' not in parents:
         raise OSError('the grader runs as root but no pids cgroup can be created')
-    group = os.path.join(root, 'minigluon-workbook-%s' % uuid.uuid4().hex)
-    os.mkdir(group)
+    name = 'minigluon-workbook-%s' % uuid.uuid4().hex
+    groups = []
     try:
-        Path(group, 'pids.max').write_text(str(PROCESSES))
-        yield os.path.join(group, 'cgroup.procs')
+        for controller, parent in sorted(parents.items()):
+            group = os.path.join(parent, name)
+            os.mkdir(group)
+            groups.append(group)
+            v1 = parent.startswith(os.path.join(CGROUP, controller))
+            if controller == 'pids':
+                Path(group, 'pids.max').write_text(str(PROCESSES))
+            elif memory_bytes > 0:
+                Path(group, 'memory.limit_in_bytes' if v1 else 'memory.max').write_text(str(memory_bytes))
+        yield [os.path.join(group, 'cgroup.procs') for group in groups]
     finally:
-        for _ in range(50):
-            try:
-                pids = Path(group, 'cgroup.procs').read_text().split()
-            except OSError:
-                break
-            for pid in pids:
-                with contextlib.suppress(OSError):
-                    os.kill(int(pid), signal.SIGKILL)
+        for group in groups:
+            _remove(group)
+
+
+def _remove(group: str):
+    """Kill what is left in ``group``, then remove it."""
+    for _ in range(100):
+        try:
+            pids = Path(group, 'cgroup.procs').read_text().split()
+        except OSError:
+            return
+        for pid in pids:
             with contextlib.suppress(OSError):
-                os.rmdir(group)
-                break
-            time.sleep(0.05)
+                os.kill(int(pid), signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.rmdir(group)
+            return
+        time.sleep(0.05)
 
 
 @functools.lru_cache(maxsize=None)
@@ -108,15 +138,17 @@ def problem() -> str:
     can't create namespaces (a container that forbids them), or no process limit."""
     if bwrap() is None:
         return 'bubblewrap (bwrap) was not found'
-    if os.geteuid() == 0 and _cgroup_root() is None:
+    if os.geteuid() == 0 and 'pids' not in _cgroup_groups():
         return 'the grader runs as root and no pids cgroup can be made to limit processes'
+    if os.geteuid() == 0 and not os.access(SETPRIV, os.X_OK):
+        return 'the grader runs as root and %s (util-linux) is missing' % SETPRIV
     with tempfile.TemporaryDirectory() as folder:
         box, checks = Path(folder, 'box'), Path(folder, 'checks')
         prepare_box(box, sys.executable)
         checks.mkdir()
         probe = [sys.executable, '-c', 'import minigluon, minigluon_workbook.checks']
         try:
-            with process_group_limit() as procs:
+            with limits() as procs:
                 proc = subprocess.run(command(box, checks, probe, procs), capture_output=True,
                                       text=True, timeout=60, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as err:
@@ -126,10 +158,6 @@ def problem() -> str:
         return 'bubblewrap (bwrap) cannot build the sandbox here: %s' % (
             lines[-1] if lines else 'exit status %d' % proc.returncode)
     return ''
-
-
-def _read_only(*paths: str) -> list[str]:
-    return [arg for path in paths if os.path.exists(path) for arg in ('--ro-bind', path, path)]
 
 
 def _python_roots() -> list[str]:
@@ -160,31 +188,53 @@ def visible_sources() -> list[tuple[str, str]]:
             + [(str(Path(runner.__file__).resolve()), RUNNER)])
 
 
-def command(box: Path, checks: Path, argv: list[str], procs: str | None) -> list[str]:
+def command(box: Path, checks: Path, argv: list[str], procs: list[str]) -> list[str]:
     """``argv`` (paths as seen inside) in bwrap, with ``box``'s plan, notebook and kernel spec
-    read-only in a fresh ``/box``; started inside the pids cgroup ``procs`` when given."""
+    read-only in a fresh ``/box``; started inside the cgroups ``procs`` (``limits``).
+
+    As root, bwrap makes the mounts with root's rights (the interpreter may live under a
+    private /root) and the command then runs as the host's uid 65534 (``setpriv``) without
+    capabilities: a user namespace would map the sandbox's user to host root, which may write
+    /proc/sys (core_pattern runs a program as host root). Otherwise bwrap maps the grader's
+    own unprivileged uid in a user namespace."""
     roots = [p for p in _python_roots() if not p.startswith('/usr/')]
+    binds = ([(path, path) for path in ('/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64') + tuple(roots)
+              if os.path.exists(path)]
+             + visible_sources() + [(str(checks), CHECKS)])
+    as_root = os.geteuid() == 0
     # --as-pid-1: no bwrap reaper inside the pid namespace, whose inherited fds (the results
     # pipe) the kernel could open through /proc; the command itself is pid 1 there.
-    sandboxed = ([bwrap(), '--clearenv', '--die-with-parent', '--new-session', '--unshare-all',
-                  '--as-pid-1',
-                  '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL',
-                  # the private /tmp first: a Python installed under /tmp is bound on top of it
-                  '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp']
-                 + _read_only('/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64')
-                 + _read_only(*roots) + _masked_copies(roots + ['/usr'])
-                 + [arg for here, there in visible_sources() for arg in ('--ro-bind', here, there)]
-                 + ['--ro-bind', str(checks), CHECKS,
-                    '--size', str(SCRATCH_BYTES), '--tmpfs', BOX]
+    head = [bwrap(), '--clearenv', '--die-with-parent', '--new-session', '--as-pid-1']
+    if as_root:
+        head += ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts',
+                 '--unshare-cgroup-try', '--cap-drop', 'ALL',
+                 '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID']
+        # folders bwrap makes as root are private (0700) unless made readable first
+        parents = sorted({str(a) for _, there in binds for a in Path(there).parents if str(a) != '/'},
+                         key=lambda d: d.count('/'))
+        head += [arg for d in parents for arg in ('--perms', '0755', '--dir', d)]
+        drop = [SETPRIV, '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all',
+                '--bounding-set=-all', '--no-new-privs']
+    else:
+        head += ['--unshare-all', '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL']
+        drop = []
+    sandboxed = (head
+                 # the private /tmp first: a Python installed under /tmp is bound on top of it
+                 + ['--perms', '1777', '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp']
+                 + [arg for here, there in binds for arg in ('--ro-bind', here, there)]
+                 + _masked_copies(roots + ['/usr'])
+                 + ['--perms', '1777', '--size', str(SCRATCH_BYTES), '--tmpfs', BOX,
+                    '--perms', '1777', '--dir', BOX + '/work']   # the kernel's working folder
                  + [arg for name in (runner.PLAN, runner.NOTEBOOK, 'jupyter')
                     for arg in ('--ro-bind', str(box / name), BOX + '/' + name)]
-                 + ['--dev', '/dev', '--proc', '/proc', '--chdir', '/']
+                 + ['--dev', '/dev', '--proc', '/proc', '--remount-ro', '/', '--chdir', '/']
                  + [arg for name, value in environment(BOX).items() for arg in ('--setenv', name, value)]
-                 + argv)
-    if procs is None:
+                 + drop + argv)
+    if not procs:
         return sandboxed
-    # join the cgroup first, then become bwrap: every process of the sandbox is counted there
-    return ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', procs] + sandboxed
+    # join the cgroups first, then become bwrap: every process of the sandbox is counted there
+    join = ' && '.join('echo $$ > "$%d"' % k for k in range(1, len(procs) + 1))
+    return ['/bin/sh', '-c', join + ' && shift %d && exec "$@"' % len(procs), 'sh'] + procs + sandboxed
 
 
 def environment(box: str) -> dict:

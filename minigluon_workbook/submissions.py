@@ -15,6 +15,8 @@ from pathlib import Path
 import nbformat
 
 MAX_BYTES = 64 * 2 ** 20   # a bigger notebook is refused unread
+MAX_CELLS = 5000           # a notebook with more cells is refused
+MAX_DEPTH = 32             # folders below a folder named
 
 
 class Refused(Exception):
@@ -23,20 +25,36 @@ class Refused(Exception):
 
 def collect(paths) -> list[tuple[Path, str]]:
     """(notebook, why it is refused or '') for each notebook named or found in a folder
-    named (searched without following links; checkpoints skipped)."""
+    named (searched without following links, at most MAX_DEPTH folders deep; checkpoints
+    skipped)."""
     found = []
     for top in map(Path, paths):
         if top.is_symlink() or not top.is_dir():
             found.append((top, _refusal(top)))
             continue
-        for folder, dirs, files in os.walk(top):   # links to folders are listed, not entered
-            links = sorted(d for d in dirs if os.path.islink(os.path.join(folder, d)))
-            dirs[:] = sorted(d for d in dirs if d != '.ipynb_checkpoints' and d not in links)
-            found += [(Path(folder, name), _refusal(Path(folder, name)))
-                      for name in sorted(files) if name.endswith('.ipynb')]
-            found += [(Path(folder, name), 'refused: a symbolic link to a folder (not searched)')
-                      for name in links]
-    return found
+        folders = [(top, 0)]
+        while folders:   # a stack, not recursion: a student's folders may nest very deeply
+            folder, depth = folders.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as err:
+                found.append((folder, 'refused: the folder cannot be read (%s)' % os.strerror(err.errno or 0)))
+                continue
+            for entry in entries:
+                path = Path(entry.path)
+                if entry.is_symlink() and entry.is_dir():
+                    found.append((path, 'refused: a symbolic link to a folder (not searched)'))
+                elif entry.is_dir(follow_symlinks=False):
+                    if entry.name == '.ipynb_checkpoints':
+                        continue
+                    if depth + 1 > MAX_DEPTH:
+                        found.append((path, 'refused: a folder nested more than %d deep (not searched)'
+                                      % MAX_DEPTH))
+                    else:
+                        folders.append((path, depth + 1))
+                elif entry.name.endswith('.ipynb'):
+                    found.append((path, _refusal(path)))
+    return sorted(found, key=lambda item: str(item[0]))
 
 
 def _refusal(path: Path) -> str:
@@ -85,6 +103,8 @@ def read(path: Path) -> nbformat.NotebookNode:
         raise Refused('could not read the notebook: it is not valid JSON%s' % where) from None
     if not isinstance(content, dict) or not isinstance(content.get('cells'), list):
         raise Refused('could not read the notebook: it is JSON, but not a Jupyter notebook')
+    if len(content['cells']) > MAX_CELLS:
+        raise Refused('refused: the notebook has %d cells, more than %d' % (len(content['cells']), MAX_CELLS))
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)

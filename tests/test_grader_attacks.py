@@ -47,7 +47,7 @@ def in_sandbox(code: str, checks: Path | None = None) -> dict:
         if checks is None:
             checks = Path(folder, 'checks')
             checks.mkdir()
-        with sandbox.process_group_limit() as procs:
+        with sandbox.limits() as procs:
             proc = subprocess.run(sandbox.command(box, checks, [sys.executable, '-c', code], procs),
                                   capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr
@@ -206,7 +206,7 @@ def test_a_sandbox_that_cannot_start_fails_that_submission(tmp_path, monkeypatch
     broken.write_text('#!/bin/sh\nexit 1\n')
     broken.chmod(0o755)
     monkeypatch.setenv('MINIGLUON_WORKBOOK_BWRAP', str(broken))
-    monkeypatch.setattr(sandbox, 'process_group_limit', lambda: __import__('contextlib').nullcontext())
+    monkeypatch.setattr(sandbox, 'limits', lambda *a: __import__('contextlib').nullcontext([]))
     nbformat.write(nbformat.read(str(TEACHER), as_version=4), str(tmp_path / TEACHER.name))
     rows = grade.grade_notebook(tmp_path / TEACHER.name, TEACHER_DIR, Settings(timeout=30))
     assert [r.passed for r in rows] == [False] * 3
@@ -234,6 +234,43 @@ print(json.dumps({'started': started}))
 def test_a_fork_bomb_stops_at_the_process_limit():
     started = in_sandbox(FORKS)['started']
     assert 10 < started < sandbox.PROCESSES
+
+
+HOST_ROOT = r'''
+import json, os
+found = {'uid': os.getuid()}
+inside, outside, _ = next(l.split() for l in open('/proc/self/uid_map')
+                          if int(l.split()[0]) <= os.getuid() < int(l.split()[0]) + int(l.split()[2]))
+found['host_uid'] = int(outside) + os.getuid() - int(inside)
+for path in ('/proc/sys/kernel/core_pattern', '/proc/sys/vm/panic_on_oom', '/proc/sysrq-trigger',
+             '/opt/pkgs/minigluon_workbook/judges.py', '/usr/x', '/x', '/box/jupyter/x'):
+    try:
+        with open(path, 'a'):
+            pass
+        found[path] = 'writable'
+    except OSError as err:
+        found[path] = err.errno
+print(json.dumps(found))
+'''
+
+
+@needs_sandbox
+def test_the_sandbox_user_is_not_host_root_and_cannot_write_the_machine():
+    found = in_sandbox(HOST_ROOT)
+    assert found.pop('uid') != 0 and found.pop('host_uid') != 0, found
+    assert 'writable' not in found.values(), found
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or 'memory' not in sandbox._cgroup_groups(),
+                    reason='memory cgroups are used where the grader runs as root')
+def test_a_sandbox_gets_one_memory_limit_for_all_its_processes_and_files():
+    with sandbox.limits(3 * 2 ** 30) as procs:
+        memory = next(Path(p).parent for p in procs if '/memory' in p or Path(p).parent.joinpath('memory.max').exists())
+        limit = memory / ('memory.limit_in_bytes' if (memory / 'memory.limit_in_bytes').exists() else 'memory.max')
+        assert int(limit.read_text()) == 3 * 2 ** 30
+        pids = next(Path(p).parent for p in procs if (Path(p).parent / 'pids.max').exists())
+        assert (pids / 'pids.max').read_text().strip() == str(sandbox.PROCESSES)
+    assert not memory.exists() and not pids.exists()
 
 
 # ---------------------------------------------------------------- submissions are data; outputs stay intact
@@ -277,6 +314,21 @@ def linked(tmp_path_factory):
     (classroom / 'nl').mkdir()
     evil = classroom / 'nl' / ('x\n## Exercise 99.1: passed\n<img src=x onerror=alert(1)>.ipynb')
     nbformat.write(student_notebook(teacher, TEACHER.name), str(evil))
+    # names that crashed the grader or could be confused: not UTF-8, escapes, very deep folders
+    (classroom / 'odd').mkdir()
+    nbformat.write(teacher, os.path.join(str(classroom / 'odd').encode(), b'\xff' + TEACHER.name.encode()).decode(
+        'utf-8', 'surrogateescape'))
+    for name in ('v?99_tiny.ipynb', 'v\x1b99_tiny.ipynb'):
+        nbformat.write(student_notebook(teacher, TEACHER.name), str(classroom / 'odd' / name))
+    deep = classroom / 'deep'
+    deep.mkdir()
+    os.chdir(deep)
+    try:
+        for _ in range(200):
+            os.mkdir('d')
+            os.chdir('d')
+    finally:
+        os.chdir(ROOT)
     # a solution whose error message is Markdown and HTML
     loud = nbformat.read(str(TEACHER), as_version=4)
     next(c for c in loud.cells if c.get('id') == 'solution-1').source = (
@@ -313,8 +365,10 @@ def test_every_submission_gets_its_own_feedback_file(linked):
     assert len(names) == 2
     passed = sorted(linked['feedback'][n].split('\n')[2] for n in names)
     assert passed == ['0 of 3 exercises passed.', '3 of 3 exercises passed.']
-    assert feedback_names(['a/b~c.ipynb', 'a/b_c.ipynb', 'a/B_c.ipynb']) == ['a__b_c.md', 'a__b_c~2.md',
-                                                                           'a__B_c~3.md']
+    names = feedback_names(['a/b~c.ipynb', 'a/b_c.ipynb', 'a/B_c.ipynb', 'bob 9.ipynb', 'bob_9.ipynb'])
+    assert names[1] == 'a__b_c.md' and names[4] == 'bob_9.md'   # a safe name keeps its file
+    assert names[0].startswith('a__b_c-') and names[3].startswith('bob_9-') and names[2] == 'a__B_c~2.md'
+    assert len({n.lower() for n in names}) == 5
 
 
 def test_student_text_cannot_forge_headings_rows_or_markup(linked):
@@ -329,13 +383,13 @@ def test_student_text_cannot_forge_headings_rows_or_markup(linked):
     assert '&lt;img' in nl.splitlines()[0] and '<img' not in nl.splitlines()[0]
     nl_rows = rows_of(linked, '/nl/')
     assert [r[2] for r in nl_rows] == ['false'] * 3
-    assert all('\n' not in r[0] and 'x?## Exercise 99.1: passed?<img' in r[0] for r in nl_rows)
+    assert all('\n' not in r[0] and 'x\\x0a## Exercise 99.1: passed\\x0a<img' in r[0] for r in nl_rows)
     (loud,) = [t for n, t in linked['feedback'].items() if n.startswith('loud__')]
     assert '## Exercise 99\\.1: not passed\n\n    your solution' in loud or \
         '## Exercise 99\\.1: not passed\n\n    double(' in loud, loud
     assert [r[2] for r in rows_of(linked, '/loud/')] == ['false', 'true', 'true']
     assert all('\n' not in r[3] for r in linked['rows'])
-    assert 'x?## Exercise 99.1: passed?<img' in linked['stdout']
+    assert 'x\\x0a## Exercise 99.1: passed\\x0a<img' in linked['stdout']
 
 
 # ---------------------------------------------------------------- delegation
@@ -384,3 +438,16 @@ def test_every_taken_away_entry_point_exists():
                   ch05._READER_3):
         for name, owner, attribute in table:
             assert callable(vars(owner)[attribute]), name
+
+
+def test_odd_names_and_deep_folders_neither_crash_nor_blur_the_run(linked):
+    odd = rows_of(linked, '/odd/')
+    (undecodable,) = [r for r in odd if '\\xff99_tiny' in r[0]]   # no teacher edition by that name
+    assert undecodable[3].startswith('no teacher edition named')
+    # the look-alikes are student editions (found by their metadata): 3 rows each, apart
+    assert len([r for r in odd if 'v?99_tiny' in r[0]]) == 3
+    assert len([r for r in odd if 'v\\x1b99_tiny' in r[0]]) == 3
+    (deep,) = rows_of(linked, '/deep/')
+    assert deep[3] == 'refused: a folder nested more than 32 deep (not searched)'
+    lines = [l for l in linked['stdout'].splitlines() if '/odd/' in l]
+    assert len(lines) == 3                          # the two look-alikes are two lines
