@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .. import base, bitexact
+from .. import autograd, base, bitexact
 from ..context import Context, current_context
 from .ndarray import NDArray
 
@@ -144,3 +144,19 @@ def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | 
         return samples
     logp = np.log(np.take_along_axis(rows, picked.reshape(rows.shape[0], -1), axis=1))
     return [samples, NDArray(data.context.xp.asarray(logp.reshape(picked.shape)), data.context)]
+
+
+# ----- operators of d2l's "deep learning basics" that draw random numbers -----------------------
+def Dropout(data: NDArray, p: float = 0.5, mode: str = 'training', axes=()) -> NDArray:
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p), while
+    training (``mode='always'``: always); here, not in ops.py, because it draws from uniform.
+
+    As MXNet, an element is kept where its uniform draw u satisfies u <= 1 - p (so a seed
+    drops what MXNet's drops); ``axes`` share one draw along those axes.
+    """
+    if p <= 0 or (mode == 'training' and not autograd.is_training()):
+        return data
+    keep = np.float32(1) - np.float32(p)
+    shape = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
+    draw = uniform(0, 1, shape=shape, ctx=data.context)
+    return data * ((draw <= keep) * (np.float32(1) / keep))
