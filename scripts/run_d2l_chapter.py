@@ -143,6 +143,39 @@ def run_block(code: str, namespace: dict) -> None:
             print(repr(value))
 
 
+def run_section(section: str, blocks: list[str], quiet: bool) -> list[tuple[str, str]]:
+    """Run one section's blocks in one namespace; [(where, 'ran'|'fixed'|'blocked'|'failed')]."""
+    from matplotlib import pyplot as plt
+    namespace = {'__name__': '__main__'}
+    section_blocked = False
+    outcomes = []
+    for number, code in enumerate(blocks, 1):
+        where = '%s block %d' % (section, number)
+        code = _MAGIC.sub(r'\1pass', code)
+        needed = [why for why, pattern, _ in ENVIRONMENT_FIXES if pattern.search(code)]
+        for _, pattern, replacement in ENVIRONMENT_FIXES:
+            code = pattern.sub(replacement, code)
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                run_block(code, namespace)
+        except Exception as error:  # noqa: BLE001 - report every block's failure and go on
+            message = traceback.format_exception_only(error)[-1].strip()
+            section_blocked = section_blocked or _is_missing_gluon_data(error)
+            outcome = 'blocked' if section_blocked else 'failed'
+            status = ('NEEDS gluon.data: ' if section_blocked else 'FAILED: ') + message
+        else:
+            outcome = 'fixed' if needed else 'ran'
+            status = 'ok' + (' (with the fix for %s)' % '; '.join(needed) if needed else '')
+        finally:
+            plt.close('all')
+        outcomes.append((where, outcome))
+        print('%s: %s' % (where, status))
+        if not quiet and printed.getvalue():
+            print('    ' + printed.getvalue().rstrip().replace('\n', '\n    '))
+    return outcomes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('d2l', help='a d2l-zh checkout (work tree, or git directory with --ref)')
@@ -163,46 +196,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         vision.FashionMNIST = synthetic_fashion_mnist(tuple(args.examples))
 
-    from matplotlib import pyplot as plt
     scratch = tempfile.mkdtemp(prefix='d2l-')
     copy_data(args.d2l, args.ref, os.path.join(scratch, 'data'))
     os.makedirs(os.path.join(scratch, args.chapter))
     os.chdir(os.path.join(scratch, args.chapter))
     total, ran, fixed, blocked, failed = 0, 0, [], [], []
     for section, blocks in sections(args.d2l, args.ref, args.chapter):
-        namespace = {'__name__': '__main__'}
-        section_blocked = False
+        # each section is a notebook of its own: a fresh namespace, seed and block names
         minigluon.random.seed(0)
-        for number, code in enumerate(blocks, 1):
+        with minigluon.name.NameManager():
+            outcomes = run_section(section, blocks, quiet=args.quiet)
+        for where, outcome in outcomes:
             total += 1
-            where = '%s block %d' % (section, number)
-            code = _MAGIC.sub(r'\1pass', code)
-            needed = [why for why, pattern, _ in ENVIRONMENT_FIXES if pattern.search(code)]
-            for _, pattern, replacement in ENVIRONMENT_FIXES:
-                code = pattern.sub(replacement, code)
-            printed = io.StringIO()
-            try:
-                with contextlib.redirect_stdout(printed):
-                    run_block(code, namespace)
-            except Exception as error:  # noqa: BLE001 - report every block's failure and go on
-                message = traceback.format_exception_only(error)[-1].strip()
-                if section_blocked or _is_missing_gluon_data(error):
-                    section_blocked = True
-                    blocked.append(where)
-                    status = 'NEEDS gluon.data: ' + message
-                else:
-                    failed.append(where)
-                    status = 'FAILED: ' + message
-            else:
-                ran += 1
-                status = 'ok' + (' (with the fix for %s)' % '; '.join(needed) if needed else '')
-                if needed:
-                    fixed.append(where)
-            finally:
-                plt.close('all')
-            print('%s: %s' % (where, status))
-            if not args.quiet and printed.getvalue():
-                print('    ' + printed.getvalue().rstrip().replace('\n', '\n    '))
+            ran += outcome in ('ran', 'fixed')
+            {'fixed': fixed, 'blocked': blocked, 'failed': failed}.get(outcome, []).append(where)
     print('\n%d of %d blocks ran (%d with an environment fix: %s)'
           % (ran, total, len(fixed), ', '.join(fixed) or 'none'))
     if blocked:
