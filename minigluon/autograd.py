@@ -10,7 +10,7 @@ frees the graph.
 """
 from __future__ import annotations
 
-from .base import MXNetError
+from .base import MXNetAssertionError, MXNetError
 
 
 class Node:
@@ -163,6 +163,8 @@ def _backprop(heads, head_grads, retain_graph):
     """Run the chain rule from ``heads``; return {variable in the graph: gradient or None}."""
     heads = _as_list(heads)
     head_grads = [None] * len(heads) if head_grads is None else _as_list(head_grads)
+    if len(head_grads) != len(heads):
+        raise MXNetAssertionError('heads and head_grads must be lists of the same length')
     grads = {}
     for head, head_grad in zip(heads, head_grads):
         if head._node is None:

@@ -21,6 +21,8 @@ def _shape(shape) -> tuple:
 
 
 def _made(make, ctx: Context | None) -> NDArray:
+    if isinstance(ctx, str):  # MXNet's operators parse 'cpu(1)'; array, empty and full do not
+        raise AttributeError("'str' object has no attribute 'device_typeid'")
     ctx = current_context() if ctx is None else ctx
     with ctx.device():
         return NDArray(make(ctx.xp), ctx)
@@ -34,13 +36,26 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     dtype = _DEFAULT_DTYPE if dtype is None else dtype
     if hasattr(source_array, '__cuda_array_interface__') and not isinstance(source_array, np.ndarray):
         source_array = source_array.get()  # a CuPy array goes through the host, like MXNet's
-    host = np.array(source_array, dtype=dtype)
+    if np.dtype(dtype).kind in 'iu' and not isinstance(source_array, np.ndarray):
+        host = _wrapped(np.array(source_array), dtype)
+    else:
+        host = np.array(source_array, dtype=dtype)
     return _made(lambda xp: xp.asarray(host), ctx)
+
+
+def _wrapped(values: np.ndarray, dtype) -> np.ndarray:
+    """Python numbers into an integer dtype as MXNet's NumPy 1.x did: truncated toward 0, then
+    wrapped (-2.2 -> uint8 254, 300 -> int8 44), where NumPy 2 refuses them."""
+    if values.dtype.kind == 'f':
+        with np.errstate(invalid='ignore'):
+            values = np.trunc(values).astype(np.int64)
+    return values.astype(dtype)
 
 
 def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
     """An uninitialized array (zeros here: uninitialized memory would make notebooks flaky)."""
-    return zeros(shape, ctx, dtype)
+    shape = _shape(shape)
+    return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
 
 
 def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
@@ -48,7 +63,7 @@ def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> 
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
     shape = _shape(shape)
-    return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
+    return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 
 def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
@@ -56,7 +71,7 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
     shape = _shape(shape)
-    return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), ctx)
+    return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 
 def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None) -> NDArray:
@@ -81,7 +96,7 @@ def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = No
         values = dtype.type(start) + np.arange(count).astype(dtype) * dtype.type(step)
     if repeat > 1:
         values = np.repeat(values, repeat)
-    return _made(lambda xp: xp.asarray(values), ctx)
+    return _made(lambda xp: xp.asarray(values), context.operator_context(ctx))
 
 
 def zeros_like(data: NDArray) -> NDArray:

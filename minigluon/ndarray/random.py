@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .. import autograd, base, bitexact
-from ..context import Context, current_context
+from ..context import Context, operator_context
 from .ndarray import NDArray
 
 
@@ -51,7 +51,7 @@ def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> ND
     if out is not None:
         shape, ctx, dtype = out.shape, out.context, out.dtype
     shape = base.normalize_shape(shape)
-    ctx = current_context() if ctx is None else ctx
+    ctx = operator_context(ctx)
     n = math.prod(shape)
     if ctx.device_type == 'gpu':
         gen = _generators.gpu(ctx)

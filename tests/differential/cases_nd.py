@@ -222,4 +222,21 @@ CASES = {
                           "with autograd.record():\n    y = nd.linalg.gemm2(b, a, transpose_a=True, transpose_b=True)\ny.backward()\nprint(a.grad, b.grad)"),
     'stop_gradient': ("x = nd.array([1., 2.])\nx.attach_grad()\nwith autograd.record():\n"
                       "    y = nd.stop_gradient(x * 2) * x + nd.BlockGrad(x)\ny.backward()\nprint(y, x.grad, nd.BlockGrad.__name__)"),
+    'array_python_numbers_into_ints': ("print(nd.array([1.7, -2.2, 3], dtype='uint8'), nd.array([1.7, -2.2, 300], dtype='int8'))\n"
+                                       "print(nd.array([[1.7, -2.2], [3e10, -0.5]], dtype='int32'), nd.array([1, -1, 256], dtype='uint8'))"),
+    'head_grads_count': ("x = nd.ones(2)\nx.attach_grad()\nwith autograd.record():\n    y = x * 2\n    z = x * 3\n"
+                         "for heads, head_grads in (([y, z], [nd.ones(2)]), ([y], [nd.ones(2), nd.ones(2)])):\n"
+                         "    try:\n        autograd.backward(heads, head_grads=head_grads, retain_graph=True)\n"
+                         "    except AssertionError as e:\n        print(e)\n"
+                         "try:\n    autograd.grad([y], [x], head_grads=[nd.ones(2), nd.ones(2)])\nexcept AssertionError as e:\n    print(e)"),
+    'ctx_strings': ("for f in (lambda: nd.zeros((1,), ctx='cpu(2)'), lambda: nd.ones(1, ctx='cpu_pinned(1)'),\n"
+                    "          lambda: nd.arange(2, ctx='cpu(3)'), lambda: nd.random.uniform(shape=1, ctx='cpu(4)'),\n"
+                    "          lambda: nd.random.normal(shape=1, ctx='cpu(5)'), lambda: nd.array([1], ctx='cpu(1)'),\n"
+                    "          lambda: nd.empty((1,), ctx='cpu(1)'), lambda: nd.full((1,), 2, ctx='cpu(1)')):\n"
+                    "    try:\n        print(f().context)\n    except AttributeError as e:\n        print(e)\n"
+                    "for s in ('cpu', 'tpu(0)', 'cpu(x)'):\n    try:\n        nd.ones(1, ctx=s)\n"
+                    "    except mx.MXNetError as e:\n        print([line for line in str(e).splitlines() if 'Invalid' in line][-1].replace('MXNetError: ', ''))"),
+    'default_ctx': ("print(mx.Context.default_ctx)\nwith mx.cpu(3):\n    print(mx.Context.default_ctx, nd.ones(1).context)\n"
+                    "mx.Context.default_ctx = mx.cpu(1)\nprint(nd.ones(1).context, mx.context.current_context())\n"
+                    "mx.Context.default_ctx = mx.cpu(0)\nprint(nd.ones(1).context)"),
 }
