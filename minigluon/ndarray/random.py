@@ -89,14 +89,40 @@ _SAMPLER_ARGUMENTS = {'uniform': ('low', 'high', 'shape', 'ctx', 'dtype'),
 
 def uniform(low: float = 0, high: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
             out: NDArray | None = None, **kwargs) -> NDArray:
-    """Samples from the uniform distribution on [low, high)."""
+    """Samples from the uniform distribution on [low, high); with NDArrays ``low`` and
+    ``high``, ``shape`` samples for each of their elements (shape ``low.shape + shape``)."""
+    if isinstance(low, NDArray) or isinstance(high, NDArray):
+        return _sample_per_parameter('uniform', low, high, shape, dtype, out, kwargs)
     return _sample('uniform', low, high, shape, dtype, ctx, out, kwargs)
 
 
 def normal(loc: float = 0, scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
            out: NDArray | None = None, **kwargs) -> NDArray:
-    """Samples from the normal distribution with mean ``loc`` and deviation ``scale``."""
+    """Samples from the normal distribution with mean ``loc`` and deviation ``scale``; with
+    NDArrays ``loc`` and ``scale``, ``shape`` samples for each of their elements."""
+    if isinstance(loc, NDArray) or isinstance(scale, NDArray):
+        return _sample_per_parameter('normal', loc, scale, shape, dtype, out, kwargs)
     return _sample('normal', loc, scale, shape, dtype, ctx, out, kwargs)
+
+
+def _sample_per_parameter(kind: str, a: NDArray, b: NDArray, shape, dtype, out, kwargs) -> NDArray:
+    """MXNet's ``_sample_<kind>``: for each element of the parameter arrays, ``shape`` draws
+    (none given: one), from the same stream as the scalar samplers, scaled per element."""
+    if not (isinstance(a, NDArray) and isinstance(b, NDArray)):
+        raise base.MXNetAssertionError(
+            'Distribution parameters must all have the same type, but got both %s and %s.'
+            % (type(a), type(b)))
+    shape = () if shape == (1,) else base.normalize_shape(shape)  # the default adds no axis
+    draws = _sample(kind, 0, 1, a.shape + shape, dtype, a.context, None, kwargs)._data
+    xp, extra = a.context.xp, (None,) * len(shape)
+    low, width = a._data[(...,) + extra], b._data[(...,) + extra]
+    if kind == 'uniform':
+        width = width - low
+    data = (low + width * draws).astype(draws.dtype, copy=False)
+    if out is None:
+        return NDArray(xp.asarray(data), a.context)
+    out._data[...] = data
+    return out
 
 
 def exponential(scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,

@@ -239,4 +239,11 @@ CASES = {
     'default_ctx': ("print(mx.Context.default_ctx)\nwith mx.cpu(3):\n    print(mx.Context.default_ctx, nd.ones(1).context)\n"
                     "mx.Context.default_ctx = mx.cpu(1)\nprint(nd.ones(1).context, mx.context.current_context())\n"
                     "mx.Context.default_ctx = mx.cpu(0)\nprint(nd.ones(1).context)"),
+    'random_parameter_arrays': ("print(nd.random.normal(nd.array([0., 10.]), nd.array([1., 0.1]), shape=3))\n"
+                                "print(nd.random.uniform(nd.array([0., 10., -1]), nd.array([1., 11., 5.]), shape=(2, 2)))\n"
+                                "print(nd.random.normal(nd.array([[0.], [10.]]), nd.array([[1.], [0.1]])).shape)\n"
+                                "print(nd.random.normal(nd.array([0., 1.]), nd.array([1., 2.]), shape=2, dtype='float64'))\n"
+                                "print(nd.random.normal(nd.array([0., 1.]), nd.array([1., 2.]), shape=3000).asnumpy()[:, -2:])\n"
+                                "o = nd.zeros((2, 2))\nnd.random.uniform(nd.array([0., 5.]), nd.array([1., 6.]), shape=2, out=o)\nprint(o)\n"
+                                "try:\n    nd.random.normal(nd.array([0., 10.]), 1.0, shape=2)\nexcept AssertionError as e:\n    print('AssertionError')"),
 }
