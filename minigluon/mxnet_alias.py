@@ -52,13 +52,16 @@ class _Loader(importlib.abc.Loader):
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    """Finds ``mxnet`` and ``mxnet.*`` after every other finder has had its turn."""
+    """Finds ``mxnet`` and ``mxnet.*``. It comes first in ``sys.meta_path``: a module of
+    minigluon not imported yet would otherwise be found, under its mxnet name, as a second
+    copy by the path finder (``mxnet.gluon``'s ``__path__`` is minigluon.gluon's)."""
 
     def find_spec(self, fullname: str, path=None, target=None):
         if fullname == 'mxnet':
-            _refuse_real_mxnet()
+            if importlib.machinery.PathFinder.find_spec('mxnet') is not None:
+                return None  # a real MXNet, installed after the alias: it is the one imported
             return importlib.machinery.ModuleSpec('mxnet', _Loader(_stand_in()), is_package=True)
-        if not fullname.startswith('mxnet.'):
+        if not fullname.startswith('mxnet.') or not isinstance(sys.modules.get('mxnet'), MXNetStandIn):
             return None
         real_name = 'minigluon' + fullname[len('mxnet'):]
         try:
@@ -99,4 +102,4 @@ def install() -> None:
         raise ImportError('mxnet is already imported from %s: minigluon will not stand in for it'
                           % getattr(loaded, '__file__', loaded), name='mxnet')
     _refuse_real_mxnet()
-    sys.meta_path.append(_Finder())  # last: a real package on sys.path always comes first
+    sys.meta_path.insert(0, _Finder())

@@ -44,6 +44,23 @@ def test_import_mxnet_gives_minigluons_modules():
         '1.9.1+minigluon.%s' % minigluon.__version__]
 
 
+def test_a_module_minigluon_has_not_imported_yet_is_still_minigluons():
+    # as a subpackage that minigluon imports lazily: the path finder would find it under
+    # mxnet.gluon's __path__ and load a second copy, with classes of its own
+    run = _python('''
+        import sys
+        import minigluon
+        del sys.modules['minigluon.gluon.loss'], minigluon.gluon.loss
+        minigluon.install_mxnet_alias()
+        from mxnet.gluon.loss import L2Loss
+        loss = sys.modules['mxnet.gluon.loss']
+        print(loss.__name__, loss is sys.modules['minigluon.gluon.loss'], L2Loss.__module__)
+        print(sorted(name for name, m in sys.modules.items() if getattr(m, '__name__', '').startswith('mxnet')))
+    ''')
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ['minigluon.gluon.loss True minigluon.gluon.loss', "['mxnet']"]
+
+
 def test_a_module_minigluon_lacks_is_not_found_as_in_a_broken_install():
     run = _python('''
         import minigluon
