@@ -163,8 +163,6 @@ def _backprop(heads, head_grads, retain_graph):
     """Run the chain rule from ``heads``; return {variable in the graph: gradient or None}."""
     heads = _as_list(heads)
     head_grads = [None] * len(heads) if head_grads is None else _as_list(head_grads)
-    if len(head_grads) != len(heads):
-        raise MXNetAssertionError('heads and head_grads must be lists of the same length')
     grads = {}
     for head, head_grad in zip(heads, head_grads):
         if head._node is None:
@@ -189,9 +187,16 @@ def _backprop(heads, head_grads, retain_graph):
     return {v: grads.get(v) for v in variables}
 
 
+def _check_head_grads(heads, head_grads) -> None:
+    """MXNet's check: one head gradient per head (or none at all)."""
+    if head_grads is not None and len(_as_list(head_grads)) != len(_as_list(heads)):
+        raise MXNetAssertionError('heads and head_grads must be lists of the same length')
+
+
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
     """Write d(heads)/d(variable) into every variable's ``.grad`` (or add, for 'add')."""
     global _recording, _training
+    _check_head_grads(heads, head_grads)
     saved = _recording, _training  # a plain save/restore: backward is on every step's hot path
     _recording, _training = False, bool(train_mode)
     try:
@@ -214,6 +219,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
     if create_graph:
         raise NotImplementedError('minigluon does not record the backward pass '
                                   '(create_graph=True, higher-order gradients)')
+    _check_head_grads(heads, head_grads)
     variables = _as_list(variables)
     for i, variable in enumerate(variables):
         if variable._node is not VARIABLE:

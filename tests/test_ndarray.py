@@ -476,10 +476,3 @@ def test_basic_indexing_shares_memory_exactly_when_mxnet_does(key):
     y[:] = -1
     assert ((x.asnumpy() == -1).any()) == _mxnet_shares(key, x.shape), key
 
-
-@given(st.lists(st.floats(-1e9, 1e9), min_size=1, max_size=8),
-       st.sampled_from(['uint8', 'int8', 'int32', 'int64']))
-def test_python_numbers_into_an_integer_dtype_truncate_then_wrap(values, dtype):
-    # MXNet's nd.array (on NumPy 1.x) casts each number as C does: toward 0, then modulo 2**bits
-    expected = np.array([int(v) for v in values], dtype=np.int64).astype(dtype)
-    np.testing.assert_array_equal(nd.array(values, dtype=dtype).asnumpy(), expected)

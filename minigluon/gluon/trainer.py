@@ -83,7 +83,6 @@ class Trainer:
         """One update of every trainable parameter on every context it lives on:
         ``allreduce_grads()`` then ``update(batch_size)``."""
         self._optimizer.rescale_grad = self._scale / batch_size
-        self._init_kvstore()
         self._allreduce_grads()
         self._update(ignore_stale_grad)
 
@@ -100,6 +99,7 @@ class Trainer:
         self._allreduce_grads()
 
     def _allreduce_grads(self):
+        self._init_kvstore()
         if len(self._contexts) < 2:
             return
         for param in self._params:

@@ -36,20 +36,8 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     dtype = _DEFAULT_DTYPE if dtype is None else dtype
     if hasattr(source_array, '__cuda_array_interface__') and not isinstance(source_array, np.ndarray):
         source_array = source_array.get()  # a CuPy array goes through the host, like MXNet's
-    if np.dtype(dtype).kind in 'iu' and not isinstance(source_array, np.ndarray):
-        host = _wrapped(np.array(source_array), dtype)
-    else:
-        host = np.array(source_array, dtype=dtype)
+    host = np.array(source_array, dtype=dtype)
     return _made(lambda xp: xp.asarray(host), ctx)
-
-
-def _wrapped(values: np.ndarray, dtype) -> np.ndarray:
-    """Python numbers into an integer dtype as MXNet's NumPy 1.x did: truncated toward 0, then
-    wrapped (-2.2 -> uint8 254, 300 -> int8 44), where NumPy 2 refuses them."""
-    if values.dtype.kind == 'f':
-        with np.errstate(invalid='ignore'):
-            values = np.trunc(values).astype(np.int64)
-    return values.astype(dtype)
 
 
 def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
