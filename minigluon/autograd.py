@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 
-from .base import MXNetError
+from .base import MXNetAssertionError, MXNetError
 
 
 class Node:
@@ -193,8 +193,15 @@ def _backprop(heads, head_grads, retain_graph):
     return {v: grads.get(v) for v in variables}
 
 
+def _check_head_grads(heads, head_grads) -> None:
+    """MXNet's check: one head gradient per head (or none at all)."""
+    if head_grads is not None and len(_as_list(head_grads)) != len(_as_list(heads)):
+        raise MXNetAssertionError('heads and head_grads must be lists of the same length')
+
+
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
     """Write d(heads)/d(variable) into every variable's ``.grad`` (or add, for 'add')."""
+    _check_head_grads(heads, head_grads)
     with _Scope(False, train_mode):
         leaves = _backprop(heads, head_grads, retain_graph)
     for variable, g in leaves.items():
@@ -213,6 +220,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
     if create_graph:
         raise NotImplementedError('minigluon does not record the backward pass '
                                   '(create_graph=True, higher-order gradients)')
+    _check_head_grads(heads, head_grads)
     variables = _as_list(variables)
     for i, variable in enumerate(variables):
         if variable._node is not VARIABLE:

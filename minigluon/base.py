@@ -50,3 +50,18 @@ def unknown_argument(op: str, kwargs: dict, accepted: tuple) -> MXNetError:
     return MXNetError("Cannot find argument '%s', Possible Arguments:\n----------------\n%s\n"
                       ", in operator %s(%s)" % (next(iter(kwargs)), '\n'.join(accepted), op,
                                                 ', '.join('%s=%r' % kv for kv in kwargs.items())))
+
+
+def not_in_minigluon(module_name: str):
+    """A module ``__getattr__`` for an MXNet module that minigluon has only by name: importing
+    it works (so code that imports it at the top still loads), using any name from it raises."""
+    mxnet_name = 'mxnet' + module_name[len('minigluon'):]
+
+    def __getattr__(name: str):
+        if name.startswith('__'):  # Python's and tools' probes (__path__, __wrapped__, ...)
+            raise AttributeError("module %r has no attribute %r" % (module_name, name))
+        raise NotImplementedError(
+            "%s.%s is not part of minigluon, which re-implements MXNet 1.9.1's nd, autograd and "
+            "gluon but not %s: the workbook's compatibility page (appendix/compatibility) says "
+            "what runs" % (mxnet_name, name, mxnet_name))
+    return __getattr__

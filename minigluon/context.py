@@ -1,7 +1,9 @@
 """Devices. A Context names where an NDArray lives and which array module computes on it."""
 from __future__ import annotations
 
+import re
 import threading
+import warnings
 
 import numpy
 
@@ -42,7 +44,26 @@ def num_gpus() -> int:
     return _cupy()[1]
 
 
-class Context:
+_DEFAULT_CTX_DEPRECATED = ("Context.default_ctx has been deprecated. Please use "
+                           "Context.current_context() instead. Please use "
+                           "test_utils.set_default_context to set a default context")
+
+
+class _ContextType(type):
+    """Gives Context MXNet's deprecated class property ``Context.default_ctx``."""
+
+    @property
+    def default_ctx(cls) -> 'Context':
+        warnings.warn(_DEFAULT_CTX_DEPRECATED, DeprecationWarning, stacklevel=2)
+        return current_context()
+
+    @default_ctx.setter
+    def default_ctx(cls, ctx: 'Context') -> None:
+        warnings.warn(_DEFAULT_CTX_DEPRECATED, DeprecationWarning, stacklevel=2)
+        cls._default.base = ctx
+
+
+class Context(metaclass=_ContextType):
     """A device: ``cpu(i)`` computes with NumPy, ``gpu(i)`` with CuPy on GPU i.
 
     Contexts are interned, so ``cpu(0) is cpu()``; ``with ctx:`` makes ``ctx`` the default.
@@ -144,6 +165,22 @@ def cpu_pinned(device_id: int = 0) -> Context:
 
 
 def current_context() -> Context:
-    """The innermost ``with ctx:`` context, or cpu(0)."""
+    """The innermost ``with ctx:`` context, else the one set as ``Context.default_ctx``, or cpu(0)."""
     stack = getattr(Context._default, 'stack', None)
-    return stack[-1] if stack else cpu(0)
+    return stack[-1] if stack else getattr(Context._default, 'base', None) or cpu(0)
+
+
+_CONTEXT_STRING = re.compile(r'(cpu|gpu|cpu_pinned|cpu_shared)\((\d+)\)\Z')
+
+
+def operator_context(ctx) -> Context:
+    """The ``ctx=`` of an MXNet operator (zeros, ones, arange, the samplers): a Context, None
+    (the current one), or a string such as 'cpu(1)', which MXNet's operators parse."""
+    if ctx is None:
+        return current_context()
+    if isinstance(ctx, str):
+        match = _CONTEXT_STRING.match(ctx)
+        if match is None:
+            raise MXNetError('Invalid context string %s' % ctx)
+        return Context(match.group(1), int(match.group(2)))
+    return ctx

@@ -3,8 +3,8 @@
     python scripts/sync_repository_url.py           # rewrite the copies
     python scripts/sync_repository_url.py --check   # only check: exit 1, naming what is wrong
 
-The copies: each notebook's install cell (teacher and student editions) (Colab runs it without a clone to read the URL from) and
-the ``git clone`` line of intro.md. Any other tracked file that writes the URL is an error.
+The copies: each notebook's install cell (teacher and student editions) (Colab runs it without a clone to read the URL from),
+the same line in the Colab cells of appendix/compatibility.md, and the ``git clone`` line of intro.md. Any other tracked file that writes the URL is an error.
 The book's repository button and Colab links read _config.yml themselves.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ GITHUB_REPO = r'https://github\.com/[\w.-]+/[\w.-]+'
 # file glob -> (pattern of the copy, its text for a URL); each file must hold one copy or more
 COPIES = {
     **{notebooks: (r'!pip install -q git\+' + GITHUB_REPO, lambda url: '!pip install -q git+' + url)
-       for notebooks in ('chapters/*.ipynb', 'student/chapters/*.ipynb', 'appendix/*.ipynb')},
+       for notebooks in ('chapters/*.ipynb', 'student/chapters/*.ipynb', 'appendix/*.ipynb',
+                         'appendix/compatibility.md')},
     'intro.md': (r'git clone ' + GITHUB_REPO + r' && cd [\w.-]+',
                  lambda url: 'git clone %s && cd %s' % (url, url.rsplit('/', 1)[1])),
 }

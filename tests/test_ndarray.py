@@ -475,3 +475,4 @@ def test_basic_indexing_shares_memory_exactly_when_mxnet_does(key):
         return
     y[:] = -1
     assert ((x.asnumpy() == -1).any()) == _mxnet_shares(key, x.shape), key
+

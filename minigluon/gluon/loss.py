@@ -136,6 +136,18 @@ class HingeLoss(Loss):
         return self._per_example(F, loss, sample_weight)
 
 
+class SquaredHingeLoss(Loss):
+    """max(0, margin - pred * label) squared, for labels -1 and 1."""
+
+    def __init__(self, margin: float = 1, weight=None, batch_axis: int = 0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._margin = margin
+
+    def hybrid_forward(self, F, pred, label, sample_weight=None):
+        loss = F.square(F.relu(self._margin - pred * F.reshape(label, pred.shape)))
+        return self._per_example(F, loss, sample_weight)
+
+
 class KLDivLoss(Loss):
     """label * (log(label) - pred), summed (not averaged, as in MXNet) over every axis but
     the batch axis: pred are log-probabilities (``from_logits``) or logits."""

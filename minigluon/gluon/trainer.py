@@ -50,6 +50,7 @@ class Trainer:
                                          **(optimizer_params or {}))
         self._scale = self._optimizer.rescale_grad
         self._states = [{} for _ in self._contexts]  # per context: index -> optimizer state
+        self._kv_initialized = False  # MXNet's first step reads every parameter's data
 
     def _check_contexts(self) -> list:
         """The contexts every parameter lives on (they must agree, as MXNet requires)."""
@@ -85,11 +86,20 @@ class Trainer:
         self._allreduce_grads()
         self._update(ignore_stale_grad)
 
+    def _init_kvstore(self):
+        """What MXNet's first step does before updating: read every parameter (so one whose
+        initialization is still deferred raises DeferredInitializationError, as there)."""
+        if not self._kv_initialized:
+            for param in self._params:
+                param.list_data()
+            self._kv_initialized = True
+
     def allreduce_grads(self):
         """Sum each parameter's gradients over its contexts (data parallel training)."""
         self._allreduce_grads()
 
     def _allreduce_grads(self):
+        self._init_kvstore()
         if len(self._contexts) < 2:
             return
         for param in self._params:
@@ -102,6 +112,7 @@ class Trainer:
     def update(self, batch_size: int, ignore_stale_grad: bool = False):
         """The update half of ``step``, for gradients already reduced by ``allreduce_grads``."""
         self._optimizer.rescale_grad = self._scale / batch_size
+        self._init_kvstore()
         self._update(ignore_stale_grad)
 
     def _update(self, ignore_stale_grad: bool):

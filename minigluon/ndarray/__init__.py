@@ -1,26 +1,31 @@
 """``mx.nd``: NDArray, its operations, random samplers, and save/load."""
-from . import methods, random  # methods: NDArray's operators (x + y) and methods (x.sum())
+from . import linalg, methods, random  # methods: NDArray's operators (x + y) and methods (x.sum())
 from ..base import alias
 from .creation import (arange, array, empty, from_dlpack, full, ones, ones_like, waitall, zeros,
                        zeros_like)
 from .ndarray import NDArray
-from .ops import (FullyConnected, abs, add, arccos, arccosh, arcsin, arcsinh, arctan, arctanh,
-                  argmax, argmin, argsort, batch_dot, broadcast_add, broadcast_axes,
-                  broadcast_axis, broadcast_div, broadcast_equal, broadcast_greater,
-                  broadcast_greater_equal, broadcast_hypot, broadcast_lesser,
+from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, add, arccos,
+                  arccosh, arcsin, arcsinh, arctan, arctanh, argmax, argmin, argsort, batch_dot,
+                  broadcast_add, broadcast_axes, broadcast_axis, broadcast_div, broadcast_equal,
+                  broadcast_greater, broadcast_greater_equal, broadcast_hypot, broadcast_lesser,
                   broadcast_lesser_equal, broadcast_like, broadcast_logical_and,
                   broadcast_logical_or, broadcast_logical_xor, broadcast_maximum,
                   broadcast_minimum, broadcast_minus, broadcast_mod, broadcast_mul,
                   broadcast_not_equal, broadcast_plus, broadcast_power, broadcast_sub,
                   broadcast_to, cast, ceil, clip, concat, cos, cosh, divide, dot, elemwise_add,
                   elemwise_div, elemwise_mul, elemwise_sub, equal, exp, expand_dims, expm1, fix,
-                  flatten, flip, floor, greater, greater_equal, lesser, lesser_equal, log,
-                  log10, log1p, log2, log_softmax, max, maximum, mean, min, minimum, modulo,
-                  multiply, nansum, negative, norm, not_equal, one_hot, pick, power, prod,
-                  reciprocal, relu, repeat, reshape, rint, round, rsqrt, sigmoid, sign, sin,
-                  sinh, slice_axis, softmax, softrelu, sort, split, sqrt, square, squeeze, stack,
-                  subtract, sum, swapaxes, take, tan, tanh, tile, topk, transpose, trunc, where)
+                  flatten, flip, floor, gather_nd, greater, greater_equal, lesser, lesser_equal,
+                  log, linalg_gemm2, log10, log1p, log2, log_softmax, logical_not, max, maximum,
+                  mean, min, minimum, modulo, multiply, nansum, negative, norm, not_equal, one_hot,
+                  pick, power, prod, reciprocal, relu, repeat, reshape, rint, round, rsqrt,
+                  sigmoid, sign, sin, sinh, slice_axis, softmax, softmax_cross_entropy, softrelu,
+                  sort, split, sqrt, square, squeeze, stack, stop_gradient, subtract, sum,
+                  swapaxes, take, tan, tanh, tile, topk, transpose, trunc, where)
+from .ops import slice_data as _slice_data
+from .random import Dropout
 from .utils import load, load_frombuffer, save
+
+slice = alias(_slice_data, 'slice')  # noqa: A001 - MXNet's name (ops.py keeps Python's slice)
 
 # MXNet 0.x's names for the samplers, still in MXNet 1.x's nd
 random_uniform, uniform = alias(random.uniform, 'random_uniform'), random.uniform

@@ -21,6 +21,8 @@ def _shape(shape) -> tuple:
 
 
 def _made(make, ctx: Context | None) -> NDArray:
+    if isinstance(ctx, str):  # MXNet's operators parse 'cpu(1)'; array, empty and full do not
+        raise AttributeError("'str' object has no attribute 'device_typeid'")
     ctx = current_context() if ctx is None else ctx
     with ctx.device():
         return NDArray(make(ctx.xp), ctx)
@@ -40,7 +42,8 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
 
 def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
     """An uninitialized array (zeros here: uninitialized memory would make notebooks flaky)."""
-    return zeros(shape, ctx, dtype)
+    shape = _shape(shape)
+    return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
 
 
 def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
@@ -48,7 +51,7 @@ def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> 
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
     shape = _shape(shape)
-    return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
+    return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 
 def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> NDArray:
@@ -56,7 +59,7 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
     shape = _shape(shape)
-    return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), ctx)
+    return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 
 def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None) -> NDArray:
@@ -81,7 +84,7 @@ def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = No
         values = dtype.type(start) + np.arange(count).astype(dtype) * dtype.type(step)
     if repeat > 1:
         values = np.repeat(values, repeat)
-    return _made(lambda xp: xp.asarray(values), ctx)
+    return _made(lambda xp: xp.asarray(values), context.operator_context(ctx))
 
 
 def zeros_like(data: NDArray) -> NDArray:

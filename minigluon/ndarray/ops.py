@@ -980,3 +980,144 @@ def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend
         return (grad.reshape(data.shape),)
     values = _record('topk', NDArray(picked_values, data._ctx), backward, (data,))
     return values if ret_typ == 'value' else [values, indices]
+
+
+# ----- operators of d2l's "deep learning basics" (MXNet's layer-named ops and friends) ----------
+# Added for MXNet-edition code run through the mxnet alias; each forward with its backward.
+_ACTIVATIONS = {'relu': relu, 'sigmoid': sigmoid, 'softrelu': softrelu, 'tanh': tanh}
+
+
+def _softsign(x: NDArray) -> NDArray:
+    a = x._data
+    return _record('softsign', NDArray(a / (1 + np.abs(a)), x._ctx),
+                   lambda g: (g / np.square(1 + np.abs(a)),), (x,))
+
+
+def _choice(op: str, name: str, value, valid) -> None:
+    """MXNet's error for an enum argument outside its values."""
+    if value is None:
+        raise MXNetError('Required parameter %s of int is not presented, in operator %s(name="")'
+                         % (name, op))
+    if value not in valid:
+        raise MXNetError("Invalid Input: '%s', valid values are: {%s}, in operator %s(name=\"\", "
+                         '%s="%s")' % (value, ', '.join("'%s'" % v for v in sorted(valid)), op,
+                                       name, value))
+
+
+def Activation(data: NDArray, act_type: str | None = None) -> NDArray:
+    """The activation ``act_type`` ('relu', 'sigmoid', 'softrelu', 'softsign' or 'tanh')."""
+    _choice('Activation', 'act_type', act_type, set(_ACTIVATIONS) | {'softsign'})
+    return _softsign(data) if act_type == 'softsign' else _ACTIVATIONS[act_type](data)
+
+
+_expm1f = bitexact.libm('expm1')
+_SELU_ALPHA, _SELU_LAMBDA = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def LeakyReLU(data: NDArray, act_type: str = 'leaky', slope: float = 0.25) -> NDArray:
+    """x where x > 0; below: ``slope * x`` ('leaky'), ``slope * (exp(x) - 1)`` ('elu') or
+    SELU's fixed scaling of ELU ('selu', which ignores ``slope``)."""
+    _choice('LeakyReLU', 'act_type', act_type, {'elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'})
+    if act_type not in ('leaky', 'elu', 'selu'):
+        raise NotImplementedError("LeakyReLU(act_type='%s') is not part of minigluon (the "
+                                  'compatibility page lists what is)' % act_type)
+    a = data._data
+    positive = a > 0
+    scale, alpha = (_SELU_LAMBDA, _SELU_ALPHA) if act_type == 'selu' else (1, slope)
+    if act_type == 'leaky':
+        below, below_slope = alpha * a, alpha
+    else:
+        em1 = _expm1f(np.minimum(a, 0))
+        below, below_slope = alpha * em1, alpha * (em1 + 1)
+    y = (scale * np.where(positive, a, below)).astype(a.dtype)
+    if act_type == 'selu':  # MXNet's selu_grad(y) below 0 is lambda * (y + alpha), not dy/dx
+        below_slope = y + alpha
+    return _record('LeakyReLU', NDArray(y, data._ctx),
+                   lambda g: (g * (scale * np.where(positive, 1, below_slope)),), (data,))
+
+
+Cast = alias(cast, 'Cast')
+
+
+def softmax_cross_entropy(data: NDArray, label: NDArray) -> NDArray:
+    """The cross-entropy of softmax(``data``) against integer labels, summed over the batch
+    (shape (1,), as MXNet's op; gluon's SoftmaxCrossEntropyLoss keeps one value per example).
+    Its gradient is softmax - one_hot(label), as MXNet computes it."""
+    ctx = same_context('softmax_cross_entropy', data, label)
+    a = data._data
+    e = bitexact.exp(a - a.max(axis=-1, keepdims=True))
+    p = e / e.sum(axis=-1, keepdims=True)
+    rows = ctx.xp.arange(a.shape[0])
+    index = label._data.astype(np.int64)
+    loss = -bitexact.log(p[rows, index]).sum(dtype=a.dtype).reshape(1)
+
+    def backward(g):
+        grad = p.copy()
+        grad[rows, index] -= 1
+        return grad * g, None
+    return _record('softmax_cross_entropy', NDArray(loss, ctx), backward, (data, label))
+
+
+def gather_nd(data: NDArray, indices: NDArray) -> NDArray:
+    """``data[indices[0], indices[1], ...]``: the first axis of ``indices`` indexes ``data``'s
+    leading axes; equal indices sum their gradients."""
+    ctx = same_context('gather_nd', data, indices)
+    a = data._data
+    key = tuple(indices._data.astype(np.int64))
+
+    def backward(g):
+        grad = ctx.xp.zeros_like(a, dtype=g.dtype)
+        ctx.xp.add.at(grad, key, g)
+        return grad, None
+    return _record('gather_nd', NDArray(a[key], ctx), backward, (data, indices))
+
+
+def logical_not(data: NDArray) -> NDArray:
+    """1 where ``data`` is 0, else 0, in ``data``'s dtype (no gradient, as MXNet)."""
+    a = data._data
+    return _record('logical_not', NDArray((a == 0).astype(a.dtype), data._ctx), lambda g: (g * 0,),
+                   (data,))
+
+
+def slice_data(data: NDArray, begin, end, step=()) -> NDArray:
+    """``data[begin[0]:end[0]:step[0], ...]`` (None: the whole axis), as a copy: ``nd.slice``
+    (named so here, where ``slice`` is Python's)."""
+    a = data._data
+    step = tuple(step) + (None,) * (len(begin) - len(step))
+    key = tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))
+
+    def backward(g):
+        grad = data._ctx.xp.zeros_like(a, dtype=g.dtype)
+        grad[key] = g
+        return (grad,)
+    return _record('slice', NDArray(a[key].copy(), data._ctx), backward, (data,))
+
+
+def linalg_gemm2(A: NDArray, B: NDArray, transpose_a: bool = False,  # noqa: N803 - MXNet's
+                 transpose_b: bool = False, alpha: float = 1.0) -> NDArray:
+    """``alpha * op(A) @ op(B)`` over the last two axes (the leading axes are a batch)."""
+    ctx = same_context('_linalg_gemm2', A, B)
+    _same_dtype('_linalg_gemm2', A._data, B._data)
+    a = A._data.swapaxes(-1, -2) if transpose_a else A._data
+    b = B._data.swapaxes(-1, -2) if transpose_b else B._data
+    if a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2]:
+        raise MXNetError('Check failed: shape mismatch: %s X %s'
+                         % (_shape_str(A._data), _shape_str(B._data)))
+    out = a @ b
+    if alpha != 1:
+        out *= out.dtype.type(alpha)
+
+    def backward(g):
+        ga, gb = alpha * (g @ b.swapaxes(-1, -2)), alpha * (a.swapaxes(-1, -2) @ g)
+        return (ga.swapaxes(-1, -2) if transpose_a else ga,
+                gb.swapaxes(-1, -2) if transpose_b else gb)
+    return _record('linalg_gemm2', NDArray(out, ctx), backward, (A, B))
+
+
+def stop_gradient(data: NDArray) -> NDArray:
+    """A copy of ``data`` through which no gradient flows (its inputs get zeros)."""
+    return _record('stop_gradient', NDArray(data._data.copy(), data._ctx), lambda g: (g * 0,),
+                   (data,))
+
+
+BlockGrad = alias(stop_gradient, 'BlockGrad')

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from .. import base, bitexact
-from ..context import Context, current_context
+from .. import autograd, base, bitexact
+from ..context import Context, operator_context
 from .ndarray import NDArray
 
 
@@ -51,7 +51,7 @@ def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> ND
     if out is not None:
         shape, ctx, dtype = out.shape, out.context, out.dtype
     shape = base.normalize_shape(shape)
-    ctx = current_context() if ctx is None else ctx
+    ctx = operator_context(ctx)
     n = math.prod(shape)
     if ctx.device_type == 'gpu':
         gen = _generators.gpu(ctx)
@@ -89,14 +89,40 @@ _SAMPLER_ARGUMENTS = {'uniform': ('low', 'high', 'shape', 'ctx', 'dtype'),
 
 def uniform(low: float = 0, high: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
             out: NDArray | None = None, **kwargs) -> NDArray:
-    """Samples from the uniform distribution on [low, high)."""
+    """Samples from the uniform distribution on [low, high); with NDArrays ``low`` and
+    ``high``, ``shape`` samples for each of their elements (shape ``low.shape + shape``)."""
+    if isinstance(low, NDArray) or isinstance(high, NDArray):
+        return _sample_per_parameter('uniform', low, high, shape, dtype, out, kwargs)
     return _sample('uniform', low, high, shape, dtype, ctx, out, kwargs)
 
 
 def normal(loc: float = 0, scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
            out: NDArray | None = None, **kwargs) -> NDArray:
-    """Samples from the normal distribution with mean ``loc`` and deviation ``scale``."""
+    """Samples from the normal distribution with mean ``loc`` and deviation ``scale``; with
+    NDArrays ``loc`` and ``scale``, ``shape`` samples for each of their elements."""
+    if isinstance(loc, NDArray) or isinstance(scale, NDArray):
+        return _sample_per_parameter('normal', loc, scale, shape, dtype, out, kwargs)
     return _sample('normal', loc, scale, shape, dtype, ctx, out, kwargs)
+
+
+def _sample_per_parameter(kind: str, a: NDArray, b: NDArray, shape, dtype, out, kwargs) -> NDArray:
+    """MXNet's ``_sample_<kind>``: for each element of the parameter arrays, ``shape`` draws
+    (none given: one), from the same stream as the scalar samplers, scaled per element."""
+    if not (isinstance(a, NDArray) and isinstance(b, NDArray)):
+        raise base.MXNetAssertionError(
+            'Distribution parameters must all have the same type, but got both %s and %s.'
+            % (type(a), type(b)))
+    shape = () if shape == (1,) else base.normalize_shape(shape)  # the default adds no axis
+    draws = _sample(kind, 0, 1, a.shape + shape, dtype, a.context, None, kwargs)._data
+    xp, extra = a.context.xp, (None,) * len(shape)
+    low, width = a._data[(...,) + extra], b._data[(...,) + extra]
+    if kind == 'uniform':
+        width = width - low
+    data = (low + width * draws).astype(draws.dtype, copy=False)
+    if out is None:
+        return NDArray(xp.asarray(data), a.context)
+    out._data[...] = data
+    return out
 
 
 def exponential(scale: float = 1, shape=(1,), dtype=None, ctx: Context | None = None,
@@ -144,3 +170,19 @@ def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | 
         return samples
     logp = np.log(np.take_along_axis(rows, picked.reshape(rows.shape[0], -1), axis=1))
     return [samples, NDArray(data.context.xp.asarray(logp.reshape(picked.shape)), data.context)]
+
+
+# ----- operators of d2l's "deep learning basics" that draw random numbers -----------------------
+def Dropout(data: NDArray, p: float = 0.5, mode: str = 'training', axes=()) -> NDArray:
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p), while
+    training (``mode='always'``: always); here, not in ops.py, because it draws from uniform.
+
+    As MXNet, an element is kept where its uniform draw u satisfies u <= 1 - p (so a seed
+    drops what MXNet's drops); ``axes`` share one draw along those axes.
+    """
+    if p <= 0 or (mode == 'training' and not autograd.is_training()):
+        return data
+    keep = np.float32(1) - np.float32(p)
+    shape = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
+    draw = uniform(0, 1, shape=shape, ctx=data.context)
+    return data * ((draw <= keep) * (np.float32(1) / keep))

@@ -340,6 +340,10 @@ show(gluon.loss.HuberLoss(rho=0.5, weight=2.0), binary)
 show(gluon.loss.HingeLoss(), signed)
 show(gluon.loss.HingeLoss(margin=2), signed)
 ''',
+    'loss_squared_hinge': _SIMPLE_LOSSES + '''
+show(gluon.loss.SquaredHingeLoss(), signed)
+show(gluon.loss.SquaredHingeLoss(margin=2, weight=0.5), signed, nd.array([[1], [2]]))
+''',
     'loss_kldiv': _SIMPLE_LOSSES + '''
 target = nd.softmax(nd.array([[1.0, 2.0, 0.5], [0.1, 0.1, 3.0]]))
 show(gluon.loss.KLDivLoss(), target)
@@ -472,4 +476,20 @@ for name in ('new.params', 'legacy.params'):
             print(name, source, initialized, other.weight.dtype, other.weight.data().dtype,
                   other.weight.grad().dtype, other.weight.data().asnumpy().tolist()[0])
 """,
+    'trainer_step_before_first_forward': '''
+net = nn.Dense(2)
+net.initialize()
+trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+for step in (trainer.step, trainer.update):
+    try:
+        step(1)
+    except gluon.DeferredInitializationError as e:
+        print(type(e).__name__, str(e).split("'")[2].split('.')[0])
+x = nd.ones((1, 3))
+with autograd.record():
+    y = net(x).sum()
+y.backward()
+trainer.step(1)
+print(net.weight.data().shape)
+''',
 }

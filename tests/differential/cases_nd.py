@@ -167,4 +167,81 @@ CASES = {
                     "print(nd.broadcast_plus(nd.ones(2), nd.ones((2, 1))), nd.broadcast_axes(nd.ones((1, 2)), axis=0, size=2))"),
     # nd.sigmoid is MXNet's own kernel, 1 / (1 + expf(-x)) in float32 (not oneDNN's)
     'sigmoid_digits': "print(nd.sigmoid(nd.array([-2.])), nd.sigmoid(nd.arange(-9, 9, 0.37)).asnumpy().tolist())",
+    # ----- operators of d2l's "deep learning basics" (run through the mxnet alias) -------------
+    # (MXNet's Activation computes sigmoid, tanh and softrelu with oneDNN, whose last float32
+    # digit minigluon does not replay: those print rounded to 6 decimals, gradients to 5)
+    'activation_types': ("x = nd.array([[-1.5, 0., 2.], [3., -0.5, 1.]])\n"
+                         "for t in ('relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'):\n"
+                         "    y = nd.Activation(x, act_type=t)\n    print(t, y.shape, y.dtype, y.asnumpy().round(6).tolist())"),
+    'activation_grads': ("for t in ('relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'):\n"
+                         "    x = nd.array([[-1.5, 0., 2.], [3., -0.5, 1.]])\n    x.attach_grad()\n"
+                         "    with autograd.record():\n        y = nd.Activation(x, act_type=t)\n"
+                         "    y.backward(nd.ones_like(y) * 0.5)\n    print(t, x.grad.asnumpy().round(5).tolist())"),
+    'activation_bad_type': ("for kw in ({'act_type': 'foo'}, {}):\n    try:\n"
+                            "        nd.Activation(nd.ones(2), **kw)\n"
+                            "    except mx.MXNetError as e:\n        print(str(e).splitlines()[0].replace('MXNetError: ', ''))"),
+    # (elu's float32 digits: MXNet's expf is 1 ulp off glibc's at -0.5, so they print rounded)
+    'leaky_relu': ("x = nd.array([[-1.5, 0., 2.], [3., -0.5, 1.]])\n"
+                   "print(nd.LeakyReLU(x), nd.LeakyReLU(x, slope=0.1), nd.LeakyReLU(x, act_type='selu', slope=0.1))\n"
+                   "print(nd.LeakyReLU(x, act_type='elu', slope=0.3).asnumpy().round(6).tolist())"),
+    'leaky_relu_grads': ("for kw in ({}, {'slope': 0.1}, {'act_type': 'elu'}, {'act_type': 'selu'}):\n"
+                         "    x = nd.array([[-1.5, 0., 2.], [3., -0.5, 1.]])\n    x.attach_grad()\n"
+                         "    with autograd.record():\n        y = nd.LeakyReLU(x, **kw)\n"
+                         "    y.backward(nd.ones_like(y) * 0.5)\n    print(kw, x.grad.asnumpy().round(6).tolist())"),
+    'leaky_relu_bad_type': ("try:\n    nd.LeakyReLU(nd.ones(2), act_type='foo')\n"
+                            "except mx.MXNetError as e:\n    print(str(e).splitlines()[0].replace('MXNetError: ', ''))"),
+    'cast_op': ("x = nd.array([[-1.7, 0.5], [300., 2.2]])\nprint(nd.Cast(x, dtype='int32'), nd.cast(x, 'float16'), nd.Cast(x, 'uint8'))\n"
+                "print(nd.Cast.__name__, nd.cast.__name__, nd.cast(x, dtype='float64').dtype)"),
+    'cast_grad': _GRAD + "grad_of(lambda x: nd.Cast(x, dtype='float64') * 3, [1., 2.])",
+    'dropout_op': ("x = nd.ones((2, 8))\nprint(nd.Dropout(x, p=0.5))\nwith autograd.record():\n"
+                   "    print(nd.Dropout(x, p=0.5), nd.Dropout(x, p=0.), nd.Dropout(x, p=0.25, axes=(1,)))\n"
+                   "print(nd.Dropout(x, p=0.5, mode='always'))"),
+    'dropout_grad': ("x = nd.ones((2, 6))\nx.attach_grad()\nwith autograd.record():\n    y = nd.Dropout(x, p=0.5)\n"
+                     "y.backward()\nprint(y, x.grad)"),
+    'softmax_cross_entropy': ("x = nd.array([[-1.5, 0., 2.], [3., -0.5, 1.]])\n"
+                              "print(nd.softmax_cross_entropy(x, nd.array([2, 0])), nd.softmax_cross_entropy(x, nd.array([1, 1])))"),
+    'softmax_cross_entropy_grad': ("x = nd.array([[-1.5, 0., 2.], [3., -0.5, 1.]])\nx.attach_grad()\n"
+                                   "with autograd.record():\n    y = nd.softmax_cross_entropy(x, nd.array([2, 0]))\n"
+                                   "y.backward()\nprint(x.grad)"),
+    'gather_nd': ("a = nd.arange(24).reshape((2, 3, 4))\nprint(nd.gather_nd(a, nd.array([[0, 1], [2, 0]])))\n"
+                  "print(nd.gather_nd(a, nd.array([[1], [2], [3]])), nd.gather_nd(a, nd.array([[[1, 0]], [[0, 2]]])))"),
+    'gather_nd_grad': _GRAD + "grad_of(lambda x: nd.gather_nd(x, nd.array([[0, 1, 1], [2, 0, 0]])), [[1., 2., 3.], [4., 5., 6.]])",
+    'logical_not': ("print(nd.logical_not(nd.array([0, 1, -2.5])), nd.logical_not(nd.array([0, 3], dtype='int32')))\n"
+                    "x = nd.array([0., 2.])\nx.attach_grad()\nwith autograd.record():\n    y = nd.logical_not(x) + x\ny.backward()\nprint(x.grad)"),
+    'slice_op': ("X = nd.arange(24).reshape((2, 3, 4))\nprint(nd.slice(X, begin=(0, 1), end=(2, 3)).shape)\n"
+                 "print(nd.slice(X, begin=(None, 0, 1), end=(None, 3, 4), step=(1, 2, 2)))\n"
+                 "print(nd.slice(nd.arange(10), begin=(8,), end=(2,), step=(-2,)), nd.slice(X, (1, -2), (None, None)).shape)"),
+    'slice_grad': _GRAD + "grad_of(lambda x: nd.slice(x, begin=(None, 2), end=(None, 0), step=(1, -2)), [[1., 2., 3.], [4., 5., 6.]])",
+    'linalg_gemm2': ("a = nd.arange(6).reshape((2, 3))\nb = nd.arange(12).reshape((3, 4))\n"
+                     "print(nd.linalg.gemm2(a, b), nd.linalg.gemm2(a, b.T, transpose_b=True, alpha=0.5))\n"
+                     "print(nd.linalg.gemm2(nd.ones((2, 3, 2)), nd.ones((2, 3, 4)), transpose_a=True).shape, nd.linalg.gemm2.__name__)\n"
+                     "print(nd.linalg_gemm2(a, a, transpose_a=True))"),
+    'linalg_gemm2_grad': ("a = nd.array([[1., 2., 3.], [4., 5., 6.]])\nb = nd.array([[1., -1.], [0.5, 2.], [3., 0.]])\n"
+                          "a.attach_grad()\nb.attach_grad()\nwith autograd.record():\n"
+                          "    y = nd.linalg.gemm2(a, b, alpha=2.)\ny.backward(nd.array([[1., 2.], [3., 4.]]))\nprint(a.grad, b.grad)\n"
+                          "with autograd.record():\n    y = nd.linalg.gemm2(b, a, transpose_a=True, transpose_b=True)\ny.backward()\nprint(a.grad, b.grad)"),
+    'stop_gradient': ("x = nd.array([1., 2.])\nx.attach_grad()\nwith autograd.record():\n"
+                      "    y = nd.stop_gradient(x * 2) * x + nd.BlockGrad(x)\ny.backward()\nprint(y, x.grad, nd.BlockGrad.__name__)"),
+    'head_grads_count': ("x = nd.ones(2)\nx.attach_grad()\nwith autograd.record():\n    y = x * 2\n    z = x * 3\n"
+                         "for heads, head_grads in (([y, z], [nd.ones(2)]), ([y], [nd.ones(2), nd.ones(2)])):\n"
+                         "    try:\n        autograd.backward(heads, head_grads=head_grads, retain_graph=True)\n"
+                         "    except AssertionError as e:\n        print(e)\n"
+                         "try:\n    autograd.grad([y], [x], head_grads=[nd.ones(2), nd.ones(2)])\nexcept AssertionError as e:\n    print(e)"),
+    'ctx_strings': ("for f in (lambda: nd.zeros((1,), ctx='cpu(2)'), lambda: nd.ones(1, ctx='cpu_pinned(1)'),\n"
+                    "          lambda: nd.arange(2, ctx='cpu(3)'), lambda: nd.random.uniform(shape=1, ctx='cpu(4)'),\n"
+                    "          lambda: nd.random.normal(shape=1, ctx='cpu(5)'), lambda: nd.array([1], ctx='cpu(1)'),\n"
+                    "          lambda: nd.empty((1,), ctx='cpu(1)'), lambda: nd.full((1,), 2, ctx='cpu(1)')):\n"
+                    "    try:\n        print(f().context)\n    except AttributeError as e:\n        print(e)\n"
+                    "for s in ('cpu', 'tpu(0)', 'cpu(x)'):\n    try:\n        nd.ones(1, ctx=s)\n"
+                    "    except mx.MXNetError as e:\n        print([line for line in str(e).splitlines() if 'Invalid' in line][-1].replace('MXNetError: ', ''))"),
+    'default_ctx': ("print(mx.Context.default_ctx)\nwith mx.cpu(3):\n    print(mx.Context.default_ctx, nd.ones(1).context)\n"
+                    "mx.Context.default_ctx = mx.cpu(1)\nprint(nd.ones(1).context, mx.context.current_context())\n"
+                    "mx.Context.default_ctx = mx.cpu(0)\nprint(nd.ones(1).context)"),
+    'random_parameter_arrays': ("print(nd.random.normal(nd.array([0., 10.]), nd.array([1., 0.1]), shape=3))\n"
+                                "print(nd.random.uniform(nd.array([0., 10., -1]), nd.array([1., 11., 5.]), shape=(2, 2)))\n"
+                                "print(nd.random.normal(nd.array([[0.], [10.]]), nd.array([[1.], [0.1]])).shape)\n"
+                                "print(nd.random.normal(nd.array([0., 1.]), nd.array([1., 2.]), shape=2, dtype='float64'))\n"
+                                "print(nd.random.normal(nd.array([0., 1.]), nd.array([1., 2.]), shape=3000).asnumpy()[:, -2:])\n"
+                                "o = nd.zeros((2, 2))\nnd.random.uniform(nd.array([0., 5.]), nd.array([1., 6.]), shape=2, out=o)\nprint(o)\n"
+                                "try:\n    nd.random.normal(nd.array([0., 10.]), 1.0, shape=2)\nexcept AssertionError as e:\n    print('AssertionError')"),
 }
