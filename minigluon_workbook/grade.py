@@ -6,6 +6,7 @@
 One submission, step by step, each step a module:
 
 1. ``submissions``: found without following links and read as data (a link is refused);
+   ``scan``: the student's own cells may not reach into the grader's machinery;
 2. ``graded``: the submission with the teacher's check cells put back as observe cells;
 3. ``sandbox`` + ``runner``: the notebook runs in bubblewrap, exercise by exercise, the seeds
    handed to the runner on a pipe; the runner sends back one ``runner.Record`` per exercise;
@@ -37,6 +38,7 @@ from .graded import build_graded, plan_segments
 from .judging import _describe_exc, _shorten, judge, teacher_checks
 from .report import Row
 from .runner import BadRecord, Record
+from .scan import scan
 
 DEFAULT_TIMEOUT = 600
 DEFAULT_MEMORY_MB = 4096
@@ -182,6 +184,9 @@ def grade_notebook(path, teacher_dir=None, settings: Settings | None = None, lab
         return [Row(label, key, False, problem) for key in keys]
     if not keys:
         return []
+    reaching = scan(submission, teacher)
+    if reaching:
+        return [Row(label, key, False, _shorten('not gradable: %s' % reaching)) for key in keys]
     checks = teacher_checks(teacher_path)
     seeds = seeds or {key: secrets.randbelow(2 ** 31) for key in keys}
     graded, plan = build_graded(submission, teacher)

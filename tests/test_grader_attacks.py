@@ -451,3 +451,42 @@ def test_odd_names_and_deep_folders_neither_crash_nor_blur_the_run(linked):
     assert deep[3] == 'refused: a folder nested more than 32 deep (not searched)'
     lines = [l for l in linked['stdout'].splitlines() if '/odd/' in l]
     assert len(lines) == 3                          # the two look-alikes are two lines
+
+
+def test_cells_that_reach_into_the_grader_are_found_and_honest_cells_are_not():
+    from minigluon_workbook.scan import findings, scan
+    forge = (ROOT / 'tests' / 'fixtures' / 'redteam' / 'forge_cell.py').read_text()
+    assert {'.report', 'import minigluon_workbook.checks'} <= set(findings(forge))
+    for source in ("get_ipython().events.register('pre_run_cell', f)", '!cat /proc/1/environ',
+                   'x = ().__class__.__base__.__subclasses__()', "eval('1')",
+                   'import sys\nsys.modules["minigluon_workbook.checks"].report = f',
+                   'import inspect\ninspect.currentframe().f_back.f_globals["seed"]'):
+        assert findings(source), source
+    honest = ('%timeit net(X)\nimport numpy as np, os\nclass A(nn.Block):\n    def __init__(self, **kw):\n'
+              '        super().__init__(**kw)\n        self.w = getattr(self, "params").get("w", shape=(2,))\n'
+              'print(type(net).__name__, os.path.join("a", "b"))\n'
+              'from minigluon_workbook.checks import ch01\nch01.check_1(A)')
+    assert findings(honest) == []
+    teacher = nbformat.read(str(ROOT / 'chapters' / '07_capstone.ipynb'), as_version=4)
+    student = student_notebook(teacher, '07_capstone.ipynb')
+    assert scan(teacher, teacher) == '' and scan(student, teacher) == ''
+    student.cells.insert(3, nbformat.v4.new_code_cell(forge))
+    assert scan(student, teacher).startswith('cell 4 uses ')
+
+
+@needs_sandbox
+def test_the_red_team_forging_cell_earns_nothing(tmp_path):
+    forge = (ROOT / 'tests' / 'fixtures' / 'redteam' / 'forge_cell.py').read_text()
+    for name in ('06_gpu.ipynb', '07_capstone.ipynb'):
+        student = student_notebook(nbformat.read(str(ROOT / 'chapters' / name), as_version=4), name)
+        student.cells.insert(3, nbformat.v4.new_code_cell(forge))
+        (tmp_path / 'mallory').mkdir(exist_ok=True)
+        nbformat.write(student, str(tmp_path / 'mallory' / name))
+    out = tmp_path / 'grades.csv'
+    proc = subprocess.run([sys.executable, '-m', 'minigluon_workbook', 'grade', str(tmp_path / 'mallory'),
+                           '--csv', str(out), '-q', '--timeout', '300'], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = list(csv.reader(open(out, newline='', encoding='utf-8')))[1:]
+    assert len(rows) == 7 and all(r[2] == 'false' for r in rows)
+    assert all(r[3].startswith('not gradable: cell 4 uses ') for r in rows)
