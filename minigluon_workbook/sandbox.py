@@ -167,15 +167,15 @@ def _python_roots() -> list[str]:
 
 
 def _masked_copies(roots: list[str]) -> list[str]:
-    """``--tmpfs`` over every installed copy of minigluon_workbook inside ``roots`` (a
-    non-editable install would otherwise show the judges through the Python installation)."""
-    args = []
-    for entry in sys.path:
-        candidate = os.path.join(entry, 'minigluon_workbook')
-        if (entry and os.path.isdir(candidate)
-                and any(os.path.realpath(entry).startswith(root.rstrip('/') + '/') for root in roots)):
-            args += ['--tmpfs', candidate]
-    return args
+    """``--tmpfs`` over every installed copy of minigluon_workbook inside ``roots``: on the
+    grader's path or in any site-packages there (a non-editable install, in the venv or in
+    the base interpreter, would otherwise show the judges)."""
+    inside = [os.path.realpath(e) for e in sys.path if e]
+    for root in roots:
+        inside += [str(p) for p in Path(root).glob('lib/python3*/site-packages')]
+    copies = {os.path.join(entry, 'minigluon_workbook') for entry in inside
+              if any(entry.startswith(root.rstrip('/') + '/') for root in roots)}
+    return [arg for copy in sorted(copies) if os.path.isdir(copy) for arg in ('--tmpfs', copy)]
 
 
 def visible_sources() -> list[tuple[str, str]]:

@@ -490,3 +490,9 @@ def test_the_red_team_forging_cell_earns_nothing(tmp_path):
     rows = list(csv.reader(open(out, newline='', encoding='utf-8')))[1:]
     assert len(rows) == 7 and all(r[2] == 'false' for r in rows)
     assert all(r[3].startswith('not gradable: cell 4 uses ') for r in rows)
+
+
+def test_an_installed_copy_of_the_package_is_masked_in_the_sandbox(tmp_path):
+    copy = tmp_path / 'lib' / 'python3.11' / 'site-packages' / 'minigluon_workbook'
+    (copy / 'judges').mkdir(parents=True)
+    assert sandbox._masked_copies([str(tmp_path)]) == ['--tmpfs', str(copy)]
