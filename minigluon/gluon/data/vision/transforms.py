@@ -75,17 +75,19 @@ class ToTensor(HybridBlock):
 
 def _per_channel(name: str, value, shape: tuple, channels: int) -> np.ndarray:
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    condition = 'param.{0}.ndim() == 1 || param.{0}.ndim() == nchannels'.format(name)
     _check(len(values) in (1, channels),
-           'param.{0}.ndim() == 1 || param.{0}.ndim() == nchannels: Invalid {0} for input with '
-           'shape {1}. {0} must have either 1 or {2} elements, but got {3}'.format(
-               name, _shape_list(shape), channels,
-               '[%s]' % ','.join(str(v) for v in values)))
+           '{0}: Invalid {1} for input with shape {2}. {1} must have either 1 or {3} elements, '
+           'but got {4}'.format('(%s)' % condition.replace(' || ', ') || (') if name == 'mean'
+                                else condition, name, _shape_list(shape), channels,
+                                '[%s]' % ','.join('%g' % v for v in values)))
     return np.array(values, dtype=np.float32).reshape(-1, 1, 1)
 
 
 class Normalize(HybridBlock):
-    """(x - mean) / std for each channel of a tensor (C, H, W) or (N, C, H, W); ``mean``
-    and ``std`` are one number for all channels or one per channel. The dtype is kept."""
+    """(x - mean) / std for each channel of a tensor (C, H, W) or (N, C, H, W) with 1 or 3
+    channels; ``mean`` and ``std`` are one number for all channels or one per channel.
+    The dtype is kept."""
 
     def __init__(self, mean=0.0, std=1.0):
         super().__init__()
@@ -99,6 +101,9 @@ class Normalize(HybridBlock):
                '(channels, height, width), or (N, channels, height, width), but got %s'
                % _shape_list(shape))
         channels = shape[-3]
+        _check(channels in (1, 3), 'nchannels == 3 || nchannels == 1: The first dimension of '
+               'input tensor must be the channel dimension with either 1 or 3 elements, but got '
+               'input with shape %s' % _shape_list(shape))
         mean = _per_channel('mean', self._mean, shape, channels)
         std = _per_channel('std', self._std, shape, channels)
         data = x.asnumpy()
@@ -111,9 +116,10 @@ def _target_size(size, keep_ratio: bool, h: int, w: int) -> tuple:
     sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,)
     _check(len(sizes) in (1, 2), '(param.size.ndim() == 1) || (param.size.ndim() == 2): Input '
            'size dimension must be 1 or 2, but got %d' % len(sizes))
-    for i, s in enumerate(sizes):
-        _check(s > 0, 'param.size[%d] > 0 (%d vs. 0) : Input size should be greater than 0, '
-               'but got %d' % (i, s, s))
+    names = ('size',) if len(sizes) == 1 else ('width', 'height')
+    for i, (s, name) in enumerate(zip(sizes, names)):
+        _check(s > 0, 'param.size[%d] > 0 (%d vs. 0) : Input %s should be greater than 0, '
+               'but got %d' % (i, s, name, s))
     if len(sizes) == 2:
         return sizes[1], sizes[0]
     if not keep_ratio:
