@@ -404,4 +404,19 @@ attempt(lambda: T.Resize(4, keep_ratio=True)(nd.ones((10, 7, 3), dtype='uint8'))
 attempt(lambda: T.Resize(4, keep_ratio=True)(nd.ones((7, 10, 3), dtype='uint8')))
 attempt(lambda: T.Resize((4, 6), keep_ratio=True)(nd.ones((7, 10, 3), dtype='uint8')))
 ''',
+
+    # an NDArray, a NumPy array or a list is a dataset as it is; transforms are named blocks
+    'arrays_as_datasets_and_transform_names': '''
+gdata = gluon.data
+for ds in (nd.arange(5), nd.arange(10).reshape((5, 2)), np.arange(5),
+           np.arange(10).reshape((5, 2)).astype('float32'), [np.float64(1.5)] * 3):
+    b = next(iter(gdata.DataLoader(ds, 2)))
+    print(type(ds).__name__, b.shape, b.dtype.__name__, b.asnumpy().tolist())
+T = gdata.vision.transforms
+with mx.name.NameManager():
+    print(T.ToTensor().name, T.Compose([T.ToTensor()]).name, T.Resize(3).prefix, T.Normalize().name)
+x = nd.ones((1, 2, 2), dtype='uint8')
+print(T.Compose([T.Cast('float64'), T.Normalize(1, 2)])(x).dtype.__name__)
+print(T.ToTensor()(x.astype('float16')).dtype.__name__)
+''',
 }
