@@ -184,16 +184,22 @@ except ValueError as e:
 print([b.asnumpy().tolist() for b in gdata.DataLoader(ds, batch_sampler=bs)], len(gdata.DataLoader(ds, batch_sampler=bs)))
 ''',
 
+    # With workers MXNet's batches are on cpu_shared(0), minigluon's on cpu(0) (see the docstring
+    # of minigluon/gluon/data/dataloader.py): both are a CPU kind with id 0, which is printed.
     'dataloader_workers_and_pinned_memory': '''
 gdata = gluon.data
+def where(a, workers):
+    ctx = a.context
+    return ('a CPU kind', ctx.device_typeid & 1, ctx.device_id) if workers else ctx
 ds = gdata.ArrayDataset(nd.arange(10).reshape((5, 2)), nd.arange(5))
 for kw in ({}, {'num_workers': 2}, {'num_workers': 2, 'thread_pool': True}, {'pin_memory': True},
            {'num_workers': 2, 'pin_memory': True, 'pin_device_id': 1}):
     loader = gdata.DataLoader(ds, 2, **kw)
     batches = list(loader)
-    print(sorted(kw.items()), len(loader), [(X.context, y.context, X.dtype.__name__, y.asnumpy().tolist()) for X, y in batches])
+    w = kw.get('num_workers', 0) and not kw.get('pin_memory')
+    print(sorted(kw.items()), len(loader), [(where(X, w), where(y, w), X.dtype.__name__, y.asnumpy().tolist()) for X, y in batches])
 loader = gdata.DataLoader(list(range(4)), 2, num_workers=1)
-print([(b.context, b.dtype.__name__) for b in loader])
+print([(where(b, True), b.dtype.__name__) for b in loader])
 ''',
 
     'dataset_transforms_and_views': '''
@@ -341,7 +347,7 @@ with tempfile.TemporaryDirectory() as root:
     loader = gluon.data.DataLoader(train.transform_first(tf), 2, shuffle=True, num_workers=4)
     np.random.seed(3)
     for X, y in loader:
-        print(X.shape, X.dtype.__name__, X.context, y.dtype.__name__, y.asnumpy().tolist(), round(float(X.asnumpy().astype('float64').sum()), 4))
+        print(X.shape, X.dtype.__name__, X.context.device_id, y.dtype.__name__, y.asnumpy().tolist(), round(float(X.asnumpy().astype('float64').sum()), 4))
 ''',
 
     'transforms_reprs_and_values': '''
@@ -418,5 +424,47 @@ with mx.name.NameManager():
 x = nd.ones((1, 2, 2), dtype='uint8')
 print(T.Compose([T.Cast('float64'), T.Normalize(1, 2)])(x).dtype.__name__)
 print(T.ToTensor()(x.astype('float16')).dtype.__name__)
+''',
+
+    # d2lzh 1.0.0's load_data_fashion_mnist(batch_size, resize) and train_ch3 on tiny files:
+    # the same seeds give the same batches, losses and accuracies as MXNet
+    'd2l_chapter3_softmax_regression_on_tiny_fashion_mnist': _IDX + _TINY_MNIST + '''
+gdata, gloss, gutils = gluon.data, gluon.loss, gluon.utils
+with tempfile.TemporaryDirectory() as root:
+    SHA1 = write_mnist(root, counts=(('train', 60), ('t10k', 20)))
+    def load_data_fashion_mnist(batch_size, resize=None):
+        transformer = [gdata.vision.transforms.Resize(resize)] if resize else []
+        transformer = gdata.vision.transforms.Compose(transformer + [gdata.vision.transforms.ToTensor()])
+        train = Tiny(root=root, train=True).transform_first(transformer)
+        test = Tiny(root=root, train=False).transform_first(transformer)
+        return (gdata.DataLoader(train, batch_size, shuffle=True, num_workers=4),
+                gdata.DataLoader(test, batch_size, shuffle=False, num_workers=4))
+    def evaluate_accuracy(data_iter, net, ctx=[mx.cpu()]):
+        acc_sum, n = nd.array([0]), 0
+        for features, labels in data_iter:
+            labels = labels.astype(features.dtype)
+            for X, y in zip(gutils.split_and_load(features, ctx), gutils.split_and_load(labels, ctx)):
+                acc_sum += (net(X).argmax(axis=1) == y).sum().copyto(mx.cpu())
+                n += y.size
+        return acc_sum.asscalar() / n
+    mx.random.seed(1)
+    np.random.seed(1)
+    train_iter, test_iter = load_data_fashion_mnist(16, resize=12)
+    net = nn.Sequential()
+    net.add(nn.Dense(10))
+    net.initialize(init.Normal(sigma=0.01))
+    loss = gloss.SoftmaxCrossEntropyLoss()
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+    for epoch in range(2):
+        total, n, firsts = 0.0, 0, []
+        for X, y in train_iter:
+            with autograd.record():
+                l = loss(net(X), y).sum()
+            l.backward()
+            trainer.step(16)
+            total += l.asscalar()
+            n += y.size
+            firsts.append(int(y[0].asscalar()))
+        print(epoch, X.shape, y.dtype.__name__, firsts, round(total / n, 4), round(evaluate_accuracy(test_iter, net), 4))
 ''',
 }

@@ -3,8 +3,12 @@
 minigluon loads every batch in the calling process: ``num_workers``, ``prefetch``,
 ``thread_pool`` and ``timeout`` are accepted (and checked as MXNet checks them) but start
 no workers, so a batch holds the same values as in MXNet, computed one after another.
-With ``num_workers > 0`` MXNet's workers put batches in shared memory, so they report the
-context ``cpu_shared(0)``; minigluon's batches report it too.
+
+One visible difference: with ``num_workers > 0`` MXNet's workers hand batches over in
+shared memory, so they report the context ``cpu_shared(0)``; minigluon's report ``cpu(0)``.
+MXNet treats every CPU kind as the CPU where it matters (a Parameter on cpu(0) serves a
+cpu_shared(0) input; operators on it return cpu(0) arrays); minigluon's parameters and
+operators do not yet, so a cpu_shared batch would not reach a network's parameters.
 """
 from __future__ import annotations
 
@@ -18,26 +22,22 @@ from . import sampler as _sampler
 __all__ = ['DataLoader']
 
 
-def _batchify(data: list, ctx: Context | None):
-    """Stack NDArrays, batch the fields of tuples one by one, and make anything else an
-    NDArray of its NumPy dtype (Python ints give int64, Python floats float64)."""
-    if isinstance(data[0], NDArray):
-        out = nd.stack(*data)
-        return out if ctx is None else out.as_in_context(ctx)
-    if isinstance(data[0], tuple):
-        return [_batchify(list(field), ctx) for field in zip(*data)]
-    data = np.asarray(data)
-    return nd.array(data, ctx=ctx, dtype=data.dtype)
-
-
 def default_batchify_fn(data: list):
-    """Collate the samples ``data`` into a batch (MXNet's rule, see ``_batchify``)."""
-    return _batchify(data, None)
+    """Collate the samples ``data`` into a batch: stack NDArrays, batch the fields of tuples
+    one by one, and make anything else an NDArray of its NumPy dtype (Python ints give
+    int64, Python floats float64)."""
+    if isinstance(data[0], NDArray):
+        return nd.stack(*data)
+    if isinstance(data[0], tuple):
+        return [default_batchify_fn(list(field)) for field in zip(*data)]
+    data = np.asarray(data)
+    return nd.array(data, dtype=data.dtype)
 
 
 def default_mp_batchify_fn(data: list):
-    """Collate ``data`` as MXNet's worker processes do: the batch lives on ``cpu_shared(0)``."""
-    return _batchify(data, Context('cpu_shared', 0))
+    """Collate ``data`` as MXNet's worker processes do (on cpu(0), not cpu_shared(0): see the
+    module's docstring)."""
+    return default_batchify_fn(data)
 
 
 def _as_in_context(data, ctx: Context):
