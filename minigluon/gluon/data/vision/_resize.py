@@ -9,14 +9,16 @@ channels, up- and down-scaling, and exact halving (where OpenCV uses its area ke
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ....base import MXNetError
 
-_COEF_BITS = 11
-_ONE = 1 << _COEF_BITS
+_ONE = 1 << 11  # OpenCV's INTER_RESIZE_COEF_SCALE: weights in units of 1/2048
 
 
+@functools.lru_cache(maxsize=64)
 def _linear_taps(src: int, dst: int, clamp: bool) -> tuple:
     """For each output position: the two source indices and the weight of the second.
 
@@ -32,15 +34,18 @@ def _linear_taps(src: int, dst: int, clamp: bool) -> tuple:
         f[low | high] = 0
         i[low] = 0
         i[high] = src - 1
-    return np.clip(i, 0, src - 1), np.clip(i + 1, 0, src - 1), f
+    taps = np.clip(i, 0, src - 1), np.clip(i + 1, 0, src - 1), f
+    for a in taps:
+        a.flags.writeable = False  # cached: shared by every call with these sizes
+    return taps
 
 
 def _fixed(weight: np.ndarray) -> tuple:
     """OpenCV's short weights: round-half-even of w * 2048 for 1 - f and for f."""
     one = np.float32(1)
     scale = np.float32(_ONE)
-    return (np.rint((one - weight) * scale).astype(np.int64),
-            np.rint(weight * scale).astype(np.int64))
+    return (np.rint((one - weight) * scale).astype(np.int32),
+            np.rint(weight * scale).astype(np.int32))
 
 
 def _bilinear_u8(img: np.ndarray, h: int, w: int) -> np.ndarray:
@@ -49,12 +54,10 @@ def _bilinear_u8(img: np.ndarray, h: int, w: int) -> np.ndarray:
     x0, x1, fx = _linear_taps(sw, w, clamp=True)
     a0, a1 = _fixed(fx)
     b0, b1 = _fixed(fy)
-    src = img.astype(np.int64)
+    src = img.astype(np.int32)  # products stay below 2**31: 255 * 2048, then (>> 4) * 2048
     rows = src[:, x0, :] * a0[None, :, None] + src[:, x1, :] * a1[None, :, None]  # (sh, w, cn)
-    rows = rows.reshape(sh, w * cn)
-    s0, s1 = rows[y0], rows[y1]
-    b0, b1 = b0[:, None], b1[:, None]
-    out = (((s0 >> 4) * b0 >> 16) + ((s1 >> 4) * b1 >> 16) + 2) >> 2
+    rows = rows.reshape(sh, w * cn) >> 4
+    out = ((rows[y0] * b0[:, None] >> 16) + (rows[y1] * b1[:, None] >> 16) + 2) >> 2
     return np.clip(out, 0, 255).astype(np.uint8).reshape(h, w, cn)
 
 
