@@ -467,4 +467,18 @@ with tempfile.TemporaryDirectory() as root:
             firsts.append(int(y[0].asscalar()))
         print(epoch, X.shape, y.dtype.__name__, firsts, round(total / n, 4), round(evaluate_accuracy(test_iter, net), 4))
 ''',
+
+    # a sweep over channels, up- and down-scaling, halving and odd sizes: 312 resized images
+    'resize_sweep': '''
+import hashlib
+T = gluon.data.vision.transforms
+def short(x):
+    return hashlib.sha1(x.asnumpy().tobytes()).hexdigest()[:8]
+rng = np.random.RandomState(0)
+for shape in ((28, 28, 1), (28, 28, 3), (7, 10, 3), (13, 5, 1), (32, 32, 1), (20, 20, 2)):
+    for size in (6, 96, 224, 14, 16, (5, 9), (24, 3), (40, 11), (12, 7), 10, 20, 3, 1):
+        img = nd.array(rng.randint(0, 256, size=shape), dtype='uint8')
+        print(shape, size, *[short(T.Resize(size, interpolation=i)(x)) for i in (0, 1)
+                             for x in (img, img.astype('float32') * 1.37)])
+''',
 }
