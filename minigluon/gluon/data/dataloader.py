@@ -1,8 +1,9 @@
 """DataLoader: mini-batches from a dataset, in MXNet's order, shapes and dtypes.
 
 minigluon loads every batch in the calling process: ``num_workers``, ``prefetch``,
-``thread_pool`` and ``timeout`` are accepted (and checked as MXNet checks them) but start
-no workers, so a batch holds the same values as in MXNet, computed one after another.
+``thread_pool`` and ``timeout`` are accepted (``timeout`` is checked as MXNet checks it)
+but start no workers, so a batch holds the same values as in MXNet, computed one after
+another.
 
 One visible difference: with ``num_workers > 0`` MXNet's workers hand batches over in
 shared memory, so they report the context ``cpu_shared(0)``; minigluon's report ``cpu(0)``.
@@ -70,8 +71,6 @@ class DataLoader:
         self._dataset = dataset
         self._pin_memory = pin_memory
         self._pin_device_id = pin_device_id
-        self._thread_pool = thread_pool
-        self._timeout = timeout
         if not timeout > 0:
             raise AssertionError('timeout must be positive, given {}'.format(timeout))
         if batch_sampler is None:
@@ -91,8 +90,6 @@ class DataLoader:
             raise ValueError('batch_size, shuffle, sampler and last_batch must '
                              'not be specified if batch_sampler is specified.')
         self._batch_sampler = batch_sampler
-        self._num_workers = num_workers if num_workers >= 0 else 0
-        self._prefetch = max(0, int(prefetch) if prefetch is not None else 2 * self._num_workers)
         if batchify_fn is None:
             batchify_fn = default_mp_batchify_fn if num_workers > 0 else default_batchify_fn
         self._batchify_fn = batchify_fn
