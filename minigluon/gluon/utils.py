@@ -4,10 +4,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import ssl
-import urllib.error
-import urllib.request
-import uuid
 import warnings
 
 import numpy as np
@@ -107,6 +103,9 @@ def replace_file(src: str, dst: str) -> None:
 
 def _fetch(url: str, target: str, verify_ssl: bool) -> None:
     """Write the body of ``url`` to the new file ``target``."""
+    import ssl  # here, not at the top: ssl and urllib.request add ~80 ms to `import minigluon`
+    import urllib.error
+    import urllib.request
     context = None if verify_ssl else ssl._create_unverified_context()
     try:
         response = urllib.request.urlopen(url, timeout=_SOCKET_TIMEOUT_S, context=context)
@@ -124,7 +123,7 @@ def _download_once(url: str, fname: str, sha1_hash: str | None, verify_ssl: bool
 
     Unlike MXNet, a download whose hash is wrong is deleted instead of left as ``fname``.
     """
-    tmp = '{}.{}'.format(fname, uuid.uuid4())
+    tmp = '{}.{}'.format(fname, os.urandom(16).hex())  # MXNet: a uuid4; unique either way
     try:
         _fetch(url, tmp, verify_ssl)
         if sha1_hash and not check_sha1(tmp, sha1_hash):
