@@ -14,7 +14,7 @@ import pytest
 
 import minigluon as mx
 from minigluon import autograd, gluon, initializer, optimizer
-from minigluon.gluon import loss, nn
+from minigluon.gluon import data as gdata, loss, nn, utils as gutils
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ['00_ndarray_autograd', '01_model_construction', '02_parameters', '03_deferred_init',
@@ -147,7 +147,8 @@ def test_radical_check_catches_a_look_alike():
 def _public_api() -> set:
     """Every public class and function minigluon defines, by the name a student types."""
     modules = [mx, mx.nd, mx.nd.random, mx.random, mx.context, autograd, initializer, optimizer,
-               gluon, gluon.parameter, nn, loss, mx.name]
+               gluon, gluon.parameter, nn, loss, mx.name, gdata, gdata.vision,
+               gdata.vision.transforms, gutils]
     names = set()
     for module in modules:
         for name, obj in vars(module).items():

@@ -3,3 +3,4 @@ from . import loss, nn, parameter
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
 from .trainer import Trainer
+from . import data, utils

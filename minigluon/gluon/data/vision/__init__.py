@@ -1,0 +1,3 @@
+"""``gluon.data.vision``: the MNIST datasets and image transforms."""
+from . import transforms
+from .datasets import MNIST, FashionMNIST
