@@ -85,6 +85,30 @@ BUILD_IT = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.5', '02_
             '06_gpu': '06.5', '07_capstone': '07.1'}
 
 
+# The build track (issue #19): over the chapters the student grows one framework of their own on
+# the mini tape of 00.5, one piece per chapter, each exercise preceded by a folded cell holding the
+# reference of the earlier pieces (so a mistake in one chapter never blocks the next, and each
+# notebook runs alone).
+BUILD_TRACK = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.6'}
+
+
+@pytest.mark.parametrize('name', sorted(BUILD_TRACK))
+def test_build_track_piece_has_its_check_and_the_framework_so_far(name):
+    cells = _notebook(name)['cells']
+    key = BUILD_TRACK[name]
+    title = [i for i, c in enumerate(cells) if c['cell_type'] == 'markdown'
+             and 'Exercise %s (build track' % key in ''.join(c['source'])]
+    assert len(title) == 1, '%s: no markdown cell titles exercise %s (build track)' % (name, key)
+    checks = [i for i, c in enumerate(cells) if c['metadata'].get('exercise') == key]
+    assert checks and checks[0] > title[0], '%s: exercise %s has no check cell' % (name, key)
+    if key != '00.5':   # the first piece builds on the chapter's own mini tape
+        between = cells[title[0] + 1:checks[0]]
+        so_far = [c for c in between if ''.join(c['source']).startswith('# The framework so far')]
+        assert so_far and 'hide-input' in so_far[0]['metadata'].get('tags', []) and \
+            'solution' not in so_far[0]['metadata'].get('tags', []), \
+            '%s: exercise %s has no folded "framework so far" cell' % (name, key)
+
+
 def _markdown(name: str) -> list:
     return [c for c in _notebook(name)['cells'] if c['cell_type'] == 'markdown']
 

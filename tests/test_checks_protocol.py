@@ -20,7 +20,7 @@ REFERENCES = {  # check -> the test module's reference answers
     ch00.check_1: (t00.sgd_ok,), ch00.check_2: (t00.grad_ok,), ch00.check_3: (t00.mul_ok,),
     ch00.check_5: (t00.Var, t00.backprop, t00.dot, t00.relu),
     ch01.check_1: (t01.TwoInputDense,), ch01.check_2: (t01.Parallel,), ch01.check_3: (t01.Trainable,),
-    ch01.check_5: (t01.structural_keys,),
+    ch01.check_5: (t01.structural_keys,), ch01.check_6: t01.build_6(),
     ch02.check_1: (t02.HalfZero,), ch02.check_2: (t02.make_tied_net, t02.split_grads),
     ch02.check_3: ('.*bias$',), ch02.check_5: (t02.sgd_step,),
     ch03.check_1: (t03.make_net,), ch03.check_2: (t03.LazyScale,), ch03.check_3: (t03.predict_weight_shape,),
