@@ -22,7 +22,7 @@ REFERENCES = {  # check -> the test module's reference answers
     ch01.check_1: (t01.TwoInputDense,), ch01.check_2: (t01.Parallel,), ch01.check_3: (t01.Trainable,),
     ch01.check_5: (t01.structural_keys,), ch01.check_6: t01.build_6(),
     ch02.check_1: (t02.HalfZero,), ch02.check_2: (t02.make_tied_net, t02.split_grads),
-    ch02.check_3: ('.*bias$',), ch02.check_5: (t02.sgd_step,),
+    ch02.check_3: ('.*bias$',), ch02.check_5: (t02.sgd_step,), ch02.check_6: t02.build_6(),
     ch03.check_1: (t03.make_net,), ch03.check_2: (t03.LazyScale,), ch03.check_3: (t03.predict_weight_shape,),
     ch04.check_1: (t04.CosineSimilarity,), ch04.check_2: (t04.Scale,), ch04.check_3: (t04.MyLazyDense,),
     ch05.check_1: (t05.my_encode,), ch05.check_2: (t05.mlp_file_to_sequential, t05.MLP),

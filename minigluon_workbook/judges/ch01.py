@@ -126,9 +126,11 @@ def tape_net_grads(layers, X, w):
     return out, grads
 
 
-def judge_tape_net(data, keys, layers, X, w, what: str):
-    """Compare the observed output and gradients (observe_tape_net) with tape_net_grads."""
-    out, grads = tape_net_grads(layers, X, w)
+def judge_tape_net(data, keys, layers, X, w, what: str, grads=None):
+    """Compare the observed output and gradients (observe_tape_net) with tape_net_grads
+    (``grads``: the expected gradients, where parameters are shared)."""
+    out, own = tape_net_grads(layers, X, w)
+    grads = own if grads is None else grads
     got = data.array('out')
     expect(got.shape == out.shape, '%s(X) has shape %s; expected %s' % (what, got.shape, out.shape))
     expect(close(got, out, rtol=1e-4, atol=1e-5), '%s(X) is %s; expected %s'
