@@ -24,6 +24,7 @@ REFERENCES = {  # check -> the test module's reference answers
     ch02.check_1: (t02.HalfZero,), ch02.check_2: (t02.make_tied_net, t02.split_grads),
     ch02.check_3: ('.*bias$',), ch02.check_5: (t02.sgd_step,), ch02.check_6: t02.build_6(),
     ch03.check_1: (t03.make_net,), ch03.check_2: (t03.LazyScale,), ch03.check_3: (t03.predict_weight_shape,),
+    ch03.check_5: t03.build_5(),
     ch04.check_1: (t04.CosineSimilarity,), ch04.check_2: (t04.Scale,), ch04.check_3: (t04.MyLazyDense,),
     ch05.check_1: (t05.my_encode,), ch05.check_2: (t05.mlp_file_to_sequential, t05.MLP),
     ch05.check_3: (t05.describe,),
