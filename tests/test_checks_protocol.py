@@ -26,6 +26,7 @@ REFERENCES = {  # check -> the test module's reference answers
     ch03.check_1: (t03.make_net,), ch03.check_2: (t03.LazyScale,), ch03.check_3: (t03.predict_weight_shape,),
     ch03.check_5: t03.build_5(),
     ch04.check_1: (t04.CosineSimilarity,), ch04.check_2: (t04.Scale,), ch04.check_3: (t04.MyLazyDense,),
+    ch04.check_5: t04.build_5(),
     ch05.check_1: (t05.my_encode,), ch05.check_2: (t05.mlp_file_to_sequential, t05.MLP),
     ch05.check_3: (t05.describe,),
     ch06.check_1: (t06.to_device,), ch06.check_2: (t06.predict,), ch06.check_5: (t06.Tensor,),
