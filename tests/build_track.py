@@ -1,6 +1,7 @@
 """The build track's framework (chapters 00-07), piece by piece, for the checks' tests:
 ``framework(chapter)`` is the student's framework at the end of that chapter
 (generated from the reference pieces the notebooks hold)."""
+import importlib
 from types import SimpleNamespace
 
 PIECES = [
@@ -19,6 +20,10 @@ PIECES = [
     ('P4_SCALE', 'class Scale(Module):\n    def __init__(self):\n        super().__init__()\n        self.gamma = Parameter((0,), init=np.ones)    # one factor per feature, known at the first forward\n\n    def forward(self, x):\n        if not self.gamma.initialized:\n            self.gamma.shape = (x.value.shape[1],)\n            self.gamma.initialize(None)               # its own init (ones) wins\n        return scale(x, self.gamma)\n'),
     ('P5_SAVE', "def save_parameters(module, fname):\n    params = module.named_parameters()\n    out = [struct.pack('<QQQ', 0x112, 0, len(params))]              # header: magic, reserved, count\n    for p in params.values():\n        v = np.ascontiguousarray(p.value, dtype='<f4')\n        out.append(struct.pack('<Iii', 0xF993FAC9, 0, v.ndim))       # array magic, dense, ndim\n        out.append(struct.pack('<%dq' % v.ndim, *v.shape))\n        out.append(struct.pack('<iii', 1, 0, 0))                      # cpu, device 0, float32\n        out.append(v.tobytes())\n    out.append(struct.pack('<Q', len(params)))                        # the names, in UTF-8\n    for name in params:\n        out.append(struct.pack('<Q', len(name.encode())) + name.encode())\n    with open(fname, 'wb') as f:\n        f.write(b''.join(out))\n"),
     ('P5_LOAD', "def load_parameters(module, fname):\n    with open(fname, 'rb') as f:\n        data = f.read()\n    count = struct.unpack_from('<QQQ', data, 0)[2]\n    pos, values = 24, []\n    for _ in range(count):\n        ndim = struct.unpack_from('<Iii', data, pos)[2]\n        shape = struct.unpack_from('<%dq' % ndim, data, pos + 12)\n        pos += 12 + 8 * ndim + 12                                     # skip device and type flag\n        size = int(np.prod(shape))\n        values.append(np.frombuffer(data, '<f4', size, pos).reshape(shape))\n        pos += 4 * size\n    names, pos = [], pos + 8\n    for _ in range(count):\n        length = struct.unpack_from('<Q', data, pos)[0]\n        names.append(data[pos + 8:pos + 8 + length].decode())\n        pos += 8 + length\n    params = module.named_parameters()\n    for name, value in zip(names, values):\n        params[name].value = value.astype(np.float32)\n"),
+    ('P6_INIT', "def var_init(self, value, parents=(), backward=None, ctx=None):\n    devices = {p.ctx for p in parents}            # the same-device rule, for every op at once\n    if len(devices) > 1:\n        raise ValueError('the inputs of an op are on different devices: %s'\n                         % ', '.join(sorted(str(d) for d in devices)))\n    self.ctx = devices.pop() if devices else (ctx or mx.cpu(0))\n    self.value = np.asarray(value, dtype=np.float32)\n    self.parents, self.backward, self.grad = parents, backward, None\n    self.number = next(Var.counter)\n"),
+    ('P6_VAR_TO', 'def var_to(self, ctx):\n    """This Var\'s value on ctx: a new leaf holding a copy, or itself if it is there already."""\n    return self if self.ctx == ctx else Var(self.value.copy(), ctx=ctx)\n'),
+    ('P6_MODULE_TO', 'def module_to(self, ctx):\n    """Move every parameter of the module to ctx, in place; return the module."""\n    for p in self.named_parameters().values():\n        if p.ctx != ctx:\n            p.value, p.ctx = p.value.copy(), ctx\n    return self\n'),
+    ('P6_ATTACH', 'Var.__init__, Var.to, Module.to = var_init, var_to, module_to\n'),
     ('P7_LOSS', 'def l2_loss(pred, label):\n    """Gluon\'s L2Loss summed over the batch: the sum of 0.5 * (pred - label) ** 2."""\n    diff = pred + Var(-label)\n    return (diff * diff).sum() * Var(0.5)\n'),
     ('P7_TRAIN', 'def train(net, X, y, lr, epochs, batch_size):\n    params = list({id(p): p for p in net.named_parameters().values()}.values())\n    losses = []\n    for epoch in range(epochs):\n        total = 0.0\n        for start in range(0, len(X), batch_size):\n            xb, yb = X[start:start + batch_size], y[start:start + batch_size]\n            loss = l2_loss(net(Var(xb)), yb)\n            backprop(loss)\n            for p in params:\n                p.value = p.value - np.float32(lr / len(xb)) * p.grad\n            total += float(loss.value)\n        losses.append(total / len(X))\n    return losses\n'),
 ]
@@ -26,7 +31,7 @@ PIECES = [
 
 def framework(chapter: int, replace: dict = None) -> SimpleNamespace:
     """The framework after ``chapter``'s piece; ``replace``: {piece: other source}."""
-    scope = {}
+    scope = {"mx": importlib.import_module("minigluon")}   # the notebooks import minigluon as mx
     for name, text in PIECES:
         if int(name[1]) <= chapter:
             exec(compile((replace or {}).get(name, text), "<build track %s>" % name, "exec"), scope)

@@ -91,7 +91,7 @@ BUILD_IT = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.5', '02_
 # notebook runs alone).
 BUILD_TRACK = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.6', '02_parameters': '02.6',
                '03_deferred_init': '03.5', '04_custom_layers': '04.5',
-               '05_read_write': '05.5', '07_capstone': '07.6'}
+               '05_read_write': '05.5', '06_gpu': '06.6', '07_capstone': '07.6'}
 
 
 @pytest.mark.parametrize('name', sorted(BUILD_TRACK))

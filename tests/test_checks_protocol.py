@@ -29,7 +29,7 @@ REFERENCES = {  # check -> the test module's reference answers
     ch04.check_5: t04.build_5(),
     ch05.check_1: (t05.my_encode,), ch05.check_2: (t05.mlp_file_to_sequential, t05.MLP),
     ch05.check_3: (t05.describe,), ch05.check_5: t05.build_5(),
-    ch06.check_1: (t06.to_device,), ch06.check_2: (t06.predict,), ch06.check_5: (t06.Tensor,),
+    ch06.check_1: (t06.to_device,), ch06.check_2: (t06.predict,), ch06.check_5: (t06.Tensor,), ch06.check_6: t06.build_6(),
     ch07.check_1: (t07.ScaleShift,), ch07.check_2: (t07.make_net,), ch07.check_3: (t07.train,),
     ch07.check_4: (t07.save_checkpoint, t07.load_checkpoint), ch07.check_6: t07.build_6(),
 }
