@@ -231,3 +231,23 @@ def test_chapter_page_renders_with_code_outputs_figures_and_colab_link(built_boo
     shots.mkdir(parents=True, exist_ok=True)
     _chromium('--screenshot=%s' % (shots / (name + '.png')), page.as_uri())
     assert (shots / (name + '.png')).stat().st_size > 10_000, 'blank screenshot'
+
+
+@pytest.mark.parametrize('name', sorted(n for n in BUILD_TRACK if n[:2] != '00'))
+def test_build_track_pieces_of_the_checks_tests_are_the_notebooks(name):
+    """tests/build_track.py (the reference the checks are tested with) holds the very code of
+    the chapter's solution cell and of its framework-so-far cell."""
+    from build_track import PIECES
+    cells = _notebook(name)['cells']
+    key = BUILD_TRACK[name]
+    check = next(i for i, c in enumerate(cells) if c['metadata'].get('exercise') == key)
+    solution = next(''.join(c['source']) for c in cells[check - 1::-1]
+                    if 'solution' in c['metadata'].get('tags', []))
+    solution = re.sub(r'\n    ### (BEGIN|END) SOLUTION', '', solution)
+    so_far = next(''.join(c['source']) for c in cells[check - 1::-1]
+                  if ''.join(c['source']).startswith('# The framework so far'))
+    chapter = int(name[:2])
+    for piece, text in PIECES:
+        if int(piece[1]) == chapter:
+            assert text.strip() in solution, '%s: piece %s differs from the solution cell' % (name, piece)
+    assert PIECES[0][1].strip() in so_far, '%s: the framework so far does not hold the mini tape' % name
