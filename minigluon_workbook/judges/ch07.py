@@ -248,5 +248,5 @@ def judge_6(data, seed: int) -> str:
         want = want_params[key]
         expect(got.shape == want.shape and close(got, want, rtol=1e-5, atol=1e-6),
                'after training, %s is %s; minigluon\'s is %s' % (key, _fmt_bt(got), _fmt_bt(want)))
-    return 'your framework trains the network as minigluon does: %d per-epoch losses (%.4f to %.4f) ' \
-        'and the final weights agree to float32 precision' % (_EPOCHS_6, want_losses[0], want_losses[-1])
+    return 'your framework trains the network as minigluon does: its %d per-epoch losses and final ' \
+        'weights agree with minigluon\'s to float32 precision' % _EPOCHS_6
