@@ -85,6 +85,32 @@ BUILD_IT = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.5', '02_
             '06_gpu': '06.5', '07_capstone': '07.1'}
 
 
+# The build track (issue #19): over the chapters the student grows one framework of their own on
+# the mini tape of 00.5, one piece per chapter, each exercise preceded by a folded cell holding the
+# reference of the earlier pieces (so a mistake in one chapter never blocks the next, and each
+# notebook runs alone).
+BUILD_TRACK = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.6', '02_parameters': '02.6',
+               '03_deferred_init': '03.5', '04_custom_layers': '04.5',
+               '05_read_write': '05.5', '06_gpu': '06.6', '07_capstone': '07.6'}
+
+
+@pytest.mark.parametrize('name', sorted(BUILD_TRACK))
+def test_build_track_piece_has_its_check_and_the_framework_so_far(name):
+    cells = _notebook(name)['cells']
+    key = BUILD_TRACK[name]
+    title = [i for i, c in enumerate(cells) if c['cell_type'] == 'markdown'
+             and 'Exercise %s (build track' % key in ''.join(c['source'])]
+    assert len(title) == 1, '%s: no markdown cell titles exercise %s (build track)' % (name, key)
+    checks = [i for i, c in enumerate(cells) if c['metadata'].get('exercise') == key]
+    assert checks and checks[0] > title[0], '%s: exercise %s has no check cell' % (name, key)
+    if key != '00.5':   # the first piece builds on the chapter's own mini tape
+        between = cells[title[0] + 1:checks[0]]
+        so_far = [c for c in between if ''.join(c['source']).startswith('# The framework so far')]
+        assert so_far and 'hide-input' in so_far[0]['metadata'].get('tags', []) and \
+            'solution' not in so_far[0]['metadata'].get('tags', []), \
+            '%s: exercise %s has no folded "framework so far" cell' % (name, key)
+
+
 def _markdown(name: str) -> list:
     return [c for c in _notebook(name)['cells'] if c['cell_type'] == 'markdown']
 
@@ -206,3 +232,23 @@ def test_chapter_page_renders_with_code_outputs_figures_and_colab_link(built_boo
     shots.mkdir(parents=True, exist_ok=True)
     _chromium('--screenshot=%s' % (shots / (name + '.png')), page.as_uri())
     assert (shots / (name + '.png')).stat().st_size > 10_000, 'blank screenshot'
+
+
+@pytest.mark.parametrize('name', sorted(n for n in BUILD_TRACK if n[:2] != '00'))
+def test_build_track_pieces_of_the_checks_tests_are_the_notebooks(name):
+    """tests/build_track.py (the reference the checks are tested with) holds the very code of
+    the chapter's solution cell and of its framework-so-far cell."""
+    from build_track import PIECES
+    cells = _notebook(name)['cells']
+    key = BUILD_TRACK[name]
+    check = next(i for i, c in enumerate(cells) if c['metadata'].get('exercise') == key)
+    solution = next(''.join(c['source']) for c in cells[check - 1::-1]
+                    if 'solution' in c['metadata'].get('tags', []))
+    solution = re.sub(r'\n    ### (BEGIN|END) SOLUTION', '', solution)
+    so_far = next(''.join(c['source']) for c in cells[check - 1::-1]
+                  if ''.join(c['source']).startswith('# The framework so far'))
+    chapter = int(name[:2])
+    for piece, text in PIECES:
+        if int(piece[1]) == chapter:
+            assert text.strip() in solution, '%s: piece %s differs from the solution cell' % (name, piece)
+    assert PIECES[0][1].strip() in so_far, '%s: the framework so far does not hold the mini tape' % name

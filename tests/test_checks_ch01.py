@@ -284,3 +284,52 @@ def test_check_5_refuses_forged_data():
         ch01.check_5.judge(Data(dict(data, keys2=['0.weight'])), 1)
     with pytest.raises(Malformed):
         ch01.check_5.judge(Data(dict(data, keys1=[1, 2])), 1)
+
+
+# ----- 01.6 (build track) -------------------------------------------------------------------
+from build_track import PIECES, framework  # noqa: E402
+
+SOURCE = dict(PIECES)
+
+
+def build_6(**edits):
+    """The reference framework of chapter 1, with pieces edited: {piece: (old, new)}."""
+    f = framework(1, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
+    return f.Var, f.backprop, f.Module, f.Sequential, f.Linear, f.ReLU
+
+
+def test_check_6_passes(capsys):
+    ch01.check_6(*build_6())
+    assert 'PASSED exercise 01.6' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('edits, message', [
+    ({'P1_OPS': ('g.sum(axis=0)', 'g')}, r'raised|gradient of 0.bias'),
+    ({'P1_OPS': ('g.T @ x.value', 'x.value.T @ g')}, r'raised ValueError|gradient of 0.weight'),
+    ({'P1_MODULE': ("prefix + name + '.'", "prefix")}, r"lists the parameters \['weight', 'bias'"),
+    ({'P1_MODULE': ("if isinstance(value, (Module, Var)):", "if isinstance(value, Module):")},
+     r"lists the parameters \[\]"),
+    ({'P1_SEQ': ("str(i)", "'layer%d' % i")}, r"\['body.layer0.weight'"),
+    ({'P1_LINEAR': ("(units, in_units)", "(in_units, units)")}, r'raised ValueError|shapes'),
+    ({'P1_RELU': ('return relu(x)', 'return x')}, r'net\(X\) is'),
+])
+def test_check_6_fails_readably(edits, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch01.check_6(*build_6(**edits))
+
+
+def test_check_6_not_done():
+    f = framework(0)
+    with pytest.raises(ExerciseFailed, match='pass your class Module itself'):
+        ch01.check_6(f.Var, f.backprop, None, None, None, None)
+
+
+def test_check_6_refuses_forged_data():
+    data = ch01.check_6.observe(*build_6(), seed=3)
+    for key in ('keys', 'nested', 'out'):
+        forged = dict(data)
+        del forged[key]
+        with pytest.raises((ExerciseFailed, Malformed)):
+            ch01.check_6.judge(Data(forged), 3)
+    with pytest.raises(ExerciseFailed):
+        ch01.check_6.judge(Data(data), 4)

@@ -203,3 +203,46 @@ def test_check_5_judges_from_the_seed():
         ch02.check_5.judge(Data(dict(data, in_place=False)), 4)
     with pytest.raises(Malformed):
         ch02.check_5.judge(Data(dict(data, values={})), 4)
+
+
+# ----- 02.6 (build track) -------------------------------------------------------------------
+from build_track import PIECES, framework  # noqa: E402
+
+SOURCE = dict(PIECES)
+
+
+def build_6(**edits):
+    """The reference framework of chapter 2, with pieces edited: {piece: (old, new)}."""
+    f = framework(2, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
+    return f.Var, f.backprop, f.Module, f.Sequential, f.ReLU, f.Parameter, f.initialize, f.Linear
+
+
+def test_check_6_passes(capsys):
+    ch02.check_6(*build_6())
+    assert 'PASSED exercise 02.6' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('edits, message', [
+    ({'P2_INIT': ('and not p.initialized', '')}, r'asked the init function for the shapes \[\(4, 5\), \(4, 4\), \(4, 4\)'),
+    ({'P2_PARAM': ('self.init or default_init', 'default_init or self.init')},
+     r'shapes \[\(4, 5\), \(4,\), \(4, 4\)'),
+    ({'P2_PARAM': ('self.initialized = True', 'pass')}, r'shapes'),
+    ({'P2_LINEAR': ('init=np.zeros)', 'init=np.ones)')}, r'0.bias is \[1'),
+    ({'P2_PARAM': ('class Parameter(Var):', 'class Parameter:')}, r'subclass of Var'),
+])
+def test_check_6_fails_readably(edits, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch02.check_6(*build_6(**edits))
+
+
+def test_check_6_refuses_forged_data():
+    data = ch02.check_6.observe(*build_6(), seed=3)
+    for key in ('calls', 'values', 'shared', 'grads'):
+        forged = dict(data)
+        del forged[key]
+        with pytest.raises((ExerciseFailed, Malformed)):
+            ch02.check_6.judge(Data(forged), 3)
+    with pytest.raises(ExerciseFailed):
+        ch02.check_6.judge(Data(dict(data, shared=False)), 3)
+    with pytest.raises(ExerciseFailed):
+        ch02.check_6.judge(Data(data), 4)

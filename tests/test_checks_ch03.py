@@ -4,6 +4,7 @@ import pytest
 from minigluon import gluon, nd
 from minigluon.gluon import nn
 from minigluon_workbook.checks import ExerciseFailed, ch03
+from minigluon_workbook.judges import Data, Malformed
 
 
 # ----- 03.1: no deferral ----------------------------------------------------------------
@@ -134,3 +135,43 @@ def test_check_3_passes(capsys):
 def test_check_3_fails(answer, message):
     with pytest.raises(ExerciseFailed, match=message):
         ch03.check_3(answer)
+
+
+# ----- 03.5 (build track) -------------------------------------------------------------------
+from build_track import PIECES, framework  # noqa: E402
+
+SOURCE = dict(PIECES)
+
+
+def build_5(**edits):
+    """The reference framework of chapter 3, with pieces edited: {piece: (old, new)}."""
+    f = framework(3, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
+    return f.Var, f.backprop, f.Sequential, f.ReLU, f.Parameter, f.initialize, f.Linear
+
+
+def test_check_5_passes(capsys):
+    ch03.check_5(*build_5())
+    assert 'PASSED exercise 03.5' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('edits, message', [
+    ({'P3_INIT': ('if 0 in p.shape:', 'if False:')}, r'raised|initialize\(net, init\) asked'),
+    ({'P3_LINEAR': ('if not self.weight.initialized:',
+                    "if hasattr(self.weight, 'deferred_init'):")}, r'second forward asked the init function again'),
+    ({'P3_LINEAR': ('x.value.shape[1]', 'x.value.shape[0]')}, r'raised ValueError'),
+    ({'P3_LINEAR': ('self.weight.deferred_init', 'np.zeros')}, r'asked for \[\(4, 5\)\]'),
+])
+def test_check_5_fails_readably(edits, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch03.check_5(*build_5(**edits))
+
+
+def test_check_5_refuses_forged_data():
+    data = ch03.check_5.observe(*build_5(), seed=3)
+    for key in ('after_initialize', 'after_forward', 'after_second', 'values', 'grads'):
+        forged = dict(data)
+        del forged[key]
+        with pytest.raises((ExerciseFailed, Malformed)):
+            ch03.check_5.judge(Data(forged), 3)
+    with pytest.raises(ExerciseFailed):
+        ch03.check_5.judge(Data(data), 4)

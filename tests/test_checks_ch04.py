@@ -219,3 +219,45 @@ def test_check_3_tells_an_infer_shape_with_swapped_axes_what_to_set():
             self.weight.shape = (self.units, x.shape[1])
     message = _fails(ch04.check_3, Swapped, 'your infer_shape ran', 'must set (x.shape[1], units)')
     assert 'override infer_shape' not in message
+
+
+# ----- 04.5 (build track) -------------------------------------------------------------------
+from build_track import PIECES, framework  # noqa: E402
+from minigluon_workbook.judges import Data as _Data  # noqa: E402
+from minigluon_workbook.judges import Malformed as _Malformed  # noqa: E402
+
+SOURCE = dict(PIECES)
+
+
+def build_5(**edits):
+    """The reference framework of chapter 4, with pieces edited: {piece: (old, new)}."""
+    f = framework(4, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
+    return f.Var, f.backprop, f.Sequential, f.ReLU, f.Linear, f.initialize, f.Scale
+
+
+def test_check_5_passes(capsys):
+    ch04.check_5(*build_5())
+    assert 'PASSED exercise 04.5' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('edits, message', [
+    ({'P4_OPS': ('(g * x.value).sum(axis=0)', 'g * x.value')}, r'gradient of 1.gamma has shape \(6, 4\)'),
+    ({'P4_OPS': ('g * gamma.value,', 'g,')}, r'gradient of 0.weight'),
+    ({'P4_SCALE': ('self.gamma.initialize(None)', 'self.gamma.initialize(self.gamma.deferred_init)'),
+      'P2_PARAM': ('self.init or default_init', 'default_init or self.init')}, r'asked for'),
+    ({'P4_SCALE': ('init=np.ones', 'init=np.zeros')}, r'gamma is \[0'),
+])
+def test_check_5_fails_readably(edits, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch04.check_5(*build_5(**edits))
+
+
+def test_check_5_refuses_forged_data():
+    data = ch04.check_5.observe(*build_5(), seed=3)
+    for key in ('calls', 'gamma', 'out', 'grads'):
+        forged = dict(data)
+        del forged[key]
+        with pytest.raises((ExerciseFailed, _Malformed)):
+            ch04.check_5.judge(_Data(forged), 3)
+    with pytest.raises(ExerciseFailed):
+        ch04.check_5.judge(_Data(data), 4)

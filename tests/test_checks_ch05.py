@@ -223,3 +223,53 @@ def test_check_3_explains_typical_mistakes():
             return [(k, v.shape) for k, v in data.items()]
         return [(None, v.shape) for v in data]
     _fails(ch05.check_3, via_load, fragments=['build it yourself: your code called nd.load'])
+
+
+# ----- 05.5 (build track) -------------------------------------------------------------------
+from build_track import PIECES, framework  # noqa: E402
+
+SOURCE = dict(PIECES)
+
+
+def build_5(**edits):
+    """The reference framework of chapter 5, with pieces edited: {piece: (old, new)}."""
+    f = framework(5, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
+    return f.Var, f.Sequential, f.ReLU, f.Linear, f.initialize, f.save_parameters, f.load_parameters
+
+
+def test_check_5_passes(capsys):
+    ch05.check_5(*build_5())
+    assert 'PASSED exercise 05.5' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('edits, message', [
+    ({'P5_SAVE': ("struct.pack('<iii', 1, 0, 0)", "struct.pack('<iii', 1, 0, 1)")}, r'first differ at byte 60'),
+    ({'P5_SAVE': ("len(name.encode())) + name.encode()", "len(name))")}, r'first differ'),
+    ({'P5_SAVE': ("dtype='<f4'", "dtype='<f8'")}, r'first differ'),
+    ({'P5_LOAD': ("params[name].value = value.astype(np.float32)", "pass")}, r'after load_parameters'),
+])
+def test_check_5_fails_readably(edits, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch05.check_5(*build_5(**edits))
+
+
+def test_check_5_refuses_minigluon_writing_the_file():
+    Var, Sequential, ReLU, Linear, initialize, save, load = build_5()
+
+    def delegating(module, fname):
+        nd.save(fname, {k: nd.array(p.value) for k, p in module.named_parameters().items()})
+    with pytest.raises(ExerciseFailed, match='build it yourself: your code called nd.save'):
+        ch05.check_5(Var, Sequential, ReLU, Linear, initialize, delegating, load)
+
+
+def test_check_5_refuses_forged_data():
+    data = ch05.check_5.observe(*build_5(), seed=3)
+    for key in ('hex', 'loaded', 'out'):
+        forged = dict(data)
+        del forged[key]
+        with pytest.raises((ExerciseFailed, Malformed)):
+            ch05.check_5.judge(Data(forged), 3)
+    with pytest.raises((ExerciseFailed, Malformed)):
+        ch05.check_5.judge(Data(dict(data, hex='zz')), 3)
+    with pytest.raises(ExerciseFailed):
+        ch05.check_5.judge(Data(data), 4)

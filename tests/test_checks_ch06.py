@@ -145,3 +145,46 @@ def test_check_5_judges_from_the_seed():
         ch06.check_5.judge(Data(data), 9)
     with pytest.raises(Malformed):
         ch06.check_5.judge(Data(dict(data, sum='x')), 8)
+
+
+# ----- 06.6 (build track) -------------------------------------------------------------------
+from build_track import PIECES, framework  # noqa: E402
+
+SOURCE = dict(PIECES)
+
+
+def build_6(**edits):
+    """The reference framework of chapter 6, with pieces edited: {piece: (old, new)}."""
+    f = framework(6, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
+    return f.Var, f.backprop, f.Sequential, f.ReLU, f.Linear, f.initialize
+
+
+def test_check_6_passes(capsys):
+    ch06.check_6(*build_6())
+    assert 'PASSED exercise 06.6' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('edits, message', [
+    ({'P6_INIT': ('if len(devices) > 1:', 'if False:')}, r'different devices should raise|raised'),
+    ({'P6_INIT': ('devices.pop() if devices else (ctx or mx.cpu(0))', '(ctx or mx.cpu(0))')},
+     r'on the device raised ValueError: the inputs of an op are on different devices'),
+    ({'P6_VAR_TO': ('return self if self.ctx == ctx else', 'return')}, r'x.to\(x.ctx\) made a copy'),
+    ({'P6_MODULE_TO': ('    return self\n', '')}, r'return the module itself'),
+    ({'P6_MODULE_TO': ('p.value, p.ctx = p.value.copy(), ctx', 'pass')}, r'on the device raised ValueError'),
+])
+def test_check_6_fails_readably(edits, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch06.check_6(*build_6(**edits))
+
+
+def test_check_6_refuses_forged_data():
+    data = ch06.check_6.observe(*build_6(), seed=3)
+    for key in ('param_ctx', 'mixed', 'x_ctx', 'out_ctx', 'out', 'grads'):
+        forged = dict(data)
+        del forged[key]
+        with pytest.raises((ExerciseFailed, Malformed)):
+            ch06.check_6.judge(Data(forged), 3)
+    with pytest.raises(ExerciseFailed):
+        ch06.check_6.judge(Data(dict(data, mixed='no error')), 3)
+    with pytest.raises(ExerciseFailed):
+        ch06.check_6.judge(Data(data), 4)

@@ -316,3 +316,54 @@ def test_judges_recompute_from_the_seed_and_refuse_forged_data():
     with pytest.raises(Malformed):
         verdict(ch07.check_4, {'files': 2, 'initialized': True, 'contexts': ['cpu(1)'],
                                'params': {}, 'resumed': [0, 0]}, 5)
+
+
+# ----- 07.6 (build track) -------------------------------------------------------------------
+from build_track import PIECES, framework  # noqa: E402
+
+SOURCE = dict(PIECES)
+
+
+def build_6(**edits):
+    """The reference framework of chapter 7, with pieces edited: {piece: (old, new)}."""
+    f = framework(7, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
+    return f.Var, f.backprop, f.Sequential, f.ReLU, f.initialize, f.Linear, f.l2_loss, f.train
+
+
+def test_check_6_passes(capsys):
+    ch07.check_6(*build_6())
+    assert 'PASSED exercise 07.6' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('edits, message', [
+    ({'P7_LOSS': ('* Var(0.5)', '')}, r'l2_loss\(pred, label\) is'),
+    ({'P7_TRAIN': ('np.float32(lr / len(xb))', 'np.float32(lr)')}, r'per-epoch losses are'),
+    ({'P7_TRAIN': ('total / len(X)', 'total')}, r'per-epoch losses are'),
+    ({'P7_TRAIN': ('list({id(p): p for p in net.named_parameters().values()}.values())',
+                   'list(net.named_parameters().values())[:2]')}, r'per-epoch losses are'),
+])
+def test_check_6_fails_readably(edits, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        ch07.check_6(*build_6(**edits))
+
+
+def test_check_6_refuses_minigluon_doing_the_training():
+    Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train = build_6()
+
+    def delegating(net, X, y, lr, epochs, batch_size):
+        with autograd.record():
+            pass
+        return train(net, X, y, lr, epochs, batch_size)
+    with pytest.raises(ExerciseFailed, match='build it yourself: your code called autograd.record'):
+        ch07.check_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, delegating)
+
+
+def test_check_6_refuses_forged_data():
+    data = ch07.check_6.observe(*build_6(), seed=3)
+    for key in ('loss', 'loss_grad', 'calls', 'losses', 'keys', 'params'):
+        forged = dict(data)
+        del forged[key]
+        with pytest.raises((ExerciseFailed, Malformed)):
+            ch07.check_6.judge(Data(forged), 3)
+    with pytest.raises(ExerciseFailed):
+        ch07.check_6.judge(Data(data), 4)

@@ -20,16 +20,18 @@ REFERENCES = {  # check -> the test module's reference answers
     ch00.check_1: (t00.sgd_ok,), ch00.check_2: (t00.grad_ok,), ch00.check_3: (t00.mul_ok,),
     ch00.check_5: (t00.Var, t00.backprop, t00.dot, t00.relu),
     ch01.check_1: (t01.TwoInputDense,), ch01.check_2: (t01.Parallel,), ch01.check_3: (t01.Trainable,),
-    ch01.check_5: (t01.structural_keys,),
+    ch01.check_5: (t01.structural_keys,), ch01.check_6: t01.build_6(),
     ch02.check_1: (t02.HalfZero,), ch02.check_2: (t02.make_tied_net, t02.split_grads),
-    ch02.check_3: ('.*bias$',), ch02.check_5: (t02.sgd_step,),
+    ch02.check_3: ('.*bias$',), ch02.check_5: (t02.sgd_step,), ch02.check_6: t02.build_6(),
     ch03.check_1: (t03.make_net,), ch03.check_2: (t03.LazyScale,), ch03.check_3: (t03.predict_weight_shape,),
+    ch03.check_5: t03.build_5(),
     ch04.check_1: (t04.CosineSimilarity,), ch04.check_2: (t04.Scale,), ch04.check_3: (t04.MyLazyDense,),
+    ch04.check_5: t04.build_5(),
     ch05.check_1: (t05.my_encode,), ch05.check_2: (t05.mlp_file_to_sequential, t05.MLP),
-    ch05.check_3: (t05.describe,),
-    ch06.check_1: (t06.to_device,), ch06.check_2: (t06.predict,), ch06.check_5: (t06.Tensor,),
+    ch05.check_3: (t05.describe,), ch05.check_5: t05.build_5(),
+    ch06.check_1: (t06.to_device,), ch06.check_2: (t06.predict,), ch06.check_5: (t06.Tensor,), ch06.check_6: t06.build_6(),
     ch07.check_1: (t07.ScaleShift,), ch07.check_2: (t07.make_net,), ch07.check_3: (t07.train,),
-    ch07.check_4: (t07.save_checkpoint, t07.load_checkpoint),
+    ch07.check_4: (t07.save_checkpoint, t07.load_checkpoint), ch07.check_6: t07.build_6(),
 }
 SEED = 918273
 

@@ -417,17 +417,17 @@ def chapter_01(tmp_path_factory):
 def test_chapter_01_teacher_full_marks_student_zero(chapter_01):
     rows = chapter_01['rows']
     assert [(e, p) for e, p, _ in rows['teacher']] == [('01.1', 'true'), ('01.2', 'true'), ('01.3', 'true'),
-                                                       ('01.5', 'true')]
-    assert [p for _, p, _ in rows['student']] == ['false'] * 4
+                                                       ('01.5', 'true'), ('01.6', 'true')]
+    assert [p for _, p, _ in rows['student']] == ['false'] * 5
     assert all('not done yet' in m for _, _, m in rows['student'])
 
 
 @needs_sandbox
 def test_chapter_01_tricks_from_the_issue_fail(chapter_01):
     rows = chapter_01['rows']
-    assert [p for _, p, _ in rows['patched-check']] == ['false'] * 4
-    assert [p for _, p, _ in rows['teacher-solution']] == ['false'] * 4
-    assert [p for _, p, _ in rows['forge-with-judges']] == ['false'] * 4
+    assert [p for _, p, _ in rows['patched-check']] == ['false'] * 5
+    assert [p for _, p, _ in rows['teacher-solution']] == ['false'] * 5
+    assert [p for _, p, _ in rows['forge-with-judges']] == ['false'] * 5
     assert chapter_01['unchanged']
 
 

@@ -433,9 +433,9 @@ def test_a_reference_taken_early_is_flagged_for_review(capsys):
 
 
 def test_every_taken_away_entry_point_exists():
-    from minigluon_workbook.checks import ch00, ch01, ch02, ch03, ch05
+    from minigluon_workbook.checks import ch00, ch01, ch02, ch03, ch05, ch07
     for table in (ch00._AUTOGRAD_3, ch01._BUILT_IN_5, ch02._TRAINER_5, ch03._DENSE_3, ch05._WRITER_1,
-                  ch05._READER_3):
+                  ch05._READER_3, ch05._FORMAT_5, ch07._MINIGLUON_6):
         for name, owner, attribute in table:
             assert callable(vars(owner)[attribute]), name
 

@@ -210,3 +210,70 @@ def observe_5(structural_keys, seed: int) -> dict:
 
 
 check_5 = Check('01.5', observe_5, JUDGES)
+
+
+# ----- 01.6 (build track: Module, Sequential, Linear on the mini tape) --------------------
+_KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias')
+
+
+def _draw_6(seed):
+    """The net's weights (Linear(4, 5), ReLU, Linear(3, 4)) in _KEYS_6 order, inputs X (6, 5)
+    and the output weights w (6, 3) of the loss sum(net(X) * w)."""
+    stream = rng(seed)
+    shapes = ((4, 5), (4,), (3, 4), (3,), (6, 5), (6, 3))
+    return [stream.uniform(-1, 1, s).astype(np.float32) for s in shapes]
+
+
+def _types(**classes):
+    for name, cls in classes.items():
+        expect(isinstance(cls, type), 'pass your class %s itself; you gave %r' % (name, cls))
+
+
+def observe_tape_net(net, params, Var, backprop, X, w, what: str) -> dict:
+    """Run ``sum(net(X) * w)`` on the student's tape: the output and each parameter's gradient
+    (shared by the build track's checks)."""
+    out = call('%s(Var(X))' % what, lambda: net(Var(X)))
+    expect(isinstance(out, Var), '%s(Var(X)) returned a %s; expected a Var' % (what, type(out).__name__))
+    call('backprop(sum(%s(X) * w))' % what, lambda: backprop((out * Var(w)).sum()))
+    grads = {}
+    for name, p in params.items():
+        expect(p.grad is not None, 'after backprop, the gradient of %s is None: does every op '
+               'pass its inputs as parents?' % name)
+        grads[name] = floats(p.grad)
+    return {'out': floats(out.value), 'grads': grads}
+
+
+def observe_6(Var, backprop, Module, Sequential, Linear, ReLU, seed: int) -> dict:
+    """The keys of named_parameters() of a Sequential and of a nested Module of the check's own,
+    then sum(net(X) * w) and its gradients with weights from the seed."""
+    _types(Var=Var, Module=Module, Sequential=Sequential, Linear=Linear, ReLU=ReLU)
+
+    def pair_keys():
+        class Pair(Module):
+            def __init__(self):
+                super().__init__()
+                self.body = Sequential(Linear(2, 3), ReLU())
+                self.head = Linear(1, 2)
+                self.scale = Var(np.ones(1))
+                self.note = 'not a parameter'
+        return list(Pair().named_parameters())
+
+    nested = call('named_parameters() of a Module holding a Sequential, a Linear, a Var and a '
+                  'string', pair_keys)
+    net = call('Sequential(Linear(4, 5), ReLU(), Linear(3, 4))',
+               lambda: Sequential(Linear(4, 5), ReLU(), Linear(3, 4)))
+    params = call('net.named_parameters()', net.named_parameters)
+    expect(isinstance(params, dict), 'named_parameters() returned a %s; expected a dict '
+           '{name: Var}' % type(params).__name__)
+    data = {'nested': [str(k) for k in nested], 'keys': [str(k) for k in params],
+            'shapes': [list(np.shape(getattr(p, 'value', ()))) for p in params.values()]}
+    if [str(k) for k in params] != list(_KEYS_6):
+        return data
+    *weights, X, w = _draw_6(seed)
+    for key, value in zip(_KEYS_6, weights):
+        params[key].value = value.copy()
+    data.update(observe_tape_net(net, params, Var, backprop, X, w, 'net'))
+    return data
+
+
+check_6 = Check('01.6', observe_6, JUDGES)

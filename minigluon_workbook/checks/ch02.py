@@ -202,3 +202,62 @@ def observe_5(sgd_step, seed: int) -> dict:
 
 
 check_5 = Check('02.5', observe_5, JUDGES)
+
+
+# ----- 02.6 (build track: Parameter, initialize, sharing) ----------------------------------
+from .ch01 import _types, observe_tape_net  # noqa: E402
+
+_KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias', '6.weight', '6.bias')
+
+
+def seeded_init(seed: int):
+    """An init function drawing from the seed's stream, and the list of shapes it was asked for."""
+    stream, calls = rng(seed), []
+
+    def init(shape):
+        calls.append([int(d) for d in shape])
+        return stream.uniform(-1, 1, tuple(shape)).astype(np.float32)
+    return init, calls
+
+
+def _draw_6(seed):
+    """X (6, 5) and the output weights w (6, 2) of the loss sum(net(X) * w)."""
+    stream = rng(seed + 1)
+    return stream.uniform(-1, 1, (6, 5)).astype(np.float32), stream.uniform(-1, 1, (6, 2)).astype(np.float32)
+
+
+def observe_6(Var, backprop, Module, Sequential, ReLU, Parameter, initialize, Linear, seed: int) -> dict:
+    """A net whose layers '2' and '4' share their weight, initialized by an init function that
+    draws from the seed: the shapes it was asked for, every parameter's value, then
+    sum(net(X) * w) and its gradients."""
+    _types(Var=Var, Module=Module, Sequential=Sequential, ReLU=ReLU, Parameter=Parameter, Linear=Linear)
+    expect(issubclass(Parameter, Var), 'Parameter should be a subclass of Var, so that the tape '
+           'gives it a gradient as any leaf')
+    expect(callable(initialize), 'initialize should be a function initialize(module, init)')
+
+    def build():
+        net = Sequential(Linear(4, 5), ReLU(), Linear(4, 4), ReLU(), Linear(4, 4), ReLU(), Linear(2, 4))
+        getattr(net, '4').weight = getattr(net, '2').weight      # share layer 2's weight
+        return net
+
+    net = call('building Sequential(Linear(4, 5), ReLU(), Linear(4, 4), ..., Linear(2, 4)) with '
+               "layer '4' sharing layer '2''s weight", build)
+    init, calls = seeded_init(seed)
+    call('initialize(net, init)', initialize, net, init)
+    call('initialize(net, init) a second time', initialize, net, init)
+    params = call('net.named_parameters()', net.named_parameters)
+    expect(isinstance(params, dict) and [str(k) for k in params] == list(_KEYS_6),
+           'net.named_parameters() has the keys %s; expected %s (chapter 1\'s Module lists a shared '
+           'parameter under each of its places)' % (list(params) if isinstance(params, dict) else params,
+                                                    list(_KEYS_6)))
+    for key, p in params.items():
+        expect(isinstance(p, Parameter), '%s is a %s; Linear should make its weight and bias '
+               'Parameters' % (key, type(p).__name__))
+    data = {'calls': calls, 'values': {k: floats(p.value) for k, p in params.items()},
+            'shared': params['2.weight'] is params['4.weight']}
+    X, w = _draw_6(seed)
+    data.update(observe_tape_net(net, params, Var, backprop, X, w, 'net'))
+    return data
+
+
+check_6 = Check('02.6', observe_6, JUDGES)

@@ -166,3 +166,50 @@ def observe_3(predict_weight_shape, seed: int) -> dict:
 
 
 check_3 = Check('03.3', observe_3, JUDGES)
+
+
+# ----- 03.5 (build track: deferred initialization) -----------------------------------------
+from .ch01 import _types, observe_tape_net  # noqa: E402
+from .ch02 import seeded_init  # noqa: E402
+
+_KEYS_5 = ('0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias')
+
+
+def _draw_5(seed):
+    """The input width (3 to 6), X (6, width) and the output weights w (6, 2)."""
+    width = 3 + seed % 4
+    stream = rng(seed + 1)
+    return width, stream.uniform(-1, 1, (6, width)).astype(np.float32), \
+        stream.uniform(-1, 1, (6, 2)).astype(np.float32)
+
+
+def _shapes(params) -> list:
+    return [[int(d) for d in getattr(p, 'shape', ())] for p in params.values()]
+
+
+def observe_5(Var, backprop, Sequential, ReLU, Parameter, initialize, Linear, seed: int) -> dict:
+    """Sequential(Linear(5), ReLU(), Linear(4, in_units=5), ReLU(), Linear(2)) initialized by an
+    init function drawing from the seed: the shapes it is asked for and the parameters' shapes
+    after initialize, after a first and a second forward on an input of the seed's width, the
+    values, then sum(net(X) * w) and its gradients."""
+    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Parameter=Parameter, Linear=Linear)
+    net = call('Sequential(Linear(5), ReLU(), Linear(4, in_units=5), ReLU(), Linear(2))',
+               lambda: Sequential(Linear(5), ReLU(), Linear(4, in_units=5), ReLU(), Linear(2)))
+    init, calls = seeded_init(seed)
+    call('initialize(net, init)', initialize, net, init)
+    params = call('net.named_parameters()', net.named_parameters)
+    expect(isinstance(params, dict) and [str(k) for k in params] == list(_KEYS_5),
+           'net.named_parameters() has the keys %s; expected %s'
+           % (list(params) if isinstance(params, dict) else params, list(_KEYS_5)))
+    data = {'after_initialize': {'calls': [list(c) for c in calls], 'shapes': _shapes(params)}}
+    width, X, w = _draw_5(seed)
+    call('the first forward, net(Var(X)) for X of shape %s' % (X.shape,), lambda: net(Var(X)))
+    data['after_forward'] = {'calls': [list(c) for c in calls], 'shapes': _shapes(params)}
+    call('a second forward', lambda: net(Var(X)))
+    data['after_second'] = {'calls': [list(c) for c in calls]}
+    data['values'] = {k: floats(p.value) for k, p in params.items()}
+    data.update(observe_tape_net(net, params, Var, backprop, X, w, 'net'))
+    return data
+
+
+check_5 = Check('03.5', observe_5, JUDGES)

@@ -173,3 +173,43 @@ def observe_3(MyLazyDense, seed: int) -> dict:
 
 
 check_3 = Check('04.3', observe_3, JUDGES)
+
+
+# ----- 04.5 (build track: a layer of one's own, with its op on the tape) -------------------
+from .ch01 import _types, observe_tape_net  # noqa: E402
+from .ch02 import seeded_init  # noqa: E402
+
+_KEYS_5 = ('0.weight', '0.bias', '1.gamma', '3.weight', '3.bias')
+
+
+def _draw_5(seed):
+    """The input width (3 to 6), X (6, width), gamma (4,) and the output weights w (6, 2)."""
+    width = 3 + seed % 4
+    stream = rng(seed + 1)
+    return (width, stream.uniform(-1, 1, (6, width)).astype(np.float32),
+            stream.uniform(0.5, 1.5, (4,)).astype(np.float32),
+            stream.uniform(-1, 1, (6, 2)).astype(np.float32))
+
+
+def observe_5(Var, backprop, Sequential, ReLU, Linear, initialize, Scale, seed: int) -> dict:
+    """Sequential(Linear(4), Scale(), ReLU(), Linear(2)) initialized from the seed's stream: the
+    init calls and gamma after the first forward, then, with gamma set from the seed,
+    sum(net(X) * w) and its gradients."""
+    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear, Scale=Scale)
+    net = call('Sequential(Linear(4), Scale(), ReLU(), Linear(2))',
+               lambda: Sequential(Linear(4), Scale(), ReLU(), Linear(2)))
+    init, calls = seeded_init(seed)
+    call('initialize(net, init)', initialize, net, init)
+    width, X, gamma, w = _draw_5(seed)
+    call('the first forward, net(Var(X)) for X of shape %s' % (X.shape,), lambda: net(Var(X)))
+    params = call('net.named_parameters()', net.named_parameters)
+    expect(isinstance(params, dict) and [str(k) for k in params] == list(_KEYS_5),
+           'net.named_parameters() has the keys %s; expected %s (Scale keeps its parameter in '
+           'self.gamma)' % (list(params) if isinstance(params, dict) else params, list(_KEYS_5)))
+    data = {'calls': [list(c) for c in calls], 'gamma': floats(params['1.gamma'].value)}
+    params['1.gamma'].value = gamma.copy()
+    data.update(observe_tape_net(net, params, Var, backprop, X, w, 'net'))
+    return data
+
+
+check_5 = Check('04.5', observe_5, JUDGES)

@@ -189,3 +189,76 @@ def observe_3(describe, seed: int) -> dict:
 
 
 check_3 = Check('05.3', observe_3, JUDGES)
+
+
+# ----- 05.5 (build track: the student's parameters in MXNet's file format) -----------------
+from minigluon.gluon import nn  # noqa: E402
+
+from .ch01 import _types  # noqa: E402
+from .ch02 import seeded_init  # noqa: E402
+
+_KEYS_5 = ('0.weight', '0.bias', '2.weight', '2.bias')
+_NET_5 = 'Sequential(Linear(4), ReLU(), Linear(2))'
+# The file format by hand, as in 05.1 and 05.3: no minigluon writer or reader.
+_FORMAT_5 = _WRITER_1 + _READER_3 + (('Block.save_parameters', Block, 'save_parameters'),
+                                     ('Block.load_parameters', Block, 'load_parameters'))
+
+
+def _draw_5(seed):
+    """The input width (3 to 6), X (5, width), and the weights of the net to load, in _KEYS_5
+    order."""
+    width = 3 + seed % 4
+    stream = rng(seed + 1)
+    X = stream.uniform(-1, 1, (5, width)).astype(np.float32)
+    loaded = [stream.uniform(-1, 1, s).astype(np.float32) for s in ((4, width), (4,), (2, 4), (2,))]
+    return width, X, loaded
+
+
+def observe_5(Var, Sequential, ReLU, Linear, initialize, save_parameters, load_parameters,
+              seed: int) -> dict:
+    """The bytes save_parameters writes for a net initialized from the seed's stream; then a file
+    that minigluon's save_parameters wrote for weights from the seed, loaded into a fresh net
+    with load_parameters: its parameters and output."""
+    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear)
+    for name, fn in (('save_parameters', save_parameters), ('load_parameters', load_parameters)):
+        expect(callable(fn), '%s should be a function %s(module, fname)' % (name, name))
+    width, X, loaded = _draw_5(seed)
+
+    def fresh():
+        net = Sequential(Linear(4), ReLU(), Linear(2))
+        init, _ = seeded_init(seed)
+        initialize(net, init)
+        net(Var(X))
+        return net
+
+    folder = tempfile.mkdtemp()
+    try:
+        net = call('building %s, initialize and a first forward' % _NET_5, fresh)
+        path = os.path.join(folder, 'mine.params')
+        call('save_parameters(net, fname)', save_parameters, net, path, without=_FORMAT_5)
+        expect(os.path.isfile(path), 'save_parameters(net, fname) wrote no file at fname')
+        with open(path, 'rb') as f:
+            written = f.read(1 << 16)
+        theirs = nn.Sequential()
+        theirs.add(nn.Dense(4, in_units=width), nn.Activation('relu'), nn.Dense(2, in_units=4))
+        theirs.initialize()
+        for p, value in zip(theirs.collect_params().values(), loaded):
+            p.set_data(nd.array(value))
+        their_path = os.path.join(folder, 'minigluon.params')
+        theirs.save_parameters(their_path)
+        net2 = call('building a second %s' % _NET_5, fresh)
+        call("load_parameters(net2, fname) on a file minigluon's save_parameters wrote",
+             load_parameters, net2, their_path, without=_FORMAT_5)
+        params = call('net2.named_parameters()', net2.named_parameters)
+        expect(isinstance(params, dict) and [str(k) for k in params] == list(_KEYS_5),
+               'net2.named_parameters() has the keys %s; expected %s'
+               % (list(params) if isinstance(params, dict) else params, list(_KEYS_5)))
+        out = call('net2(Var(X)) after load_parameters', lambda: net2(Var(X)))
+        return {'hex': written.hex(), 'loaded': {k: floats(p.value) for k, p in params.items()},
+                'out': floats(getattr(out, 'value', np.zeros(0))),
+                'review': mentions(save_parameters, _FORMAT_5) + mentions(load_parameters, _FORMAT_5)}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+check_5 = Check('05.5', observe_5, JUDGES)

@@ -159,3 +159,67 @@ def observe_5(Tensor, seed: int) -> dict:
 
 
 check_5 = Check('06.5', observe_5, JUDGES)
+
+
+# ----- 06.6 (build track: devices for the student's Var and Module) ------------------------
+from .ch01 import _types  # noqa: E402
+from .ch02 import seeded_init  # noqa: E402
+
+_KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias')
+HOST_6, DEVICE_6 = mx.cpu(0), mx.cpu(1)     # a second CPU context stands for the device
+
+
+def _draw_6(seed):
+    """The input width (3 to 6), X (5, width) and the output weights w (5, 2)."""
+    width = 3 + seed % 4
+    stream = rng(seed + 1)
+    return width, stream.uniform(-1, 1, (5, width)).astype(np.float32), \
+        stream.uniform(-1, 1, (5, 2)).astype(np.float32)
+
+
+def observe_6(Var, backprop, Sequential, ReLU, Linear, initialize, seed: int) -> dict:
+    """A net initialized on the host from the seed's stream, moved with net.to(cpu(1)): where
+    its parameters and results live, whether mixing devices raises, and the output and
+    gradients computed on the device."""
+    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear)
+    width, X, w = _draw_6(seed)
+
+    def build():
+        net = Sequential(Linear(4), ReLU(), Linear(2))
+        init, _ = seeded_init(seed)
+        initialize(net, init)
+        net(Var(X))
+        return net
+
+    net = call('building Sequential(Linear(4), ReLU(), Linear(2)) on the host', build)
+    x_host = call('Var(X)', Var, X)
+    data = {'host_ctx': str(getattr(x_host, 'ctx', None))}
+    moved = call('net.to(cpu(1))', lambda: net.to(DEVICE_6))
+    data['returns_itself'] = moved is net
+    params = call('net.named_parameters()', net.named_parameters)
+    expect(isinstance(params, dict) and [str(k) for k in params] == list(_KEYS_6),
+           'net.named_parameters() has the keys %s; expected %s'
+           % (list(params) if isinstance(params, dict) else params, list(_KEYS_6)))
+    data['param_ctx'] = [str(getattr(p, 'ctx', None)) for p in params.values()]
+    try:
+        net(x_host)
+        data['mixed'] = 'no error'
+    except Exception as err:  # noqa: BLE001 - the same-device rule should raise
+        data['mixed'] = type(err).__name__
+    x_dev = call('Var(X).to(cpu(1))', lambda: x_host.to(DEVICE_6))
+    data['same_is_itself'] = call('x.to(x.ctx)', lambda: x_dev.to(DEVICE_6)) is x_dev
+    data['input_is_copy'] = x_dev is not x_host and getattr(x_dev, 'value', None) is not x_host.value
+    data['x_ctx'] = [str(getattr(x_host, 'ctx', None)), str(getattr(x_dev, 'ctx', None))]
+    out = call('net(x) on the device', lambda: net(x_dev))
+    data['out_ctx'] = str(getattr(out, 'ctx', None))
+    call('backprop(sum(net(x) * w)) on the device', lambda: backprop((out * Var(w).to(DEVICE_6)).sum()))
+    data['out'] = floats(out.value)
+    grads = {}
+    for key, p in params.items():
+        expect(p.grad is not None, 'after backprop on the device, the gradient of %s is None' % key)
+        grads[key] = floats(p.grad)
+    data['grads'] = grads
+    return data
+
+
+check_6 = Check('06.6', observe_6, JUDGES)

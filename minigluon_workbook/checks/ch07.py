@@ -270,3 +270,64 @@ def observe_4(save_checkpoint, load_checkpoint, seed: int) -> dict:
 
 
 check_4 = Check('07.4', observe_4, JUDGES)
+
+
+# ----- 07.6 (build track: training with the student's framework) --------------------------
+from minigluon.ndarray import NDArray  # noqa: E402
+
+from . import mentions  # noqa: E402
+from .ch01 import _types  # noqa: E402
+from .ch02 import seeded_init  # noqa: E402
+
+_N_6, _BATCH_6, _EPOCHS_6, _LR_6 = 32, 8, 6, 0.1
+_KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias')
+# The loop is the student's: minigluon's trainer and autograd may not run it for them.
+_MINIGLUON_6 = (('gluon.Trainer.step', gluon.Trainer, 'step'),
+                ('gluon.Trainer.update', gluon.Trainer, 'update'),
+                ('autograd.backward', autograd, 'backward'), ('NDArray.backward', NDArray, 'backward'),
+                ('autograd.record', autograd, 'record'))
+
+
+def _draw_6(seed):
+    """A regression task: X (32, 3), y = sin(sum of X) + noise (32, 1); a prediction p (5, 1)
+    and labels t (5, 1) for the loss alone."""
+    stream = rng(seed + 1)
+    X = stream.uniform(-1, 1, (_N_6, 3)).astype(np.float32)
+    y = (np.sin(X.sum(axis=1, keepdims=True)) + stream.normal(0, 0.05, (_N_6, 1))).astype(np.float32)
+    p, t = (stream.uniform(-2, 2, (5, 1)).astype(np.float32) for _ in range(2))
+    return X, y, p, t
+
+
+def observe_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train, seed: int) -> dict:
+    """l2_loss on its own (value, gradient), then Sequential(Linear(8), ReLU(), Linear(1))
+    initialized from the seed's stream and trained by ``train`` for 6 epochs of 4 minibatches:
+    the per-epoch losses and the final parameters."""
+    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear)
+    for name, fn in (('initialize', initialize), ('l2_loss', l2_loss), ('train', train)):
+        expect(callable(fn), '%s should be a function' % name)
+    X, y, p, t = _draw_6(seed)
+    pred = Var(p)
+    loss = call('l2_loss(pred, label)', l2_loss, pred, t, without=_MINIGLUON_6)
+    expect(isinstance(loss, Var), 'l2_loss returned a %s; expected a Var' % type(loss).__name__)
+    call('backprop(l2_loss(pred, label))', backprop, loss)
+    expect(pred.grad is not None, 'after backprop(l2_loss(pred, label)), pred.grad is None: is pred '
+           'a parent of the loss?')
+    data = {'loss': floats(loss.value), 'loss_grad': floats(pred.grad)}
+    net = call('Sequential(Linear(8), ReLU(), Linear(1))', lambda: Sequential(Linear(8), ReLU(), Linear(1)))
+    init, calls = seeded_init(seed)
+    call('initialize(net, init)', initialize, net, init)
+    losses = call('train(net, X, y, lr=%g, epochs=%d, batch_size=%d)' % (_LR_6, _EPOCHS_6, _BATCH_6),
+                  train, net, X.copy(), y.copy(), _LR_6, _EPOCHS_6, _BATCH_6, without=_MINIGLUON_6)
+    try:
+        losses = [float(v) for v in losses]
+    except (TypeError, ValueError):
+        raise ExerciseFailed('train returned %r; expected a list of per-epoch losses' % (losses,)) from None
+    params = call('net.named_parameters()', net.named_parameters)
+    data.update({'calls': [list(c) for c in calls], 'losses': losses,
+                 'keys': [str(k) for k in params],
+                 'params': {str(k): floats(v.value) for k, v in params.items()},
+                 'review': mentions(train, _MINIGLUON_6) + mentions(l2_loss, _MINIGLUON_6)})
+    return data
+
+
+check_6 = Check('07.6', observe_6, JUDGES)

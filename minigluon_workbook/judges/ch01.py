@@ -9,8 +9,8 @@ import numpy as np
 from minigluon import autograd, nd
 
 from ..checks import ExerciseFailed, expect
-from ..checks.ch01 import _SCALES_3, _draw_1, _draw_2, _draw_3, _nets_5
-from . import close
+from ..checks.ch01 import _KEYS_6, _SCALES_3, _draw_1, _draw_2, _draw_3, _draw_6, _nets_5
+from . import Data, Malformed, close
 
 
 def judge_1(data, seed: int) -> str:
@@ -98,3 +98,90 @@ def judge_5(data, seed: int) -> str:
         raise ExerciseFailed('for %s your keys are %s; expected %s%s' % (what, got, want, hint))
     return 'the dotted keys of all three networks, in save_parameters order'
 
+
+
+# ----- 01.6 (build track) ------------------------------------------------------------------
+def tape_net_grads(layers, X, w):
+    """Output and gradients of sum(net(X) * w) for a net of ('linear', W, b) / ('relu',) /
+    ('scale', gamma) layers, by hand in NumPy (shared by the build track's judges)."""
+    acts, x = [], X
+    for layer in layers:
+        acts.append(x)
+        if layer[0] == 'linear':
+            x = x @ layer[1].T + layer[2]
+        elif layer[0] == 'relu':
+            x = np.maximum(x, 0)
+        else:
+            x = x * layer[1]
+    out, g, grads = x, w, []
+    for layer, a in zip(layers[::-1], acts[::-1]):
+        if layer[0] == 'linear':
+            grads[:0] = [g.T @ a, g.sum(axis=0)]
+            g = g @ layer[1]
+        elif layer[0] == 'relu':
+            g = g * (a > 0)
+        else:
+            grads[:0] = [(g * a).sum(axis=0)]
+            g = g * layer[1]
+    return out, grads
+
+
+def judge_tape_net(data, keys, layers, X, w, what: str, grads=None):
+    """Compare the observed output and gradients (observe_tape_net) with tape_net_grads
+    (``grads``: the expected gradients, where parameters are shared)."""
+    out, own = tape_net_grads(layers, X, w)
+    grads = own if grads is None else grads
+    got = data.array('out')
+    expect(got.shape == out.shape, '%s(X) has shape %s; expected %s' % (what, got.shape, out.shape))
+    expect(close(got, out, rtol=1e-4, atol=1e-5), '%s(X) is %s; expected %s'
+           % (what, _fmt(got), _fmt(out)))
+    observed = data.sub('grads')
+    for key, want in zip(keys, grads):
+        g = observed.array(key)
+        expect(g.shape == want.shape, 'after backprop, the gradient of %s has shape %s; expected %s, '
+               'the shape of the parameter (sum a broadcast gradient over the broadcast axes)'
+               % (key, g.shape, want.shape))
+        expect(close(g, want, rtol=1e-4, atol=1e-5), 'after backprop, the gradient of %s is %s; '
+               'expected %s' % (key, _fmt(g), _fmt(want)))
+
+
+def shapes_of(data, key) -> list:
+    """A list of shapes, read with validation."""
+    raw = data.raw.get(key)
+    if not isinstance(raw, list) or len(raw) > 1000:
+        raise Malformed('%s: %r is not a list of shapes' % (data.where, key))
+    return [Data({key: s}, data.where).shape(key) for s in raw]
+
+
+def _fmt(a) -> str:
+    return np.array2string(np.asarray(a), precision=4, separator=', ', threshold=12).replace('\n', '')
+
+
+def minigluon_keys_6() -> list:
+    """The structural keys of minigluon's Sequential(Dense(4), Activation, Dense(3))."""
+    from minigluon.gluon import nn
+    net = nn.Sequential()
+    net.add(nn.Dense(4, in_units=5), nn.Activation('relu'), nn.Dense(3, in_units=4))
+    return list(net._collect_params_with_prefix())
+
+
+def judge_6(data, seed: int) -> str:
+    nested = data.strs('nested')
+    want_nested = ['body.0.weight', 'body.0.bias', 'head.weight', 'head.bias', 'scale']
+    expect(nested == want_nested, 'a Module with body = Sequential(Linear(2, 3), ReLU()), head = '
+           'Linear(1, 2), scale = Var(...) and note = "..." lists the parameters %s; expected %s '
+           '(children in the order they were set, their keys joined with ".", plain values '
+           'left out)' % (nested, want_nested))
+    keys, want_keys = data.strs('keys'), minigluon_keys_6()
+    expect(keys == want_keys, 'Sequential(Linear(4, 5), ReLU(), Linear(3, 4)).named_parameters() '
+           'has the keys %s; expected %s, the structural keys minigluon\'s save_parameters '
+           'writes (Sequential names its children "0", "1", "2")' % (keys, want_keys))
+    shapes = shapes_of(data, 'shapes')
+    want_shapes = [(4, 5), (4,), (3, 4), (3,)]
+    expect(shapes == want_shapes, 'the parameters have the shapes %s; expected %s (Linear(units, '
+           'in_units) has a weight of shape (units, in_units), as Dense)' % (shapes, want_shapes))
+    *weights, X, w = _draw_6(seed)
+    W1, b1, W2, b2 = weights
+    judge_tape_net(data, _KEYS_6, [('linear', W1, b1), ('relu',), ('linear', W2, b2)], X, w, 'net')
+    return 'your Module registers children and parameters under structural keys, and a ' \
+        'Sequential of your Linear and ReLU computes the right output and gradients'

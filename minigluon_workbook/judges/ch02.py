@@ -18,7 +18,7 @@ from ..checks.ch02 import (
     _prepared_5,
     _sizes_1,
 )
-from . import Malformed, close
+from . import Data, Malformed, close
 
 
 def judge_1(data, seed: int) -> str:
@@ -169,3 +169,40 @@ def judge_5(data, seed: int) -> str:
     raise ExerciseFailed('the parameters after your step differ from w - lr * grad / batch_size%s'
                          % (' (%s did not move)' % ', '.join(unchanged) if unchanged else ''))
 
+
+
+# ----- 02.6 (build track) ------------------------------------------------------------------
+from ..checks.ch02 import _KEYS_6  # noqa: E402
+from ..checks.ch02 import _draw_6 as _draw_6_bt  # noqa: E402
+from .ch01 import _fmt as _fmt_bt  # noqa: E402
+from .ch01 import judge_tape_net  # noqa: E402
+
+
+def judge_6(data, seed: int) -> str:
+    shapes = [(4, 5), (4, 4), (2, 4)]
+    raw = data.raw.get('calls')
+    calls = [Data({'c': c}).shape('c') for c in raw] if isinstance(raw, list) and len(raw) < 100 else None
+    expect(calls == shapes, 'your initialize asked the init function for the shapes %s; expected %s: '
+           'each weight once, in the order of named_parameters(), the shared one only the first '
+           'time (and not again on a second initialize), and never for a bias, whose own init '
+           '(zeros) wins over the one given' % (calls, shapes))
+    expect(data.bool('shared'), "after the net was built, '2.weight' and '4.weight' are not the same "
+           'Parameter: sharing is one object in two places')
+    stream = np.random.RandomState(seed % 2 ** 32)
+    W = [stream.uniform(-1, 1, s).astype(np.float32) for s in shapes]
+    b = [np.zeros(s[0], np.float32) for s in shapes]
+    want = dict(zip(_KEYS_6, [W[0], b[0], W[1], b[1], W[1], np.zeros(4, np.float32), W[2], b[2]]))
+    values = data.sub('values')
+    for key, v in want.items():
+        got = values.array(key)
+        expect(got.shape == v.shape and close(got, v), 'after initialize, %s is %s; expected %s'
+               % (key, _fmt_bt(got), _fmt_bt(v)))
+    X, w = _draw_6_bt(seed)
+    layers = [('linear', W[0], b[0]), ('relu',), ('linear', W[1], b[1]), ('relu',),
+              ('linear', W[1], b[1]), ('relu',), ('linear', W[2], b[2])]
+    from .ch01 import tape_net_grads
+    _, grads = tape_net_grads(layers, X, w)
+    grads[2] = grads[4] = grads[2] + grads[4]       # the shared weight: the sum of both uses
+    judge_tape_net(data, _KEYS_6, layers, X, w, 'net', grads=grads)
+    return 'your Parameters are initialized once each, in order, the shared weight once, and ' \
+        'its gradient is the sum of both uses'

@@ -76,3 +76,47 @@ def judge_3(data, seed: int) -> str:
                % (units, flatten, input_shape, predicted, actual, hint))
     return 'all %d weight shapes predicted' % len(cases)
 
+
+
+# ----- 03.5 (build track) ------------------------------------------------------------------
+from ..checks import rng  # noqa: E402
+from ..checks.ch03 import _KEYS_5, _draw_5  # noqa: E402
+from .ch01 import _fmt as _fmt_bt  # noqa: E402
+from .ch01 import judge_tape_net, shapes_of  # noqa: E402
+
+
+def judge_5(data, seed: int) -> str:
+    width, X, w = _draw_5(seed)
+    first = data.sub('after_initialize')
+    calls = shapes_of(first, 'calls')
+    expect(calls == [(4, 5)], 'initialize(net, init) asked the init function for %s; expected [(4, 5)]: '
+           'only the weight whose shape is known (Linear(4, in_units=5)) is initialized now, the '
+           'others wait for the first forward' % (calls,))
+    shapes = shapes_of(first, 'shapes')
+    want = [(5, 0), (5,), (4, 5), (4,), (2, 0), (2,)]
+    expect(shapes == want, 'after initialize the shapes are %s; expected %s (0: not known yet)'
+           % (shapes, want))
+    after = data.sub('after_forward')
+    order = [(4, 5), (5, width), (2, 4)]
+    calls = shapes_of(after, 'calls')
+    expect(calls == order, 'after the first forward on X of shape %s, the init function was asked '
+           'for %s; expected %s: each deferred weight is initialized when its layer first sees '
+           'an input, with the init function given to initialize' % (X.shape, calls, order))
+    shapes = shapes_of(after, 'shapes')
+    want = [(5, width), (5,), (4, 5), (4,), (2, 4), (2,)]
+    expect(shapes == want, 'after the first forward the shapes are %s; expected %s' % (shapes, want))
+    calls = shapes_of(data.sub('after_second'), 'calls')
+    expect(calls == order, 'a second forward asked the init function again (%s): initialize a '
+           'deferred weight only once' % (calls,))
+    stream = rng(seed)
+    W = [stream.uniform(-1, 1, s).astype(np.float32) for s in order]
+    W[0], W[1] = W[1], W[0]          # drawn in the order (4, 5), (5, width), (2, 4)
+    b = [np.zeros(s[0], np.float32) for s in (W[0].shape, W[1].shape, W[2].shape)]
+    values = data.sub('values')
+    for key, v in zip(_KEYS_5, (W[0], b[0], W[1], b[1], W[2], b[2])):
+        got = values.array(key)
+        expect(got.shape == v.shape and close(got, v), '%s is %s; expected %s' % (key, _fmt_bt(got), _fmt_bt(v)))
+    layers = [('linear', W[0], b[0]), ('relu',), ('linear', W[1], b[1]), ('relu',), ('linear', W[2], b[2])]
+    judge_tape_net(data, _KEYS_5, layers, X, w, 'net')
+    return 'your Linear learns its in_units (%d here) at the first forward and initializes its ' \
+        'weight then, once, with the init given to initialize' % width

@@ -71,3 +71,30 @@ def judge_3(data, seed: int) -> str:
            'a weight of shape %s; expected (7, 4)' % (data.shape('weight_7'),))
     return 'the weight waits for the first input, then relu(x·W + b)'
 
+
+
+# ----- 04.5 (build track) ------------------------------------------------------------------
+from ..checks import rng  # noqa: E402
+from ..checks.ch04 import _KEYS_5, _draw_5  # noqa: E402
+from . import close  # noqa: E402
+from .ch01 import _fmt as _fmt_bt  # noqa: E402
+from .ch01 import judge_tape_net, shapes_of  # noqa: E402
+
+
+def judge_5(data, seed: int) -> str:
+    width, X, gamma, w = _draw_5(seed)
+    calls = shapes_of(data, 'calls')
+    expect(calls == [(4, width), (2, 4)], 'the init function given to initialize was asked for %s; '
+           'expected %s, the two weights: gamma has its own init (ones), which wins'
+           % (calls, [(4, width), (2, 4)]))
+    got = data.array('gamma')
+    expect(got.shape == (4,) and bool((got == 1).all()), 'after the first forward gamma is %s; '
+           'expected four ones: its shape comes from the input of Scale (4 features), its values '
+           'from its own init' % _fmt_bt(got))
+    stream = rng(seed)
+    W1, W2 = (stream.uniform(-1, 1, s).astype(np.float32) for s in ((4, width), (2, 4)))
+    b1, b2 = np.zeros(4, np.float32), np.zeros(2, np.float32)
+    layers = [('linear', W1, b1), ('scale', gamma), ('relu',), ('linear', W2, b2)]
+    judge_tape_net(data, _KEYS_5, layers, X, w, 'net')
+    return 'your Scale learns its size at the first forward, keeps its own init, and its op ' \
+        'sends the right gradients to x and gamma'

@@ -131,3 +131,63 @@ def judge_3(data, seed: int) -> str:
     return ('names and shapes read right from %d files (1-D, 2-D, 0-d; float32, float64, int8; '
             'named and unnamed)' % len(cases))
 
+
+
+# ----- 05.5 (build track) ------------------------------------------------------------------
+from minigluon.gluon import nn  # noqa: E402
+
+from ..checks import rng  # noqa: E402
+from ..checks.ch05 import _KEYS_5, _draw_5  # noqa: E402
+from .ch01 import _fmt as _fmt_bt  # noqa: E402
+
+
+def _minigluon_bytes_5(seed) -> bytes:
+    """What minigluon's save_parameters writes for the same net, with the same weights."""
+    width, _, _ = _draw_5(seed)
+    stream = rng(seed)
+    W1, W2 = (stream.uniform(-1, 1, s).astype(np.float32) for s in ((4, width), (2, 4)))
+    net = nn.Sequential()
+    net.add(nn.Dense(4, in_units=width), nn.Activation('relu'), nn.Dense(2, in_units=4))
+    net.initialize()
+    for p, value in zip(net.collect_params().values(), (W1, np.zeros(4), W2, np.zeros(2))):
+        p.set_data(nd.array(value))
+    folder = tempfile.mkdtemp()
+    try:
+        path = os.path.join(folder, 'net.params')
+        net.save_parameters(path)
+        with open(path, 'rb') as f:
+            return f.read()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def judge_5(data, seed: int) -> str:
+    text = data.str('hex', 1 << 17)
+    try:
+        got = bytes.fromhex(text)
+    except ValueError:
+        raise Malformed('the observation: hex is not hexadecimal') from None
+    want = _minigluon_bytes_5(seed)
+    if got != want:
+        at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+        raise ExerciseFailed('your save_parameters wrote %d bytes; minigluon\'s save_parameters writes '
+                             '%d for the same net, and they first differ at byte %d (yours: %s, '
+                             'minigluon\'s: %s): header (24 bytes), then each array (magic, 0, ndim, '
+                             'shape as int64, device 1 0, type flag 0, float32 values), then the '
+                             'names, each as its length and UTF-8 bytes'
+                             % (len(got), len(want), at, got[at:at + 8].hex() or 'the end',
+                                want[at:at + 8].hex() or 'the end'))
+    width, X, loaded = _draw_5(seed)
+    values = data.sub('loaded')
+    for key, want_value in zip(_KEYS_5, loaded):
+        value = values.array(key)
+        expect(value.shape == want_value.shape and close(value, want_value, rtol=0, atol=0),
+               'after load_parameters on a file minigluon wrote, %s is %s; expected %s'
+               % (key, _fmt_bt(value), _fmt_bt(want_value)))
+    W1, b1, W2, b2 = loaded
+    want_out = np.maximum(X @ W1.T + b1, 0) @ W2.T + b2
+    out = data.array('out')
+    expect(out.shape == want_out.shape and close(out, want_out, rtol=1e-4, atol=1e-5),
+           'after load_parameters, net2(X) is %s; expected %s' % (_fmt_bt(out), _fmt_bt(want_out)))
+    return 'your save_parameters writes the very bytes of minigluon\'s (%d), and your ' \
+        'load_parameters reads minigluon\'s file' % len(want)

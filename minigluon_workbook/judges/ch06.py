@@ -87,3 +87,36 @@ def judge_5(data, seed: int) -> str:
     return 'each array is made by its device\'s xp, operations stay on one device and refuse ' \
            'mixed inputs, to() copies'
 
+
+
+# ----- 06.6 (build track) ------------------------------------------------------------------
+from ..checks import rng  # noqa: E402
+from ..checks.ch06 import _KEYS_6, _draw_6  # noqa: E402
+from .ch01 import judge_tape_net  # noqa: E402
+
+
+def judge_6(data, seed: int) -> str:
+    expect(data.str('host_ctx') == 'cpu(0)', 'Var(X) is on %s; a Var made from a NumPy array starts '
+           'on the host, cpu(0)' % data.str('host_ctx'))
+    expect(data.bool('returns_itself'), 'net.to(ctx) should return the module itself (moved in place)')
+    ctxs = data.strs('param_ctx')
+    expect(ctxs == ['cpu(1)'] * 4, 'after net.to(cpu(1)) the parameters are on %s; expected all on '
+           'cpu(1)' % ctxs)
+    expect(data.str('mixed') != 'no error', 'net(x) with x on cpu(0) and the net on cpu(1) ran: '
+           'an op whose inputs are on different devices should raise (the same-device rule)')
+    expect(data.strs('x_ctx') == ['cpu(0)', 'cpu(1)'], 'x and x.to(cpu(1)) are on %s; expected '
+           "['cpu(0)', 'cpu(1)']: to() returns a copy on the new device and leaves x where it is"
+           % data.strs('x_ctx'))
+    expect(data.bool('input_is_copy'), 'x.to(cpu(1)) returned x itself or shares its array: moving '
+           'to another device is a copy')
+    expect(data.bool('same_is_itself'), 'x.to(x.ctx) made a copy: as as_in_context, it should '
+           'return x itself when it is already there')
+    expect(data.str('out_ctx') == 'cpu(1)', 'net(x) on the device gave a result on %s; an op\'s '
+           'result lives where its inputs are (cpu(1))' % data.str('out_ctx'))
+    width, X, w = _draw_6(seed)
+    stream = rng(seed)
+    W1, W2 = (stream.uniform(-1, 1, s).astype(np.float32) for s in ((4, width), (2, 4)))
+    layers = [('linear', W1, np.zeros(4, np.float32)), ('relu',), ('linear', W2, np.zeros(2, np.float32))]
+    judge_tape_net(data, _KEYS_6, layers, X, w, 'net on the device')
+    return 'your Var and Module move between host and device, results follow their inputs, ' \
+        'and mixing devices raises'

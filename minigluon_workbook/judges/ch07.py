@@ -178,3 +178,75 @@ def judge_4(data, seed: int) -> str:
            % (np.round(resumed, 5).tolist(), np.round(continued, 5).tolist()))
     return 'training resumed on cpu(1) gives the same losses as uninterrupted training'
 
+
+
+# ----- 07.6 (build track) ------------------------------------------------------------------
+from minigluon import gluon  # noqa: E402
+from minigluon.gluon import nn  # noqa: E402
+
+from ..checks import rng  # noqa: E402
+from ..checks.ch07 import _BATCH_6, _EPOCHS_6, _KEYS_6, _LR_6, _draw_6  # noqa: E402
+from .ch01 import _fmt as _fmt_bt  # noqa: E402
+from .ch01 import shapes_of  # noqa: E402
+
+
+def minigluon_run_6(seed: int):
+    """The same training with minigluon: Dense + Trainer('sgd') + L2Loss, from the same
+    initial weights; the per-epoch losses and the final parameters by structural key."""
+    X, y, _, _ = _draw_6(seed)
+    stream = rng(seed)
+    W1, W2 = (stream.uniform(-1, 1, s).astype(np.float32) for s in ((8, 3), (1, 8)))
+    net = nn.Sequential()
+    net.add(nn.Dense(8, in_units=3), nn.Activation('relu'), nn.Dense(1, in_units=8))
+    net.initialize()
+    params = net._collect_params_with_prefix()
+    for key, value in zip(_KEYS_6, (W1, np.zeros(8), W2, np.zeros(1))):
+        params[key].set_data(nd.array(value))
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': _LR_6})
+    l2 = gloss.L2Loss()
+    losses = []
+    for _ in range(_EPOCHS_6):
+        total = 0.0
+        for start in range(0, len(X), _BATCH_6):
+            xb, yb = nd.array(X[start:start + _BATCH_6]), nd.array(y[start:start + _BATCH_6])
+            with autograd.record():
+                loss = l2(net(xb), yb)
+            loss.backward()
+            trainer.step(xb.shape[0])
+            total += float(loss.sum().asscalar())
+        losses.append(total / len(X))
+    return losses, {k: params[k].data().asnumpy() for k in _KEYS_6}
+
+
+def judge_6(data, seed: int) -> str:
+    X, y, p, t = _draw_6(seed)
+    got = data.array('loss')
+    want = np.float32(0.5) * ((p - t) ** 2).sum()
+    expect(got.size == 1 and close(got.reshape(()), np.array(want), rtol=1e-5),
+           'l2_loss(pred, label) is %s; expected %s, the sum over the batch of 0.5 * (pred - label) ** 2 '
+           '(Gluon\'s L2Loss per example, summed)' % (_fmt_bt(got), _fmt_bt(want)))
+    g = data.array('loss_grad')
+    expect(g.shape == p.shape and close(g, p - t, rtol=1e-5), 'the gradient of l2_loss(pred, label) '
+           'with respect to pred is %s; expected pred - label = %s' % (_fmt_bt(g), _fmt_bt(p - t)))
+    calls = shapes_of(data, 'calls')
+    expect(calls == [(8, 3), (1, 8)], 'the init function was asked for %s; expected [(8, 3), (1, 8)] '
+           '(the weights, at the first forward)' % (calls,))
+    want_losses, want_params = minigluon_run_6(seed)
+    losses = data.array('losses')
+    expect(losses.shape == (_EPOCHS_6,), 'train returned %d losses; expected one per epoch (%d)'
+           % (losses.size, _EPOCHS_6))
+    expect(close(losses, np.array(want_losses), rtol=1e-5, atol=1e-7),
+           'your per-epoch losses are %s; minigluon\'s (Dense, Trainer sgd, L2Loss) are %s: the mean '
+           'over the examples of 0.5 * (pred - y) ** 2, each minibatch\'s loss taken before its SGD '
+           'step, and the step w -= lr / batch_size * grad'
+           % (_fmt_bt(losses), _fmt_bt(np.array(want_losses))))
+    keys = data.strs('keys')
+    expect(keys == list(_KEYS_6), 'the trained net has the keys %s; expected %s' % (keys, list(_KEYS_6)))
+    params = data.sub('params')
+    for key in _KEYS_6:
+        got = params.array(key)
+        want = want_params[key]
+        expect(got.shape == want.shape and close(got, want, rtol=1e-5, atol=1e-6),
+               'after training, %s is %s; minigluon\'s is %s' % (key, _fmt_bt(got), _fmt_bt(want)))
+    return 'your framework trains the network as minigluon does: its %d per-epoch losses and final ' \
+        'weights agree with minigluon\'s to float32 precision' % _EPOCHS_6
