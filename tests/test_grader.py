@@ -345,7 +345,7 @@ def test_attack_messages_say_what_happened(graded):
     assert 'kernel died' in rows['attack-os-exit'][0][2]
     # the runner is pid 1 of the sandbox: the kernel cannot kill it, and grading goes on
     assert rows['attack-kill-parent'][0][2].startswith('not done yet: double(')
-    assert rows['attack-teacher-edition'][0][2].startswith('not done yet: double(')   # still a stub
+    assert rows['attack-teacher-edition'][0][2].startswith('not gradable: cell 3 uses exec')
     assert 'NotImplementedError' in rows['attack-print'][1][2]
 
 
