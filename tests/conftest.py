@@ -1,4 +1,7 @@
-"""Shared test setup: skip gpu-marked tests without a GPU, no Hypothesis deadline, reset state."""
+"""Shared test setup: skip gpu-marked tests without a GPU (and the CuPy stand-in's tests without
+MINIGLUON_CUPY_DOUBLE=1), no Hypothesis deadline, reset state."""
+import os
+
 import pytest
 from hypothesis import settings
 
@@ -10,12 +13,23 @@ settings.register_profile('no-deadline', deadline=None)
 settings.load_profile('no-deadline')
 
 
+CUPY_DOUBLE = os.environ.get('MINIGLUON_CUPY_DOUBLE') == '1'  # see tests/cupy_double/cupy
+
+
 def pytest_collection_modifyitems(config, items):
+    if CUPY_DOUBLE and mx.context.num_gpus() == 0:
+        raise pytest.UsageError('MINIGLUON_CUPY_DOUBLE=1, but minigluon sees no GPU: the CuPy '
+                                'stand-in was not imported (is conftest.py at the root loaded?)')
+    if not CUPY_DOUBLE:
+        skip = pytest.mark.skip(reason='tests the CuPy stand-in: run with MINIGLUON_CUPY_DOUBLE=1')
+        for item in items:
+            if item.get_closest_marker('cupy_double'):
+                item.add_marker(skip)
     if mx.context.num_gpus() > 0:
         return
     skip = pytest.mark.skip(reason='needs a CUDA GPU with CuPy (mx.context.num_gpus() == 0)')
     for item in items:
-        if 'gpu' in item.keywords:
+        if item.get_closest_marker('gpu'):  # not keywords: they hold folder names
             item.add_marker(skip)
 
 
