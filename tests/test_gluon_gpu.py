@@ -12,9 +12,11 @@ pytestmark = pytest.mark.gpu
 
 
 def _net(ctx):
+    """The same parameters on every call: in_units makes initialize() draw them right after
+    the seed (a deferred init would draw at the first forward, after other nets' draws)."""
     mx.random.seed(0)
     net = nn.Sequential()
-    net.add(nn.Dense(16, activation='relu'), nn.Dense(3))
+    net.add(nn.Dense(16, activation='relu', in_units=5), nn.Dense(3, in_units=16))
     net.initialize(ctx=ctx)
     return net
 

@@ -209,10 +209,11 @@ class NDArray:
     def __setitem__(self, key, value):
         if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
-        key, value = _index(key), _data_on(value, self)
-        if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
-            value = value.reshape(())  # b[0] = np.array([47.8]): b[0] is one element
-        self._data[key] = value
+        with self._ctx.device():  # on a GPU, the copy in and the write run on this array's GPU
+            key, value = _index(key), _data_on(value, self)
+            if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
+                value = value.reshape(())  # b[0] = np.array([47.8]): b[0] is one element
+            self._data[key] = value
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
@@ -252,7 +253,8 @@ def _index(key):
 
 def _data_on(value, like: NDArray):
     """The raw array (or Python scalar) for ``value`` on ``like``'s device: assigning copies
-    across devices, as MXNet's ``x[:] = y`` does."""
+    across devices, as MXNet's ``x[:] = y`` does (host data is copied to the current device:
+    call it with ``like``'s device current)."""
     if isinstance(value, NDArray):
         return value._data if value._ctx is like._ctx else _to_context(value, like._ctx, False)._data
     if isinstance(value, (int, float, bool, np.generic)):

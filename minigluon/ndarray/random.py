@@ -73,11 +73,11 @@ def _sample(kind: str, a: float, b: float, shape, dtype, ctx, out, kwargs) -> ND
         else:
             double = dtype != np.float32  # float64 and float16 are sampled in double precision
             data = getattr(_generators.cpu, kind)(a, b, n, double).reshape(shape)
-    data = data.astype(dtype or np.float32, copy=False)
-    if out is None:
-        return NDArray(data, ctx)
-    out._data[...] = data
-    return out
+    with ctx.device():  # a GPU's samples are cast and stored on that GPU
+        data = data.astype(dtype or np.float32, copy=False)
+        if out is not None:
+            out._data[...] = data
+    return NDArray(data, ctx) if out is None else out
 
 
 _SAMPLER_ARGUMENTS = {'uniform': ('low', 'high', 'shape', 'ctx', 'dtype'),
@@ -146,7 +146,8 @@ def randint(low: int, high: int, shape=(1,), dtype=None, ctx: Context | None = N
 def shuffle(data: NDArray) -> NDArray:
     """A copy of ``data`` with its elements (1-d) or rows in random order, MXNet's order."""
     order = _generators.cpu.shuffled_order(data.shape[0], data.ndim == 1)
-    return data[NDArray(data.context.xp.asarray(order), data.context)]
+    with data.context.device():  # the order is copied to, and used on, data's GPU
+        return data[NDArray(data.context.xp.asarray(order), data.context)]
 
 
 def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | None = None,
@@ -162,14 +163,15 @@ def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | 
     cdf = np.cumsum(rows, axis=1, dtype=np.float64).astype(np.float32)
     picked = np.stack([np.searchsorted(c, r, side='right') for c, r in zip(cdf, u)])
     picked = np.minimum(picked, rows.shape[1] - 1).reshape(probs.shape[:-1] + shape or (1,))
-    samples = NDArray(data.context.xp.asarray(picked.astype(dtype)), data.context)
+    with data.context.device():  # drawn on the host: copied to data's GPU
+        samples = NDArray(data.context.xp.asarray(picked.astype(dtype)), data.context)
+        if get_prob:
+            logp = np.log(np.take_along_axis(rows, picked.reshape(rows.shape[0], -1), axis=1))
+            logp = NDArray(data.context.xp.asarray(logp.reshape(picked.shape)), data.context)
     if out is not None:
         out[:] = samples
         samples = out
-    if not get_prob:
-        return samples
-    logp = np.log(np.take_along_axis(rows, picked.reshape(rows.shape[0], -1), axis=1))
-    return [samples, NDArray(data.context.xp.asarray(logp.reshape(picked.shape)), data.context)]
+    return [samples, logp] if get_prob else samples
 
 
 # ----- operators of d2l's "deep learning basics" that draw random numbers -----------------------
