@@ -2,10 +2,11 @@
 
     python scripts/run_notebook_cells.py chapters/06_gpu.ipynb OUT.ipynb
 
-For machines without Jupyter (the lent GPU machine): IPython line magics (the Colab
-install line) become ``pass``; cells tagged ``raises-exception`` must raise, and any other
-error is printed and counted (the exit status says whether any cell failed). The executed
-copy keeps each cell's printed text as a stream output.
+For machines without Jupyter (the lent GPU machine): IPython line magics and shell lines
+(the Colab install line, ``!pip install ...``) become ``pass``; cells tagged
+``raises-exception`` must raise, and any other error is printed and counted (the exit
+status says whether any cell failed). The executed copy keeps each cell's printed text as a
+stream output.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import matplotlib
 matplotlib.use('Agg')
 
 
-_MAGIC = re.compile(r'^(\s*)%(?:pip|conda|matplotlib|time|timeit)\b.*$', re.M)  # line magics
+_MAGIC = re.compile(r'^(\s*)(?:%(?:pip|conda|matplotlib|time|timeit)\b|!).*$', re.M)  # magics, !shell
 
 
 def run(path: str, out_path: str) -> int:
