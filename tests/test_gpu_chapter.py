@@ -1,9 +1,10 @@
 """Chapter 06 (GPUs) top to bottom with a GPU: no cell fails, and its GPU cells ran on gpu(0)
 (and gpu(1) where there are two). Its stored outputs are the CPU's (the book is executed
-without a GPU, and nbval compares them in the normal run); with a GPU the device cells print
-other things and take other random numbers, so here they are checked by what they must say.
-Runs the chapter as plain Python (scripts/run_notebook_cells.py), so no Jupyter is needed:
-on a real GPU (scripts/gpu_proof.sh) and under the CuPy stand-in (MINIGLUON_CUPY_DOUBLE=1)."""
+without a GPU); nbval compares the device-independent cells, but the device cells are
+``nbval-ignore-output`` (without a GPU they print "No GPU: skipping ..."), so here they are
+checked by what they must print. Runs the chapter as plain Python
+(scripts/run_notebook_cells.py), so no Jupyter is needed: on a real GPU
+(scripts/gpu_proof.sh) and under the CuPy stand-in (MINIGLUON_CUPY_DOUBLE=1)."""
 import json
 import os
 import re
@@ -64,7 +65,8 @@ def test_operations_stay_on_the_gpu_and_refuse_cpu_inputs(printed):
 
 def test_networks_run_on_the_gpu(printed):
     assert output_of(printed, 'ctx = try_gpu()').count('@gpu(0)>') == 2
-    assert output_of(printed, 'gnet.initialize(ctx=mx.gpu())').endswith('<NDArray 2x1 @gpu(0)>\n')
+    assert output_of(printed, "gnet.initialize(init.One(), ctx=mx.gpu())") == \
+        '\n[[3.]\n [3.]]\n<NDArray 2x1 @gpu(0)>\n'
     saved = output_of(printed, "trained.save_parameters(path)")
     assert saved == 'saved from [gpu(0)] -> loaded on [cpu(0)]\nsame outputs: True\n'
 
