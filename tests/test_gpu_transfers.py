@@ -158,10 +158,10 @@ def test_operations_on_gpu0_compute_there():
     assert _device_of(y) == _device_of(x.grad) == 0 and x.grad.asnumpy().tolist() == [2.0, 4.0, 6.0]
 
 
-@pytest.mark.xfail(strict=True, raises=mx.base.MXNetError,
+@pytest.mark.xfail(strict=True, raises=ValueError,
                    reason='known bug: ops on gpu(1) run on the current CUDA device (0): CuPy raises '
-                          'without peer access (which _broadcast reports as a broadcast error), and '
-                          'with it computes on GPU 0; each op needs gpu(1) made current')
+                          'without peer access, and with it computes on GPU 0; each op needs its '
+                          "inputs' GPU made current")
 def test_operations_on_gpu1_compute_there():
     x = nd.arange(1, 4, ctx=mx.gpu(1))
     y = x * x + 1

@@ -91,8 +91,12 @@ def _broadcast(compute, a, b, ctx, dtype) -> NDArray:
     try:
         data = compute(a, b)
     except ValueError:
-        raise MXNetError('operands could not be broadcast together with shapes %s %s'
-                         % (_shape_str(a), _shape_str(b))) from None
+        try:
+            np.broadcast_shapes(np.shape(a), np.shape(b))
+        except ValueError:
+            raise MXNetError('operands could not be broadcast together with shapes %s %s'
+                             % (_shape_str(a), _shape_str(b))) from None
+        raise  # not about shapes: e.g. CuPy refusing an array that is on another GPU
     if data.ndim == 0:  # NumPy gives a bare scalar for two 0-d operands
         data = ctx.xp.asarray(data)
     return NDArray(data if data.dtype == dtype else data.astype(dtype), ctx)
