@@ -89,6 +89,30 @@ def test_save_and_load_go_through_the_host_and_back_to_the_gpu(tmp_path, i):
     assert x.context == mx.gpu(i) and _device_of(x) == i and x.asnumpy().tolist() == [[1.0, 2.0]]
 
 
+def test_a_cupy_array_goes_through_the_host_like_mxnets():
+    x = nd.array([1.0, 2.0], ctx=mx.gpu(0))
+    y = nd.array(x._data, ctx=mx.gpu(1))  # nd.array(cupy_array): copied via the host
+    assert y.context == mx.gpu(1) and _device_of(y) == 1 and y.asnumpy().tolist() == [1.0, 2.0]
+
+
+def test_trainer_states_saved_on_the_gpu_load_back_onto_it(tmp_path):
+    path = str(tmp_path / 'adam.states')
+    mx.random.seed(0)
+    net = nn.Dense(2, in_units=3)
+    net.initialize(ctx=mx.gpu(0))
+    trainer = gluon.Trainer(net.collect_params(), 'adam')
+    with autograd.record():
+        loss = net(nd.ones((1, 3), ctx=mx.gpu(0))).sum()
+    loss.backward()
+    trainer.step(1)
+    trainer.save_states(path)
+    again = gluon.Trainer(net.collect_params(), 'adam')
+    again.load_states(path)
+    saved, loaded = trainer._states[0][0], again._states[0][0]  # the weight's Adam (mean, var)
+    assert [s.device.id for s in loaded] == [0, 0]
+    assert [s.get().tolist() for s in loaded] == [s.get().tolist() for s in saved]
+
+
 def test_dlpack_shares_device_memory():
     x = nd.array([1.0, 2.0], ctx=mx.gpu(0))
     y = nd.from_dlpack(x)
