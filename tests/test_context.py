@@ -78,8 +78,12 @@ def test_num_gpus_counts_without_raising_and_agrees_with_the_device_check():
 
 @pytest.fixture
 def fresh_probe(monkeypatch):
-    """Forget the cached CuPy probe, so the next num_gpus() probes again."""
+    """Forget the cached CuPy probe, so the next num_gpus() probes again (and the array module
+    GPU contexts took from an earlier probe, where there is a GPU)."""
     monkeypatch.setattr(context, '_cupy_probe', None)
+    for ctx in list(context.Context._interned.values()):
+        if ctx.device_type == 'gpu':
+            monkeypatch.setattr(ctx, '_xp', None)
     return monkeypatch
 
 
