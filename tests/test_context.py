@@ -70,6 +70,7 @@ def test_cpu_ids_mix_and_the_result_lives_on_the_first_arguments_context():
 def test_num_gpus_counts_without_raising_and_agrees_with_the_device_check():
     n = mx.context.num_gpus()
     assert type(n) is int and n >= 0 and mx.num_gpus() == n
+    assert mx.test_utils.list_gpus() == range(n)  # MXNet's answer (differential case nd:list_gpus)
     if n:
         assert nd.zeros(1, ctx=mx.gpu(n - 1)).context == mx.gpu(n - 1)
     with pytest.raises(MXNetError):
