@@ -38,32 +38,14 @@ CuPy's API minigluon does not use (they are absent, so using them fails loudly h
 """
 from __future__ import annotations
 
-import numpy as _numpy
-
 from . import _double, cuda, random
 from ._core import (_FUNCTIONS, _UFUNCS, MemoryPool, array, asarray, asnumpy, from_dlpack,
-                    get_array_module, get_default_memory_pool, ndarray, ufunc)
+                    get_default_memory_pool, ndarray, ufunc)
 
 __version__ = '0+double'
 
 globals().update(_UFUNCS)
 globals().update(_FUNCTIONS)
-abs = absolute  # noqa: A001,F821 - NumPy's and CuPy's alias
-mod = remainder  # noqa: F821
 
-newaxis = None
-pi, e, inf, nan = _numpy.pi, _numpy.e, _numpy.inf, _numpy.nan
-dtype = _numpy.dtype
-bool_, int8, int16, int32, int64, uint8 = (_numpy.bool_, _numpy.int8, _numpy.int16, _numpy.int32,
-                                          _numpy.int64, _numpy.uint8)
-float16, float32, float64 = _numpy.float16, _numpy.float32, _numpy.float64
-
-
-def is_available() -> bool:
-    """True: the stand-in's devices are always there."""
-    return True
-
-
-__all__ = ['MemoryPool', 'array', 'asarray', 'asnumpy', 'cuda', 'from_dlpack', 'get_array_module',
-           'get_default_memory_pool', 'is_available', 'ndarray', 'random', 'ufunc', '_double',
-           *_UFUNCS, *_FUNCTIONS]
+__all__ = ['MemoryPool', 'array', 'asarray', 'asnumpy', 'cuda', 'from_dlpack',
+           'get_default_memory_pool', 'ndarray', 'random', 'ufunc', '_double', *_UFUNCS, *_FUNCTIONS]

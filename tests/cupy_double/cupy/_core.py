@@ -100,10 +100,6 @@ class MemoryPool:
     def total_bytes(self) -> int:
         return _pool(get_device_id()).total
 
-    def free_bytes(self) -> int:
-        pool = _pool(get_device_id())
-        return pool.total - pool.used
-
     def free_all_blocks(self) -> None:
         pool = _pool(get_device_id())
         pool.total = pool.used
@@ -252,13 +248,6 @@ class ndarray:
         check_devices({self._device})
         return wrap(self._a.astype(dtype, order=order), self._device)
 
-    def view(self, dtype=None) -> 'ndarray':
-        return wrap(self._a.view() if dtype is None else self._a.view(dtype), self._device)
-
-    def fill(self, value) -> None:
-        check_devices({self._device})
-        self._a.fill(_raw(value, set()))
-
     # ----- indexing ----------------------------------------------------------------------------
     def __getitem__(self, key) -> 'ndarray':
         devices = set()
@@ -367,13 +356,12 @@ class ufunc:
 
 
 _UFUNC_NAMES = (
-    'add subtract multiply divide true_divide floor_divide power float_power remainder fmod '
-    'negative positive absolute sign sqrt square cbrt reciprocal exp exp2 expm1 log log2 log10 '
-    'log1p sin cos tan arcsin arccos arctan arctan2 sinh cosh tanh arcsinh arccosh arctanh '
-    'floor ceil trunc rint maximum minimum fmax fmin equal not_equal greater greater_equal less '
-    'less_equal logical_and logical_or logical_xor logical_not bitwise_and bitwise_or '
-    'bitwise_xor invert left_shift right_shift isnan isinf isfinite logaddexp logaddexp2 hypot '
-    'copysign signbit matmul').split()
+    'add subtract multiply divide true_divide floor_divide power remainder fmod negative '
+    'positive absolute sign sqrt square reciprocal exp expm1 log log2 log10 log1p sin cos tan '
+    'arcsin arccos arctan arctan2 sinh cosh tanh arcsinh arccosh arctanh floor ceil trunc rint '
+    'maximum minimum equal not_equal greater greater_equal less less_equal logical_and '
+    'logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor invert isnan isinf '
+    'isfinite logaddexp hypot matmul').split()
 _UFUNCS = {name: ufunc(getattr(numpy, name)) for name in _UFUNC_NAMES}
 _UFUNCS['divide'] = _UFUNCS['true_divide']
 
@@ -396,8 +384,7 @@ def _inplace(name: str):
 for _name, _ufunc_name in (('add', 'add'), ('sub', 'subtract'), ('mul', 'multiply'),
                            ('truediv', 'true_divide'), ('floordiv', 'floor_divide'),
                            ('mod', 'remainder'), ('pow', 'power'), ('matmul', 'matmul'),
-                           ('and', 'bitwise_and'), ('or', 'bitwise_or'), ('xor', 'bitwise_xor'),
-                           ('lshift', 'left_shift'), ('rshift', 'right_shift')):
+                           ('and', 'bitwise_and'), ('or', 'bitwise_or'), ('xor', 'bitwise_xor')):
     setattr(ndarray, '__%s__' % _name, _binary(_ufunc_name))
     setattr(ndarray, '__r%s__' % _name, _binary(_ufunc_name, reflected=True))
     setattr(ndarray, '__i%s__' % _name, _inplace(_ufunc_name))
@@ -440,8 +427,8 @@ def _function(np_func, operands=(0,), kernel: bool = True):
 
 _FUNCTIONS = {}
 for _names, _operands, _kernel in (
-        ('sum mean prod max min amax amin argmax argmin any all nansum cumsum sort argsort '
-         'flip tile repeat ravel', (0,), True),
+        ('sum mean prod max min amax amin argmax argmin any all nansum cumsum argsort flip tile '
+         'repeat ravel', (0,), True),
         ('shape reshape transpose swapaxes expand_dims squeeze broadcast_to split', (0,), False),
         ('take take_along_axis dot tensordot', (0, 1), True),
         ('where clip put_along_axis', (0, 1, 2), True),
@@ -460,7 +447,7 @@ def _like(np_func):
     return run
 
 
-for _name in ('zeros_like', 'ones_like', 'empty_like', 'full_like'):
+for _name in ('zeros_like', 'ones_like', 'empty_like'):
     _FUNCTIONS[_name] = _like(getattr(numpy, _name))
 
 
@@ -472,7 +459,7 @@ def _creation(np_func):
     return run
 
 
-for _name in ('zeros', 'ones', 'empty', 'full', 'arange', 'eye', 'linspace'):
+for _name in ('zeros', 'ones', 'empty', 'full', 'arange'):
     _FUNCTIONS[_name] = _creation(getattr(numpy, _name))
 
 
@@ -516,8 +503,3 @@ def from_dlpack(obj) -> ndarray:
         raise TypeError('the CuPy stand-in imports only its own arrays through DLPack')
     return wrap(capsule.array._a, capsule.array._device)
 
-
-def get_array_module(*args):
-    """``cupy`` if any argument is a device array, else ``numpy``."""
-    import cupy
-    return cupy if any(isinstance(a, ndarray) for a in args) else numpy

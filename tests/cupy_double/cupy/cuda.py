@@ -40,10 +40,6 @@ class Device:
     def __exit__(self, *exc) -> None:
         _set_device(self._previous.pop())
 
-    def use(self) -> None:
-        """Make this device current (no block to end it)."""
-        _set_device(self.id)
-
     def synchronize(self) -> None:
         """Wait for the device's queued work: counted (NumPy has already done the work)."""
         from . import _double
