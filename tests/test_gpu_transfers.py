@@ -196,3 +196,41 @@ def test_operations_on_gpu1_compute_there():
     x = nd.arange(1, 4, ctx=mx.gpu(1))
     y = x * x + 1
     assert _device_of(y) == 1 and y.asnumpy().tolist() == [2.0, 5.0, 10.0]
+
+
+_OPS = {
+    'sort/argsort/topk': lambda x: [nd.sort(x), nd.argsort(x), nd.topk(x, k=2, ret_typ='both')[0],
+                                    nd.topk(x, k=2, ret_typ='mask')],
+    'reductions': lambda x: [x.sum(axis=1), x.mean(), x.max(axis=0), x.argmax(axis=1), x.norm(),
+                             nd.nansum(x), x.prod(axis=1)],
+    'shapes': lambda x: [x.T, x.reshape((-1,)), x.expand_dims(0), nd.flip(x, 1), nd.tile(x, (2, 1)),
+                         nd.repeat(x, 2, axis=0), nd.concat(x, x, dim=0), nd.stack(x, x),
+                         nd.broadcast_to(x[0:1], (3, 4)), nd.split(x, 2, axis=1)[1]],
+    'indexing': lambda x: [nd.take(x, nd.array([2, 0], ctx=x.context)), x[1], x[:, 1:3],
+                           nd.pick(x, nd.array([0, 1, 3], ctx=x.context)),
+                           nd.one_hot(nd.array([1, 3], ctx=x.context), 4),
+                           nd.where(x > 0, x, -x)],
+    'elementwise': lambda x: [nd.relu(x), nd.sigmoid(x), nd.tanh(x), nd.exp(x), nd.log(nd.abs(x) + 1),
+                              nd.softmax(x), nd.log_softmax(x), x.clip(-0.5, 0.5), nd.sin(x),
+                              x % 0.3, x ** 2, nd.maximum(x, 0.1), nd.round(x)],
+    'products': lambda x: [nd.dot(x, x.T), nd.batch_dot(x.expand_dims(0), x.T.expand_dims(0)),
+                           nd.FullyConnected(x, x, num_hidden=3, no_bias=True)],
+}
+
+
+@pytest.mark.parametrize('family', sorted(_OPS))
+def test_ops_and_their_gradients_on_gpu0_agree_with_the_cpu(family):
+    mx.random.seed(0)
+    host = nd.random.normal(shape=(3, 4))
+    results = {}
+    for ctx in (mx.cpu(), mx.gpu(0)):
+        x = host.as_in_context(ctx)
+        x.attach_grad()
+        with autograd.record():
+            outs = _OPS[family](x)
+            loss = sum(o.astype('float32').sum() for o in outs)
+        loss.backward()
+        assert all(o.context == ctx for o in outs)
+        results[ctx] = [o.asnumpy() for o in outs] + [x.grad.asnumpy()]
+    for on_cpu, on_gpu in zip(results[mx.cpu()], results[mx.gpu(0)]):
+        np.testing.assert_allclose(on_gpu, on_cpu, rtol=1e-5, atol=1e-6)
