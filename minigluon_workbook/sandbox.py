@@ -26,6 +26,7 @@ import contextlib
 import functools
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -47,6 +48,7 @@ PROCESSES = 64                # processes (and threads) one submission may have 
 MEMORY_SLACK = 2 * SCRATCH_BYTES + 512 * 2 ** 20
 CGROUP = '/sys/fs/cgroup'
 SETPRIV = '/usr/bin/setpriv'
+UID_BASE, UID_SPAN = 2_000_000_000, 100_000_000   # as root: each sandbox's own host uid
 # The part of minigluon_workbook that runs in the student's kernel; nothing here may compute
 # an expected value (tests/test_grader_structure.py reads every file the sandbox can see).
 SANDBOX_FILES = ('__init__.py', 'source.py', 'graph.py', 'checks')
@@ -193,8 +195,8 @@ def command(box: Path, checks: Path, argv: list[str], procs: list[str]) -> list[
     read-only in a fresh ``/box``; started inside the cgroups ``procs`` (``limits``).
 
     As root, bwrap makes the mounts with root's rights (the interpreter may live under a
-    private /root) and the command then runs as the host's uid 65534 (``setpriv``) without
-    capabilities: a user namespace would map the sandbox's user to host root, which may write
+    private /root) and the command then runs as a fresh unprivileged host uid (``setpriv``)
+    without capabilities: a user namespace would map the sandbox's user to host root, which may write
     /proc/sys (core_pattern runs a program as host root). Otherwise bwrap maps the grader's
     own unprivileged uid in a user namespace."""
     roots = [p for p in _python_roots() if not p.startswith('/usr/')]
@@ -209,18 +211,21 @@ def command(box: Path, checks: Path, argv: list[str], procs: list[str]) -> list[
         head += ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts',
                  '--unshare-cgroup-try', '--cap-drop', 'ALL',
                  '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID']
-        # folders bwrap makes as root are private (0700) unless made readable first
-        parents = sorted({str(a) for _, there in binds for a in Path(there).parents if str(a) != '/'},
-                         key=lambda d: d.count('/'))
-        head += [arg for d in parents for arg in ('--perms', '0755', '--dir', d)]
-        drop = [SETPRIV, '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all',
+        # a uid of its own: per-uid kernel state (keyrings, quotas) is then no channel between
+        # submissions, nor shared with the host's nobody
+        uid = UID_BASE + secrets.randbelow(UID_SPAN)
+        drop = [SETPRIV, '--reuid=%d' % uid, '--regid=%d' % uid, '--clear-groups', '--inh-caps=-all',
                 '--bounding-set=-all', '--no-new-privs']
     else:
         head += ['--unshare-all', '--uid', '65534', '--gid', '65534', '--cap-drop', 'ALL']
         drop = []
+    # folders bwrap makes as root are private (0700) unless made readable first
+    parents = sorted({str(a) for _, there in binds for a in Path(there).parents if str(a) != '/'},
+                     key=lambda d: d.count('/')) if as_root else []
     sandboxed = (head
                  # the private /tmp first: a Python installed under /tmp is bound on top of it
                  + ['--perms', '1777', '--size', str(SCRATCH_BYTES), '--tmpfs', '/tmp']
+                 + [arg for d in parents if d != '/tmp' for arg in ('--perms', '0755', '--dir', d)]
                  + [arg for here, there in binds for arg in ('--ro-bind', here, there)]
                  + _masked_copies(roots + ['/usr'])
                  + ['--perms', '1777', '--size', str(SCRATCH_BYTES), '--tmpfs', BOX,
