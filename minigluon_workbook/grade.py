@@ -236,7 +236,7 @@ def grade(paths, csv_path, teacher_dir=None, settings: Settings | None = None, j
     report.write_csv(Path(csv_path), rows)
     folder = report.feedback_dir(csv_path)
     names = [str(path) for path, _ in found]
-    for name, file_name, result in zip(names, report.feedback_names(names), results):
+    for name, file_name, result in zip(report.relative_names(names), report.feedback_names(names), results):
         report.write_atomically(folder / file_name, report.feedback(name, result, settings.sandboxed))
     return rows, names
 

@@ -96,15 +96,29 @@ def feedback_dir(csv_path) -> Path:
     return csv_path.with_name(csv_path.stem + '-feedback')
 
 
+def relative_names(notebooks: list[str]) -> list[str]:
+    """Each notebook's path below the folder common to all of them, with at least its own
+    folder (the student): ``alice/01.ipynb``, ``mallory/zed/01.ipynb``."""
+    if not notebooks:
+        return []
+    common = Path(os.path.commonpath([str(Path(n).parent) for n in notebooks]))
+    names = []
+    for notebook in map(Path, notebooks):
+        relative = notebook.relative_to(common)
+        names.append(str(relative if len(relative.parts) > 1 else
+                         Path(notebook.parent.name, notebook.name) if notebook.parent.name else relative))
+    return names
+
+
 def feedback_names(notebooks: list[str]) -> list[str]:
-    """A distinct feedback file name for each notebook: its folder (the student) and name,
-    made safe. A name that making safe changed ends in a hash of the original (so it cannot
-    take a safe name's file); names still equal are told apart by a number (``~2``: ``~``
-    never survives making a name safe, so no submission's own name can take it)."""
+    """A distinct feedback file name for each notebook: its path below the common folder
+    (``relative_names``), made safe. A name that making safe changed ends in a hash of the
+    original (so it cannot take a safe name's file); names still equal are told apart by a
+    number (``~2``: ``~`` never survives making a name safe, so no submission's own name can
+    take it)."""
     names, used = [], set()
-    for notebook in notebooks:
-        path = Path(notebook)
-        raw = '%s__%s' % (path.parent.name, path.stem) if path.parent.name else path.stem
+    for relative in relative_names(notebooks):
+        raw = str(Path(relative).with_suffix('')).replace('/', '__')
         base = re.sub(r'[^\w.-]+', '_', raw, flags=re.ASCII).strip('._')[:150] or 'notebook'
         if base != raw:
             digest = hashlib.sha256(raw.encode('utf-8', 'surrogateescape')).hexdigest()[:8]
@@ -121,7 +135,7 @@ def feedback_names(notebooks: list[str]) -> list[str]:
 def feedback(notebook: str, rows: list[Row], sandboxed: bool) -> str:
     """A student's feedback, in Markdown: each exercise's result and message."""
     ok = sum(row.passed for row in rows)
-    lines = ['# Feedback on %s' % markdown(Path(notebook).name), '',
+    lines = ['# Feedback on %s' % markdown(notebook), '',
              '%d of %d exercises passed.' % (ok, len(rows)), '']
     for row in rows:
         # an indented code block: whatever the message holds, Markdown shows it as text

@@ -305,7 +305,7 @@ def test_summary_table_progress_and_feedback(graded, tmp_path):
     assert 'grading' in graded['stderr'] and 'notebook' in graded['stderr']  # tqdm
     folder = Path(next(line for line in lines if line.startswith('wrote')).split()[-1])
     feedback = (folder / 'alice__99_tiny.md').read_text()
-    assert feedback.startswith('# Feedback on 99\\_tiny\\.ipynb\n\n1 of 3 exercises passed.')
+    assert feedback.startswith('# Feedback on alice/99\\_tiny\\.ipynb\n\n1 of 3 exercises passed.')
     assert "## Exercise 99\\.3: not passed\n\n    words is []; expected ['mini', 'gluon']" in feedback
     assert len(list(folder.iterdir())) == len(list(graded['classroom'].rglob('*.ipynb')))
 

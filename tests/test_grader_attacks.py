@@ -366,6 +366,8 @@ def test_every_submission_gets_its_own_feedback_file(linked):
     assert len(names) == 2
     passed = sorted(linked['feedback'][n].split('\n')[2] for n in names)
     assert passed == ['0 of 3 exercises passed.', '3 of 3 exercises passed.']
+    hijack = feedback_names(['c/mallory/zed/99.ipynb', 'c/zed/99.ipynb'])   # a nested folder
+    assert hijack == ['mallory__zed__99.md', 'zed__99.md']
     names = feedback_names(['a/b~c.ipynb', 'a/b_c.ipynb', 'a/B_c.ipynb', 'bob 9.ipynb', 'bob_9.ipynb'])
     assert names[1] == 'a__b_c.md' and names[4] == 'bob_9.md'   # a safe name keeps its file
     assert names[0].startswith('a__b_c-') and names[3].startswith('bob_9-') and names[2] == 'a__B_c~2.md'
@@ -468,6 +470,13 @@ def test_cells_that_reach_into_the_grader_are_found_and_honest_cells_are_not():
               'print(type(net).__name__, os.path.join("a", "b"))\n'
               'from minigluon_workbook.checks import ch01\nch01.check_1(A)')
     assert findings(honest) == []
+    for source in ('%matplotlib inline', '!pip install numpy', 'x?', 'display(x)', 'self.modules = {}',
+                   'self.events = []', 'model.observe(x)', 'x.report()', 'setattr(self, str(i), layer)',
+                   "show_source(nn.Block, '__init__')", "print(('%-16s' % 'step') + 'x')", '%%timeit\nnet(X)'):
+        assert findings(source) == [], source   # the second red team's list of honest cells
+    for cell in sorted((ROOT / 'tests' / 'fixtures' / 'redteam').glob('cell_*.py')):
+        assert findings(cell.read_text()), cell.name   # the second red team's scan bypasses
+    assert findings('%time x = 1\n' * 499 + 'x = 1\n' * 10000)   # refused unread, not slow
     teacher = nbformat.read(str(ROOT / 'chapters' / '07_capstone.ipynb'), as_version=4)
     student = student_notebook(teacher, '07_capstone.ipynb')
     assert scan(teacher, teacher) == '' and scan(student, teacher) == ''
