@@ -1,6 +1,7 @@
 """The CuPy stand-in itself (tests/cupy_double): it rejects each misuse a real GPU rejects, and
 a deliberately introduced implicit conversion in minigluon makes a GPU test fail. Runs only
 with MINIGLUON_CUPY_DOUBLE=1 (tests/conftest.py skips it otherwise)."""
+import gc
 import os
 
 import numpy as np
@@ -129,6 +130,7 @@ def test_synchronize_and_the_memory_pool(cupy):
     pool = cupy.get_default_memory_pool()
     cupy.cuda.Device(0).synchronize()
     assert cupy._double.counts['synchronize'] == 1
+    gc.collect()   # device arrays other tests left as garbage must not be freed mid-count
     used, held = pool.used_bytes(), pool.total_bytes()
     big = cupy.ones((1024, 256), np.float32)  # 1 MiB
     view = big[:10]
