@@ -10,6 +10,7 @@ from minigluon import autograd, gluon, init, nd, optimizer
 from minigluon.gluon import nn
 
 from . import Check, ExerciseFailed, call, describe, expect, floats, mentions, rng
+from .ch01 import _types, observe_tape_net
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch02'
@@ -205,8 +206,6 @@ check_5 = Check('02.5', observe_5, JUDGES)
 
 
 # ----- 02.6 (build track: Parameter, initialize, sharing) ----------------------------------
-from .ch01 import _types, observe_tape_net  # noqa: E402
-
 _KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias', '6.weight', '6.bias')
 
 

@@ -8,6 +8,8 @@ from minigluon import gluon, init, nd
 from minigluon.gluon import nn
 
 from . import Check, ExerciseFailed, call, construct, expect, floats, mentions, rng
+from .ch01 import _types, observe_tape_net
+from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch03'
@@ -169,9 +171,6 @@ check_3 = Check('03.3', observe_3, JUDGES)
 
 
 # ----- 03.5 (build track: deferred initialization) -----------------------------------------
-from .ch01 import _types, observe_tape_net  # noqa: E402
-from .ch02 import seeded_init  # noqa: E402
-
 _KEYS_5 = ('0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias')
 
 

@@ -16,6 +16,8 @@ from minigluon.gluon import Block, HybridBlock, Parameter
 from minigluon.ndarray import NDArray
 
 from . import Check, ExerciseFailed, block, call, construct, expect, floats, rng
+from .ch01 import _types, observe_tape_net
+from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch04'
@@ -176,9 +178,6 @@ check_3 = Check('04.3', observe_3, JUDGES)
 
 
 # ----- 04.5 (build track: a layer of one's own, with its op on the tape) -------------------
-from .ch01 import _types, observe_tape_net  # noqa: E402
-from .ch02 import seeded_init  # noqa: E402
-
 _KEYS_5 = ('0.weight', '0.bias', '1.gamma', '3.weight', '3.bias')
 
 

@@ -15,10 +15,12 @@ import tempfile
 import numpy as np
 
 from minigluon import nd
-from minigluon.gluon import Block
+from minigluon.gluon import Block, nn
 from minigluon.ndarray import NDArray, utils
 
 from . import Check, ExerciseFailed, call, expect, floats, mentions, rng
+from .ch01 import _types
+from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch05'
@@ -192,11 +194,6 @@ check_3 = Check('05.3', observe_3, JUDGES)
 
 
 # ----- 05.5 (build track: the student's parameters in MXNet's file format) -----------------
-from minigluon.gluon import nn  # noqa: E402
-
-from .ch01 import _types  # noqa: E402
-from .ch02 import seeded_init  # noqa: E402
-
 _KEYS_5 = ('0.weight', '0.bias', '2.weight', '2.bias')
 _NET_5 = 'Sequential(Linear(4), ReLU(), Linear(2))'
 # The file format by hand, as in 05.1 and 05.3: no minigluon writer or reader.

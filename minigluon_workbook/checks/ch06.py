@@ -18,6 +18,8 @@ from minigluon.gluon import Block, nn
 from minigluon.ndarray import NDArray
 
 from . import Check, call, expect, floats, rng
+from .ch01 import _types
+from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch06'
@@ -162,9 +164,6 @@ check_5 = Check('06.5', observe_5, JUDGES)
 
 
 # ----- 06.6 (build track: devices for the student's Var and Module) ------------------------
-from .ch01 import _types  # noqa: E402
-from .ch02 import seeded_init  # noqa: E402
-
 _KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias')
 HOST_6, DEVICE_6 = mx.cpu(0), mx.cpu(1)     # a second CPU context stands for the device
 

@@ -24,8 +24,11 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
+from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, block, call, expect, floats, rng
+from . import Check, ExerciseFailed, block, call, expect, floats, mentions, rng
+from .ch01 import _types
+from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch07'
@@ -273,12 +276,6 @@ check_4 = Check('07.4', observe_4, JUDGES)
 
 
 # ----- 07.6 (build track: training with the student's framework) --------------------------
-from minigluon.ndarray import NDArray  # noqa: E402
-
-from . import mentions  # noqa: E402
-from .ch01 import _types  # noqa: E402
-from .ch02 import seeded_init  # noqa: E402
-
 _N_6, _BATCH_6, _EPOCHS_6, _LR_6 = 32, 8, 6, 0.1
 _KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias')
 # The loop is the student's: minigluon's trainer and autograd may not run it for them.

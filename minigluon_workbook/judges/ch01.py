@@ -9,7 +9,15 @@ import numpy as np
 from minigluon import autograd, nd
 
 from ..checks import ExerciseFailed, expect
-from ..checks.ch01 import _KEYS_6, _SCALES_3, _draw_1, _draw_2, _draw_3, _draw_6, _nets_5
+from ..checks.ch01 import (
+    _KEYS_6,
+    _SCALES_3,
+    _draw_1,
+    _draw_2,
+    _draw_3,
+    _draw_6,
+    _nets_5,
+)
 from . import Data, Malformed, close
 
 
@@ -97,7 +105,6 @@ def judge_5(data, seed: int) -> str:
                 '_reg_params and the keys of _children' if global_names else '')
         raise ExerciseFailed('for %s your keys are %s; expected %s%s' % (what, got, want, hint))
     return 'the dotted keys of all three networks, in save_parameters order'
-
 
 
 # ----- 01.6 (build track) ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from minigluon.gluon import nn
 from ..checks import ExerciseFailed, expect
 from ..checks.ch02 import (
     _BATCH_5,
+    _KEYS_6,
     _LR_5,
     _after_5,
     _draw_2,
@@ -18,7 +19,10 @@ from ..checks.ch02 import (
     _prepared_5,
     _sizes_1,
 )
+from ..checks.ch02 import _draw_6 as _draw_6_bt
 from . import Data, Malformed, close
+from .ch01 import _fmt as _fmt_bt
+from .ch01 import judge_tape_net
 
 
 def judge_1(data, seed: int) -> str:
@@ -170,14 +174,7 @@ def judge_5(data, seed: int) -> str:
                          % (' (%s did not move)' % ', '.join(unchanged) if unchanged else ''))
 
 
-
 # ----- 02.6 (build track) ------------------------------------------------------------------
-from ..checks.ch02 import _KEYS_6  # noqa: E402
-from ..checks.ch02 import _draw_6 as _draw_6_bt  # noqa: E402
-from .ch01 import _fmt as _fmt_bt  # noqa: E402
-from .ch01 import judge_tape_net  # noqa: E402
-
-
 def judge_6(data, seed: int) -> str:
     shapes = [(4, 5), (4, 4), (2, 4)]
     raw = data.raw.get('calls')

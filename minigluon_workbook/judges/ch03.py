@@ -8,9 +8,11 @@ import minigluon as mx
 from minigluon import nd
 from minigluon.gluon import nn
 
-from ..checks import ExerciseFailed, expect
-from ..checks.ch03 import _cases_3, _draw_1, _draw_2
+from ..checks import ExerciseFailed, expect, rng
+from ..checks.ch03 import _KEYS_5, _cases_3, _draw_1, _draw_2, _draw_5
 from . import Data, Malformed, close
+from .ch01 import _fmt as _fmt_bt
+from .ch01 import judge_tape_net, shapes_of
 
 
 def judge_1(data, seed: int) -> str:
@@ -77,14 +79,7 @@ def judge_3(data, seed: int) -> str:
     return 'all %d weight shapes predicted' % len(cases)
 
 
-
 # ----- 03.5 (build track) ------------------------------------------------------------------
-from ..checks import rng  # noqa: E402
-from ..checks.ch03 import _KEYS_5, _draw_5  # noqa: E402
-from .ch01 import _fmt as _fmt_bt  # noqa: E402
-from .ch01 import judge_tape_net, shapes_of  # noqa: E402
-
-
 def judge_5(data, seed: int) -> str:
     width, X, w = _draw_5(seed)
     first = data.sub('after_initialize')

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import ExerciseFailed, expect
-from ..checks.ch04 import _draw_1, _draw_2, _draw_3
+from ..checks import ExerciseFailed, expect, rng
+from ..checks.ch04 import _KEYS_5, _draw_1, _draw_2, _draw_3, _draw_5
 from . import close
+from .ch01 import _fmt as _fmt_bt
+from .ch01 import judge_tape_net, shapes_of
 
 
 def judge_1(data, seed: int) -> str:
@@ -72,15 +74,7 @@ def judge_3(data, seed: int) -> str:
     return 'the weight waits for the first input, then relu(x·W + b)'
 
 
-
 # ----- 04.5 (build track) ------------------------------------------------------------------
-from ..checks import rng  # noqa: E402
-from ..checks.ch04 import _KEYS_5, _draw_5  # noqa: E402
-from . import close  # noqa: E402
-from .ch01 import _fmt as _fmt_bt  # noqa: E402
-from .ch01 import judge_tape_net, shapes_of  # noqa: E402
-
-
 def judge_5(data, seed: int) -> str:
     width, X, gamma, w = _draw_5(seed)
     calls = shapes_of(data, 'calls')

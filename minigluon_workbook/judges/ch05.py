@@ -9,10 +9,12 @@ import tempfile
 import numpy as np
 
 from minigluon import nd
+from minigluon.gluon import nn
 
-from ..checks import ExerciseFailed, expect
-from ..checks.ch05 import _cases, _cases_1, _draw
+from ..checks import ExerciseFailed, expect, rng
+from ..checks.ch05 import _KEYS_5, _cases, _cases_1, _draw, _draw_5
 from . import Data, Malformed, close
+from .ch01 import _fmt as _fmt_bt
 
 
 def _mlp_output(seed) -> np.ndarray:
@@ -132,15 +134,7 @@ def judge_3(data, seed: int) -> str:
             'named and unnamed)' % len(cases))
 
 
-
 # ----- 05.5 (build track) ------------------------------------------------------------------
-from minigluon.gluon import nn  # noqa: E402
-
-from ..checks import rng  # noqa: E402
-from ..checks.ch05 import _KEYS_5, _draw_5  # noqa: E402
-from .ch01 import _fmt as _fmt_bt  # noqa: E402
-
-
 def _minigluon_bytes_5(seed) -> bytes:
     """What minigluon's save_parameters writes for the same net, with the same weights."""
     width, _, _ = _draw_5(seed)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import expect
-from ..checks.ch06 import _draw, _draw_5
+from ..checks import expect, rng
+from ..checks.ch06 import _KEYS_6, _draw, _draw_5, _draw_6
 from . import Data, Malformed, close
+from .ch01 import judge_tape_net
 
 _TARGETS = ('gpu(0)', 'cpu(1)')
 
@@ -88,13 +89,7 @@ def judge_5(data, seed: int) -> str:
            'mixed inputs, to() copies'
 
 
-
 # ----- 06.6 (build track) ------------------------------------------------------------------
-from ..checks import rng  # noqa: E402
-from ..checks.ch06 import _KEYS_6, _draw_6  # noqa: E402
-from .ch01 import judge_tape_net  # noqa: E402
-
-
 def judge_6(data, seed: int) -> str:
     expect(data.str('host_ctx') == 'cpu(0)', 'Var(X) is on %s; a Var made from a NumPy array starts '
            'on the host, cpu(0)' % data.str('host_ctx'))

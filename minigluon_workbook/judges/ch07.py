@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigluon import autograd, nd
+from minigluon import autograd, gluon, nd
 from minigluon.gluon import loss as gloss
+from minigluon.gluon import nn
 
-from ..checks import ExerciseFailed, expect
+from ..checks import ExerciseFailed, expect, rng
 from ..checks.ch07 import (
+    _BATCH_6,
+    _EPOCHS_6,
+    _KEYS_6,
+    _LR_6,
     _SHAPES,
     _SHAPES_2,
     _draw_1,
     _draw_2,
+    _draw_6,
     _draw_data,
     _fresh,
     _steps,
     _values,
 )
 from . import close
+from .ch01 import _fmt as _fmt_bt
+from .ch01 import shapes_of
 
 
 def _run(net, trainer, X, y, epochs: int, batch_size: int) -> list:
@@ -179,17 +187,7 @@ def judge_4(data, seed: int) -> str:
     return 'training resumed on cpu(1) gives the same losses as uninterrupted training'
 
 
-
 # ----- 07.6 (build track) ------------------------------------------------------------------
-from minigluon import gluon  # noqa: E402
-from minigluon.gluon import nn  # noqa: E402
-
-from ..checks import rng  # noqa: E402
-from ..checks.ch07 import _BATCH_6, _EPOCHS_6, _KEYS_6, _LR_6, _draw_6  # noqa: E402
-from .ch01 import _fmt as _fmt_bt  # noqa: E402
-from .ch01 import shapes_of  # noqa: E402
-
-
 def minigluon_run_6(seed: int):
     """The same training with minigluon: Dense + Trainer('sgd') + L2Loss, from the same
     initial weights; the per-epoch losses and the final parameters by structural key."""
