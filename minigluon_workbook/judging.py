@@ -165,6 +165,9 @@ def judge(record: Record | None, check: Check | str, seed: int, graded, settings
         if record.why == 'timeout' and settings.timeout <= settings.exercise_timeout:
             why = 'used up the time of the whole notebook (--timeout)'
         return False, _shorten('not run: exercise %s %s' % (record.after[:20], why))
+    if record.tampered:
+        return False, _shorten('not gradable: %s, which the check never does (code of the '
+                               'notebook displayed or cleared output while the check ran)' % record.tampered)
     solution_error = record.solution_error
     shown = record.observation
     data = shown.get('data') if isinstance(shown, dict) and shown.get('exercise') == check.exercise else None

@@ -58,6 +58,7 @@ class Record:
     solution_error: dict | None = None  # {'ename', 'evalue'} of the solution cell's error
     check_error: dict | None = None     # the same for the observe cell
     observation: object = None          # what the observe cell displayed (JSON), if anything
+    tampered: str = ''                  # why the observe cell's output cannot be trusted, if so
 
     def line(self) -> str:
         return json.dumps(asdict(self)) + '\n'
@@ -77,7 +78,7 @@ class Record:
                 and (raw['cell'] is None or type(raw['cell']) is int)
                 and raw['out_of'] in ('exercise', 'notebook')
                 and isinstance(raw['after'], str) and raw['why'] in ('', 'timeout', 'dead', 'error')
-                and isinstance(raw['detail'], str)
+                and isinstance(raw['detail'], str) and isinstance(raw['tampered'], str)
                 and all(e is None or (isinstance(e, dict) and set(e) == {'ename', 'evalue'}
                                       and all(isinstance(v, str) for v in e.values()))
                         for e in errors)):
@@ -92,12 +93,18 @@ def _first_error(cell) -> dict | None:
     return None
 
 
-def _observation(cell, mime: str):
-    for output in cell.get('outputs', []):
-        data = output.get('data', {}) if output.get('output_type') == 'display_data' else {}
-        if mime in data:
-            return data[mime]
-    return None
+def _observation(cell, mime: str, cleared: bool) -> tuple[object, str]:
+    """The observe cell's one observation, and why it cannot be trusted ('' if it can).
+
+    ``report`` displays exactly one and never clears output; a second one or a clear means
+    code of the student's (a thread, a patched function) displayed its own."""
+    shown = [output['data'][mime] for output in cell.get('outputs', [])
+             if output.get('output_type') == 'display_data' and mime in output.get('data', {})]
+    if cleared:
+        return None, 'the check cell cleared its output'
+    if len(shown) > 1:
+        return None, 'the check cell showed %d observations' % len(shown)
+    return (shown[0] if shown else None), ''
 
 
 def _undumpable():
@@ -167,8 +174,13 @@ def _execute(box: str, plan: dict, seeds: dict, emit):
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     class Client(NotebookClient):
-        """Keeps at most OUTPUT_BUDGET characters of output per cell."""
+        """Keeps at most OUTPUT_BUDGET characters of output per cell; notes cleared cells."""
         spent: dict = {}
+        cleared: set = set()
+
+        def clear_output(self, outs, msg, cell_index):
+            self.cleared.add(cell_index)
+            return super().clear_output(outs, msg, cell_index)
 
         def output(self, outs, msg, display_id, cell_index):
             if msg.get('msg_type') != 'error':
@@ -224,7 +236,8 @@ def _execute(box: str, plan: dict, seeds: dict, emit):
                 if status != 'ok':
                     where = index
                     break
-            data = _observation(observe, plan['mime']) if status == 'ok' else None
+            data, tampered = (_observation(observe, plan['mime'], segment['observe'] in client.cleared)
+                              if status == 'ok' else (None, ''))
             if data is not None and len(json.dumps(data)) > OBSERVATION_LIMIT:
                 data = 'too large'
             solution = segment.get('solution')
@@ -232,7 +245,7 @@ def _execute(box: str, plan: dict, seeds: dict, emit):
                         'notebook' if status == 'timeout' and deadline >= end else 'exercise',
                         solution_error=_first_error(nb.cells[solution]) if solution is not None else None,
                         check_error=_first_error(observe) if status == 'ok' else None,
-                        observation=data))
+                        observation=data, tampered=tampered))
             later = plan['segments'][number + 1:]
             if later and (status == 'dead' or (status == 'timeout' and (
                     deadline >= end or not recovered()))):

@@ -26,9 +26,9 @@ from minigluon import gluon, nd
 from minigluon.gluon import nn
 from minigluon_workbook import grade, sandbox
 from minigluon_workbook import notebooks as nbs
-from minigluon_workbook.checks import MIME, ExerciseFailed, ch00, ch01, ch02, ch03, ch05
+from minigluon_workbook.checks import MIME, ExerciseFailed, ch00, ch01, ch02, ch03, ch05, rng
 from minigluon_workbook.grade import RunFailed, Settings, parse_results
-from minigluon_workbook.judging import teacher_checks
+from minigluon_workbook.judging import judge, teacher_checks
 from minigluon_workbook.report import feedback_names
 from minigluon_workbook.runner import SEED_TOKEN, Record
 from minigluon_workbook.student import student_notebook
@@ -190,6 +190,53 @@ def test_the_kernel_cannot_reach_the_runner_or_find_the_seed():
     assert found['ptrace'] == -1
     assert str(seed) not in found['seed_seen']   # not on disk, not in the runner's environment
     assert records['x'].status == 'ok'
+
+
+SHOW = "from IPython.display import display, clear_output\nMIME = %r\n" % MIME
+OWN = "display({MIME: {'exercise': 'x', 'data': {'own': %d}}}, raw=True)\n"
+
+
+@needs_sandbox
+@pytest.mark.parametrize('observe_cell, tampered', [
+    (SHOW + OWN % 1, ''),                                    # report's one display: trusted
+    (SHOW + OWN % 1 + OWN % 2, 'the check cell showed 2 observations'),  # a forgery beside it
+    (SHOW + OWN % 1 + 'clear_output()\n' + OWN % 2, 'the check cell cleared its output'),
+    (SHOW + OWN % 1 + 'clear_output(wait=True)\n' + OWN % 2, 'the check cell cleared its output'),
+])
+def test_a_second_observation_or_a_cleared_check_cell_is_not_trusted(observe_cell, tampered):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(observe_cell)]
+    segments = [{'exercise': 'x', 'cells': [0], 'observe': 0, 'solution': None}]
+    record = grade.run_notebook(nb, segments, {'x': 1}, TEACHER_DIR,
+                                Settings(timeout=60, memory_mb=1024, exercise_timeout=60))['x']
+    assert record.status == 'ok' and record.tampered == tampered
+    assert record.observation == (None if tampered else {'exercise': 'x', 'data': {'own': 1}})
+
+
+def test_a_tampered_check_cell_is_not_gradable_whatever_it_showed():
+    check = teacher_checks(TEACHER)['99.2']
+    right = {'exercise': '99.2', 'data': {'total': 385.0 * float(rng(1).randint(2, 1000))}}
+    nb = nbformat.read(str(TEACHER), as_version=4)
+    for tampered, expected in (('', True), ('the check cell showed 2 observations', False)):
+        ok, message = judge(Record('99.2', 'ok', observation=right, tampered=tampered), check, 1, nb,
+                            Settings())
+        assert ok is expected, message
+    assert message.startswith('not gradable: the check cell showed 2 observations')
+
+
+def test_report_displays_its_one_observation_even_when_the_student_code_exits(capsys):
+    from minigluon_workbook.checks import Check, report
+
+    def observe_exiting(answer, seed):
+        raise SystemExit(answer)
+    shown = []
+    import IPython.display
+    original, IPython.display.display = IPython.display.display, lambda data, raw: shown.append(data)
+    try:
+        report(Check('99.9', observe_exiting, 'nowhere'), 0, lambda: (3,))
+    finally:
+        IPython.display.display = original
+    assert shown == [{MIME: {'exercise': '99.9', 'data': {'failed': 'the check raised SystemExit: 3'}}}]
 
 
 def test_the_grader_accepts_one_runner_record_per_exercise_and_nothing_else():

@@ -222,7 +222,8 @@ def report(check: Check, seed: int, answers: Callable[[], tuple]):
         data = {'failed': not_done(err)}
     except ExerciseFailed as err:
         data = {'failed': str(err)}
-    except Exception as err:  # noqa: BLE001 - whatever happened is the student's answer
+    except BaseException as err:  # noqa: BLE001 - whatever happened is the student's answer;
+        # SystemExit or KeyboardInterrupt from their code must not skip the one display either
         data = {'failed': 'the check raised %s' % describe(err)}
     from IPython.display import display
     display({MIME: {'exercise': check.exercise, 'data': data}}, raw=True)
