@@ -1,16 +1,16 @@
 """The book's example blocks and reference data shared by the gluon tests.
 
-The blocks are the notes' (tests/seed_notes.py) and those scripts/mxnet_oracle.py ran under
+The blocks are the book's (tests/book_blocks.py), those scripts/mxnet_oracle.py ran under
 MXNet 1.9.1; REF_* values are what MXNet printed there (tests/fixtures/oracle_output.txt).
 """
 from pathlib import Path
 
 import numpy as np
 
+import minigluon
 from minigluon import init
-from minigluon.gluon import nn
 
-import seed_notes
+import book_blocks
 
 FIXTURES = Path(__file__).parent / 'fixtures' / 'mxnet'
 
@@ -33,44 +33,10 @@ DEFERRED_MESSAGE = ("Parameter '{}' has not been initialized yet because initial
                     "in_units, num_features, etc., for network layers.")
 
 
-# The notes' own example blocks (tests/seed_notes.py), defined once for every test
-_NOTES: dict = {'__name__': 'seed_notes'}
-exec(seed_notes.MLP_SNIPPET + seed_notes.MY_SEQUENTIAL_CLASS + seed_notes.FANCY_MLP_SNIPPET
-     + seed_notes.MY_DENSE_SNIPPET, _NOTES)
-MLP, MySequential, FancyMLP, MyDense = (_NOTES[name] for name in
-                                        ('MLP', 'MySequential', 'FancyMLP', 'MyDense'))
-
-
-class NestMLP(nn.Block):
-    def __init__(self, **kwargs):
-        super(NestMLP, self).__init__(**kwargs)
-        self.net = nn.Sequential()
-        self.net.add(nn.Dense(64, activation='relu'), nn.Dense(32, activation='relu'))
-        self.dense = nn.Dense(16, activation='relu')
-
-    def forward(self, x):
-        return self.dense(self.net(x))
-
-
-class CenteredLayer(nn.Block):
-    def forward(self, x):
-        return x - x.mean()
-
-
-def nested_net():
-    """oracle's ``nest``: Sequential(NestMLP, Dense(20), FancyMLP)."""
-    net = nn.Sequential()
-    net.add(NestMLP(), nn.Dense(20), FancyMLP())
-    return net
-
-
-def shared_net():
-    """The book's shared-parameter net: layers 1 and 2 use the same Parameters."""
-    net = nn.Sequential()
-    shared = nn.Dense(8, activation='relu')
-    net.add(nn.Dense(8, activation='relu'), shared,
-            nn.Dense(8, activation='relu', params=shared.params), nn.Dense(10))
-    return net
+# The book's blocks (tests/book_blocks.py, from the notes' snippets in tests/seed_notes.py)
+_BOOK = book_blocks.define(minigluon)
+MLP, MySequential, FancyMLP, MyDense, MyInit, NestMLP, CenteredLayer, nested_net, shared_net = (
+    _BOOK[name] for name in book_blocks.NAMES)
 
 
 class RecordingInit(init.Initializer):

@@ -7,9 +7,10 @@ notes' order, except: ``mxnet`` -> ``minigluon``; the leading space the notes pu
 parse); the in_units example, which the notes put inside a prose block, is the code lines
 of that block. The notes use ``init`` and ``X`` without defining them first, so PRELUDE does.
 
-This is the one copy of the book's example blocks (MLP, MySequential, FancyMLP, MyDense) in
-the tests: tests/gluon_helpers.py defines them from these snippets, and
-tests/test_seed_examples.py runs the snippets as the notes do.
+This is the one copy of the book's example blocks (MLP, MySequential, FancyMLP, MyDense,
+MyInit) in the tests and in the scripts that run MXNet: tests/book_blocks.py defines them from
+these snippets on either framework, and tests/test_seed_examples.py runs the snippets as the
+notes do.
 """
 
 PRELUDE = '''
@@ -18,9 +19,10 @@ from minigluon import init, nd
 X = nd.random.uniform(shape=(2, 20))
 '''
 
-MLP_SNIPPET = '''
+MLP_IMPORTS = '''
 from minigluon import nd
-from minigluon.gluon import nn
+from minigluon.gluon import nn'''
+MLP_CLASS = '''
 class MLP(nn.Block):
     # 声明带有模型参数的层，这⾥声明了两个全连接层
     def __init__(self, **kwargs):
@@ -33,6 +35,7 @@ class MLP(nn.Block):
     def forward(self, x):
         return self.output(self.hidden(x))
 '''
+MLP_SNIPPET = MLP_IMPORTS + MLP_CLASS
 
 MY_SEQUENTIAL_CLASS = '''
 class MySequential(nn.Block):
@@ -105,14 +108,15 @@ net[0].weight.initialize(init=init.Xavier(), force_reinit=True)#Xavier随机初�
 print(net[0].weight.data()[0])
 '''
 
-MY_INIT_SNIPPET = '''
-# 3.自定义参数
+MY_INIT_CLASS = '''
 class MyInit(init.Initializer):
     def _init_weight(self, name, data):
         print('Init', name, data.shape)
         data[:] = nd.random.uniform(low=-10, high=10, shape=data.shape)
         data *= data.abs() >= 5
-net.initialize(MyInit(), force_reinit=True)
+'''
+MY_INIT_SNIPPET = '''
+# 3.自定义参数''' + MY_INIT_CLASS + '''net.initialize(MyInit(), force_reinit=True)
 net[0].weight.data()[0]
 '''
 

@@ -283,12 +283,7 @@ show(lambda: autograd.grad(y, [free]),
      'Cannot differentiate with respect to the 1-th variable because it does not require gradient.')
 show(lambda: nd.dot(nd.ones((2, 2)), nd.ones((2, 2), dtype='float64')), 'expected float32, got float64')
 with mx.name.NameManager():
-    class MLP(nn.Block):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.hidden = nn.Dense(256, activation='relu')
-            self.output = nn.Dense(10)
-    net = MLP()
+    net = MLP()  # the book's (tests/book_blocks.py)
     def retype():
         net.hidden = 3
     show(retype)
