@@ -6,28 +6,34 @@ from the repository root::
     python3 -m venv .mxvenv && .mxvenv/bin/pip install mxnet==1.9.1 numpy==1.23.5
     .mxvenv/bin/python scripts/make_fixtures.py
 
-It writes the nd.save files of scripts/mxnet_oracle.py section 7 (the same calls, so the
-same bytes: tests/test_save_load.py compares them with the oracle's hex dumps),
-save_parameters / ParameterDict.save files of section 7b's nets (same keys and shapes;
-seq, shared*, nest and f64.params hold other random values than the oracle's), two
+It writes the nd.save files of case nd_save_load of tests/differential/cases_oracle.py (the
+same calls, so the same bytes: tests/test_save_load.py compares them with the case's
+recording), save_parameters / ParameterDict.save files of the book's nets (tests/book_blocks.py)
+as case save_load_parameters saves them (same keys and shapes; seq, shared*, nest and
+f64.params hold other random values than the case's), two
 extras (mbool, municode), and ``expected.json``: what ``mx.nd.load`` returns for each file
 (list or dict, keys in order, shapes, dtypes, contexts, values), or the error it raises.
 Deterministic: a rerun rewrites the same bytes.
 """
 import json
 import os
+import sys
 
 import numpy as np
 import mxnet as mx
 from mxnet import nd
 from mxnet.gluon import nn
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'fixtures', 'mxnet')
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+import book_blocks  # noqa: E402
+
+OUT = os.path.join(ROOT, 'tests', 'fixtures', 'mxnet')
 os.makedirs(OUT, exist_ok=True)
 os.chdir(OUT)
 mx.random.seed(0)
 
-# ----- section 7: nd.save -------------------------------------------------------------------
+# ----- nd.save (the calls of case nd_save_load) ------------------------------------------------
 x, y = nd.arange(4), nd.zeros(4)
 nd.save('x-file', x)
 nd.save('x-files', [x, y])
@@ -49,47 +55,9 @@ nd.save('municode', {'w\u00e9ight\u2603': nd.arange(-4, 4).reshape((1, 2, 2, 2))
                      'b': nd.array([[-1.25, 3e38]], dtype='float64')})
 
 
-# ----- section 7b: the book's nets, keys as in oracle_output.txt ------------------------------
-class MLP(nn.Block):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.hidden = nn.Dense(256, activation='relu', prefix='dense52_')
-        self.output = nn.Dense(10, prefix='dense53_')
-
-    def forward(self, x):
-        return self.output(self.hidden(x))
-
-
-class MySequential(nn.Block):
-    def add(self, block):
-        self._children[block.name] = block
-
-    def forward(self, x):
-        for block in self._children.values():
-            x = block(x)
-        return x
-
-
-class NestMLP(nn.Block):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.net = nn.Sequential()
-        self.net.add(nn.Dense(64, activation='relu'), nn.Dense(32, activation='relu'))
-        self.dense = nn.Dense(16, activation='relu')
-
-    def forward(self, x):
-        return self.dense(self.net(x))
-
-
-class FancyMLP(nn.Block):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.rand_weight = self.params.get_constant('rand_weight',
-                                                    nd.random.uniform(shape=(20, 20)))
-        self.dense = nn.Dense(20, activation='relu')
-
-    def forward(self, x):
-        return self.dense(nd.relu(nd.dot(self.dense(x), self.rand_weight.data()) + 1))
+# ----- the book's nets (tests/book_blocks.py), saved as case save_load_parameters saves them ---
+book = book_blocks.define(mx)
+MLP, MySequential, nested_net = book['MLP'], book['MySequential'], book['nested_net']
 
 
 def built(net, X):
@@ -99,13 +67,16 @@ def built(net, X):
 
 
 X = nd.random.uniform(shape=(2, 20))
-net = built(MLP(), X)
+with mx.name.NameManager():
+    for _ in range(52):
+        nn.Dense(1)  # the legacy files' keys are dense52_*, dense53_*, as they have always been
+    net = built(MLP(), X)
 net.save_parameters('mlp.params')
 net.collect_params().save('legacy.params')
 net.collect_params().save('legacy_strip.params', strip_prefix='dense')
 myseq = MySequential()
 for _ in range(2):
-    nn.Dense(1)  # advance the name counter: the oracle's MySequential children were dense2, dense3
+    nn.Dense(1)  # advance the name counter: the MySequential children are dense2, dense3
 myseq.add(nn.Dense(256, activation='relu'))
 myseq.add(nn.Dense(10))
 built(myseq, X).save_parameters('myseq.params')
@@ -118,9 +89,7 @@ shared.add(nn.Dense(8, in_units=4), sh, nn.Dense(8, params=sh.params))
 shared.initialize()
 shared.save_parameters('shared.params')
 shared.save_parameters('shared_dedup.params', deduplicate=True)
-nest = nn.Sequential()
-nest.add(NestMLP(), nn.Dense(20), FancyMLP())
-built(nest, X).save_parameters('nest.params')
+built(nested_net(), X).save_parameters('nest.params')
 f64 = nn.Dense(3, in_units=2, dtype='float64')
 f64.initialize()
 f64.save_parameters('f64.params')

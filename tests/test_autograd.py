@@ -99,7 +99,7 @@ def test_each_thread_records_on_its_own():
     assert seen == {'learner': (True, True), 'grad': [2.0, 4.0], 'main': (False, False, False)}
 
 
-# ----- the reference's section 2 ------------------------------------------------------------------
+# ----- case autograd of tests/differential/cases_oracle.py ----------------------------------------
 def test_reference_example_2_x_dot_x():
     x = nd.arange(4).reshape((4, 1))
     assert x.grad is None

@@ -1,8 +1,9 @@
 """Block: names and counters, name scopes, registration, reprs, Sequential, layers.
 
-Expected names, reprs and messages are those MXNet 1.9.1 printed in
-tests/fixtures/oracle_output.txt (sections 3 and 10, printed by scripts/mxnet_oracle.py),
-with counters reset by a fresh NameManager in each test.
+Expected names, reprs and messages are those MXNet 1.9.1 printed for cases
+block_names_and_reprs and extras of tests/differential/cases_oracle.py (recorded by
+scripts/record_mxnet.py oracle; names count from 0 there too), with counters reset by a fresh
+NameManager in each test.
 """
 import warnings
 from collections import OrderedDict
@@ -14,9 +15,9 @@ import minigluon as mx
 from minigluon import autograd, init, nd
 from minigluon.gluon import nn
 
+from differential import recorded
 from helpers import check_grad
-from gluon_helpers import (CenteredLayer, FancyMLP, MLP, MySequential, REF_MLP_OUT,
-                           nested_net)
+from gluon_helpers import CenteredLayer, FancyMLP, MLP, MySequential, nested_net
 
 
 @pytest.fixture(autouse=True)
@@ -216,7 +217,8 @@ def test_mlp_repr_before_and_after_forward_and_reference_output():
                          '  (output): Dense(None -> 10, linear)\n)')
     net.initialize()
     out = net(x)
-    np.testing.assert_allclose(out.asnumpy(), REF_MLP_OUT, atol=1e-6)
+    np.testing.assert_allclose(out.asnumpy(), recorded.ndarray_after(
+        'oracle', 'mlp_output', 'net(X):'), atol=1e-6)
     assert repr(net) == ('MLP(\n  (hidden): Dense(20 -> 256, Activation(relu))\n'
                          '  (output): Dense(256 -> 10, linear)\n)')
 

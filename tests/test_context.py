@@ -1,5 +1,6 @@
-"""Contexts: cpu(i) as in MXNet (scripts/mxnet_oracle.py section 8), the no-GPU errors, and,
-with a GPU, the same operations on gpu(0) (tests marked gpu are skipped without one)."""
+"""Contexts: cpu(i) as in MXNet (case contexts of tests/differential/cases_oracle.py), the
+no-GPU errors, and, with a GPU, the same operations on gpu(0) (tests marked gpu are skipped
+without one)."""
 import sys
 import types
 

@@ -1,8 +1,8 @@
-"""Deferred initialization: shapes learned at the first forward (oracle sections 4c, 5, 10).
+"""Deferred initialization: shapes learned at the first forward.
 
-Messages are MXNet 1.9.1's (tests/fixtures/oracle_output.txt, printed by
-scripts/mxnet_oracle.py; DEFERRED_MESSAGE also in case initializer_trainer_deferred_messages of
-tests/differential/cases_reference.py).
+Messages are MXNet 1.9.1's: cases uninitialized_errors, deferred_init and extras of
+tests/differential/cases_oracle.py (recorded by scripts/record_mxnet.py oracle), and
+DEFERRED_MESSAGE also case initializer_trainer_deferred_messages of cases_reference.py.
 """
 import numpy as np
 import pytest

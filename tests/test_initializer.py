@@ -2,9 +2,9 @@
 
 Exact values are what MXNet 1.9.1 gave after ``mx.random.seed(0)`` (case
 initializer_values_after_seed0 of tests/differential/cases_reference.py, recorded by
-scripts/record_mxnet.py reference); the rest is from tests/fixtures/oracle_output.txt
-sections 4, 4b, 9 and 10 (printed by scripts/mxnet_oracle.py), and the messages case
-initializer_trainer_deferred_messages.
+scripts/record_mxnet.py reference); the rest is from cases parameter_access,
+initialize_twice, misc and extras of tests/differential/cases_oracle.py (recorded by
+scripts/record_mxnet.py oracle), and the messages case initializer_trainer_deferred_messages.
 """
 import warnings
 

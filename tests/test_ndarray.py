@@ -1,7 +1,8 @@
 """NDArray: reprs, dtypes, shapes, indexing, in-place updates, operations and their errors,
-as MXNet 1.9.1 shows them: tests/fixtures/oracle_output.txt sections 1, 1b, 1c, 9 and 10
-(printed by scripts/mxnet_oracle.py), and the cases named below of
-tests/differential/cases_reference.py (recorded by scripts/record_mxnet.py reference)."""
+as MXNet 1.9.1 shows them: cases nd_basics, nd_arithmetic, nd_inplace, misc and extras of
+tests/differential/cases_oracle.py (recorded by scripts/record_mxnet.py oracle), and the
+cases named below of tests/differential/cases_reference.py (recorded by
+scripts/record_mxnet.py reference)."""
 import warnings
 
 import numpy as np

@@ -1,7 +1,8 @@
 """Parameter, Constant and ParameterDict: access, contexts, errors, sharing, gradients.
 
-Messages and reprs are MXNet 1.9.1's (tests/fixtures/oracle_output.txt sections
-4, 4c, 6, 6b, 8 and 10, printed by scripts/mxnet_oracle.py); the messages and reprs of the
+Messages and reprs are MXNet 1.9.1's (cases parameter_access, uninitialized_errors,
+shared_parameters, parameter_dict, contexts and extras of tests/differential/cases_oracle.py,
+recorded by scripts/record_mxnet.py oracle); the messages and reprs of the
 error and repr tests below are case parameter_messages_and_reprs of
 tests/differential/cases_reference.py (recorded by scripts/record_mxnet.py reference).
 """

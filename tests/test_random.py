@@ -10,7 +10,7 @@ from minigluon import nd
 f32 = np.float32
 
 
-def test_oracle_section_1_sequence():
+def test_seed_0_sequence():
     mx.random.seed(0)
     a = nd.random.uniform(shape=(2, 3))
     assert a.dtype is np.float32 and a.shape == (2, 3)

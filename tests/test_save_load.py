@@ -22,11 +22,14 @@ from minigluon import nd, platform_io
 from minigluon.base import MXNetError
 from minigluon.ndarray import utils
 
+from differential import recorded
+
 FIX = Path(__file__).parent / 'fixtures' / 'mxnet'
 EXPECTED = json.loads((FIX / 'expected.json').read_text(encoding='utf-8'))
 ARRAY_MAGIC, LIST_MAGIC = 0xF993FAC9, 0x112
 
-# What MXNet saved into each nd.save fixture (scripts/mxnet_oracle.py section 7, make_fixtures.py).
+# What MXNet saved into each nd.save fixture (case nd_save_load of differential/cases_oracle.py,
+# make_fixtures.py).
 SAVED = {
     'x-file': lambda: nd.arange(4),
     'x-files': lambda: [nd.arange(4), nd.zeros(4)],
@@ -75,27 +78,20 @@ def test_fixtures_cover_the_reference():
     assert sorted(p.name for p in FIX.iterdir() if p.name != 'expected.json') == sorted(EXPECTED)
 
 
-def oracle_hexdumps() -> dict:
-    """The files scripts/mxnet_oracle.py saved and hex-dumped: name -> (size, the bytes dumped)."""
-    dumps, name = {}, None
-    for line in (FIX.parent / 'oracle_output.txt').read_text(encoding='utf-8').splitlines():
-        head = re.fullmatch(r'file (\S+): (\d+) bytes', line)
-        if head:
-            name = head.group(1)
-            dumps[name] = (int(head.group(2)), bytearray())
-        elif name and re.match(r'[0-9a-f]{8}  ', line):
-            dumps[name][1].extend(bytes.fromhex(line[10:57]))
-        else:
-            name = None
-    return dumps
+def recorded_files() -> dict:
+    """The files case nd_save_load saved with MXNet 1.9.1 and printed: name -> (size, bytes)."""
+    printed = recorded.stdout('oracle', 'nd_save_load')
+    return {name: (int(size), bytes.fromhex(data))
+            for name, size, data in re.findall(r'^file (\S+): (\d+) bytes ([0-9a-f]*)$', printed,
+                                               flags=re.M)}
 
 
-@pytest.mark.parametrize('name', sorted(set(SAVED) & set(oracle_hexdumps())))
-def test_nd_save_fixtures_are_the_files_the_oracle_saved(name):
-    """make_fixtures.py and the oracle make the same nd.save calls: the same bytes."""
-    size, dumped = oracle_hexdumps()[name]
-    assert len(fixture_bytes(name)) == size and fixture_bytes(name).startswith(dumped)
-    assert len(dumped) >= 32
+@pytest.mark.parametrize('name', sorted(set(SAVED) & set(recorded_files())))
+def test_nd_save_fixtures_are_the_files_of_the_recorded_case(name):
+    """make_fixtures.py and case nd_save_load make the same nd.save calls: the same bytes."""
+    size, saved = recorded_files()[name]
+    assert len(fixture_bytes(name)) == size and fixture_bytes(name) == saved
+    assert len(saved) >= 32
 
 
 @pytest.mark.parametrize('name', sorted(SAVED))

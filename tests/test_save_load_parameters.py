@@ -1,9 +1,9 @@
 """save_parameters / load_parameters (and ParameterDict.save / load) against MXNet's files.
 
 tests/fixtures/mxnet/ holds what MXNet 1.9.1 wrote (scripts/make_fixtures.py), and
-expected.json the values in them; messages are from tests/fixtures/oracle_output.txt
-section 7b (printed by scripts/mxnet_oracle.py) and case save_load_parameters_messages of
-tests/differential/cases_reference.py (recorded by scripts/record_mxnet.py reference). Tests
+expected.json the values in them; messages are from cases save_load_parameters of
+tests/differential/cases_oracle.py and save_load_parameters_messages of cases_reference.py
+(recorded by scripts/record_mxnet.py oracle / reference). Tests
 chdir into a copy of the fixtures so that file names in messages are MXNet's ('mlp.params').
 """
 import json

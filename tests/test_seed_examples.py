@@ -1,67 +1,34 @@
 '''Every code example of the notes the book follows (tests/seed_notes.py, the "deep learning
 computation" chapter of Dive into Deep Learning, MXNet edition) runs with ``mxnet`` replaced
-by ``minigluon``. Printed output is compared with what MXNet 1.9.1 printed for the same code
-(tests/fixtures/oracle_output.txt, printed by scripts/mxnet_oracle.py; names renumbered from
-0 under a fresh NameManager).
+by ``minigluon``. Printed output is compared with what MXNet 1.9.1 printed for the same code,
+recorded by scripts/record_mxnet.py (cases notes_parameter_snippets and mlp_output of
+tests/differential/cases_oracle.py; names count from 0 under a fresh NameManager).
 '''
+import re
+
 import numpy as np
 import pytest
 
 import minigluon as mx
 
-from gluon_helpers import REF_MLP_OUT
+from differential import recorded
 from seed_notes import (ACCESS_SNIPPET, FANCY_MLP_SNIPPET, GPU_SNIPPETS, IN_UNITS_SNIPPET,
                         INIT_SNIPPET, MLP_SNIPPET, MY_DENSE_SNIPPET, MY_INIT_SNIPPET,
                         MY_SEQUENTIAL_SNIPPET, PRELUDE, SAVE_SNIPPET, SET_DATA_SNIPPET,
                         SHARED_SNIPPET)
 
-# MXNet's output for the parameter-access snippet after mx.random.seed(0) (reference section 4)
-REF_WEIGHT = '''
-[[ 0.06700657 -0.00369488  0.0418822  ... -0.05517294 -0.01194733
-  -0.00369594]
- [-0.03296221 -0.04391347  0.03839272 ...  0.05636378  0.02545484
-  -0.007007  ]
- [-0.0196689   0.01582889 -0.00881553 ...  0.01509629 -0.01908049
-  -0.02449339]
- ...
- [ 0.00010955  0.0439323  -0.04911506 ...  0.06975312  0.0449558
-  -0.03283203]
- [ 0.04106557  0.05671307 -0.00066976 ...  0.06387014 -0.01292654
-   0.00974177]
- [ 0.00297424 -0.0281784  -0.06881659 ... -0.04047417  0.00457048
-   0.05696651]]
-<NDArray 256x20 @cpu(0)>'''
-REF_GRAD = '''
-[[0. 0. 0. ... 0. 0. 0.]
- [0. 0. 0. ... 0. 0. 0.]
- [0. 0. 0. ... 0. 0. 0.]
- ...
- [0. 0. 0. ... 0. 0. 0.]
- [0. 0. 0. ... 0. 0. 0.]
- [0. 0. 0. ... 0. 0. 0.]]
-<NDArray 256x20 @cpu(0)>'''
-REF_ACCESS_OUTPUT = '\n'.join([
-    'dense0_ (',
-    '  Parameter dense0_weight (shape=(256, 20), dtype=float32)',
-    '  Parameter dense0_bias (shape=(256,), dtype=float32)',
-    ") <class 'minigluon.gluon.parameter.ParameterDict'>",
-    'Parameter dense0_weight (shape=(256, 20), dtype=float32) '
-    'Parameter dense0_weight (shape=(256, 20), dtype=float32)',
-    REF_WEIGHT + ' ' + REF_GRAD,
-    '',
-    '[0. 0. 0. 0. 0. 0. 0. 0. 0. 0.]',
-    '<NDArray 10 @cpu(0)>',
-    'sequential0_ (',
-    '  Parameter dense0_weight (shape=(256, 20), dtype=float32)',
-    '  Parameter dense0_bias (shape=(256,), dtype=float32)',
-    '  Parameter dense1_weight (shape=(10, 256), dtype=float32)',
-    '  Parameter dense1_bias (shape=(10,), dtype=float32)',
-    ')',
-    'sequential0_ (',
-    '  Parameter dense0_weight (shape=(256, 20), dtype=float32)',
-    '  Parameter dense1_weight (shape=(10, 256), dtype=float32)',
-    ')',
-    ''])
+
+
+def mxnet_outputs() -> dict:
+    """What each parameter snippet printed on MXNet 1.9.1 (case notes_parameter_snippets)."""
+    parts = re.split(r'^--- (\w+)\n', recorded.stdout('oracle', 'notes_parameter_snippets'),
+                     flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def as_mxnet(out: str) -> str:
+    """minigluon's output with classes named as MXNet's (the notes import mxnet)."""
+    return out.replace("<class 'minigluon.", "<class 'mxnet.")
 
 
 @pytest.fixture
@@ -95,14 +62,16 @@ def test_model_construction_snippets(run):
     x = nd.random.uniform(shape=(2, 20))
     mlp = run.namespace['MLP']()
     mlp.initialize()
-    np.testing.assert_allclose(mlp(x).asnumpy(), REF_MLP_OUT, atol=1e-6)
+    np.testing.assert_allclose(mlp(x).asnumpy(), recorded.ndarray_after(
+        'oracle', 'mlp_output', 'net(X):'), atol=1e-6)
     assert isinstance(mlp.hidden, nn.Dense)
 
 
 def test_parameter_snippets(run):
     run(MLP_SNIPPET)  # imports nn
+    mxnet = mxnet_outputs()
     mx.random.seed(0)
-    assert run(ACCESS_SNIPPET) == REF_ACCESS_OUTPUT
+    assert as_mxnet(run(ACCESS_SNIPPET)) == mxnet['ACCESS_SNIPPET']
 
     out = run(INIT_SNIPPET).split('\n<NDArray 20 @cpu(0)>\n')
     assert out[-1] == ''
@@ -112,18 +81,18 @@ def test_parameter_snippets(run):
     assert constant.tolist() == [1.0] * 20
     assert np.abs(xavier).max() <= np.sqrt(6 / 276) and len(set(xavier.tolist())) == 20
 
-    assert run(MY_INIT_SNIPPET) == 'Init dense0_weight (256, 20)\nInit dense1_weight (10, 256)\n'
+    assert run(MY_INIT_SNIPPET) == mxnet['MY_INIT_SNIPPET']
     net = run.namespace['net']
     weight = net[0].weight.data().asnumpy().copy()
     assert ((np.abs(weight) >= 5) | (weight == 0)).all()
-    assert run(SET_DATA_SNIPPET) == ''
+    assert run(SET_DATA_SNIPPET) == mxnet['SET_DATA_SNIPPET'] == ''
     np.testing.assert_array_equal(net[0].weight.data().asnumpy(), weight + 1)
 
-    assert run(SHARED_SNIPPET) == '\n[1. 1. 1. 1. 1. 1. 1. 1.]\n<NDArray 8 @cpu(0)>\n'
+    assert run(SHARED_SNIPPET) == mxnet['SHARED_SNIPPET']
     net = run.namespace['net']
     assert net[1].weight is net[2].weight
 
-    assert run(IN_UNITS_SNIPPET) == 'Init dense6_weight (256, 20)\nInit dense7_weight (10, 256)\n'
+    assert run(IN_UNITS_SNIPPET) == mxnet['IN_UNITS_SNIPPET']
 
 
 def test_custom_layer_snippet(run):

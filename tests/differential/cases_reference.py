@@ -7,7 +7,7 @@ Floats print through ``tolist()`` (Python floats: the same text under any NumPy)
 """
 
 CASES = {
-    # test_random.py::test_oracle_section_1_sequence
+    # test_random.py::test_seed_0_sequence
     'random_seed0_sequence': """
 mx.random.seed(0)
 a = nd.random.uniform(shape=(2, 3))
