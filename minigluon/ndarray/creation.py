@@ -8,6 +8,7 @@ import numpy as np
 from .. import context
 from ..base import normalize_shape, unknown_argument
 from ..context import Context, current_context
+from . import casting
 from .ndarray import NDArray
 
 _DEFAULT_DTYPE = np.float32  # mx_real_t
@@ -36,7 +37,7 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     dtype = _DEFAULT_DTYPE if dtype is None else dtype
     if hasattr(source_array, '__cuda_array_interface__') and not isinstance(source_array, np.ndarray):
         source_array = source_array.get()  # a CuPy array goes through the host, like MXNet's
-    host = np.array(source_array, dtype=dtype)
+    host = casting.host_array(source_array, dtype)
     return _made(lambda xp: xp.asarray(host), ctx)
 
 
@@ -68,7 +69,8 @@ def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None)
         out[:] = val
         return out
     shape = _shape(shape)
-    return _made(lambda xp: xp.full(shape, val, dtype or _DEFAULT_DTYPE), ctx)
+    dtype = np.dtype(dtype or _DEFAULT_DTYPE)
+    return _made(lambda xp: xp.full(shape, casting.scalar_as(val, dtype), dtype), ctx)
 
 
 def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = None,

@@ -12,6 +12,7 @@ import numpy as np
 from .. import autograd
 from ..base import MXNetError, MXNetValueError
 from ..context import Context, current_context
+from . import casting
 
 _INPLACE_IN_GRAPH = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined "
@@ -133,8 +134,7 @@ class NDArray:
         dtype = np.dtype(dtype)
         if not copy and dtype == self._data.dtype:
             return self
-        with np.errstate(invalid='ignore'):  # -1.5 -> uint8 wraps to 255, as C's cast does
-            out = NDArray(self._data.astype(dtype), self._ctx)
+        out = NDArray(casting.c_cast(self._data, dtype), self._ctx)  # -1.5 -> uint8: 255
         if autograd.is_recorded(self):
             source = self._data.dtype
             autograd.record_node(out, 'astype', lambda g: (g.astype(source),), (self,))
@@ -255,11 +255,16 @@ def _data_on(value, like: NDArray):
     """The raw array (or Python scalar) for ``value`` on ``like``'s device: assigning copies
     across devices, as MXNet's ``x[:] = y`` does (host data is copied to the current device:
     call it with ``like``'s device current)."""
-    if isinstance(value, NDArray):
-        return value._data if value._ctx is like._ctx else _to_context(value, like._ctx, False)._data
+    dtype = like._data.dtype
     if isinstance(value, (int, float, bool, np.generic)):
-        return value
-    return like._ctx.xp.asarray(value, dtype=like._data.dtype)
+        return casting.scalar_as(value, dtype) if dtype.kind in 'iu' else value
+    if isinstance(value, NDArray):
+        data = value._data if value._ctx is like._ctx else _to_context(value, like._ctx, False)._data
+    elif isinstance(value, (list, tuple)):
+        data = like._ctx.xp.asarray(casting.host_array(value, dtype))
+    else:
+        data = like._ctx.xp.asarray(value)
+    return casting.c_cast(data, dtype) if dtype.kind in 'iu' and data.dtype.kind == 'f' else data
 
 
 def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:

@@ -18,6 +18,7 @@ import numpy as np
 from .. import autograd, bitexact
 from ..base import MXNetError, alias, normalize_shape, unknown_argument
 from ..context import Context
+from . import casting
 from .ndarray import NDArray
 
 _SCALARS = (int, float, bool, np.generic)
@@ -83,7 +84,7 @@ def _scalar_as(value, dtype):
     """A scalar operand in the array's dtype, as MXNet casts it first (int32: 1.7 -> 1)."""
     if dtype.kind == 'f' and type(value) in (float, int):
         return value  # NumPy computes with a Python number in the array's float type already
-    return np.array(value).astype(dtype)[()]
+    return casting.scalar_as(value, dtype)
 
 
 def _broadcast(compute, a, b, ctx, dtype) -> NDArray:

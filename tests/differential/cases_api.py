@@ -1,0 +1,36 @@
+"""Differential cases for issue #21's remainder (see harness.py): float -> integer casts, Dense's
+argument checks, shapes inferred through F.FullyConnected / F.dot, DataLoader workers, and the
+behaviours scripts/compare_with_mxnet.py found different."""
+_FLOATS = "[1.7, -2.2, 3, 300.5, -300.5, 255.9, -1e10, 1e10, 3000000007.0, -0.5, 127.9, 128.5, -129.5]"
+_SPECIALS = "[float('nan'), float('inf'), float('-inf'), 1e20, 2.0 ** 63, -2.0 ** 63]"
+_INT_TYPES = "('uint8', 'int8', 'int32', 'int64')"
+_TRY = "    try:\n        print(%s)\n    except TypeError as e:\n        print('TypeError:', e)\n"
+
+CASES = {
+    # ----- float -> integer: C's cast for arrays, NumPy 1.x's for Python numbers ------------
+    'cast_issue_example': "print(nd.array([1.7, -2.2, 3], dtype='uint8'))",
+    'cast_list': "for t in %s:\n    print(t, nd.array(%s, dtype=t))" % (_INT_TYPES, _FLOATS),
+    'cast_list_specials': ("for t in %s:\n    for v in %s:\n" % (_INT_TYPES, _SPECIALS)
+                           + "    " + (_TRY % "t, v, nd.array([v, 1.5], dtype=t)").replace("\n    ", "\n        ")),
+    'cast_list_ints': "for t in %s:\n    print(t, nd.array([256, -1, 2 ** 31, 2 ** 40 + 3, -2 ** 63], dtype=t))" % _INT_TYPES,
+    'cast_list_int_too_big': "for t in %s:\n" % _INT_TYPES + _TRY % "nd.array([2 ** 63], dtype=t)",
+    'cast_numpy_arrays': ("v = %s + %s\nfor src in ('float32', 'float64'):\n    for t in %s:\n"
+                          "        print(src, t, nd.array(np.array(v, dtype=src), dtype=t))" % (_FLOATS, _SPECIALS, _INT_TYPES)),
+    'cast_astype': ("v = %s + %s\nfor src in ('float32', 'float64'):\n    for t in %s:\n"
+                    "        print(src, t, nd.array(v, dtype=src).astype(t), nd.Cast(nd.array(v, dtype=src), dtype=t))"
+                    % (_FLOATS, _SPECIALS, _INT_TYPES)),
+    'cast_scalars': ("for t in %s:\n    print(t, nd.array(-2.2, dtype=t), nd.array(3000000007.0, dtype=t), "
+                     "nd.array(np.float64(3000000007.0), dtype=t), nd.array(np.float64('nan'), dtype=t))\n"
+                     "    if t != 'uint8':  # NumPy 1.x's own quirk: uint8 C-casts a NumPy scalar in a list\n"
+                     "        print(nd.array([3000000007.0, np.float64(3000000007.0)], dtype=t))" % _INT_TYPES),
+    'cast_nested_and_tuple': "print(nd.array([[1.5, -2.5], [300.5, 4]], dtype='uint8'), nd.array((1.5, -2.5), dtype='int8'))",
+    'cast_from_ndarray': "print(nd.array(nd.array([-2.2, 300.5, 1e10], dtype='float64'), dtype='uint8'))",
+    'cast_setitem': ("a = nd.zeros(3, dtype='uint8')\na[:] = 300.5\nprint(a)\na[0] = -2.2\nprint(a)\n"
+                     "a[1:] = nd.array([-1e10, 257.9])\nprint(a)\nb = nd.zeros(3, dtype='int32')\n"
+                     "b[:] = np.array([np.nan, 1e10, -2.5])\nprint(b)\nb[:] = [1.7, -2.2, 3e9 + 7]\nprint(b)"),
+    'cast_full': "print(nd.full((2,), 300.5, dtype='uint8'), nd.full((2,), -2.2, dtype='int32'), nd.full((1,), np.nan, dtype='int32'))",
+    'cast_int_scalar_operand': "print(nd.array([1, 2], dtype='int32') + 1e10, nd.array([1, 2], dtype='uint8') + 300.5)",
+    'cast_float_overflow_silent': "print(nd.array([1e300, -2.2], dtype='float32'), nd.exp(nd.array([100.0])))",
+    'array_not_array_like': ("for src in ('abc', [[1, 2], [3]], [float('nan')]):\n" + _TRY % "nd.array(src, dtype='int32')"
+                             + "try:\n    nd.array('abc')\nexcept TypeError as e:\n    print(e)"),
+}
