@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .. import context
-from ..base import normalize_shape, unknown_argument
+from ..base import MXNetError, normalize_shape, unknown_argument
 from ..context import Context, current_context
 from . import casting
 from .ndarray import NDArray
@@ -19,6 +19,18 @@ def _shape(shape) -> tuple:
     if any(d < 0 for d in shape):
         raise ValueError('negative dimensions are not allowed: %s' % (shape,))
     return shape
+
+
+def _operator_shape(shape, op: str, dtype, ctx: Context | None) -> tuple:
+    """``shape`` as MXNet's operators (``_zeros``, ``_ones``) parse it: whole numbers only."""
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    if isinstance(dims, (tuple, list)) and all(
+            isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims):
+        return _shape(dims)
+    raise MXNetError('MXNetError: Invalid Parameter format for shape expect Shape(tuple) but '
+                     "value='%s', in operator %s(name=\"\", dtype=\"%s\", ctx=\"%s\", shape=\"%s\")"
+                     % (shape, op, np.dtype(dtype or _DEFAULT_DTYPE).name,
+                        context.operator_context(ctx), shape))
 
 
 def _made(make, ctx: Context | None) -> NDArray:
@@ -51,7 +63,7 @@ def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> 
     """An array of zeros; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
-    shape = _shape(shape)
+    shape = _operator_shape(shape, '_zeros', dtype, ctx)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 
@@ -59,7 +71,7 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
     """An array of ones; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
-    shape = _shape(shape)
+    shape = _operator_shape(shape, '_ones', dtype, ctx)
     return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 

@@ -33,4 +33,16 @@ CASES = {
     'cast_float_overflow_silent': "print(nd.array([1e300, -2.2], dtype='float32'), nd.exp(nd.array([100.0])))",
     'array_not_array_like': ("for src in ('abc', [[1, 2], [3]], [float('nan')]):\n" + _TRY % "nd.array(src, dtype='int32')"
                              + "try:\n    nd.array('abc')\nexcept TypeError as e:\n    print(e)"),
+    # ----- Dense's units and in_units: accepted at construction, refused where MXNet refuses ----
+    **{'dense_units_%s' % label: ("d = nn.Dense(%s)\nprint(d, d.weight.shape, d.bias.shape)\n"
+                                  "try:\n    d.initialize()\nexcept Exception as e:\n    print(type(e).__name__, e)\n"
+                                  "else:\n    print('initialized')\n    try:\n        d(nd.ones((2, 4)))\n"
+                                  "    except Exception as e:\n        print(type(e).__name__, e)" % units)
+       for label, units in {'float': '2.5', 'whole_float': '2.0', 'str': "'3'", 'none': 'None',
+                            'negative': '-1', 'bool': 'True', 'list': '[2]'}.items()},
+    'dense_in_units_bad': ("for kw in (dict(units=3, in_units=2.5), dict(units=3, in_units='4')):\n"
+                           "    d = nn.Dense(**kw)\n    print(d)\n    try:\n        d.initialize()\n"
+                           "    except Exception as e:\n        print(type(e).__name__, e)"),
+    'zeros_ones_bad_shape': ("for f in (nd.zeros, nd.ones):\n    for s in ((2.5,), (2, 2.0), (True,), 2.5, (None,)):\n"
+                             "        try:\n            f(s)\n        except mx.base.MXNetError as e:\n            print(e)"),
 }
