@@ -4,6 +4,7 @@ behaviours scripts/compare_with_mxnet.py found different."""
 _FLOATS = "[1.7, -2.2, 3, 300.5, -300.5, 255.9, -1e10, 1e10, 3000000007.0, -0.5, 127.9, 128.5, -129.5]"
 _SPECIALS = "[float('nan'), float('inf'), float('-inf'), 1e20, 2.0 ** 63, -2.0 ** 63]"
 _INT_TYPES = "('uint8', 'int8', 'int32', 'int64')"
+_MYDENSE = "class MyDense(nn.HybridBlock):\n    def __init__(self, units, how, **kwargs):\n        super().__init__(**kwargs)\n        self.units, self.how = units, how\n        with self.name_scope():\n            self.weight = self.params.get('weight', shape=(units, 0), allow_deferred_init=True)\n            self.bias = self.params.get('bias', shape=(units,), allow_deferred_init=True)\n    def hybrid_forward(self, F, x, weight, bias):\n        if self.how == 'fc':\n            return F.FullyConnected(x, weight, bias, num_hidden=self.units)\n        if self.how == 'fc_wrong_units':\n            return F.FullyConnected(x, weight, bias, num_hidden=self.units + 1)\n        if self.how == 'relu_fc_twice':\n            return F.relu(F.FullyConnected(F.relu(x), weight, bias, num_hidden=self.units)) * 2\n        return F.dot(x, weight, transpose_b=True) + bias\ndef run(how, x=nd.arange(10).reshape((2, 5)) / 10):\n    with mx.name.NameManager():\n        net = MyDense(3, how)\n    print(net, net.weight, net.weight.shape)\n    net.initialize()\n    print(net.weight.shape, net.bias.data())\n    try:\n        net.weight.data()\n    except Exception as e:\n        print(type(e).__name__)\n    try:\n        y = net(x)\n    except ValueError as e:\n        print('ValueError', str(e).split(' MXNetError')[0].split(' Cannot decide')[0])\n        return\n    print(y.asnumpy().round(5), net.weight.shape, net.weight.data(), net.collect_params())\n    with autograd.record():\n        z = net(x).sum()\n    z.backward()\n    print(net.weight.grad(), net.bias.grad())\n"
 _TRY = "    try:\n        print(%s)\n    except TypeError as e:\n        print('TypeError:', e)\n"
 
 CASES = {
@@ -45,4 +46,31 @@ CASES = {
                            "    except Exception as e:\n        print(type(e).__name__, e)"),
     'zeros_ones_bad_shape': ("for f in (nd.zeros, nd.ones):\n    for s in ((2.5,), (2, 2.0), (True,), 2.5, (None,)):\n"
                              "        try:\n            f(s)\n        except mx.base.MXNetError as e:\n            print(e)"),
+    # ----- a custom block's (units, 0) weight inferred by the operator that uses it ------------
+    **{'infer_' + how: _MYDENSE + "run(%r)" % how for how in ('fc', 'fc_wrong_units', 'relu_fc_twice', 'dot')},
+    'infer_fc_3d_input': _MYDENSE + "run('fc', nd.arange(24).reshape((2, 3, 4)))",
+    'infer_fc_then_hybridize': _MYDENSE + "net = MyDense(2, 'fc')\nnet.initialize()\nnet.hybridize()\nprint(net(nd.ones((1, 4))), net.weight.shape)",
+    'infer_nested_order': (_MYDENSE + "class Outer(nn.HybridBlock):\n    def __init__(self, **kwargs):\n"
+                           "        super().__init__(**kwargs)\n        with self.name_scope():\n"
+                           "            self.w = self.params.get('w', shape=(4, 0), allow_deferred_init=True)\n"
+                           "            self.inner = MyDense(2, 'fc')\n            self.dense = nn.Dense(3)\n"
+                           "    def hybrid_forward(self, F, x, w):\n"
+                           "        return self.dense(self.inner(F.FullyConnected(x, w, no_bias=True, num_hidden=4)))\n"
+                           "net = Outer()\nnet.initialize()\nprint(net(nd.ones((2, 5))).shape)\n"
+                           "for p in net.collect_params().values():\n    print(p.name, p.data())"),
+    'infer_elementwise_operators': ("class Elem(nn.HybridBlock):\n    def __init__(self, **kwargs):\n"
+                                    "        super().__init__(**kwargs)\n        with self.name_scope():\n"
+                                    "            self.a = self.params.get('a', shape=(0, 5), allow_deferred_init=True)\n"
+                                    "            self.b = self.params.get('b', shape=(0, 0), allow_deferred_init=True)\n"
+                                    "    def hybrid_forward(self, F, x, a, b):\n        return (x + a) * b - x / (a + 2 * x)\n"
+                                    "net = Elem()\nnet.initialize()\nprint(net(nd.ones((2, 5))), net.a.shape, net.b.shape)"),
+    'infer_unused_parameter': ("class NoInfer(nn.HybridBlock):\n    def __init__(self, **kwargs):\n"
+                               "        super().__init__(**kwargs)\n"
+                               "        self.weight = self.params.get('weight', shape=(3, 0), allow_deferred_init=True)\n"
+                               "    def hybrid_forward(self, F, x, weight):\n        return x\n"
+                               "block = NoInfer()\nblock.initialize()\ntry:\n    block(nd.ones((1, 2)))\n"
+                               "except ValueError as e:\n    print(e)"),
+    'fc_num_hidden_checked': ("for units in (3, 4):\n    try:\n        print(nd.FullyConnected(nd.ones((2, 5)), nd.ones((3, 5)), "
+                              "num_hidden=units, no_bias=True))\n    except mx.base.MXNetError as e:\n"
+                              "        print(str(e).replace('MXNetError: ', ''))"),  # MXNet's str(e) starts 'MXNetError: ', minigluon's not
 }
