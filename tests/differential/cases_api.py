@@ -73,4 +73,14 @@ CASES = {
     'fc_num_hidden_checked': ("for units in (3, 4):\n    try:\n        print(nd.FullyConnected(nd.ones((2, 5)), nd.ones((3, 5)), "
                               "num_hidden=units, no_bias=True))\n    except mx.base.MXNetError as e:\n"
                               "        print(str(e).replace('MXNetError: ', ''))"),  # MXNet's str(e) starts 'MXNetError: ', minigluon's not
+    # ----- DataLoader with workers: the batch says cpu_shared(0) in MXNet, cpu(0) here (see
+    # appendix/compatibility.md); what is computed from it is on cpu(0) in both -------------
+    'dataloader_workers_results_on_cpu': (
+        "from importlib import import_module\ngdata = import_module(mx.__name__ + '.gluon.data')\n"
+        "ds = gdata.ArrayDataset(nd.arange(12).reshape((6, 2)), nd.arange(6))\n"
+        "for X, y in gdata.DataLoader(ds, batch_size=4, num_workers=2):\n"
+        "    print(X.asnumpy(), y.asnumpy(), X.dtype, y.dtype)\n"
+        "    net = gluon.nn.Dense(1, in_units=2)\n    net.initialize(init.One())\n"
+        "    print((X + nd.ones(X.shape)).context, (X * 2).context, X.sum().context, net(X), "
+        "X.as_in_context(mx.cpu()).context)"),
 }
