@@ -418,16 +418,30 @@ def run_all(fw: str) -> dict:
     return results
 
 
+def without_cpp_frame(text: str) -> str:
+    """An MXNet message without what its C++ core adds (minigluon's deliberate difference):
+    the 'Traceback ... File "../src/...", line N' header, the 'MXNetError: ' prefix and the
+    'Check failed: <C++ condition>: ' clause."""
+    text = re.sub(r'Traceback \(most recent call last\):\n  File "[^"]+", line \d+\n', '', text)
+    text = text.replace('!AGInfo: :IsNone', '!AGInfo::IsNone').replace('allow_null: :Open', 'allow_null::Open')
+    text = re.sub(r'(raise MXNetError: )(?:MXNetError: )*', r'\1', text)
+    return re.sub(r'Check failed: \S+(?: [^:]*?)? ?: ', '', text)
+
+
 def compare() -> str:
     """minigluon's texts against the recorded MXNet ones; the report's text."""
     with open(MXNET_JSON) as f:
         expected = json.load(f)
     got = run_all('minigluon')
     same = [n for n in CASES if got[n] == expected.get(n)]
-    lines = ['%d of %d identical' % (len(same), len(CASES)), '']
+    loose = [n for n in CASES if without_cpp_frame(got[n]) == without_cpp_frame(expected.get(n, ''))]
+    lines = ['%d of %d identical' % (len(same), len(CASES)),
+             '%d of %d identical when MXNet messages lose their C++ frame (see without_cpp_frame)'
+             % (len(loose), len(CASES)), '']
     for name in CASES:
         if got[name] != expected.get(name):
-            lines += ['== %s' % name, CASES[name], '-- MXNet:', expected.get(name, '(not recorded)'),
+            lines += ['== %s%s' % (name, ' (same but for the C++ frame)' if name in loose else ''),
+                      CASES[name], '-- MXNet:', expected.get(name, '(not recorded)'),
                       '-- minigluon:', got[name], '']
     return '\n'.join(lines)
 
@@ -443,7 +457,7 @@ def main() -> None:
         report = compare()
         with open(OUT_TXT, 'w') as f:
             f.write(report + '\n')
-        print(report.split('\n')[0])
+        print('\n'.join(report.split('\n')[:2]))
 
 
 if __name__ == '__main__':

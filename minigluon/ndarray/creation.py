@@ -85,6 +85,12 @@ def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None)
     return _made(lambda xp: xp.full(shape, casting.scalar_as(val, dtype), dtype), ctx)
 
 
+def eye(N: int, M: int = 0, k: int = 0, ctx: Context | None = None, dtype=None) -> NDArray:
+    """An N x M (N x N if M is 0) array of zeros with ones on diagonal ``k``."""
+    return _made(lambda xp: xp.eye(N, M or N, k, dtype=dtype or _DEFAULT_DTYPE),
+                 context.operator_context(ctx))
+
+
 def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = None,
            dtype=_DEFAULT_DTYPE) -> NDArray:
     """Evenly spaced values in [start, stop), each repeated ``repeat`` times."""

@@ -148,6 +148,9 @@ class NDArray:
         if isinstance(other, NDArray):
             if other is self:
                 return self
+            if other.shape != self.shape:
+                raise MXNetError('Incompatible attr in node  at 0-th output: expected [%s], got [%s]'
+                                 % (','.join(map(str, self.shape)), ','.join(map(str, other.shape))))
             other[:] = self.as_in_context(other._ctx) if other._ctx is not self._ctx else self
             return other
         if not isinstance(other, Context):
@@ -213,7 +216,12 @@ class NDArray:
             key, value = _index(key), _data_on(value, self)
             if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
                 value = value.reshape(())  # b[0] = np.array([47.8]): b[0] is one element
-            self._data[key] = value
+            try:
+                self._data[key] = value
+            except ValueError:  # MXNet broadcasts the value with NumPy 1.x's broadcast_to
+                raise ValueError('operands could not be broadcast together with remapped shapes'
+                                 '[original->remapped]: %s and requested shape %s'
+                                 % (np.shape(value), self._data[key].shape)) from None
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
@@ -243,7 +251,11 @@ class NDArray:
 
 
 def _index(key):
-    """Let NDArrays index like integer NumPy arrays."""
+    """Let NDArrays index like integer NumPy arrays; a float or str key is MXNet's ValueError."""
+    for part in key if isinstance(key, tuple) else (key,):
+        if isinstance(part, (float, str)):
+            raise ValueError('NDArray does not support slicing with key %s of type %s.'
+                             % (part, type(part)))
     if isinstance(key, NDArray):
         return key._data.astype(np.int64)
     if isinstance(key, tuple):

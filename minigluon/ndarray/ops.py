@@ -61,8 +61,8 @@ def _same_dtype(name: str, first, *others):
     """MXNet refuses to mix dtypes in one operator (no silent promotion to float64)."""
     for i, other in enumerate(others, 1):
         if other.dtype != first.dtype:
-            raise MXNetError('Incompatible attr in node %s at %d-th input: expected %s, got %s'
-                             % (name, i, first.dtype, other.dtype))
+            raise MXNetError('Incompatible attr in node  at %d-th input: expected %s, got %s'
+                             % (i, first.dtype, other.dtype))  # an imperative call's node has no name
 
 
 def _operands(name: str, lhs, rhs):

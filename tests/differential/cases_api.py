@@ -83,4 +83,34 @@ CASES = {
         "    net = gluon.nn.Dense(1, in_units=2)\n    net.initialize(init.One())\n"
         "    print((X + nd.ones(X.shape)).context, (X * 2).context, X.sum().context, net(X), "
         "X.as_in_context(mx.cpu()).context)"),
+    # ----- the optimizers of d2l-zh's chapter 7, bit for bit (gradients exact: w * c) --------
+    **{'optimizer_%s_%d' % (name, i): (
+        "pd = gluon.ParameterDict('p_')\nw = pd.get('w', shape=(8,))\npd.initialize(init.Normal(1.0))\n"
+        "tr = gluon.Trainer(pd, %r, %r)\nprint(type(tr._optimizer).__name__)\nfor step in range(5):\n"
+        "    c = nd.random.normal(shape=(8,))\n    with autograd.record():\n        l = (w.data() * c).sum()\n"
+        "    l.backward()\n    tr.step(3)\n    print(w.data().asnumpy().tobytes().hex())" % (name, hp))
+       for name, cases in {'adagrad': [{'learning_rate': 0.1}, {'learning_rate': 0.3, 'wd': 0.01, 'clip_gradient': 0.5}],
+                           'rmsprop': [{'learning_rate': 0.01, 'gamma1': 0.9},
+                                       {'learning_rate': 0.03, 'gamma1': 0.95, 'wd': 0.1, 'clip_gradient': 1.0, 'clip_weights': 0.6}],
+                           'adadelta': [{'rho': 0.9999}, {'rho': 0.9, 'wd': 0.05, 'epsilon': 1e-4}]}.items()
+       for i, hp in enumerate(cases)},
+    'optimizer_defaults': ("for name in ('adagrad', 'rmsprop', 'adadelta'):\n    o = mx.optimizer.create(name)\n"
+                           "    print(type(o).__name__, o.learning_rate, {k: getattr(o, k) for k in "
+                           "('float_stable_eps', 'gamma1', 'gamma2', 'epsilon', 'centered', 'clip_weights', 'rho') if hasattr(o, k)})"),
+    # ----- what scripts/compare_with_mxnet.py found different, fixed ---------------------------
+    'eye': "print(nd.eye(3), nd.eye(3, 4, 1), nd.eye(2, dtype='int32'), nd.eye(N=2, M=3, k=-1))",
+    'setitem_broadcast_message': ("x = nd.zeros((3, 4))\nfor key, v in ((slice(None), nd.ones((2, 2))), (0, nd.ones(3)), "
+                                  "(slice(0, 2), nd.ones((3, 4)))):\n    try:\n        x[key] = v\n"
+                                  "    except ValueError as e:\n        print(e)"),
+    'index_with_float_or_str': ("x = nd.zeros((3, 4))\nfor key in (1.0, (1, 2.0), '1'):\n    try:\n        x[key]\n"
+                                "    except ValueError as e:\n        print(e)"),
+    'activation_unknown_name': ("a = nn.Activation('bogus')\nprint(a)\ntry:\n    a(nd.ones(2))\n"
+                                "except mx.base.MXNetError as e:\n    print(str(e).replace('MXNetError: ', ''))"),
+    'context_unknown_type': "try:\n    mx.Context('tpu', 0)\nexcept KeyError as e:\n    print(repr(e))",
+    'copyto_other_shape': ("try:\n    nd.zeros((3, 4)).copyto(nd.zeros((2, 2)))\nexcept mx.base.MXNetError as e:\n"
+                           "    print(str(e).split('MXNetError: ')[-1].split('Check failed: assign(&dattr, vec.at(i)): ')[-1])"),
+    'mixed_dtypes_message': ("for f in (lambda: nd.ones(2) + nd.ones(2, dtype='float64'),\n"
+                             "          lambda: nd.FullyConnected(nd.ones((1, 3), dtype='float64'), nd.ones((2, 3)), nd.ones(2), num_hidden=2)):\n"
+                             "    try:\n        f()\n    except mx.base.MXNetError as e:\n"
+                             "        print(str(e).split('MXNetError: ')[-1].split('Check failed: assign(&dattr, vec.at(i)): ')[-1])"),
 }
