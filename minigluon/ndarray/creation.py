@@ -91,6 +91,16 @@ def eye(N: int, M: int = 0, k: int = 0, ctx: Context | None = None, dtype=None) 
                  context.operator_context(ctx))
 
 
+def linspace(start: float, stop: float, num: int, endpoint: bool = True,
+             ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
+    """``num`` evenly spaced values from ``start`` (to ``stop`` with ``endpoint``): computed in
+    float64, then converted to ``dtype``, as MXNet's kernel does."""
+    step = (stop - start) / max(num - 1 if endpoint else num, 1)
+    values = start + np.arange(num, dtype=np.float64) * step
+    host = casting.c_cast(values, dtype or _DEFAULT_DTYPE)
+    return _made(lambda xp: xp.asarray(host), context.operator_context(ctx))
+
+
 def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = None,
            dtype=_DEFAULT_DTYPE) -> NDArray:
     """Evenly spaced values in [start, stop), each repeated ``repeat`` times."""

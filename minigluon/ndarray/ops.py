@@ -603,6 +603,17 @@ def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
     return _record('reshape', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
+def reshape_like(lhs: NDArray, rhs: NDArray) -> NDArray:
+    """``lhs``'s values in ``rhs``'s shape (sizes must agree); rhs gets no gradient."""
+    if lhs.size != rhs.size:
+        raise MXNetError('Cannot reshape lhs with shape %s'  # MXNet's words, its missing space too
+                         'to new shape %s because they have different size.'
+                         % (_shape_str(lhs._data), _shape_str(rhs._data)))
+    a = lhs._data
+    return _record('reshape_like', NDArray(a.reshape(rhs.shape), lhs._ctx),
+                   lambda g: (g.reshape(a.shape), None), (lhs, rhs))
+
+
 def flatten(x: NDArray) -> NDArray:
     """Collapse all axes after the first: (N, a, b) -> (N, a*b); a copy, as in MXNet."""
     a = x._data
@@ -645,6 +656,17 @@ def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
     def backward(g):
         return arrays[0]._ctx.xp.split(g, ends, axis=dim)
     return _record('concat', NDArray(data, ctx), backward, arrays)
+
+
+def add_n(*args: NDArray) -> NDArray:
+    """The elementwise sum of same-shaped arrays, added left to right (MXNet's ElementWiseSum)."""
+    for other in args[1:]:
+        same_context('add_n', args[0], other)
+    _same_dtype('add_n', *(x._data for x in args))
+    total = args[0]._data.copy()
+    for x in args[1:]:
+        total = total + x._data
+    return _record('add_n', NDArray(total, args[0]._ctx), lambda g: [g] * len(args), args)
 
 
 def stack(*arrays: NDArray, axis: int = 0) -> NDArray:

@@ -113,4 +113,15 @@ CASES = {
                              "          lambda: nd.FullyConnected(nd.ones((1, 3), dtype='float64'), nd.ones((2, 3)), nd.ones(2), num_hidden=2)):\n"
                              "    try:\n        f()\n    except mx.base.MXNetError as e:\n"
                              "        print(str(e).split('MXNetError: ')[-1].split('Check failed: assign(&dattr, vec.at(i)): ')[-1])"),
+    # ----- cheap names MXNet has and minigluon lacked (scripts/enumerate_api.py) ---------------
+    'random_randn': "print(nd.random.randn(2, 3), nd.random.randn(2, loc=10, scale=2), nd.random.randn(1, dtype='float64'))",
+    'linspace': ("print(nd.linspace(0, 1, 7), nd.linspace(-3, 5.5, 5, endpoint=False), nd.linspace(1, 2, 1), "
+                 "nd.linspace(0, 10, 4, dtype='int32'))\nprint(nd.linspace(0.1, 0.7, 7).asnumpy().tobytes().hex())"),
+    'add_n': ("x = nd.array([0.1, 0.2, 0.3])\nprint(nd.add_n(x, x * 3, x * 7, x * 11, x * 13, x * 17).asnumpy().tobytes().hex(), nd.add_n(x))\n"
+              "x.attach_grad()\nwith autograd.record():\n    y = nd.add_n(x, x * 2, x)\ny.backward()\nprint(x.grad)"),
+    'reshape_like': ("x = nd.arange(6)\nx.attach_grad()\nr = nd.zeros((2, 3))\nr.attach_grad()\n"
+                     "with autograd.record():\n    y = nd.reshape_like(x, r) * 2\ny.backward()\n"
+                     "print(y, x.grad, r.grad, x.reshape_like(nd.zeros((3, 2))).shape)\ntry:\n"
+                     "    nd.reshape_like(x, nd.zeros((2, 2)))\nexcept mx.base.MXNetError as e:\n"
+                     "    print(str(e).split('Check failed: (*in_attrs)[0].Size() == oshape.Size() (6 vs. 4) : ')[-1])"),
 }
