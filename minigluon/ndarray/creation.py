@@ -87,8 +87,8 @@ def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None)
 
 def eye(N: int, M: int = 0, k: int = 0, ctx: Context | None = None, dtype=None) -> NDArray:
     """An N x M (N x N if M is 0) array of zeros with ones on diagonal ``k``."""
-    return _made(lambda xp: xp.eye(N, M or N, k, dtype=dtype or _DEFAULT_DTYPE),
-                 context.operator_context(ctx))
+    host = np.eye(N, M or N, k, dtype=dtype or _DEFAULT_DTYPE)
+    return _made(lambda xp: xp.asarray(host), context.operator_context(ctx))
 
 
 def linspace(start: float, stop: float, num: int, endpoint: bool = True,
