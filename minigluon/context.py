@@ -79,11 +79,10 @@ class Context(metaclass=_ContextType):
         key = (device_type, int(device_id))
         ctx = cls._interned.get(key)
         if ctx is None:
-            if device_type not in cls.devstr2type:
-                raise MXNetError("unknown device type %r; use 'cpu' or 'gpu'" % (device_type,))
+            typeid = cls.devstr2type[device_type]  # MXNet's KeyError for an unknown type
             ctx = super().__new__(cls)
             ctx.device_type, ctx.device_id = key
-            ctx.device_typeid = cls.devstr2type[device_type]
+            ctx.device_typeid = typeid
             ctx._xp = numpy if device_type != 'gpu' else None
             cls._interned[key] = ctx
         return ctx

@@ -175,3 +175,86 @@ class Adam(Optimizer):
         var *= beta2
         var += (1 - beta2) * g * g
         weight -= lr * mean / (var ** 0.5 + np.float32(self.epsilon))
+
+
+@register
+class AdaGrad(Optimizer):
+    """AdaGrad (Duchi et al.): each weight's step shrinks with its gradients' sum of squares."""
+    mxnet_only = {'aggregate_num': 0}  # not saved: MXNet keeps ``eps`` as float_stable_eps
+
+    def __init__(self, eps: float = 1e-7, **kwargs):
+        super().__init__(**kwargs)
+        self.float_stable_eps = eps
+
+    def create_state(self, index: int, weight):
+        return weight * 0  # the history of squared gradients
+
+    def update(self, index: int, weight, grad, state):
+        """history += g**2; weight += (g / sqrt(history + eps) + wd * weight) * -lr, with
+        g = clip(rescale_grad * grad), in float32 in MXNet's order."""
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        g = self._clip(grad * self.rescale_grad)
+        state += g * g
+        weight += (g / (state + self.float_stable_eps) ** 0.5 + weight * wd) * -lr
+
+
+@register
+class RMSProp(Optimizer):
+    """RMSProp (Tieleman & Hinton): steps divided by a running root mean square of gradients."""
+    hyper_parameters = ('gamma1', 'gamma2', 'epsilon', 'centered', 'clip_weights')
+    mxnet_only = {'aggregate_num': 0}
+
+    def __init__(self, learning_rate: float = 0.001, gamma1: float = 0.9, gamma2: float = 0.9,
+                 epsilon: float = 1e-8, centered: bool = False, clip_weights: float | None = None,
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        if centered:
+            raise NotImplementedError("RMSProp(centered=True) (MXNet's rmspropalex_update) is "
+                                      'not part of minigluon')
+        self.gamma1, self.gamma2, self.epsilon = gamma1, gamma2, epsilon
+        self.centered, self.clip_weights = centered, clip_weights
+
+    def create_state(self, index: int, weight):
+        return (weight * 0,)  # n, the running mean of squared gradients
+
+    def update(self, index: int, weight, grad, state):
+        """g = clip(rescale_grad * grad + wd * weight); n = (1 - gamma1) * g * g + gamma1 * n;
+        weight -= lr * g / sqrt(n + epsilon): MXNet's rmsprop_update kernel, in float32."""
+        self._update_count(index)
+        f32 = np.float32
+        lr, wd = f32(self._get_lr(index)), f32(self._get_wd(index))
+        g = self._clip(f32(self.rescale_grad) * grad + wd * weight)
+        (n,) = state
+        n[...] = (f32(1) - f32(self.gamma1)) * g * g + f32(self.gamma1) * n
+        weight -= lr * (g / (n + f32(self.epsilon)) ** f32(0.5))
+        if self.clip_weights:
+            weight[...] = np.clip(weight, -self.clip_weights, self.clip_weights)
+
+
+@register
+class AdaDelta(Optimizer):
+    """AdaDelta (Zeiler): steps scaled by running averages of squared gradients and steps."""
+    hyper_parameters = ('rho', 'epsilon')
+    mxnet_only = {'aggregate_num': 0}
+
+    def __init__(self, rho: float = 0.90, epsilon: float = 1e-5, **kwargs):
+        super().__init__(**kwargs)
+        self.rho, self.epsilon = rho, epsilon
+
+    def create_state(self, index: int, weight):
+        return weight * 0, weight * 0  # accumulated squared gradients and squared steps
+
+    def update(self, index: int, weight, grad, state):
+        """acc_g = rho * acc_g + (1 - rho) * g * g; delta = sqrt(acc_delta + eps) /
+        sqrt(acc_g + eps) * g; acc_delta likewise from delta; weight -= delta + wd * weight."""
+        wd = self._get_wd(index)
+        self._update_count(index)
+        g = self._clip(grad * self.rescale_grad)
+        acc_g, acc_delta = state
+        acc_g *= self.rho
+        acc_g += (1. - self.rho) * g * g
+        delta = (acc_delta + self.epsilon) ** 0.5 / (acc_g + self.epsilon) ** 0.5 * g
+        acc_delta *= self.rho
+        acc_delta += (1. - self.rho) * delta * delta
+        weight -= delta + wd * weight

@@ -6,13 +6,15 @@ DEFERRED_MESSAGE also case initializer_trainer_deferred_messages of cases_refere
 """
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import minigluon as mx
-from minigluon import init, nd
+from minigluon import autograd, init, nd
 from minigluon.base import MXNetError
 from minigluon.gluon import DeferredInitializationError, nn
 
 from gluon_helpers import DEFERRED_MESSAGE, RecordingInit
+from helpers import check_grad
 
 
 @pytest.fixture(autouse=True)
@@ -129,5 +131,51 @@ def test_block_without_shape_inference_reports_it():
 
     block = NoInfer()
     block.initialize()
-    with pytest.raises(DeferredInitializationError, match='noinfer0 has parameters of unknown shape'):
+    # MXNet's message (differential case api:infer_unused_parameter)
+    with pytest.raises(ValueError, match="^Deferred initialization failed because shape cannot be "
+                                         "inferred. 'noinfer0_weight'$"):
         block(nd.ones((1, 2)))
+
+
+# ----- a custom block's unknown sizes, inferred by the operator that uses the parameter ------
+# (MXNet's outputs for these blocks: differential cases api:infer_* in cases_api.py)
+class _FCBlock(nn.HybridBlock):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        with self.name_scope():
+            self.weight = self.params.get('weight', shape=(units, 0), allow_deferred_init=True)
+            self.bias = self.params.get('bias', shape=(units,), allow_deferred_init=True)
+
+    def hybrid_forward(self, F, x, weight, bias):
+        return F.FullyConnected(x, weight, bias, num_hidden=self.units)
+
+
+@settings(max_examples=30)
+@given(st.integers(1, 4), st.lists(st.integers(1, 4), min_size=2, max_size=4))
+def test_fully_connected_infers_weight_as_units_by_flattened_features(units, shape):
+    block = _FCBlock(units)
+    block.initialize()
+    assert block.weight.shape == (units, 0)
+    out = block(nd.ones(tuple(shape)))
+    features = int(np.prod(shape[1:]))
+    assert block.weight.shape == (units, features) and out.shape == (shape[0], units)
+
+
+def test_inferred_parameters_get_finite_difference_gradients():
+    block = _FCBlock(3)
+    block.initialize(init.Normal(1.0))
+    block(nd.ones((2, 4)))
+    block.cast('float64')
+    check_grad(block, np.random.default_rng(0).normal(size=(2, 4)))
+
+
+def test_the_shape_pass_initializes_nothing_and_records_nothing():
+    block = _FCBlock(2)
+    block.initialize()
+    x = nd.ones((1, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = block(x)
+    y.backward()  # the only graph is the real forward's
+    assert x.grad.shape == (1, 3) and block.weight.grad().shape == (2, 3)

@@ -1,6 +1,7 @@
 """Gradients of the ops added for MXNet fidelity, checked against finite differences."""
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 from helpers import check_grad
 from minigluon import nd
@@ -74,3 +75,28 @@ def test_out_argument_passes_the_gradient_on():
         y = (o * 2).sum()
     y.backward()
     np.testing.assert_allclose(x.grad.asnumpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)
+
+
+# ----- add_n, reshape_like, linspace, random.randn (issue #21; MXNet's values: differential
+# cases api:add_n, api:reshape_like, api:linspace, api:random_randn) -------------------------
+def test_add_n_and_reshape_like_gradients():
+    rng = np.random.default_rng(0)
+    a, b, c = (rng.normal(size=(2, 3)) for _ in range(3))
+    check_grad(lambda x, y, z: nd.add_n(x, y * 2, z, x), a, b, c)
+    check_grad(lambda x: nd.reshape_like(x, nd.zeros((3, 2), dtype='float64')) ** 2, a)
+
+
+@given(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3), st.integers(1, 20), st.booleans())
+def test_linspace_is_numpys_in_float64_then_float32(start, stop, num, endpoint):
+    got = nd.linspace(start, stop, num, endpoint=endpoint).asnumpy()
+    step = (stop - start) / max(num - 1 if endpoint else num, 1)
+    assert got.dtype == np.float32
+    assert got.tolist() == (start + np.arange(num) * step).astype(np.float32).tolist()
+
+
+def test_randn_is_normal_with_the_shape_as_arguments():
+    import minigluon as mx
+    mx.random.seed(3)
+    a = nd.random.randn(2, 3, loc=1, scale=2)
+    mx.random.seed(3)
+    assert (a == nd.random.normal(1, 2, shape=(2, 3))).asnumpy().all()

@@ -8,6 +8,7 @@ tests/differential/cases_reference.py (recorded by scripts/record_mxnet.py refer
 """
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 import minigluon as mx
 from minigluon import autograd, gluon, init, nd
@@ -359,3 +360,24 @@ def test_shared_gradient_matches_finite_differences():
             values.append(net(x).sum().asscalar())
         numeric[idx] = (values[0] - values[1]) / (2 * eps)
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+# ----- shapes that are not whole numbers (issue #21): MXNet's messages are differential cases
+# dense_units_* and zeros_ones_bad_shape of tests/differential/cases_api.py -----------------
+@given(st.lists(st.integers(-3, 3), max_size=4))
+def test_shape_is_known_unless_a_zero_and_refuses_negative_sizes(dims):
+    from minigluon.gluon.parameter import shape_is_known
+    first_bad = next((d for d in dims if d <= 0), None)
+    if first_bad is not None and first_bad < 0:
+        with pytest.raises(AssertionError, match='cannot be less than 0, while received %d' % first_bad):
+            shape_is_known(tuple(dims))
+    else:
+        assert shape_is_known(tuple(dims)) == (first_bad is None)
+
+
+@pytest.mark.parametrize('units, error', [(2.5, mx.base.MXNetError), ('3', TypeError), (-1, AssertionError)])
+def test_dense_with_bad_units_is_built_and_fails_at_initialize(units, error):
+    layer = nn.Dense(units)
+    assert layer.weight.shape == (units, 0) and repr(layer) == 'Dense(None -> %s, linear)' % units
+    with pytest.raises(error):
+        layer.initialize()

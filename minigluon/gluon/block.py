@@ -11,12 +11,35 @@ import threading
 import warnings
 from collections import OrderedDict
 
+from .. import autograd, ndarray
 from .. import name as _name
-from .. import ndarray
-from ..base import MXNetAssertionError, MXNetValueError
+from ..base import MXNetAssertionError, MXNetError, MXNetValueError
+from ..ndarray.deferred import DeferredArray, ShapeUnknown
 from ..ndarray import utils as nd_utils
 from .parameter import (DeferredInitializationError, Parameter, ParameterDict, _brief_print_list,
-                        _match_keys, load_params)
+                        _match_keys, load_params, shape_is_known)
+
+
+_CANNOT_INFER = 'Deferred initialization failed because shape cannot be inferred. '
+
+
+class _ShapePass:
+    """``with _ShapePass():`` blocks run a shape pass (see HybridBlock.infer_shape), nested
+    blocks too, so that nothing is initialized before MXNet would initialize it."""
+    _state = threading.local()
+
+    @property
+    def active(self) -> bool:
+        return getattr(self._state, 'depth', 0) > 0
+
+    def __enter__(self):
+        self._state.depth = getattr(self._state, 'depth', 0) + 1
+
+    def __exit__(self, *exc):
+        self._state.depth -= 1
+
+
+_SHAPE_PASS = _ShapePass()
 
 
 class _BlockScope:
@@ -357,6 +380,8 @@ class HybridBlock(Block):
         initializes them (deferred initialization)."""
         if not self._reg_params:  # activations, dropout, losses: no parameters to pass
             return self.hybrid_forward(ndarray, x, *args)
+        if _SHAPE_PASS.active:
+            return self.hybrid_forward(ndarray, x, *args, **self._shape_pass_params(x, *args))
         ctx = x.context
         params = {}
         try:
@@ -374,10 +399,42 @@ class HybridBlock(Block):
             param._finish_deferred_init()
 
     def infer_shape(self, *args):
-        """Fill in unknown parameter shapes from the first inputs (layers override this)."""
-        raise DeferredInitializationError(
-            '%s has parameters of unknown shape and does not infer them: give their full shape '
-            'when creating them' % self.name)
+        """Fill in unknown parameter shapes from the first inputs. By default a shape pass: a
+        forward on zeros, without autograd, in which the operators that can tell a parameter's
+        shape do (``F.FullyConnected``: weight (num_hidden, features)); layers may override it."""
+        try:
+            with autograd.pause(), _ShapePass():
+                self.forward(*args)
+        except ShapeUnknown:
+            unknown = [p for p in self._reg_params.values() if not shape_is_known(p.shape)]
+            raise ValueError(
+                '%sCannot decide shape for the following arguments (0s in shape means unknown '
+                'dimensions). Consider providing them as input:\n\t%s' % (_CANNOT_INFER, '\n\t'.join(
+                    '%s: %s' % (p.name, p.shape) for p in unknown))) from None
+        except MXNetError as error:  # MXNet's graph printed its inputs' shapes, then failed
+            names = ['data'] if len(args) == 1 else ['data%d' % i for i in range(len(args))]
+            print('infer_shape error. Arguments:\n' + '\n'.join(
+                '  %s: %s' % (name, arg.shape) for name, arg in zip(names, args)))
+            raise ValueError('%sMXNetError: %s' % (_CANNOT_INFER, error)) from None
+        unused = [p.name for p in self._reg_params.values() if not shape_is_known(p.shape)]
+        if unused:  # hybrid_forward never used it: MXNet's graph has no such argument
+            raise ValueError("%s'%s'" % (_CANNOT_INFER, unused[0]))
+
+    def _shape_pass_params(self, x, *args) -> dict:
+        """This block's parameters in a shape pass: their data where initialized, else zeros of
+        the shape (after a layer's own infer_shape), or a DeferredArray for an op to resolve."""
+        if type(self).infer_shape is not HybridBlock.infer_shape:
+            self.infer_shape(x, *args)
+        ctx, params = x.context, {}
+        for name, param in self._reg_params.items():
+            if param._data is not None:
+                params[name] = param.data(ctx)
+            elif shape_is_known(param.shape):
+                params[name] = ndarray.zeros(param.shape, ctx=ctx, dtype=param.dtype)
+            else:
+                params[name] = DeferredArray(param.shape, ctx, param.dtype,
+                                             lambda shape, p=param: setattr(p, 'shape', shape))
+        return params
 
     def hybrid_forward(self, F, x, *args, **kwargs):
         raise NotImplementedError

@@ -24,7 +24,24 @@ class DeferredInitializationError(MXNetError):
 
 
 def shape_is_known(shape) -> bool:
-    return shape is not None and all(d > 0 for d in shape)
+    """Whether no dimension is 0 (unknown); a negative one fails MXNet's assertion."""
+    if shape is None:
+        return False
+    for size in shape:
+        if size == 0:
+            return False
+        if not size > 0:  # a str or list fails here with TypeError ('>' not supported), as in MXNet
+            raise MXNetAssertionError(
+                'shape dimension size cannot be less than 0, while received %s' % size)
+    return True
+
+
+def _as_given(shape) -> tuple:
+    """A shape as MXNet keeps it: NumPy integers made ints, anything else left for initialize
+    to refuse as MXNet does (Dense(2.5) fails in nd.zeros, Dense('3') in shape_is_known)."""
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    return tuple(int(d) if isinstance(d, np.integer) else d for d in shape)
 
 
 def _merge_shapes(known: tuple, given: tuple):
@@ -68,7 +85,7 @@ class Parameter:
                  allow_deferred_init: bool = False, differentiable: bool = True,
                  stype: str = 'default', grad_stype: str = 'default'):
         self.name = name
-        self._shape = None if shape is None else normalize_shape(shape)
+        self._shape = None if shape is None else _as_given(shape)
         self.dtype = dtype
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult

@@ -1,10 +1,10 @@
 """``mx.nd``: NDArray, its operations, random samplers, and save/load."""
 from . import linalg, methods, random  # methods: NDArray's operators (x + y) and methods (x.sum())
 from ..base import alias
-from .creation import (arange, array, empty, from_dlpack, full, ones, ones_like, waitall, zeros,
+from .creation import (arange, array, empty, eye, from_dlpack, full, linspace, ones, ones_like, waitall, zeros,
                        zeros_like)
 from .ndarray import NDArray
-from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, add, arccos,
+from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, add, add_n, arccos,
                   arccosh, arcsin, arcsinh, arctan, arctanh, argmax, argmin, argsort, batch_dot,
                   broadcast_add, broadcast_axes, broadcast_axis, broadcast_div, broadcast_equal,
                   broadcast_greater, broadcast_greater_equal, broadcast_hypot, broadcast_lesser,
@@ -17,7 +17,7 @@ from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, a
                   flatten, flip, floor, gather_nd, greater, greater_equal, lesser, lesser_equal,
                   log, linalg_gemm2, log10, log1p, log2, log_softmax, logical_not, max, maximum,
                   mean, min, minimum, modulo, multiply, nansum, negative, norm, not_equal, one_hot,
-                  pick, power, prod, reciprocal, relu, repeat, reshape, rint, round, rsqrt,
+                  pick, power, prod, reciprocal, relu, repeat, reshape, reshape_like, rint, round, rsqrt,
                   sigmoid, sign, sin, sinh, slice_axis, softmax, softmax_cross_entropy, softrelu,
                   sort, split, sqrt, square, squeeze, stack, stop_gradient, subtract, sum,
                   swapaxes, take, tan, tanh, tile, topk, transpose, trunc, where)

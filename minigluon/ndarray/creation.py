@@ -6,8 +6,9 @@ import math
 import numpy as np
 
 from .. import context
-from ..base import normalize_shape, unknown_argument
+from ..base import MXNetError, normalize_shape, unknown_argument
 from ..context import Context, current_context
+from . import casting
 from .ndarray import NDArray
 
 _DEFAULT_DTYPE = np.float32  # mx_real_t
@@ -18,6 +19,18 @@ def _shape(shape) -> tuple:
     if any(d < 0 for d in shape):
         raise ValueError('negative dimensions are not allowed: %s' % (shape,))
     return shape
+
+
+def _operator_shape(shape, op: str, dtype, ctx: Context | None) -> tuple:
+    """``shape`` as MXNet's operators (``_zeros``, ``_ones``) parse it: whole numbers only."""
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    if isinstance(dims, (tuple, list)) and all(
+            isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims):
+        return _shape(dims)
+    raise MXNetError('MXNetError: Invalid Parameter format for shape expect Shape(tuple) but '
+                     "value='%s', in operator %s(name=\"\", dtype=\"%s\", ctx=\"%s\", shape=\"%s\")"
+                     % (shape, op, np.dtype(dtype or _DEFAULT_DTYPE).name,
+                        context.operator_context(ctx), shape))
 
 
 def _made(make, ctx: Context | None) -> NDArray:
@@ -36,7 +49,7 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     dtype = _DEFAULT_DTYPE if dtype is None else dtype
     if hasattr(source_array, '__cuda_array_interface__') and not isinstance(source_array, np.ndarray):
         source_array = source_array.get()  # a CuPy array goes through the host, like MXNet's
-    host = np.array(source_array, dtype=dtype)
+    host = casting.host_array(source_array, dtype)
     return _made(lambda xp: xp.asarray(host), ctx)
 
 
@@ -50,7 +63,7 @@ def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> 
     """An array of zeros; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
-    shape = _shape(shape)
+    shape = _operator_shape(shape, '_zeros', dtype, ctx)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 
@@ -58,7 +71,7 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
     """An array of ones; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
-    shape = _shape(shape)
+    shape = _operator_shape(shape, '_ones', dtype, ctx)
     return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
 
@@ -68,7 +81,24 @@ def full(shape, val, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, out=None)
         out[:] = val
         return out
     shape = _shape(shape)
-    return _made(lambda xp: xp.full(shape, val, dtype or _DEFAULT_DTYPE), ctx)
+    dtype = np.dtype(dtype or _DEFAULT_DTYPE)
+    return _made(lambda xp: xp.full(shape, casting.scalar_as(val, dtype), dtype), ctx)
+
+
+def eye(N: int, M: int = 0, k: int = 0, ctx: Context | None = None, dtype=None) -> NDArray:
+    """An N x M (N x N if M is 0) array of zeros with ones on diagonal ``k``."""
+    host = np.eye(N, M or N, k, dtype=dtype or _DEFAULT_DTYPE)
+    return _made(lambda xp: xp.asarray(host), context.operator_context(ctx))
+
+
+def linspace(start: float, stop: float, num: int, endpoint: bool = True,
+             ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
+    """``num`` evenly spaced values from ``start`` (to ``stop`` with ``endpoint``): computed in
+    float64, then converted to ``dtype``, as MXNet's kernel does."""
+    step = (stop - start) / max(num - 1 if endpoint else num, 1)
+    values = start + np.arange(num, dtype=np.float64) * step
+    host = casting.c_cast(values, dtype or _DEFAULT_DTYPE)
+    return _made(lambda xp: xp.asarray(host), context.operator_context(ctx))
 
 
 def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = None,

@@ -37,7 +37,7 @@ _METHODS = (
     'clip', 'softmax', 'log_softmax', 'floor', 'ceil', 'round', 'rint', 'fix', 'trunc', 'sin',
     'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'arcsinh', 'arccosh', 'arctanh',
     'log1p', 'expm1', 'log2', 'log10', 'reciprocal', 'rsqrt', 'sum', 'mean', 'max', 'min',
-    'prod', 'nansum', 'norm', 'argmax', 'argmin', 'sort', 'argsort', 'topk', 'reshape',
+    'prod', 'nansum', 'norm', 'argmax', 'argmin', 'sort', 'argsort', 'topk', 'reshape', 'reshape_like',
     'flatten', 'transpose', 'expand_dims', 'squeeze', 'swapaxes', 'flip', 'tile', 'repeat',
     'split', 'slice_axis', 'take', 'pick', 'one_hot', 'broadcast_to', 'broadcast_like',
     'broadcast_axes',

@@ -12,6 +12,7 @@ import numpy as np
 from .. import autograd
 from ..base import MXNetError, MXNetValueError
 from ..context import Context, current_context
+from . import casting
 
 _INPLACE_IN_GRAPH = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined "
@@ -133,8 +134,7 @@ class NDArray:
         dtype = np.dtype(dtype)
         if not copy and dtype == self._data.dtype:
             return self
-        with np.errstate(invalid='ignore'):  # -1.5 -> uint8 wraps to 255, as C's cast does
-            out = NDArray(self._data.astype(dtype), self._ctx)
+        out = NDArray(casting.c_cast(self._data, dtype), self._ctx)  # -1.5 -> uint8: 255
         if autograd.is_recorded(self):
             source = self._data.dtype
             autograd.record_node(out, 'astype', lambda g: (g.astype(source),), (self,))
@@ -148,6 +148,9 @@ class NDArray:
         if isinstance(other, NDArray):
             if other is self:
                 return self
+            if other.shape != self.shape:
+                raise MXNetError('Incompatible attr in node  at 0-th output: expected [%s], got [%s]'
+                                 % (','.join(map(str, self.shape)), ','.join(map(str, other.shape))))
             other[:] = self.as_in_context(other._ctx) if other._ctx is not self._ctx else self
             return other
         if not isinstance(other, Context):
@@ -213,7 +216,12 @@ class NDArray:
             key, value = _index(key), _data_on(value, self)
             if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
                 value = value.reshape(())  # b[0] = np.array([47.8]): b[0] is one element
-            self._data[key] = value
+            try:
+                self._data[key] = value
+            except ValueError:  # MXNet broadcasts the value with NumPy 1.x's broadcast_to
+                raise ValueError('operands could not be broadcast together with remapped shapes'
+                                 '[original->remapped]: %s and requested shape %s'
+                                 % (np.shape(value), self._data[key].shape)) from None
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
@@ -243,7 +251,11 @@ class NDArray:
 
 
 def _index(key):
-    """Let NDArrays index like integer NumPy arrays."""
+    """Let NDArrays index like integer NumPy arrays; a float or str key is MXNet's ValueError."""
+    for part in key if isinstance(key, tuple) else (key,):
+        if isinstance(part, (float, str)):
+            raise ValueError('NDArray does not support slicing with key %s of type %s.'
+                             % (part, type(part)))
     if isinstance(key, NDArray):
         return key._data.astype(np.int64)
     if isinstance(key, tuple):
@@ -255,11 +267,16 @@ def _data_on(value, like: NDArray):
     """The raw array (or Python scalar) for ``value`` on ``like``'s device: assigning copies
     across devices, as MXNet's ``x[:] = y`` does (host data is copied to the current device:
     call it with ``like``'s device current)."""
-    if isinstance(value, NDArray):
-        return value._data if value._ctx is like._ctx else _to_context(value, like._ctx, False)._data
+    dtype = like._data.dtype
     if isinstance(value, (int, float, bool, np.generic)):
-        return value
-    return like._ctx.xp.asarray(value, dtype=like._data.dtype)
+        return casting.scalar_as(value, dtype) if dtype.kind in 'iu' else value
+    if isinstance(value, NDArray):
+        data = value._data if value._ctx is like._ctx else _to_context(value, like._ctx, False)._data
+    elif isinstance(value, (list, tuple)):
+        data = like._ctx.xp.asarray(casting.host_array(value, dtype))
+    else:
+        data = like._ctx.xp.asarray(value)
+    return casting.c_cast(data, dtype) if dtype.kind in 'iu' and data.dtype.kind == 'f' else data
 
 
 def _to_context(x: NDArray, ctx: Context, copy: bool) -> NDArray:

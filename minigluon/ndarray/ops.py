@@ -18,6 +18,8 @@ import numpy as np
 from .. import autograd, bitexact
 from ..base import MXNetError, alias, normalize_shape, unknown_argument
 from ..context import Context
+from . import casting
+from .deferred import DeferredArray
 from .ndarray import NDArray
 
 _SCALARS = (int, float, bool, np.generic)
@@ -59,8 +61,8 @@ def _same_dtype(name: str, first, *others):
     """MXNet refuses to mix dtypes in one operator (no silent promotion to float64)."""
     for i, other in enumerate(others, 1):
         if other.dtype != first.dtype:
-            raise MXNetError('Incompatible attr in node %s at %d-th input: expected %s, got %s'
-                             % (name, i, first.dtype, other.dtype))
+            raise MXNetError('Incompatible attr in node  at %d-th input: expected %s, got %s'
+                             % (i, first.dtype, other.dtype))  # an imperative call's node has no name
 
 
 def _operands(name: str, lhs, rhs):
@@ -83,7 +85,7 @@ def _scalar_as(value, dtype):
     """A scalar operand in the array's dtype, as MXNet casts it first (int32: 1.7 -> 1)."""
     if dtype.kind == 'f' and type(value) in (float, int):
         return value  # NumPy computes with a Python number in the array's float type already
-    return np.array(value).astype(dtype)[()]
+    return casting.scalar_as(value, dtype)
 
 
 def _broadcast(compute, a, b, ctx, dtype) -> NDArray:
@@ -430,6 +432,9 @@ argmin = _arg_extreme('argmin', lambda a, axis: a.argmin(axis=axis))
 # ----- products -----------------------------------------------------------------------------
 def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool = False) -> NDArray:
     """Matrix product; for N-d arrays, contracts lhs's last axis with rhs's first (MXNet's rule)."""
+    if isinstance(lhs, DeferredArray) or isinstance(rhs, DeferredArray):  # dot infers no operand
+        raise MXNetError('Check failed: dim_size_is_known(*it): Shape dim size cannot be a '
+                         'negative value -1')
     ctx = same_context('dot', lhs, rhs)
     _same_dtype('dot', lhs._data, rhs._data)
     a = lhs._data.T if transpose_a else lhs._data
@@ -473,6 +478,8 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
                    num_hidden: int | None = None, no_bias: bool = False,
                    flatten: bool = True) -> NDArray:
     """``data @ weight.T + bias`` in one tape node; ``weight`` is (units, in_units) as in MXNet."""
+    if isinstance(weight, DeferredArray) or isinstance(bias, DeferredArray):
+        weight, bias = _fc_inferred(data, weight, bias, num_hidden, no_bias, flatten)
     ctx = data._ctx
     if weight._ctx is not ctx:
         ctx = same_context('FullyConnected', data, weight)
@@ -480,9 +487,10 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
     if x.dtype != w.dtype or (bias is not None and bias._data.dtype != w.dtype):
         _same_dtype('FullyConnected', x, w, *([] if bias is None else [bias._data]))
     x2 = x if x.ndim == 2 else x.reshape(x.shape[0], -1) if flatten else x.reshape(-1, x.shape[-1])
-    if x2.shape[1] != w.shape[1]:
+    units = w.shape[0] if num_hidden is None else num_hidden
+    if x2.shape[1] != w.shape[1] or units != w.shape[0]:
         raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=(%d,%d)'
-                         % (_shape_str(w), w.shape[0], x2.shape[1]))
+                         % (_shape_str(w), units, x2.shape[1]))
     out = x2 @ w.T
     if bias is not None and not no_bias:
         out += bias._data
@@ -501,6 +509,20 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
         return grads if bias is None or no_bias else grads + (g2.sum(axis=0),)
     inputs = (data, weight) if bias is None or no_bias else (data, weight, bias)
     return _record('FullyConnected', NDArray(out, ctx), backward, inputs)
+
+
+def _fc_inferred(data, weight, bias, num_hidden, no_bias: bool, flatten: bool) -> tuple:
+    """weight and bias whose sizes a block's shape pass left to this op: (num_hidden, features)
+    and (num_hidden,), as MXNet's FullyConnected infers them."""
+    if num_hidden is None:
+        raise MXNetError('Required parameter num_hidden of int is not presented, in operator '
+                         'FullyConnected(name="", no_bias="%s")' % no_bias)
+    features = (data.size // data.shape[0] if data.shape[0] else 0) if flatten else data.shape[-1]
+    if isinstance(weight, DeferredArray):
+        weight = weight.resolved((num_hidden, features))
+    if isinstance(bias, DeferredArray) and not no_bias:
+        bias = bias.resolved((num_hidden,))
+    return weight, bias
 
 
 # ----- shapes -------------------------------------------------------------------------------
@@ -581,6 +603,17 @@ def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
     return _record('reshape', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
+def reshape_like(lhs: NDArray, rhs: NDArray) -> NDArray:
+    """``lhs``'s values in ``rhs``'s shape (sizes must agree); rhs gets no gradient."""
+    if lhs.size != rhs.size:
+        raise MXNetError('Cannot reshape lhs with shape %s'  # MXNet's words, its missing space too
+                         'to new shape %s because they have different size.'
+                         % (_shape_str(lhs._data), _shape_str(rhs._data)))
+    a = lhs._data
+    return _record('reshape_like', NDArray(a.reshape(rhs.shape), lhs._ctx),
+                   lambda g: (g.reshape(a.shape), None), (lhs, rhs))
+
+
 def flatten(x: NDArray) -> NDArray:
     """Collapse all axes after the first: (N, a, b) -> (N, a*b); a copy, as in MXNet."""
     a = x._data
@@ -623,6 +656,17 @@ def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
     def backward(g):
         return arrays[0]._ctx.xp.split(g, ends, axis=dim)
     return _record('concat', NDArray(data, ctx), backward, arrays)
+
+
+def add_n(*args: NDArray) -> NDArray:
+    """The elementwise sum of same-shaped arrays, added left to right (MXNet's ElementWiseSum)."""
+    for other in args[1:]:
+        same_context('add_n', args[0], other)
+    _same_dtype('add_n', *(x._data for x in args))
+    total = args[0]._data.copy()
+    for x in args[1:]:
+        total = total + x._data
+    return _record('add_n', NDArray(total, args[0]._ctx), lambda g: [g] * len(args), args)
 
 
 def stack(*arrays: NDArray, axis: int = 0) -> NDArray:

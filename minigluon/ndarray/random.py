@@ -105,6 +105,12 @@ def normal(loc: float = 0, scale: float = 1, shape=(1,), dtype=None, ctx: Contex
     return _sample('normal', loc, scale, shape, dtype, ctx, out, kwargs)
 
 
+def randn(*shape: int, loc: float = 0, scale: float = 1, dtype=None, ctx: Context | None = None,
+          out: NDArray | None = None, **kwargs) -> NDArray:
+    """``normal(loc, scale, shape)`` with the shape given as arguments: randn(2, 3)."""
+    return normal(loc, scale, shape, dtype, ctx, out, **kwargs)
+
+
 def _sample_per_parameter(kind: str, a: NDArray, b: NDArray, shape, dtype, out, kwargs) -> NDArray:
     """MXNet's ``_sample_<kind>``: for each element of the parameter arrays, ``shape`` draws
     (none given: one), from the same stream as the scalar samplers, scaled per element."""

@@ -7,9 +7,9 @@ another.
 
 One visible difference: with ``num_workers > 0`` MXNet's workers hand batches over in
 shared memory, so they report the context ``cpu_shared(0)``; minigluon's report ``cpu(0)``.
-MXNet treats every CPU kind as the CPU where it matters (a Parameter on cpu(0) serves a
-cpu_shared(0) input; operators on it return cpu(0) arrays); minigluon's parameters and
-operators do not yet, so a cpu_shared batch would not reach a network's parameters.
+Nothing here is in shared memory, so minigluon does not say so; what is computed from a
+batch is on cpu(0) in both (MXNet's operators return cpu(0) arrays for cpu_shared inputs).
+The book's compatibility page lists what else a cpu_shared(0) batch shows.
 """
 from __future__ import annotations
 

@@ -57,18 +57,15 @@ class Activation(HybridBlock):
     """An activation function by name: 'relu', 'sigmoid', 'tanh', 'softrelu' or 'softsign'."""
 
     def __init__(self, activation: str, **kwargs):
-        if activation not in _ACTIVATIONS:
-            raise MXNetError('unknown activation %r; choose one of %s'
-                             % (activation, ', '.join(_ACTIVATIONS)))
-        self._act_type = activation
-        self._act = _ACTIVATIONS[activation]
+        self._act_type = activation  # an unknown name fails at the first forward, as in MXNet
         super().__init__(**kwargs)
 
     def _alias(self) -> str:
         return self._act_type
 
     def hybrid_forward(self, F, x):
-        return self._act(x)
+        act = _ACTIVATIONS.get(self._act_type)
+        return act(x) if act is not None else F.Activation(x, act_type=self._act_type)
 
     def __repr__(self):
         return '{name}({_act_type})'.format(name=self.__class__.__name__, **self.__dict__)
