@@ -252,3 +252,16 @@ def test_build_track_pieces_of_the_checks_tests_are_the_notebooks(name):
         if int(piece[1]) == chapter:
             assert text.strip() in solution, '%s: piece %s differs from the solution cell' % (name, piece)
     assert PIECES[0][1].strip() in so_far, '%s: the framework so far does not hold the mini tape' % name
+
+
+def test_capstone_trains_the_students_own_pieces():
+    """07.6 runs the student's pieces: a plain cell after the folded reference takes them, and the
+    comparison reports which names are the student's (every name the reference defines)."""
+    cells = _notebook('07_capstone.ipynb')['cells']
+    so_far = next(i for i, c in enumerate(cells) if ''.join(c['source']).startswith('# The framework so far'))
+    mine = cells[so_far + 1]
+    assert ''.join(mine['source']).startswith('# YOUR PIECES') and not mine['metadata'].get('tags')
+    check = next(i for i, c in enumerate(cells) if c['metadata'].get('exercise') == '07.6')
+    assert so_far < check and 'REFERENCE = dict(' in ''.join(cells[so_far]['source'])
+    report = ''.join(cells[check + 1]['source'])
+    assert 'is not REFERENCE[name]' in report and 'number for number' in report
