@@ -301,3 +301,12 @@ def test_deep_dives_are_folded_whole(name):
             assert 'hide-cell' in meta.get('tags', []), '%s: deep-dive code not folded: %r' % (name, source[:60])
             assert meta['mystnb']['code_prompt_show'].startswith('Deep dive (optional)')
             assert meta.get('cellView') == 'form' and source.startswith('#@title Deep dive (optional)')
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_every_exercise_says_how_long_it_takes(name):
+    titles = [line for c in _markdown(name) for line in ''.join(c['source']).split('\n')
+              if re.match(r'(#+ |\*\*)Exercise \d\d\.\d', line)]
+    assert titles, '%s has no exercise titles' % name
+    for line in titles:
+        assert re.search(r'\(about \d+ min\)', line), '%s: no estimated time in %r' % (name, line)
