@@ -4,7 +4,9 @@
 notebook named), a copy in which
 
 * each ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region becomes
-  ``# YOUR CODE HERE`` / ``raise NotImplementedError()``, indented like the region;
+  ``# YOUR CODE HERE`` / ``raise NotImplementedError()``, indented like the region; a region
+  that defines several names keeps each ``def``/``class`` line over such a body, and each
+  constant as ``NAME = ...`` (``definition_stubs``);
 * a cell tagged ``solution`` without markers is replaced as a whole (a markdown one by
   ``YOUR ANSWER HERE``);
 * every output and execution count is cleared;
@@ -14,7 +16,9 @@ The file names stay the teacher's: the grader finds the teacher edition by file 
 """
 from __future__ import annotations
 
+import ast
 import copy
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -27,11 +31,68 @@ TEXT_STUB = ['YOUR ANSWER HERE']
 _TEACHER_ONLY_TAGS = {'hide-input', 'hide-cell', 'remove-input', 'remove-cell'}
 
 
+def definition_stubs(region: str) -> list[str] | None:
+    """The stubs of a top-level solution region that defines several names (functions,
+    classes, constants): every ``def``/``class`` line kept (decorators and signature included)
+    over a ``raise NotImplementedError()`` body, every constant as ``NAME = ...``; None for a
+    region that is not only definitions, or holds a single one (the plain stub is enough)."""
+    try:
+        tree = ast.parse(textwrap.dedent(region))
+    except SyntaxError:
+        return None
+    lines = textwrap.dedent(region).splitlines()
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    if not any(isinstance(node, kinds) for node in tree.body) or len(tree.body) < 2:
+        return None
+    out: list[str] = []
+    for node in tree.body:
+        if out:
+            out.append('')
+        if isinstance(node, kinds):
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            body = node.body[0]
+            if body.lineno <= node.lineno:          # a one-line definition: no header to keep
+                return None
+            header = lines[start - 1:body.lineno - 1]
+            while header and (not header[-1].strip() or header[-1].strip().startswith('#')):
+                header.pop()
+            indent = ' ' * (body.col_offset if body.col_offset else 4)
+            out += header + [indent + line for line in CODE_STUB]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not all(isinstance(t, ast.Name) for t in targets):
+                return None
+            out.append('%s = ...  # YOUR CODE HERE' % ' = '.join(t.id for t in targets))
+        else:
+            return None
+    return out
+
+
+def _stub_regions(source: str) -> str:
+    """``source`` with each solution region replaced by its definition stubs or the plain stub."""
+    out, region, indent = [], None, ''
+    for line in source.splitlines():
+        if region is None:
+            begin = nbs._BEGIN.match(line)
+            if begin:
+                region, indent = [], begin.group(1)
+            else:
+                out.append(line)
+        elif nbs._END.match(line):
+            stubs = definition_stubs('\n'.join(region)) if not indent else None   # top level only
+            out += [indent + s if s else s for s in (stubs or CODE_STUB)]
+            region = None
+        else:
+            region.append(line)
+    return '\n'.join(out)
+
+
 def strip_source(source: str, cell_type: str = 'code', whole: bool = False) -> str:
     """The student's version of a solution cell's source."""
     stub = CODE_STUB if cell_type == 'code' else TEXT_STUB
     if nbs.has_markers(source):
-        return nbs.replace_regions(source, stub)
+        replaced = nbs.replace_regions(source, stub)   # validates the markers
+        return _stub_regions(source) if cell_type == 'code' else replaced
     if whole:
         return '\n'.join(stub)
     return source

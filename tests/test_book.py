@@ -252,3 +252,61 @@ def test_build_track_pieces_of_the_checks_tests_are_the_notebooks(name):
         if int(piece[1]) == chapter:
             assert text.strip() in solution, '%s: piece %s differs from the solution cell' % (name, piece)
     assert PIECES[0][1].strip() in so_far, '%s: the framework so far does not hold the mini tape' % name
+
+
+def test_capstone_trains_the_students_own_pieces():
+    """07.6 runs the student's pieces: a plain cell after the folded reference takes them, and the
+    comparison reports which names are the student's (every name the reference defines)."""
+    cells = _notebook('07_capstone.ipynb')['cells']
+    so_far = next(i for i, c in enumerate(cells) if ''.join(c['source']).startswith('# The framework so far'))
+    mine = cells[so_far + 1]
+    assert ''.join(mine['source']).startswith('# YOUR PIECES') and not mine['metadata'].get('tags')
+    check = next(i for i, c in enumerate(cells) if c['metadata'].get('exercise') == '07.6')
+    assert so_far < check and 'REFERENCE = dict(' in ''.join(cells[so_far]['source'])
+    report = ''.join(cells[check + 1]['source'])
+    assert 'is not REFERENCE[name]' in report and 'number for number' in report
+
+
+def _deep_dive_cells(cells):
+    """The cells under a 'Deep dive' heading (until a heading of the same or a higher level, or
+    an exercise), each with whether it is in one, as the course budget reads them."""
+    in_dd, level_dd = False, 0
+    for c in cells:
+        if c['cell_type'] == 'markdown':
+            for hashes, title in re.findall(r'^(#{1,4}) (.*)$', ''.join(c['source']), re.M):
+                if re.search(r'deep dive', title, re.I):
+                    in_dd, level_dd = True, len(hashes)
+                elif in_dd and (len(hashes) <= level_dd or re.search(r'exercise', title, re.I)):
+                    in_dd = False
+        yield c, in_dd
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_deep_dives_are_folded_whole(name):
+    """A deep dive shows only its heading: its prose sits in a dropdown whose prompt says it is
+    optional, its code cells are folded behind the deep-dive prompt in the book and behind a
+    form title in Colab."""
+    for c, in_dd in _deep_dive_cells(_notebook(name)['cells']):
+        if not in_dd:
+            continue
+        source = ''.join(c['source'])
+        if c['cell_type'] == 'markdown':
+            outside = re.sub(r'````\{admonition\} Deep dive \(optional\): show the text\n:class: dropdown\n'
+                             r'.*?\n````', '', source, flags=re.S)
+            visible = [line for line in outside.split('\n')
+                       if line.strip() and not re.match(r'#{1,4} .*Deep dive \(optional\)', line)]
+            assert not visible, '%s: deep-dive prose left unfolded: %r' % (name, visible[:2])
+        else:
+            meta = c['metadata']
+            assert 'hide-cell' in meta.get('tags', []), '%s: deep-dive code not folded: %r' % (name, source[:60])
+            assert meta['mystnb']['code_prompt_show'].startswith('Deep dive (optional)')
+            assert meta.get('cellView') == 'form' and source.startswith('#@title Deep dive (optional)')
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_every_exercise_says_how_long_it_takes(name):
+    titles = [line for c in _markdown(name) for line in ''.join(c['source']).split('\n')
+              if re.match(r'(#+ |\*\*)Exercise \d\d\.\d', line)]
+    assert titles, '%s has no exercise titles' % name
+    for line in titles:
+        assert re.search(r'\(about \d+ min\)', line), '%s: no estimated time in %r' % (name, line)

@@ -177,3 +177,21 @@ def test_check_cells_explain_in_one_line_in_jupyter(teacher):
     (undefined,) = errors['99.3']
     assert undefined.ename == 'NameError' and len(undefined.traceback) == 1
     assert undefined.traceback[0].endswith('not done yet: define `words`')
+
+
+def test_a_region_of_several_definitions_keeps_their_lines():
+    """A top-level region that defines several names keeps each def/class line (decorators and
+    signatures too) over a stub body, and each constant's name; a single statement, or a region
+    inside a definition, gets the plain stub."""
+    source = ('import numpy as np\n### BEGIN SOLUTION\nSIZES = {0: 4}\n\n@staticmethod\ndef f(a,\n      b=1):\n'
+              '    """Doc."""\n    return a\n\nclass K(object):\n    x = 1\n### END SOLUTION\nprint(1)')
+    assert strip_source(source) == (
+        'import numpy as np\nSIZES = ...  # YOUR CODE HERE\n\n@staticmethod\ndef f(a,\n      b=1):\n'
+        '    # YOUR CODE HERE\n    raise NotImplementedError()\n\nclass K(object):\n'
+        '    # YOUR CODE HERE\n    raise NotImplementedError()\nprint(1)')
+    assert strip_source('### BEGIN SOLUTION\npattern = 1\n### END SOLUTION') == \
+        '# YOUR CODE HERE\nraise NotImplementedError()'
+    inner = 'class A:\n    ### BEGIN SOLUTION\n    def f(self):\n        pass\n\n    def g(self):\n        pass\n    ### END SOLUTION'
+    assert strip_source(inner) == 'class A:\n    # YOUR CODE HERE\n    raise NotImplementedError()'
+    compiled = strip_source(source)
+    compile(compiled, '<stub>', 'exec')

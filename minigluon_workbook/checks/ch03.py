@@ -41,8 +41,10 @@ def _forward(layer, X):
         return layer(X)
     except gluon.DeferredInitializationError:
         raise ExerciseFailed(
-            'your forward raised DeferredInitializationError: before calling weight.data(), '
-            'set weight.shape = (x.shape[-1],) and call weight._finish_deferred_init()'
+            'your forward raised DeferredInitializationError: weight.data() raises it until the weight '
+            'has its shape and its initialization is finished; catch it, set weight.shape from the '
+            'input, finish the initialization that initialize() recorded (the exercise says how), '
+            'then call weight.data() again'
         ) from None
 
 
