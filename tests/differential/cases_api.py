@@ -68,7 +68,7 @@ CASES = {
                                "        super().__init__(**kwargs)\n"
                                "        self.weight = self.params.get('weight', shape=(3, 0), allow_deferred_init=True)\n"
                                "    def hybrid_forward(self, F, x, weight):\n        return x\n"
-                               "block = NoInfer()\nblock.initialize()\ntry:\n    block(nd.ones((1, 2)))\n"
+                               "with mx.name.NameManager():\n    block = NoInfer()\nblock.initialize()\ntry:\n    block(nd.ones((1, 2)))\n"
                                "except ValueError as e:\n    print(e)"),
     'fc_num_hidden_checked': ("for units in (3, 4):\n    try:\n        print(nd.FullyConnected(nd.ones((2, 5)), nd.ones((3, 5)), "
                               "num_hidden=units, no_bias=True))\n    except mx.base.MXNetError as e:\n"
