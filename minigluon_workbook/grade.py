@@ -8,8 +8,8 @@ One submission, step by step, each step a module:
 1. ``submissions``: found without following links and read as data (a link is refused);
    ``scan``: the student's own cells may not reach into the grader's machinery;
 2. ``graded``: the submission with the teacher's check cells put back as observe cells;
-3. ``sandbox`` + ``runner``: the notebook runs in bubblewrap, exercise by exercise, the seeds
-   handed to the runner on a pipe; the runner sends back one ``runner.Record`` per exercise;
+3. ``sandbox`` + ``runner``: the notebook runs in bubblewrap, exercise by exercise, notebook and
+   seeds handed to the runner on a pipe; the runner sends back one ``runner.Record`` per exercise;
 4. ``judging``: each record judged here, by the teacher's ``judge_k`` on the observed data;
 5. ``report``: the CSV, the summary table and one feedback file per submission.
 """
@@ -28,8 +28,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import nbformat
 
 from . import notebooks as nbs
 from . import report, runner, sandbox, submissions
@@ -89,6 +87,14 @@ def parse_results(raw: bytes, exercises: list[str]) -> dict[str, Record]:
     return records
 
 
+def _write_all(stream, data: bytes):
+    try:
+        stream.write(data)
+        stream.close()
+    except OSError:   # the runner is gone: its missing records say so
+        pass
+
+
 def _read_all(stream, limit: int, out: list):
     out.append(stream.read(limit))
     while stream.read(65536):  # drain the rest so the runner never blocks on a full pipe
@@ -106,7 +112,6 @@ def run_notebook(graded, segments: list[dict], seeds: dict[str, int], teacher_di
             if not module.name.endswith(sandbox.HIDDEN_SUFFIX) and module.is_file():
                 shutil.copyfile(module, checks / module.name)
         sandbox.prepare_box(box, sys.executable)
-        nbformat.write(graded, str(box / runner.NOTEBOOK))
         plan = {'segments': segments, 'mime': MIME, 'timeout': settings.timeout,
                 'exercise_timeout': settings.exercise_timeout, 'memory_mb': settings.memory_mb,
                 # as root a pids cgroup limits processes; RLIMIT_NPROC would count the uid's
@@ -123,13 +128,14 @@ def run_notebook(graded, segments: list[dict], seeds: dict[str, int], teacher_di
                 command = [sys.executable, '-I', runner.__file__, str(box)]
                 env = sandbox.environment(str(box))
                 env['PYTHONPATH'] = os.pathsep.join([str(nbs.package_root()), str(checks)])
-            return _start(command, env, scratch, seeds, settings)
+            return _start(command, env, scratch, {'notebook': graded, 'seeds': seeds}, settings)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _start(command, env, cwd, seeds, settings) -> dict[str, Record]:
-    """Run the runner, hand it the seeds, and read its records (RunFailed if it failed)."""
+def _start(command, env, cwd, given: dict, settings) -> dict[str, Record]:
+    """Run the runner, hand it the notebook and seeds (``given``) through a pipe, never a file
+    in the sandbox, and read its records (RunFailed if it failed)."""
     # stderr: bwrap's and the runner's own errors; the runner points the kernel's elsewhere
     errors = tempfile.TemporaryFile()
     try:
@@ -140,11 +146,8 @@ def _start(command, env, cwd, seeds, settings) -> dict[str, Record]:
     out: list = []
     reader = threading.Thread(target=_read_all, args=(proc.stdout, RESULTS_LIMIT, out), daemon=True)
     reader.start()
-    try:
-        proc.stdin.write(json.dumps(seeds).encode())
-        proc.stdin.close()
-    except OSError:
-        pass
+    writer = threading.Thread(target=_write_all, args=(proc.stdin, json.dumps(given).encode()), daemon=True)
+    writer.start()
     try:
         proc.wait(timeout=settings.timeout + STARTUP_GRACE)
     except subprocess.TimeoutExpired:
@@ -153,7 +156,7 @@ def _start(command, env, cwd, seeds, settings) -> dict[str, Record]:
         _kill_group(proc.pid)
         proc.wait()
     reader.join(timeout=10)
-    records = parse_results(out[0] if out else b'', list(seeds))
+    records = parse_results(out[0] if out else b'', list(given['seeds']))
     if not records:
         errors.seek(0)
         lines = errors.read(RESULTS_LIMIT).decode('utf-8', errors='replace').strip().splitlines()
@@ -190,7 +193,7 @@ def grade_notebook(path, teacher_dir=None, settings: Settings | None = None, lab
     checks = teacher_checks(teacher_path)
     seeds = seeds or {key: secrets.randbelow(2 ** 31) for key in keys}
     graded, plan = build_graded(submission, teacher)
-    segments = plan_segments(graded, plan)
+    segments = plan_segments(graded, plan, checks)
     if settings.exercise_timeout is None:
         settings = replace(settings, exercise_timeout=settings.timeout / len(segments))
     try:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import ast
 import copy
 import re
+import sys
 from dataclasses import dataclass
 
 import nbformat
 
 from . import notebooks as nbs
+from .checks import Check, report
 from .runner import SEED_TOKEN
 
 
@@ -170,41 +172,54 @@ def check_call(source: str | ast.AST) -> ast.Call | None:
     return calls[-1] if calls and not calls[-1].keywords else None
 
 
-def observe_source(source: str) -> str | None:
+# What the observe cell binds its report and check to: a fresh import, never a name of the
+# student's namespace (a student's own ``ch01`` or ``__import__`` there cannot stand in).
+REPORT_ALIAS, CHECK_ALIAS = '_minigluon_workbook_report', '_minigluon_workbook_check'
+
+
+def observe_source(source: str, check: Check) -> str | None:
     """The teacher's check cell with ``M.check_k(a, b)`` turned into
-    ``minigluon_workbook.checks.report(M.check_k, SEED_TOKEN, lambda: (a, b))``: the student's
-    kernel shows data for the grader to judge, and an undefined answer is a NameError caught by
-    report. The runner writes the exercise's seed over ``SEED_TOKEN`` just before the cell runs."""
+    ``report(check, SEED_TOKEN, lambda: (a, b))``, where ``report`` and ``check`` are imported
+    in the cell itself from the modules that define them: the student's kernel shows data for
+    the grader to judge, and an undefined answer is a NameError caught by report. The runner
+    writes the exercise's seed over ``SEED_TOKEN`` just before the cell runs."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return None
     target = check_call(tree)
-    if target is None:
+    module = sys.modules.get(check.observe.__module__)
+    attribute = next((name for name, value in vars(module or object).items() if value is check), None)
+    if target is None or attribute is None:
         return None
 
     class Observe(ast.NodeTransformer):
         def visit_Call(self, node):
             if node is not target:
                 return self.generic_visit(node)
-            report = ast.parse("__import__('minigluon_workbook.checks', fromlist=['report']).report",
-                               mode='eval').body
             answers = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
                                                     kw_defaults=[], defaults=[]),
                                  body=ast.Tuple(elts=node.args, ctx=ast.Load()))
-            return ast.Call(func=report, args=[node.func, ast.Name(SEED_TOKEN, ast.Load()), answers],
-                            keywords=[])
+            return ast.Call(func=ast.Name(REPORT_ALIAS, ast.Load()),
+                            args=[ast.parse('%s.%s' % (CHECK_ALIAS, attribute), mode='eval').body,
+                                  ast.Name(SEED_TOKEN, ast.Load()), answers], keywords=[])
 
-    tree = ast.fix_missing_locations(Observe().visit(tree))
-    return ast.unparse(tree)
+    at = next(i for i, statement in enumerate(tree.body) if target in ast.walk(statement))
+    tree = Observe().visit(tree)
+    # imported right before the statement that reports: no cell code runs in between
+    tree.body[at:at] = ast.parse('from %s import report as %s\nimport %s as %s'
+                                 % (report.__module__, REPORT_ALIAS, module.__name__, CHECK_ALIAS)).body
+    return ast.unparse(ast.fix_missing_locations(tree))
 
 
-def plan_segments(graded, plan: list[Exercise]) -> list[dict]:
-    """Turn each teacher check cell into an observe cell; each exercise's cells to run."""
+def plan_segments(graded, plan: list[Exercise], checks: dict) -> list[dict]:
+    """Turn each teacher check cell into an observe cell (``checks``: exercise key -> its
+    Check, or why it has none); each exercise's cells to run."""
     segments, start = [], 0
     for exercise in plan:
         cell = graded.cells[exercise.check]
-        source = observe_source(cell.source)
+        check = checks.get(exercise.key)
+        source = observe_source(cell.source, check) if isinstance(check, Check) else None
         cell.source = source if source is not None else 'pass'
         cells = [i for i in range(start, exercise.check + 1) if graded.cells[i].cell_type == 'code']
         segments.append({'exercise': exercise.key, 'cells': cells, 'observe': exercise.check,

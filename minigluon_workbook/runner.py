@@ -1,8 +1,8 @@
 """The runner: executes a graded notebook inside the sandbox, exercise by exercise.
 
 Started by the grader as ``python -I runner.py BOX`` under bubblewrap (``sandbox.command``),
-isolated from the current folder and PYTHONPATH. It reads the per-exercise seeds from its
-standard input and closes it, makes itself non-dumpable, starts the kernel, runs each
+isolated from the current folder and PYTHONPATH. It makes itself non-dumpable, reads the
+notebook and the per-exercise seeds from its standard input, starts the kernel, runs each
 exercise's cells with its own time limit, and writes exactly one ``Record`` line per exercise
 to a descriptor only it holds: its standard output, a pipe the grader reads.
 
@@ -12,8 +12,10 @@ Why the kernel (the student's code) cannot forge or read what matters here:
   starts) can no longer open ``/proc/<runner>/fd/*`` or ``mem``, take a descriptor with
   ``pidfd_getfd`` or ``ptrace`` the runner. The kernel inherits none of the runner's
   descriptors but a log file on fds 1 and 2.
-* The seeds never touch the sandbox's disk: the notebook holds ``SEED_TOKEN`` in each observe
-  cell, and the runner puts the exercise's seed there in memory, just before that cell runs.
+* Neither the seeds nor the notebook touch the sandbox's disk: both come on standard input,
+  the notebook holds ``SEED_TOKEN`` in each observe cell, and the runner puts the exercise's
+  seed there in memory, just before that cell runs. The kernel sees the code cells it is sent,
+  one at a time, and nothing else of the submission (no markdown, no later cells).
 * The grader parses every line as a ``Record`` and rejects the run on anything else.
 
 This file is standalone (standard library, nbformat and nbclient only): inside the sandbox it
@@ -32,7 +34,6 @@ from dataclasses import asdict, dataclass, fields
 SEED_TOKEN = '__minigluon_workbook_seed__'
 KERNEL_NAME = 'minigluon-workbook-grader'
 PLAN = 'plan.json'
-NOTEBOOK = 'work/submission.ipynb'
 OUTPUT_BUDGET = 2_000_000     # characters of output kept per cell (a print loop can't fill RAM)
 OBSERVATION_LIMIT = 4_000_000  # characters of one exercise's observed data
 RECOVERY = 10                 # seconds an interrupted kernel gets to become idle again
@@ -138,9 +139,11 @@ def _limit(plan: dict):
 
 
 def run(box: str) -> int:
-    """Execute the plan in ``box``/plan.json with the seeds on stdin; records to stdout."""
+    """Execute the plan in ``box``/plan.json on the notebook and seeds that stdin holds
+    (``{"notebook": ..., "seeds": {exercise: seed}}``); records to stdout."""
     _undumpable()
-    seeds = json.loads(sys.stdin.read(1_000_000))
+    given = json.loads(sys.stdin.read())   # written by the grader, not the student
+    seeds, notebook = given['seeds'], given['notebook']
     results = _isolate(box)
     plan = json.loads(open(os.path.join(box, PLAN), encoding='utf-8').read())
     for name in ('home', 'ipython', 'matplotlib', 'runtime', 'jupyter-config'):
@@ -155,7 +158,7 @@ def run(box: str) -> int:
         results.flush()
 
     try:
-        _execute(box, plan, seeds, emit)
+        _execute(box, plan, notebook, seeds, emit)
     except Exception as err:  # noqa: BLE001 - the grader reports it as not gradable
         detail = '%s: %s' % (type(err).__name__, str(err)[:300])
         for segment in plan['segments']:
@@ -165,8 +168,8 @@ def run(box: str) -> int:
     return 0
 
 
-def _execute(box: str, plan: dict, seeds: dict, emit):
-    """Run the plan's segments in a kernel, emitting one Record per exercise."""
+def _execute(box: str, plan: dict, notebook: dict, seeds: dict, emit):
+    """Run the plan's segments of ``notebook`` in a kernel, emitting one Record per exercise."""
 
     import nbformat
     from jupyter_core.utils import run_sync
@@ -190,7 +193,7 @@ def _execute(box: str, plan: dict, seeds: dict, emit):
                     return None
             return super().output(outs, msg, display_id, cell_index)
 
-    nb = nbformat.read(os.path.join(box, NOTEBOOK), as_version=4)
+    nb = nbformat.from_dict(notebook)
     client = Client(nb, kernel_name=KERNEL_NAME, allow_errors=True, shutdown_kernel='immediate',
                     startup_timeout=60, resources={'metadata': {'path': os.path.join(box, 'work')}})
 

@@ -9,8 +9,9 @@ What the sandbox sees (everything read-only but its scratch space):
   repository (the teacher edition);
 * ``/opt/checks``: the teacher's own observe modules (a teacher's ``*_judges.py`` stay out);
 * ``/opt/runner/runner.py``, the runner (``minigluon_workbook.runner``);
-* ``/box``: a size-limited tmpfs with the notebook, its plan and a kernel spec; a private
-  ``/tmp``, ``/proc`` and ``/dev``.
+* ``/box``: a size-limited tmpfs with the plan and a kernel spec (the notebook comes to the
+  runner on a pipe, never as a file the kernel could read); a private ``/tmp``, ``/proc`` and
+  ``/dev``.
 
 No ``/etc``, no home, no network (``--unshare-all``), an unprivileged uid without
 capabilities, its own pid namespace in which the runner is pid 1 (no bwrap process there
@@ -44,13 +45,15 @@ CHECKS = '/opt/checks'
 RUNNER = '/opt/runner/runner.py'
 SCRATCH_BYTES = 256 * 2 ** 20  # size of the sandbox's /box and of its /tmp (tmpfs, in memory)
 PROCESSES = 64                # processes (and threads) one submission may have at once
+CPUS = 2                      # CPU time of one submission: at most two cores' worth at once
 # memory of a sandbox beyond --memory-mb (runner, scratch tmpfs): the cgroup holds them all
 MEMORY_SLACK = 2 * SCRATCH_BYTES + 512 * 2 ** 20
 CGROUP = '/sys/fs/cgroup'
+CONTROLLERS = ('pids', 'memory', 'cpu')
 SETPRIV = '/usr/bin/setpriv'
 UID_BASE, UID_SPAN = 2_000_000_000, 100_000_000   # as root: each sandbox's own host uid
 # The part of minigluon_workbook that runs in the student's kernel; nothing here may compute
-# an expected value (tests/test_grader_structure.py reads every file the sandbox can see).
+# an expected value (tests/test_grader_attacks.py reads every file the sandbox can see).
 SANDBOX_FILES = ('__init__.py', 'source.py', 'graph.py', 'checks')
 # A teacher folder's modules are copied to /opt/checks, but never these (they hold judges).
 HIDDEN_SUFFIX = '_judges.py'
@@ -65,8 +68,8 @@ def bwrap() -> str | None:
 
 
 def _cgroup_groups() -> dict[str, str]:
-    """Controller -> the cgroup folder in which to make a group, for pids and memory (cgroup
-    v1: under the grader's own group of each controller; v2: the root, where pids is on)."""
+    """Controller -> the cgroup folder in which to make a group, for pids, memory and cpu
+    (cgroup v1: under the grader's own group of each controller; v2: the root, where pids is on)."""
     found = {}
     try:
         lines = Path('/proc/self/cgroup').read_text().splitlines()
@@ -74,7 +77,7 @@ def _cgroup_groups() -> dict[str, str]:
         lines = []
     for line in lines:
         _, names, path = line.split(':', 2)
-        for name in ('pids', 'memory'):
+        for name in CONTROLLERS:
             folder = os.path.join(CGROUP, name) + path.rstrip('/')
             if name in names.split(',') and os.access(folder, os.W_OK):
                 found[name] = folder
@@ -82,7 +85,7 @@ def _cgroup_groups() -> dict[str, str]:
         enabled = Path(CGROUP, 'cgroup.subtree_control').read_text().split()
     except OSError:
         enabled = []
-    for name in ('pids', 'memory'):
+    for name in CONTROLLERS:
         if name in enabled and name not in found and os.access(CGROUP, os.W_OK):
             found[name] = CGROUP
     return found
@@ -91,8 +94,9 @@ def _cgroup_groups() -> dict[str, str]:
 @contextlib.contextmanager
 def limits(memory_bytes: int = 0):
     """Fresh cgroups holding a submission's sandbox: at most PROCESSES tasks and, where the
-    memory controller can be had, ``memory_bytes`` of memory for its processes and scratch
-    files together (0: none). Yields their ``cgroup.procs`` files to join (none where the
+    controllers can be had, ``memory_bytes`` of memory for its processes and scratch files
+    together (0: none) and CPUS cores' worth of CPU time (busy processes cannot starve the
+    machine or the other submissions graded beside it). Yields their ``cgroup.procs`` files to join (none where the
     grader is not root: RLIMIT_NPROC binds there); every task left is killed on exit."""
     if os.geteuid() != 0:
         yield []
@@ -110,6 +114,13 @@ def limits(memory_bytes: int = 0):
             v1 = parent.startswith(os.path.join(CGROUP, controller))
             if controller == 'pids':
                 Path(group, 'pids.max').write_text(str(PROCESSES))
+            elif controller == 'cpu':
+                period = 100_000   # microseconds
+                if v1:
+                    Path(group, 'cpu.cfs_period_us').write_text(str(period))
+                    Path(group, 'cpu.cfs_quota_us').write_text(str(CPUS * period))
+                else:
+                    Path(group, 'cpu.max').write_text('%d %d' % (CPUS * period, period))
             elif memory_bytes > 0:
                 Path(group, 'memory.limit_in_bytes' if v1 else 'memory.max').write_text(str(memory_bytes))
         yield [os.path.join(group, 'cgroup.procs') for group in groups]
@@ -230,7 +241,7 @@ def command(box: Path, checks: Path, argv: list[str], procs: list[str]) -> list[
                  + _masked_copies(roots + ['/usr'])
                  + ['--perms', '1777', '--size', str(SCRATCH_BYTES), '--tmpfs', BOX,
                     '--perms', '1777', '--dir', BOX + '/work']   # the kernel's working folder
-                 + [arg for name in (runner.PLAN, runner.NOTEBOOK, 'jupyter')
+                 + [arg for name in (runner.PLAN, 'jupyter')
                     for arg in ('--ro-bind', str(box / name), BOX + '/' + name)]
                  + ['--dev', '/dev', '--proc', '/proc', '--remount-ro', '/', '--chdir', '/']
                  + [arg for name, value in environment(BOX).items() for arg in ('--setenv', name, value)]
@@ -259,11 +270,10 @@ def environment(box: str) -> dict:
 
 
 def prepare_box(box: Path, python: str):
-    """The kernel spec, and the places for the plan and notebook, in ``box``."""
+    """The kernel spec, and the place for the plan, in ``box``."""
     for name in ('jupyter/kernels/' + runner.KERNEL_NAME, 'work'):
         (box / name).mkdir(parents=True, exist_ok=True)
     (box / runner.PLAN).touch()
-    (box / runner.NOTEBOOK).touch()
     spec = {'argv': [python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
             'display_name': 'minigluon_workbook grader', 'language': 'python'}
     (box / 'jupyter/kernels' / runner.KERNEL_NAME / 'kernel.json').write_text(json.dumps(spec))

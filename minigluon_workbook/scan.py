@@ -24,21 +24,46 @@ ATTRIBUTES = {'_getframe', 'f_globals', 'f_locals', 'f_back', 'f_builtins', 'tb_
               '__closure__', '__import__', '__dict__', '__loader__', '__spec__', 'set_custom_exc',
               'register_magics', 'display_pub', 'iopub_socket', 'ast_transformers',
               'input_transformers_post', 'input_transformers_cleanup'}
+SYS_NAMES = {'modules', '_getframe', 'settrace', 'setprofile', 'addaudithook', 'meta_path',
+             'path_hooks', '_current_frames', 'exc_info', 'exception'}   # from sys import ...
 REPLACED = {'report', 'observe', 'judges', 'exercise', 'MIME'}   # flagged where assigned or deleted
 RESERVED = {'__globals__', '__builtins__', '__import__', '__dict__', '__code__', '__closure__',
             '__subclasses__', '__base__', '__bases__', '__mro__', '__getattribute__', '__loader__',
             '__spec__', '__self__', '__func__', '__module__'}
 TEXT = ('minigluon_workbook', 'vnd.minigluon-workbook', 'observation+json')
-MAGICS = {'time', 'timeit', 'matplotlib', 'pinfo', 'pinfo2'}      # timing, plotting, help
+# magics a student may use, each with what its line may say: timing, plotting, help, capture
+# (the timed or captured code is scanned too), installing, reloading, figure formats
+MAGICS = {'time': '.*', 'timeit': '.*', 'matplotlib': '.*', 'pinfo': '.*', 'pinfo2': '.*',
+          'capture': r'[\w -]*', 'who': r'[\w ]*', 'whos': r'[\w ]*', 'pip': '.*', 'autoreload': r'[\w -]*', 'load_ext': 'autoreload',
+          'config': r'InlineBackend\.\w+ *= *[\w\'". ]*'}
 MAX_LINES, MAX_CHARS, MAX_MAGICS = 2000, 200_000, 20            # per cell: larger is not read
+MAX_CODE = 2_000_000     # characters of a notebook's own code cells together: more is not read
+MAGIC_LINE = re.compile(r'^[ \t]*[%!]', re.M)   # [ \t], not \s: \s spans lines (quadratic)
+CHECK_MODULE = re.compile(r'ch\d\d|check_\w+')   # what a check cell binds
 
 
 def _python(source: str) -> str:
-    """``source`` with IPython's syntax (magics, ``!shell``, ``x?``) turned into Python calls."""
-    if not re.search(r'^\s*[%!]|\?\s*$', source, re.M):
-        return source
+    """``source`` as IPython runs it: magics, ``!shell``, ``x?``, prompts and a common
+    indentation turned into Python, on every line (an assignment ``x = %time 0`` too)."""
     from IPython.core.inputtransformer2 import TransformerManager
     return TransformerManager().transform_cell(source)
+
+
+def _parse(source: str) -> ast.Module | None:
+    """The cell's syntax tree as IPython compiles it (top-level ``await`` allowed); None where
+    IPython could not compile it either, so that nothing of it runs."""
+    try:
+        return compile(_python(source), '<cell>', 'exec',
+                       ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except SyntaxError:
+        return None
+
+
+def _root(node) -> str:
+    """The name an attribute chain starts from: ``ch01`` for ``ch01.check_1.observe``."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return getattr(node, 'id', '')
 
 
 def _ipython_call(node: ast.Call) -> str:
@@ -57,6 +82,8 @@ def _book_import(node) -> bool:
         return all(re.fullmatch(r'minigluon_workbook\.checks\.ch\d\d', alias.name) and not alias.asname
                    for alias in node.names)
     names = [alias.name for alias in node.names]
+    if any(alias.asname for alias in node.names):   # under another name the scan would lose it
+        return False
     return not node.level and (
         (re.fullmatch(checks, node.module or '') and all(re.fullmatch(r'ch\d\d|check_\w+', n) for n in names))
         or (node.module == 'minigluon_workbook' and names == ['show_source'])
@@ -84,12 +111,14 @@ def findings(source: str) -> list[str]:
     """What in one cell's ``source`` reaches into the grader (empty when nothing does)."""
     if source.count('\n') > MAX_LINES or len(source) > MAX_CHARS:
         return ['a cell longer than %d lines or %d characters' % (MAX_LINES, MAX_CHARS)]
-    if len(re.findall(r'^\s*[%!]', source, re.M)) > MAX_MAGICS:   # IPython re-reads a cell per magic
+    if len(MAGIC_LINE.findall(source)) > MAX_MAGICS:   # IPython re-reads a cell per magic
         return ['more than %d magic or shell lines in a cell' % MAX_MAGICS]
     try:
-        tree = ast.parse(_python(source))
-    except (SyntaxError, ValueError, RecursionError):
-        return []   # it cannot run either
+        tree = _parse(source)
+    except Exception as err:  # noqa: BLE001 - a cell the scan cannot read is not trusted
+        return ['a cell the scan cannot read (%s)' % type(err).__name__]
+    if tree is None:
+        return []   # IPython cannot compile it either: it raises SyntaxError and runs nothing
     allowed, found = set(), []
     sys_names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
                  for a in n.names if a.name == 'sys'}
@@ -97,18 +126,24 @@ def findings(source: str) -> list[str]:
         if isinstance(node, ast.Call):
             kind = _ipython_call(node)
             arguments = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            if kind in ('run_line_magic', 'run_cell_magic') and arguments and arguments[0] in MAGICS:
+            if (kind in ('run_line_magic', 'run_cell_magic') and len(arguments) >= 2
+                    and arguments[0] in MAGICS and re.fullmatch(MAGICS[arguments[0]], arguments[1])):
                 allowed.add(id(node.func.value.func))
-                found += [f for text in arguments[1:] for f in findings(text)]   # the timed code too
+                if arguments[0] == 'pip':
+                    found += ['%pip on /box or /proc' for text in arguments if re.search(r'/(box|proc)\b', text)]
+                else:
+                    found += [f for text in arguments[1:] for f in findings(text)]   # the timed code too
             elif kind in ('system', 'getoutput'):   # !shell: fine, unless it goes where the grader is
                 allowed.add(id(node.func.value.func))
                 found += ['a shell command on /box or /proc' for text in arguments
                           if re.search(r'(^|[\s=<>"\'])/(box|proc)\b', text)]
                 found += ['%r' % t for text in arguments for t in TEXT if t in text]
             name = getattr(node.func, 'id', '')
+            if name in ('setattr', 'delattr') and node.args and CHECK_MODULE.fullmatch(_root(node.args[0])):
+                found.append('%s on %s' % (name, _root(node.args[0])))
             if name in ('getattr', 'setattr', 'hasattr') and len(node.args) >= 2:
                 attribute = node.args[1]
-                if isinstance(attribute, ast.Constant) and attribute.value in RESERVED | REPLACED:
+                if isinstance(attribute, ast.Constant) and attribute.value in RESERVED | REPLACED | SYS_NAMES:
                     found.append('%s of %s' % (name, attribute.value))
             if name == 'display' and (node.keywords or any(isinstance(a, ast.Dict) for a in node.args)):
                 found.append('display of raw data')
@@ -116,11 +151,25 @@ def findings(source: str) -> list[str]:
         if isinstance(node, (ast.Import, ast.ImportFrom)) and not _book_import(node):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or '']
             found += ['import %s' % n for n in names if n.split('.')[0] in MODULES]
-        elif isinstance(node, ast.Name) and node.id in NAMES and id(node) not in allowed:
+            if isinstance(node, ast.ImportFrom) and node.module == 'sys':
+                found += ['sys.%s' % a.name for a in node.names if a.name in SYS_NAMES]
+        elif isinstance(node, ast.Name) and (node.id in NAMES or 'minigluon_workbook' in node.id) \
+                and id(node) not in allowed:
             found.append(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg,
+                               ast.Global, ast.Nonlocal, ast.alias)):
+            defined = (node.names if isinstance(node, (ast.Global, ast.Nonlocal)) else
+                       [node.asname if isinstance(node, ast.alias) else
+                        node.arg if isinstance(node, ast.arg) else node.name])
+            found += ['%s defined' % n for n in defined
+                      if isinstance(n, str) and (n in NAMES or 'minigluon_workbook' in n)]
         elif isinstance(node, ast.Attribute):
             if node.attr in ATTRIBUTES or (node.attr in REPLACED and not isinstance(node.ctx, ast.Load)):
                 found.append('.' + node.attr)
+            elif CHECK_MODULE.fullmatch(_root(node)) and (
+                    not isinstance(node.ctx, ast.Load) or node.attr.startswith('_')):
+                found.append('%s of %s' % ('the private .' + node.attr if isinstance(node.ctx, ast.Load)
+                                           else 'a change to .' + node.attr, _root(node)))
             elif node.attr == 'modules' and getattr(node.value, 'id', '') in sys_names:
                 found.append('sys.modules')
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -129,7 +178,7 @@ def findings(source: str) -> list[str]:
                 found.append('%r spelt in pieces' % joined[:30])
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             found += ['%r' % t for t in TEXT if t in node.value]
-            dunders = re.findall(r'__\w*', node.value)
+            dunders = re.findall(r'__[A-Za-z]\w*', node.value)
             if any(d in RESERVED or not re.fullmatch(r'__[a-z]+__', d) for d in dunders):
                 found.append('a string holding %r' % dunders[0][:20])
             if re.match(r'\s*/(box|proc)\b', node.value):
@@ -137,14 +186,29 @@ def findings(source: str) -> list[str]:
     return sorted(set(found))
 
 
+def _shape(source: str) -> str:
+    """What a cell does, without its comments and spacing ('' where it cannot be read)."""
+    try:
+        tree = _parse(source) if len(source) <= MAX_CHARS else None
+    except Exception:  # noqa: BLE001 - such a cell is scanned, and refused, as it is
+        tree = None
+    return ast.dump(tree) if tree is not None else ''
+
+
 def scan(submission, teacher) -> str:
     """Why the submission's own cells can't be trusted ('' when they can): the first cell, by
     number, that reaches into the grader, and what it uses."""
-    theirs = {cell.get('source', '') for cell in teacher.cells if cell.get('cell_type') == 'code'}
-    for number, cell in enumerate(submission.cells, 1):
-        if cell.get('cell_type') != 'code' or cell.get('source', '') in theirs:
-            continue
-        found = findings(cell.get('source', ''))
+    theirs = [cell.get('source', '') for cell in teacher.cells if cell.get('cell_type') == 'code']
+    same = (set(theirs) | {_shape(source) for source in theirs}) - {''}
+    own = [(number, cell.get('source', '')) for number, cell in enumerate(submission.cells, 1)
+           if cell.get('cell_type') == 'code' and cell.get('source', '') not in same]
+    if sum(len(source) for _, source in own) > MAX_CODE:
+        return ('its own code cells hold more than %d characters, more than the scan reads '
+                '(ask your teacher if this is a mistake)' % MAX_CODE)
+    for number, source in own:
+        if _shape(source) in same:
+            continue   # a teacher's cell with other comments or spacing
+        found = findings(source)
         if found:
             return ('cell %d uses %s, which no exercise needs and the grader reserves for itself '
                     '(ask your teacher if this is a mistake)' % (number, ', '.join(found[:5])))

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -213,6 +214,57 @@ def test_a_second_observation_or_a_cleared_check_cell_is_not_trusted(observe_cel
     assert record.observation == (None if tampered else {'exercise': 'x', 'data': {'own': 1}})
 
 
+HIJACK = """
+import os
+class _Forged:
+    exercise = '99.1'
+    def observe(self, *answers, seed):
+        return {'results': [1.0, 2.0, 3.0]}
+class _Chapter:
+    check_1 = _Forged()
+def __import__(*args, **kwargs):
+    raise ImportError('a student __import__')
+tinychecks = _Chapter()
+_minigluon_workbook_report = _minigluon_workbook_check = None
+"""
+LOOK_FOR_THE_NOTEBOOK = """
+import os
+found = []
+for top in ('/box', '/tmp'):
+    for folder, _, files in os.walk(top):
+        for name in files:
+            try:
+                with open(os.path.join(folder, name), 'rb') as f:
+                    found += [name] if %r[::-1].encode() in f.read() else []   # not the text itself
+            except OSError:
+                pass
+words = ['found %%d' %% len(found)] + sorted(os.listdir('/box/work'))
+""" % SECRET[::-1]
+
+
+@needs_sandbox
+def test_an_observe_cell_uses_no_name_of_the_students_and_the_notebook_is_no_file():
+    """The check's module, report and the seed slot come from imports in the observe cell
+    itself; a student's own ``__import__``, a fake module under the check cell's name and the
+    aliases' names change nothing. The kernel finds the submission (even a markdown cell of
+    it) nowhere on disk."""
+    teacher = nbformat.read(str(TEACHER), as_version=4)
+    submission = nbformat.read(str(TEACHER), as_version=4)
+    solutions = [c for c in submission.cells if nbs.is_solution(c)]
+    solutions[0].source = 'def double(x):\n    return 3 * x\n' + HIJACK
+    solutions[2].source = LOOK_FOR_THE_NOTEBOOK
+    submission.cells.insert(0, nbformat.v4.new_markdown_cell('a payload only the notebook holds: ' + SECRET))
+    graded, plan = grade.build_graded(submission, teacher)
+    segments = grade.plan_segments(graded, plan, teacher_checks(TEACHER))
+    seeds = {'99.1': 7, '99.2': 8, '99.3': 9}
+    records = grade.run_notebook(graded, segments, seeds, TEACHER_DIR,
+                                 Settings(timeout=120, memory_mb=1024, exercise_timeout=60))
+    xs = [round(float(v), 3) for v in rng(7).uniform(-9, 9, 3)]   # tinychecks._xs(7)
+    assert records['99.1'].observation == {'exercise': '99.1', 'data': {'results': [3 * x for x in xs]}}
+    tag = int(rng(9).randint(0, 10 ** 6))
+    assert records['99.3'].observation == {'exercise': '99.3', 'data': {'words': ['found 0%d' % tag]}}
+
+
 def test_a_tampered_check_cell_is_not_gradable_whatever_it_showed():
     check = teacher_checks(TEACHER)['99.2']
     right = {'exercise': '99.2', 'data': {'total': 385.0 * float(rng(1).randint(2, 1000))}}
@@ -319,6 +371,20 @@ def test_a_sandbox_gets_one_memory_limit_for_all_its_processes_and_files():
         pids = next(Path(p).parent for p in procs if (Path(p).parent / 'pids.max').exists())
         assert (pids / 'pids.max').read_text().strip() == str(sandbox.PROCESSES)
     assert not memory.exists() and not pids.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or 'cpu' not in sandbox._cgroup_groups(),
+                    reason='cpu cgroups are used where the grader runs as root')
+def test_a_sandbox_gets_at_most_two_cores_worth_of_cpu_time():
+    with sandbox.limits() as procs:
+        (cpu,) = [Path(p).parent for p in procs if (Path(p).parent / 'cpu.cfs_quota_us').exists()
+                  or (Path(p).parent / 'cpu.max').exists()]
+        if (cpu / 'cpu.max').exists():
+            quota, period = map(int, (cpu / 'cpu.max').read_text().split())
+        else:
+            quota, period = (int((cpu / name).read_text()) for name in ('cpu.cfs_quota_us', 'cpu.cfs_period_us'))
+        assert quota == sandbox.CPUS * period
+    assert not cpu.exists()
 
 
 # ---------------------------------------------------------------- submissions are data; outputs stay intact
@@ -482,6 +548,36 @@ def test_a_reference_taken_early_is_flagged_for_review(capsys):
     assert 'for the teacher to review: the solution refers to nd.save' in capsys.readouterr().out
 
 
+STASHED = """
+from minigluon import autograd, nd
+_NDArray = type(nd.zeros(1))
+_kept = {'attach': _NDArray.attach_grad, 'record': autograd.record, 'backward': _NDArray.backward}
+
+def _by_autograd(g, a, b):
+    A, B = nd.array(a), nd.array(b)
+    _kept['attach'](A)
+    _kept['attach'](B)
+    with _kept['record']():
+        out = A * B
+    _kept['backward'](out, nd.array(g))
+    return A.grad.asnumpy(), B.grad.asnumpy()
+
+def mul_backward(g, a, b):
+    return _by_autograd(g, a, b)
+"""
+
+
+def test_references_stashed_in_a_helper_or_a_dict_are_flagged_for_review(capsys):
+    """The third red team's delegation: autograd's entry points kept in a dict that a helper of
+    the solution uses (taken before the check, so taken_away cannot stop them)."""
+    namespace = {}
+    exec(compile(STASHED, '<cell>', 'exec'), namespace)
+    ch00.check_3(namespace['mul_backward'])
+    out = capsys.readouterr().out
+    assert 'for the teacher to review: the solution refers to' in out
+    assert all(name in out for name in ('NDArray.attach_grad', 'NDArray.backward', 'autograd.record'))
+
+
 def test_every_taken_away_entry_point_exists():
     from minigluon_workbook.checks import ch00, ch01, ch02, ch03, ch05, ch07
     for table in (ch00._AUTOGRAD_3, ch01._BUILT_IN_5, ch02._TRAINER_5, ch03._DENSE_3, ch05._WRITER_1,
@@ -503,6 +599,32 @@ def test_odd_names_and_deep_folders_neither_crash_nor_blur_the_run(linked):
     assert len(lines) == 3                          # the two look-alikes are two lines
 
 
+# The third red team's scan-clean primitives (each a step of a forgery), now all found ...
+THIRD_RED_TEAM_PRIMITIVES = [
+    "from sys import modules\nwc = modules['.'.join(['_'.join(['minigluon', 'workbook']), 'checks'])]",
+    "import sys\nmods = getattr(sys, 'modules')",
+    "name = '%sserve' % 'ob'\nsetattr(ch01.check_1, name, fake)",
+    "ch01.check_1.__init__('01.1', fake, '')",
+    "from sys import _getframe\nf = getattr(_getframe(0), ''.join(['f_', 'back']))",
+    "ch00._AUTOGRAD_3 = ()\nch01._BUILT_IN_5 = ()",
+    "ch00.call = lambda what, fn, *a, without=(), hint='', **k: fn(*a, **k)",
+    "ch00.mentions = lambda fn, entry_points: []",
+    "def __import__(*a, **k):\n    return Fake",
+    "from minigluon_workbook.checks import ch00 as _real\nx = _real._draw_2(1)",
+    "    import ctypes, importlib\n    get_ipython().events.register('pre_run_cell', f)",
+    ">>> eval('1')",
+    "_ = %time 0\nexec('import ctypes')",
+    "x = await f()\nimport minigluon_workbook.checks",
+]
+# ... and the honest cells it found refused, now passing (vars(), inspect, pickle, %env stay refused)
+THIRD_RED_TEAM_HONEST = [
+    "%load_ext autoreload\n%autoreload 2", "%pip install -q minigluon",
+    "%config InlineBackend.figure_format = 'retina'", "%%capture\nnet.initialize()", "%whos",
+    "print('____________________')", "name = f'{prefix}__{i}'", "%time x = nd.ones((2, 2))",
+    "%timeit -n 3 net(X)", "%%time\nnet(X)",
+]
+
+
 def test_cells_that_reach_into_the_grader_are_found_and_honest_cells_are_not():
     from minigluon_workbook.scan import findings, scan
     forge = (ROOT / 'tests' / 'fixtures' / 'redteam' / 'forge_cell.py').read_text()
@@ -522,13 +644,30 @@ def test_cells_that_reach_into_the_grader_are_found_and_honest_cells_are_not():
                    "show_source(nn.Block, '__init__')", "print(('%-16s' % 'step') + 'x')", '%%timeit\nnet(X)'):
         assert findings(source) == [], source   # the second red team's list of honest cells
     for cell in sorted((ROOT / 'tests' / 'fixtures' / 'redteam').glob('cell_*.py')):
-        assert findings(cell.read_text()), cell.name   # the second red team's scan bypasses
+        assert findings(cell.read_text()), cell.name   # the second and third red teams' bypasses
+    # the third red team's two ways to hide the forging cell: one IPython assignment line the
+    # scan did not transform (15 forged passes), a whole cell indented (IPython dedents it: 6)
+    for hidden in ('_t = %time 0\n' + forge, textwrap.indent(forge, '    ')):
+        assert {'.report', 'import minigluon_workbook.checks'} <= set(findings(hidden))
+    for source in THIRD_RED_TEAM_PRIMITIVES:
+        assert findings(source), source
+    for source in THIRD_RED_TEAM_HONEST:
+        assert findings(source) == [], source
     assert findings('%time x = 1\n' * 499 + 'x = 1\n' * 10000)   # refused unread, not slow
     teacher = nbformat.read(str(ROOT / 'chapters' / '07_capstone.ipynb'), as_version=4)
     student = student_notebook(teacher, '07_capstone.ipynb')
     assert scan(teacher, teacher) == '' and scan(student, teacher) == ''
     student.cells.insert(3, nbformat.v4.new_code_cell(forge))
     assert scan(student, teacher).startswith('cell 4 uses ')
+    install = next(c for c in teacher.cells if c.cell_type == 'code' and 'importlib' in c.source)
+    edited = student_notebook(teacher, '07_capstone.ipynb')
+    (mine,) = [cell for cell in edited.cells if cell.source == install.source]
+    mine.source = '# my notes\n' + install.source.replace('  # ', '  # (Colab) ')
+    assert mine.source != install.source and 'import importlib' in ''.join(findings(mine.source))
+    assert scan(edited, teacher) == ''   # the install cell with other comments is still the teacher's
+    edited.cells.append(nbformat.v4.new_code_cell('x = 1\n' * 1900))
+    edited.cells += [nbformat.v4.new_code_cell('y = %d\n' % i + 'x = 1\n' * 1900) for i in range(200)]
+    assert 'more than the scan reads' in scan(edited, teacher)   # a notebook too big to scan
 
 
 @needs_sandbox

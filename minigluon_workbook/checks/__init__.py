@@ -114,24 +114,38 @@ def taken_away(entry_points: tuple):
 
 
 def mentions(fn, entry_points: tuple) -> list[str]:
-    """The names of the ``entry_points`` that ``fn`` refers to, by attribute name or through a
-    global, default or closure holding one: for the teacher to review, since a reference
-    taken before the check ran escapes ``taken_away``."""
+    """The names of the ``entry_points`` that ``fn`` refers to: by attribute name in its own
+    code, or by holding one (a global, default or closure of it, or of a function of the
+    student's that it uses, or a dict, list or tuple any of them holds), for the teacher to
+    review, since a reference taken before the check ran escapes ``taken_away``."""
     first = entry_points[::-1]   # where two entry points are one object, the first name wins
     by_attribute = {attribute: name for name, _, attribute in first}
     by_object = {id(vars(owner)[attribute]): name for name, owner, attribute in first}
-    found, codes = set(), [getattr(fn, '__code__', None)]
-    held = list(getattr(fn, '__defaults__', None) or ()) + [
-        c.cell_contents for c in getattr(fn, '__closure__', None) or () if c.cell_contents is not None]
-    scope = getattr(fn, '__globals__', {})
-    while codes:
-        code = codes.pop()
-        if code is None:
+    found, seen, held = set(), set(), [fn]
+    own = getattr(fn, '__globals__', None)
+    while held and len(seen) < 10_000:   # a bound: the student's data may be huge or cyclic
+        value = held.pop()
+        if id(value) in seen:
             continue
-        codes += [k for k in code.co_consts if hasattr(k, 'co_names')]
-        found.update(by_attribute[n] for n in code.co_names if n in by_attribute)
-        held += [scope[n] for n in code.co_names if n in scope]
-    found.update(by_object[id(value)] for value in held if id(value) in by_object)
+        seen.add(id(value))
+        if id(value) in by_object:
+            found.add(by_object[id(value)])
+        elif isinstance(value, dict):
+            held += list(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            held += list(value)
+        elif value is fn or (own is not None and getattr(value, '__globals__', None) is own):
+            held += list(getattr(value, '__defaults__', None) or ()) + [
+                c.cell_contents for c in getattr(value, '__closure__', None) or () if c.cell_contents is not None]
+            codes = [getattr(value, '__code__', None)]
+            while codes:
+                code = codes.pop()
+                if code is None:
+                    continue
+                codes += [k for k in code.co_consts if hasattr(k, 'co_names')]
+                if value is fn:
+                    found.update(by_attribute[n] for n in code.co_names if n in by_attribute)
+                held += [own[n] for n in code.co_names if own is not None and n in own]
     return sorted(found)
 
 
