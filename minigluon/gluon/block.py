@@ -23,20 +23,17 @@ from .parameter import (DeferredInitializationError, Parameter, ParameterDict, _
 _CANNOT_INFER = 'Deferred initialization failed because shape cannot be inferred. '
 
 
-class _ShapePass:
-    """``with _ShapePass():`` blocks run a shape pass (see HybridBlock.infer_shape), nested
-    blocks too, so that nothing is initialized before MXNet would initialize it."""
-    _state = threading.local()
-
-    @property
-    def active(self) -> bool:
-        return getattr(self._state, 'depth', 0) > 0
+class _ShapePass(threading.local):
+    """``with _SHAPE_PASS:`` blocks run a shape pass (see HybridBlock.infer_shape), nested
+    blocks too, so that nothing is initialized before MXNet would initialize it. Per thread;
+    ``depth`` is a plain attribute because every HybridBlock call reads it."""
+    depth = 0
 
     def __enter__(self):
-        self._state.depth = getattr(self._state, 'depth', 0) + 1
+        self.depth += 1
 
     def __exit__(self, *exc):
-        self._state.depth -= 1
+        self.depth -= 1
 
 
 _SHAPE_PASS = _ShapePass()
@@ -380,7 +377,7 @@ class HybridBlock(Block):
         initializes them (deferred initialization)."""
         if not self._reg_params:  # activations, dropout, losses: no parameters to pass
             return self.hybrid_forward(ndarray, x, *args)
-        if _SHAPE_PASS.active:
+        if _SHAPE_PASS.depth:
             return self.hybrid_forward(ndarray, x, *args, **self._shape_pass_params(x, *args))
         ctx = x.context
         params = {}
@@ -403,7 +400,7 @@ class HybridBlock(Block):
         forward on zeros, without autograd, in which the operators that can tell a parameter's
         shape do (``F.FullyConnected``: weight (num_hidden, features)); layers may override it."""
         try:
-            with autograd.pause(), _ShapePass():
+            with autograd.pause(), _SHAPE_PASS:
                 self.forward(*args)
         except ShapeUnknown:
             unknown = [p for p in self._reg_params.values() if not shape_is_known(p.shape)]
