@@ -274,6 +274,8 @@ def prepare_box(box: Path, python: str):
     for name in ('jupyter/kernels/' + runner.KERNEL_NAME, 'work'):
         (box / name).mkdir(parents=True, exist_ok=True)
     (box / runner.PLAN).touch()
-    spec = {'argv': [python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+    # -P, -s and --ignore-cwd: no writable folder on the kernel's sys.path (the working folder,
+    # a user site under $HOME), so a module the student's code writes there cannot be imported
+    spec = {'argv': [python, '-P', '-s', '-m', 'ipykernel_launcher', '--ignore-cwd', '-f', '{connection_file}'],
             'display_name': 'minigluon_workbook grader', 'language': 'python'}
     (box / 'jupyter/kernels' / runner.KERNEL_NAME / 'kernel.json').write_text(json.dumps(spec))

@@ -16,16 +16,27 @@ import re
 
 MODULES = {'minigluon_workbook', 'IPython', 'ipykernel', 'jupyter_client', 'zmq', 'comm',
            'importlib', 'ctypes', 'gc', 'inspect', 'builtins', 'traitlets', 'runpy', 'code',
-           'codeop', 'marshal', 'pickle', 'types', 'pdb'}
+           'codeop', 'marshal', 'pickle', 'types', 'pdb', 'pkgutil', 'zipimport', 'site', 'timeit',
+           'shelve', 'copyreg', 'dill', 'joblib', 'cloudpickle'}
 NAMES = {'get_ipython', '__import__', 'exec', 'eval', 'compile', 'globals', 'locals', 'vars',
          'breakpoint', '__builtins__', 'publish_display_data', 'delattr'}
 ATTRIBUTES = {'_getframe', 'f_globals', 'f_locals', 'f_back', 'f_builtins', 'tb_frame', 'gi_frame',
               'cr_frame', 'ag_frame', '__globals__', '__subclasses__', '__builtins__', '__code__',
               '__closure__', '__import__', '__dict__', '__loader__', '__spec__', 'set_custom_exc',
               'register_magics', 'display_pub', 'iopub_socket', 'ast_transformers',
-              'input_transformers_post', 'input_transformers_cleanup'}
+              'input_transformers_post', 'input_transformers_cleanup', 'read_pickle'}
+# The dunder attributes a student's cell may use (a Block's __init__ and __setattr__, names,
+# operators); any other (__self__, __func__, __wrapped__, ...) leads to the interpreter's insides.
+OPERATORS = ('add', 'sub', 'mul', 'truediv', 'floordiv', 'mod', 'pow', 'matmul', 'neg', 'pos',
+             'abs', 'eq', 'ne', 'lt', 'le', 'gt', 'ge')
+DUNDERS = ({'__init__', '__setattr__', '__getattr__', '__new__', '__call__', '__name__',
+            '__qualname__', '__module__', '__class__', '__doc__', '__version__', '__repr__',
+            '__str__', '__len__', '__getitem__', '__setitem__', '__delitem__', '__iter__',
+            '__next__', '__contains__', '__enter__', '__exit__', '__hash__', '__bool__',
+            '__float__', '__int__', '__array__'}
+           | {'__%s%s__' % (prefix, op) for op in OPERATORS for prefix in ('', 'r', 'i')})
 SYS_NAMES = {'modules', '_getframe', 'settrace', 'setprofile', 'addaudithook', 'meta_path',
-             'path_hooks', '_current_frames', 'exc_info', 'exception'}   # from sys import ...
+             'path_hooks', '_current_frames', 'exc_info', 'exception', 'path'}   # sys.NAME
 REPLACED = {'report', 'observe', 'judges', 'exercise', 'MIME'}   # flagged where assigned or deleted
 RESERVED = {'__globals__', '__builtins__', '__import__', '__dict__', '__code__', '__closure__',
             '__subclasses__', '__base__', '__bases__', '__mro__', '__getattribute__', '__loader__',
@@ -64,6 +75,18 @@ def _root(node) -> str:
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         node = node.func if isinstance(node, ast.Call) else node.value
     return getattr(node, 'id', '')
+
+
+def _module_level_stores(tree):
+    """The ids of the names a cell assigns in the notebook's globals (not in a def or class)."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            yield id(node)
+        todo += list(ast.iter_child_nodes(node))
 
 
 def _ipython_call(node: ast.Call) -> str:
@@ -107,8 +130,22 @@ def _reserved(text: str) -> bool:
                 or any(t in text for t in TEXT))
 
 
-def findings(source: str) -> list[str]:
-    """What in one cell's ``source`` reaches into the grader (empty when nothing does)."""
+def imported_names(sources) -> frozenset:
+    """The names that imports bind in these cells (modules, and classes such as Parameter)."""
+    names = set()
+    for source in sources:
+        try:
+            tree = _parse(source) if len(source) <= MAX_CHARS else None
+        except Exception:  # noqa: BLE001 - such a cell is refused by findings anyway
+            tree = None
+        names |= {(a.asname or a.name).split('.')[0] for n in ast.walk(tree or ast.Module([], []))
+                  if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return frozenset(names)
+
+
+def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
+    """What in one cell's ``source`` reaches into the grader (empty when nothing does);
+    ``imported``: names the notebook's imports bind, whose attributes a cell may not change."""
     if source.count('\n') > MAX_LINES or len(source) > MAX_CHARS:
         return ['a cell longer than %d lines or %d characters' % (MAX_LINES, MAX_CHARS)]
     if len(MAGIC_LINE.findall(source)) > MAX_MAGICS:   # IPython re-reads a cell per magic
@@ -120,6 +157,8 @@ def findings(source: str) -> list[str]:
     if tree is None:
         return []   # IPython cannot compile it either: it raises SyntaxError and runs nothing
     allowed, found = set(), []
+    patched = imported | imported_names([source]) | {'type'}   # what may not be monkeypatched
+    module_level, monkeypatched = set(_module_level_stores(tree)), []
     sys_names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
                  for a in n.names if a.name == 'sys'}
     for node in ast.walk(tree):
@@ -139,12 +178,15 @@ def findings(source: str) -> list[str]:
                           if re.search(r'(^|[\s=<>"\'])/(box|proc)\b', text)]
                 found += ['%r' % t for text in arguments for t in TEXT if t in text]
             name = getattr(node.func, 'id', '')
-            if name in ('setattr', 'delattr') and node.args and CHECK_MODULE.fullmatch(_root(node.args[0])):
+            if name in ('setattr', 'delattr') and node.args and (
+                    CHECK_MODULE.fullmatch(_root(node.args[0])) or _root(node.args[0]) in patched):
                 found.append('%s on %s' % (name, _root(node.args[0])))
             if name in ('getattr', 'setattr', 'hasattr') and len(node.args) >= 2:
                 attribute = node.args[1]
                 if isinstance(attribute, ast.Constant) and attribute.value in RESERVED | REPLACED | SYS_NAMES:
                     found.append('%s of %s' % (name, attribute.value))
+            if any(k.arg == 'allow_pickle' for k in node.keywords):   # unpickling runs code
+                found.append('allow_pickle')
             if name == 'display' and (node.keywords or any(isinstance(a, ast.Dict) for a in node.args)):
                 found.append('display of raw data')
     for node in ast.walk(tree):
@@ -156,13 +198,16 @@ def findings(source: str) -> list[str]:
         elif isinstance(node, ast.Name) and (node.id in NAMES or 'minigluon_workbook' in node.id) \
                 and id(node) not in allowed:
             found.append(node.id)
+        elif isinstance(node, ast.Name) and id(node) in module_level and re.fullmatch(r'__\w+__', node.id):
+            found.append('%s assigned' % node.id)   # __name__ = 'minigluon...' spoofs a caller
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg,
                                ast.Global, ast.Nonlocal, ast.alias)):
             defined = (node.names if isinstance(node, (ast.Global, ast.Nonlocal)) else
                        [node.asname if isinstance(node, ast.alias) else
                         node.arg if isinstance(node, ast.arg) else node.name])
             found += ['%s defined' % n for n in defined
-                      if isinstance(n, str) and (n in NAMES or 'minigluon_workbook' in n)]
+                      if isinstance(n, str) and (n in NAMES or 'minigluon_workbook' in n or (
+                          isinstance(node, (ast.Global, ast.alias)) and re.fullmatch(r'__\w+__', n)))]
         elif isinstance(node, ast.Attribute):
             if node.attr in ATTRIBUTES or (node.attr in REPLACED and not isinstance(node.ctx, ast.Load)):
                 found.append('.' + node.attr)
@@ -170,8 +215,12 @@ def findings(source: str) -> list[str]:
                     not isinstance(node.ctx, ast.Load) or node.attr.startswith('_')):
                 found.append('%s of %s' % ('the private .' + node.attr if isinstance(node.ctx, ast.Load)
                                            else 'a change to .' + node.attr, _root(node)))
-            elif node.attr == 'modules' and getattr(node.value, 'id', '') in sys_names:
-                found.append('sys.modules')
+            elif not isinstance(node.ctx, ast.Load) and _root(node) in patched:
+                monkeypatched.append(ast.unparse(node)[:40])
+            elif node.attr in SYS_NAMES and getattr(node.value, 'id', '') in sys_names:
+                found.append('sys.' + node.attr)
+            elif re.fullmatch(r'__\w+__', node.attr) and node.attr not in DUNDERS:
+                found.append('.' + node.attr)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             joined = _constant_text(node)   # 'obs' + 'erve'
             if joined is not None and _reserved(joined):
@@ -183,6 +232,8 @@ def findings(source: str) -> list[str]:
                 found.append('a string holding %r' % dunders[0][:20])
             if re.match(r'\s*/(box|proc)\b', node.value):
                 found.append('a path in /box or /proc')
+    if monkeypatched:
+        found.append('monkeypatching (%s)' % ', '.join(sorted(set(monkeypatched))[:3]))
     return sorted(set(found))
 
 
@@ -205,10 +256,11 @@ def scan(submission, teacher) -> str:
     if sum(len(source) for _, source in own) > MAX_CODE:
         return ('its own code cells hold more than %d characters, more than the scan reads '
                 '(ask your teacher if this is a mistake)' % MAX_CODE)
+    imported = imported_names(theirs + [source for _, source in own])
     for number, source in own:
         if _shape(source) in same:
             continue   # a teacher's cell with other comments or spacing
-        found = findings(source)
+        found = findings(source, imported)
         if found:
             return ('cell %d uses %s, which no exercise needs and the grader reserves for itself '
                     '(ask your teacher if this is a mistake)' % (number, ', '.join(found[:5])))

@@ -339,13 +339,13 @@ def test_attack_messages_say_what_happened(graded):
                          ('attack-patch-modules', "import minigluon_workbook")):
         message = rows[folder][0][2]
         assert message.startswith('not gradable: cell 3 uses ') and uses in message, message
-    # patching the teacher's own module (no machinery named) breaks only the check it replaced
-    assert rows['attack-patch-checks'][0][2].startswith('not gradable: no observation') or \
-        'the check raised AttributeError' in rows['attack-patch-checks'][0][2]
+    # patching the teacher's own module (no machinery named) is monkeypatching an import
+    assert rows['attack-patch-checks'][0][2].startswith('not gradable: cell 3 uses setattr on tinychecks')
     assert 'kernel died' in rows['attack-os-exit'][0][2]
     # the runner is pid 1 of the sandbox: the kernel cannot kill it, and grading goes on
     assert rows['attack-kill-parent'][0][2].startswith('not done yet: double(')
-    assert rows['attack-teacher-edition'][0][2].startswith('not gradable: cell 3 uses exec')
+    teacher_edition = rows['attack-teacher-edition'][0][2]
+    assert teacher_edition.startswith('not gradable: cell 3 uses ') and 'exec' in teacher_edition
     assert 'NotImplementedError' in rows['attack-print'][1][2]
 
 

@@ -238,7 +238,14 @@ for top in ('/box', '/tmp'):
                     found += [name] if %r[::-1].encode() in f.read() else []   # not the text itself
             except OSError:
                 pass
-words = ['found %%d' %% len(found)] + sorted(os.listdir('/box/work'))
+with open('own_module.py', 'w') as f:   # the working folder is writable but not on sys.path
+    f.write('X = 1')
+try:
+    import own_module
+    imported = 'imported'
+except ImportError:
+    imported = 'not importable'
+words = ['found %%d' %% len(found), imported]
 """ % SECRET[::-1]
 
 
@@ -247,7 +254,8 @@ def test_an_observe_cell_uses_no_name_of_the_students_and_the_notebook_is_no_fil
     """The check's module, report and the seed slot come from imports in the observe cell
     itself; a student's own ``__import__``, a fake module under the check cell's name and the
     aliases' names change nothing. The kernel finds the submission (even a markdown cell of
-    it) nowhere on disk."""
+    it) nowhere on disk, and cannot import a module it writes (the fourth red team loaded the
+    forging cell that way)."""
     teacher = nbformat.read(str(TEACHER), as_version=4)
     submission = nbformat.read(str(TEACHER), as_version=4)
     solutions = [c for c in submission.cells if nbs.is_solution(c)]
@@ -262,7 +270,8 @@ def test_an_observe_cell_uses_no_name_of_the_students_and_the_notebook_is_no_fil
     xs = [round(float(v), 3) for v in rng(7).uniform(-9, 9, 3)]   # tinychecks._xs(7)
     assert records['99.1'].observation == {'exercise': '99.1', 'data': {'results': [3 * x for x in xs]}}
     tag = int(rng(9).randint(0, 10 ** 6))
-    assert records['99.3'].observation == {'exercise': '99.3', 'data': {'words': ['found 0%d' % tag]}}
+    assert records['99.3'].observation == {'exercise': '99.3', 'data': {'words': ['found 0%d' % tag,
+                                                                                  'not importable%d' % tag]}}
 
 
 def test_a_tampered_check_cell_is_not_gradable_whatever_it_showed():
@@ -578,6 +587,43 @@ def test_references_stashed_in_a_helper_or_a_dict_are_flagged_for_review(capsys)
     assert all(name in out for name in ('NDArray.attach_grad', 'NDArray.backward', 'autograd.record'))
 
 
+CLASS_STASH = """
+from minigluon import autograd, nd
+
+class _K:
+    attach = type(nd.zeros(1)).attach_grad
+    back = type(nd.zeros(1)).backward
+    rec = staticmethod(autograd.record)
+
+    @staticmethod
+    def run(g, a, b):
+        A, B = nd.array(a), nd.array(b)
+        _K.attach(A)
+        _K.attach(B)
+        with _K.rec():
+            out = A * B
+        _K.back(out, nd.array(g))
+        return A.grad.asnumpy(), B.grad.asnumpy()
+
+def mul_backward(g, a, b):
+    return _K.run(g, a, b)
+"""
+
+
+def test_references_kept_in_a_class_are_flagged_and_a_spoofed_module_name_is_not_minigluon(capsys):
+    """The fourth red team: autograd kept as class attributes (flagged for review), and a
+    notebook whose ``__name__`` says minigluon (still refused: the caller's file decides)."""
+    namespace = {'__name__': '__main__'}
+    exec(compile(CLASS_STASH, '<cell>', 'exec'), namespace)
+    ch00.check_3(namespace['mul_backward'])
+    out = capsys.readouterr().out
+    assert 'for the teacher to review' in out and 'autograd.record' in out
+    spoofed = {'__name__': 'minigluon.homework'}
+    exec(compile(STASHED.replace("_kept['attach'](A)", 'A.attach_grad()'), '<cell>', 'exec'), spoofed)
+    with pytest.raises(ExerciseFailed, match='build it yourself: your code called NDArray.attach_grad'):
+        ch00.check_3(spoofed['mul_backward'])
+
+
 def test_every_taken_away_entry_point_exists():
     from minigluon_workbook.checks import ch00, ch01, ch02, ch03, ch05, ch07
     for table in (ch00._AUTOGRAD_3, ch01._BUILT_IN_5, ch02._TRAINER_5, ch03._DENSE_3, ch05._WRITER_1,
@@ -615,6 +661,12 @@ THIRD_RED_TEAM_PRIMITIVES = [
     ">>> eval('1')",
     "_ = %time 0\nexec('import ctypes')",
     "x = await f()\nimport minigluon_workbook.checks",
+    # ... and the fourth's: a module of one's own on the path, unpickling, patching minigluon
+    "import sys\nsys.path.insert(0, '.')", "from sys import path\npath.append('/tmp')",
+    "w = np.load('w.npy', allow_pickle=True)", "import timeit\ntimeit.timeit(code)",
+    "type(p).data = lambda self, ctx=None: 0", "from minigluon import nd\nsetattr(nd, 'save', f)",
+    "from minigluon.gluon import Parameter\nParameter.list_ctx = f",
+    "f = print.__self__", "g = f.__func__", "def f():\n    global __name__\n    __name__ = 'minigluon.x'",
 ]
 # ... and the honest cells it found refused, now passing (vars(), inspect, pickle, %env stay refused)
 THIRD_RED_TEAM_HONEST = [
@@ -622,6 +674,11 @@ THIRD_RED_TEAM_HONEST = [
     "%config InlineBackend.figure_format = 'retina'", "%%capture\nnet.initialize()", "%whos",
     "print('____________________')", "name = f'{prefix}__{i}'", "%time x = nd.ones((2, 2))",
     "%timeit -n 3 net(X)", "%%time\nnet(X)",
+    # honest cells the fourth red team's rules must let through
+    "class A(nn.Block):\n    __slots__ = ()\n    def __setattr__(self, name, value):\n"
+    "        super().__setattr__(name, value)\n        print(type(self).__name__, self.__class__.__qualname__)",
+    "import matplotlib.pyplot as plt\nplt.rcParams['figure.figsize'] = (3, 2)",
+    "net.weight = p\nself.layers = []\nx = nd.ones(2)\nx.grad[:] = 0",
 ]
 
 

@@ -27,15 +27,18 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import os
 import re
 import sys
 from typing import Any, Callable, TypeVar
 
 import numpy as np
 
+import minigluon
 from minigluon import autograd
 
 T = TypeVar('T')
+MINIGLUON_FOLDER = os.path.join(os.path.dirname(os.path.abspath(minigluon.__file__)), '')
 MIME = 'application/vnd.minigluon-workbook.observation+json'
 
 
@@ -93,8 +96,8 @@ def taken_away(entry_points: tuple):
 
     def refusing(name, original):
         def refuse(*args, **kwargs):
-            caller = sys._getframe(1).f_globals.get('__name__', '')
-            if caller.split('.')[0] == 'minigluon':
+            # the caller's file, not its module's __name__, which a notebook may set
+            if sys._getframe(1).f_code.co_filename.startswith(MINIGLUON_FOLDER):
                 return original(*args, **kwargs)
             called.append(name)
             raise ExerciseFailed('this exercise asks you to build it yourself: your code called '
@@ -115,8 +118,8 @@ def taken_away(entry_points: tuple):
 
 def mentions(fn, entry_points: tuple) -> list[str]:
     """The names of the ``entry_points`` that ``fn`` refers to: by attribute name in its own
-    code, or by holding one (a global, default or closure of it, or of a function of the
-    student's that it uses, or a dict, list or tuple any of them holds), for the teacher to
+    code, or by holding one (a global, default or closure of it, or of a function or class of
+    the student's that it uses, or a dict, list or tuple any of them holds), for the teacher to
     review, since a reference taken before the check ran escapes ``taken_away``."""
     first = entry_points[::-1]   # where two entry points are one object, the first name wins
     by_attribute = {attribute: name for name, _, attribute in first}
@@ -134,6 +137,10 @@ def mentions(fn, entry_points: tuple) -> list[str]:
             held += list(value.values())
         elif isinstance(value, (list, tuple, set, frozenset)):
             held += list(value)
+        elif isinstance(value, (staticmethod, classmethod)):
+            held.append(value.__func__)
+        elif isinstance(value, type) and value.__module__ == fn.__module__:
+            held += list(vars(value).values())   # a class of the student's: what it holds
         elif value is fn or (own is not None and getattr(value, '__globals__', None) is own):
             held += list(getattr(value, '__defaults__', None) or ()) + [
                 c.cell_contents for c in getattr(value, '__closure__', None) or () if c.cell_contents is not None]
