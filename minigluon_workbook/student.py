@@ -6,7 +6,9 @@ notebook named), a copy in which
 * each ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region becomes
   ``# YOUR CODE HERE`` / ``raise NotImplementedError()``, indented like the region; a region
   that defines several names keeps each ``def``/``class`` line over such a body, and each
-  constant as ``NAME = ...`` (``definition_stubs``);
+  constant as ``NAME = ...`` (``definition_stubs``); a region that is a class's body keeps
+  each method's line over such a body, so the class defines and its check can say "not done
+  yet" instead of a NameError; a region that assigns one top-level literal becomes ``NAME = ...``;
 * a cell tagged ``solution`` without markers is replaced as a whole (a markdown one by
   ``YOUR ANSWER HERE``);
 * every output and execution count is cleared;
@@ -31,21 +33,30 @@ TEXT_STUB = ['YOUR ANSWER HERE']
 _TEACHER_ONLY_TAGS = {'hide-input', 'hide-cell', 'remove-input', 'remove-cell'}
 
 
-def definition_stubs(region: str) -> list[str] | None:
-    """The stubs of a top-level solution region that defines several names (functions,
-    classes, constants): every ``def``/``class`` line kept (decorators and signature included)
-    over a ``raise NotImplementedError()`` body, every constant as ``NAME = ...``; None for a
-    region that is not only definitions, or holds a single one (the plain stub is enough)."""
+def definition_stubs(region: str, single: bool = False) -> list[str] | None:
+    """The stubs of a solution region made only of definitions (functions, classes, constants):
+    every ``def``/``class`` line kept (decorators and signature included) over a
+    ``raise NotImplementedError()`` body, a class's methods each stubbed so (the class itself
+    defines without raising), every constant as ``NAME = ...``; None for a region that holds
+    anything else, or a single definition unless ``single`` (a top-level region that defines
+    one function or class keeps it undefined: the check says "not done yet: define NAME").
+    A docstring leading the region (a class body's) is kept."""
     try:
         tree = ast.parse(textwrap.dedent(region))
     except SyntaxError:
         return None
     lines = textwrap.dedent(region).splitlines()
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    if not any(isinstance(node, kinds) for node in tree.body) or len(tree.body) < 2:
+    body_nodes = tree.body
+    docstring = []
+    if (body_nodes and isinstance(body_nodes[0], ast.Expr) and isinstance(body_nodes[0].value, ast.Constant)
+            and isinstance(body_nodes[0].value.value, str)):
+        docstring = lines[body_nodes[0].lineno - 1:body_nodes[0].end_lineno]
+        body_nodes = body_nodes[1:]
+    if not body_nodes or (len(body_nodes) < 2 and not single):
         return None
-    out: list[str] = []
-    for node in tree.body:
+    out: list[str] = list(docstring)
+    for node in body_nodes:
         if out:
             out.append('')
         if isinstance(node, kinds):
@@ -57,7 +68,14 @@ def definition_stubs(region: str) -> list[str] | None:
             while header and (not header[-1].strip() or header[-1].strip().startswith('#')):
                 header.pop()
             indent = ' ' * (body.col_offset if body.col_offset else 4)
-            out += header + [indent + line for line in CODE_STUB]
+            methods = None
+            if isinstance(node, ast.ClassDef):      # methods stubbed, so the class defines
+                inner = '\n'.join(lines[body.lineno - 1:node.end_lineno])
+                methods = definition_stubs(inner, single=True)
+            if isinstance(node, ast.ClassDef) and methods is not None:
+                out += header + [indent + m if m else m for m in methods]
+            else:
+                out += header + [indent + line for line in CODE_STUB]
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if not all(isinstance(t, ast.Name) for t in targets):
@@ -68,8 +86,20 @@ def definition_stubs(region: str) -> list[str] | None:
     return out
 
 
+def _in_class(out: list[str], indent: str) -> bool:
+    """Whether a region indented by ``indent`` is a class body: the nearest line above it that
+    is indented less opens a class."""
+    for line in reversed(out):
+        if line.strip() and len(line) - len(line.lstrip()) < len(indent):
+            return line.lstrip().startswith('class ')
+    return False
+
+
 def _stub_regions(source: str) -> str:
-    """``source`` with each solution region replaced by its definition stubs or the plain stub."""
+    """``source`` with each solution region replaced by its definition stubs or the plain stub:
+    at the top level and in a class body, definitions keep their lines (a single top-level
+    literal becomes ``NAME = ...``, for the check to say "not done yet"); in a function's body,
+    the plain stub."""
     out, region, indent = [], None, ''
     for line in source.splitlines():
         if region is None:
@@ -79,12 +109,32 @@ def _stub_regions(source: str) -> str:
             else:
                 out.append(line)
         elif nbs._END.match(line):
-            stubs = definition_stubs('\n'.join(region)) if not indent else None   # top level only
+            text = '\n'.join(region)
+            if not indent:
+                stubs = definition_stubs(text) or _constant_stub(text)
+            elif _in_class(out, indent):
+                stubs = definition_stubs(text, single=True)
+            else:
+                stubs = None
             out += [indent + s if s else s for s in (stubs or CODE_STUB)]
             region = None
         else:
             region.append(line)
     return '\n'.join(out)
+
+
+def _constant_stub(region: str) -> list[str] | None:
+    """``NAME = ...`` for a region that only assigns one literal (a string, a number, a
+    container of them: an answer to write down, not a computation), else None."""
+    try:
+        tree = ast.parse(textwrap.dedent(region))
+        node = tree.body[0] if len(tree.body) == 1 else None
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            return None
+        ast.literal_eval(node.value)
+    except (SyntaxError, ValueError, TypeError):
+        return None
+    return definition_stubs(region, single=True)
 
 
 def strip_source(source: str, cell_type: str = 'code', whole: bool = False) -> str:

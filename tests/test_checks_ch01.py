@@ -69,6 +69,21 @@ def test_check_1_fails_readably(wrong, message):
         ch01.check_1(wrong)
 
 
+def test_a_class_stub_is_not_done_yet():
+    """The student edition's class stub (methods over `raise NotImplementedError()`) defines;
+    creating it says "not done yet", as calling a function stub does."""
+    class TwoInputDense(nn.Block):
+        def __init__(self, units, **kwargs):
+            raise NotImplementedError()
+
+        def forward(self, x, y):
+            raise NotImplementedError()
+
+    with pytest.raises(ExerciseFailed, match=r'^not done yet: creating TwoInputDense\(5\) raised '
+                                             r'NotImplementedError; replace'):
+        ch01.check_1(TwoInputDense)
+
+
 # ----- 01.2 Parallel ---------------------------------------------------------------------
 class Parallel(nn.Block):
     def add(self, *blocks):

@@ -143,6 +143,7 @@ def test_check_3_passes(capsys):
     ('.*bias', r"also selected \['bias_weight'\].*prefix may contain 'bias'.*\$"),
     ('(', r'not a valid regular expression'),
     (None, r'non-empty string'),
+    (..., r'^not done yet: define `bias_pattern`'),   # the student edition's `bias_pattern = ...`
 ])
 def test_check_3_fails(pattern, message):
     with pytest.raises(ExerciseFailed, match=message):

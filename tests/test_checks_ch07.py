@@ -327,7 +327,7 @@ SOURCE = dict(PIECES)
 def build_6(**edits):
     """The reference framework of chapter 7, with pieces edited: {piece: (old, new)}."""
     f = framework(7, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
-    return f.Var, f.backprop, f.Sequential, f.ReLU, f.initialize, f.Linear, f.l2_loss, f.train
+    return f.Var, f.backprop, f.Sequential, f.ReLU, f.initialize, f.Linear, f.l2_loss, f.train_mine
 
 
 def test_check_6_passes(capsys):
@@ -348,12 +348,12 @@ def test_check_6_fails_readably(edits, message):
 
 
 def test_check_6_refuses_minigluon_doing_the_training():
-    Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train = build_6()
+    Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train_mine = build_6()
 
     def delegating(net, X, y, lr, epochs, batch_size):
         with autograd.record():
             pass
-        return train(net, X, y, lr, epochs, batch_size)
+        return train_mine(net, X, y, lr, epochs, batch_size)
     with pytest.raises(ExerciseFailed, match='build it yourself: your code called autograd.record'):
         ch07.check_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, delegating)
 

@@ -1,5 +1,6 @@
 """The student edition: solutions out, outputs cleared, checks kept (no kernel needed)."""
 import copy
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_markdown_answer_and_untagged_markers():
     ])
     student = student_notebook(nb, 'x.ipynb')
     assert student.cells[0].source == 'YOUR ANSWER HERE'
-    assert student.cells[1].source == 'a = 1\n# YOUR CODE HERE\nraise NotImplementedError()'
+    assert student.cells[1].source == 'a = 1\nb = ...  # YOUR CODE HERE'   # a literal: its name kept
 
 
 @pytest.mark.parametrize('source, expected', [
@@ -151,8 +152,9 @@ def test_committed_student_edition_has_no_solutions_and_keeps_colab_settings():
         text = nbformat.writes(nb)
         assert 'BEGIN SOLUTION' not in text and 'END SOLUTION' not in text
         solutions = [c for c in nb.cells if nbs.is_solution(c)]
-        assert solutions and all('raise NotImplementedError()' in c.source for c in solutions
-                                 if c.cell_type == 'code')
+        assert solutions and all('raise NotImplementedError()' in c.source
+                                 or re.fullmatch(r'\w+ = \.\.\.  # YOUR CODE HERE', c.source)
+                                 for c in solutions if c.cell_type == 'code')
         # a discussion's model answer (a markdown solution) is not given away either
         assert all(c.source == 'YOUR ANSWER HERE' for c in solutions if c.cell_type == 'markdown')
         assert all(c.get('outputs', []) == [] for c in nb.cells)
@@ -181,17 +183,36 @@ def test_check_cells_explain_in_one_line_in_jupyter(teacher):
 
 def test_a_region_of_several_definitions_keeps_their_lines():
     """A top-level region that defines several names keeps each def/class line (decorators and
-    signatures too) over a stub body, and each constant's name; a single statement, or a region
-    inside a definition, gets the plain stub."""
+    signatures too) over a stub body, and each constant's name; one top-level literal keeps its
+    name (``NAME = ...``); any other single statement, or a region in a function's body, gets
+    the plain stub."""
     source = ('import numpy as np\n### BEGIN SOLUTION\nSIZES = {0: 4}\n\n@staticmethod\ndef f(a,\n      b=1):\n'
               '    """Doc."""\n    return a\n\nclass K(object):\n    x = 1\n### END SOLUTION\nprint(1)')
     assert strip_source(source) == (
         'import numpy as np\nSIZES = ...  # YOUR CODE HERE\n\n@staticmethod\ndef f(a,\n      b=1):\n'
         '    # YOUR CODE HERE\n    raise NotImplementedError()\n\nclass K(object):\n'
-        '    # YOUR CODE HERE\n    raise NotImplementedError()\nprint(1)')
-    assert strip_source('### BEGIN SOLUTION\npattern = 1\n### END SOLUTION') == \
+        '    x = ...  # YOUR CODE HERE\nprint(1)')
+    assert strip_source('### BEGIN SOLUTION\npattern = 1\n### END SOLUTION') == 'pattern = ...  # YOUR CODE HERE'
+    assert strip_source('### BEGIN SOLUTION\ntotal = sum([1])\n### END SOLUTION') == \
         '# YOUR CODE HERE\nraise NotImplementedError()'
-    inner = 'class A:\n    ### BEGIN SOLUTION\n    def f(self):\n        pass\n\n    def g(self):\n        pass\n    ### END SOLUTION'
-    assert strip_source(inner) == 'class A:\n    # YOUR CODE HERE\n    raise NotImplementedError()'
+    inside_def = 'def f():\n    ### BEGIN SOLUTION\n    def g():\n        pass\n    ### END SOLUTION'
+    assert strip_source(inside_def) == 'def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()'
     compiled = strip_source(source)
     compile(compiled, '<stub>', 'exec')
+
+
+def test_a_class_body_region_keeps_the_class_and_its_methods():
+    """A region that is a class's body keeps each method's line over a stub body (its docstring
+    too), so that the class defines without raising and its check can say "not done yet"."""
+    inner = ('class A(Base):\n    ### BEGIN SOLUTION\n    """What A is."""\n    def f(self, x,\n          y=2):\n'
+             '        return x\n\n    @property\n    def g(self):\n        pass\n    ### END SOLUTION\n\n\n'
+             'def h():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION')
+    stubbed = strip_source(inner)
+    assert stubbed == (
+        'class A(Base):\n    """What A is."""\n\n    def f(self, x,\n          y=2):\n        # YOUR CODE HERE\n'
+        '        raise NotImplementedError()\n\n    @property\n    def g(self):\n        # YOUR CODE HERE\n'
+        '        raise NotImplementedError()\n\n\ndef h():\n    # YOUR CODE HERE\n    raise NotImplementedError()')
+    namespace = {'Base': object}
+    exec(compile(stubbed, '<stub>', 'exec'), namespace)   # defines without raising
+    with pytest.raises(NotImplementedError):
+        namespace['A']().f(1)

@@ -10,7 +10,7 @@ from minigluon import autograd, gluon, init, nd, optimizer
 from minigluon.gluon import nn
 
 from . import Check, ExerciseFailed, call, describe, expect, floats, mentions, rng
-from .ch01 import _types, observe_tape_net
+from .ch01 import _types, defined, observe_tape_net
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch02'
@@ -123,6 +123,7 @@ def _net_3(seed):
 
 def observe_3(pattern, seed: int) -> dict:
     """02.3: the names collect_params(pattern) selects from a 3-layer net."""
+    defined('bias_pattern', pattern)
     expect(isinstance(pattern, str) and pattern != '',
            'your pattern should be a non-empty string; got %r' % (pattern,))
     net = _net_3(seed)

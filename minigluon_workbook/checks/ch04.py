@@ -15,8 +15,8 @@ from minigluon import autograd, nd
 from minigluon.gluon import Block, HybridBlock, Parameter
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, block, call, construct, expect, floats, rng
-from .ch01 import _types, observe_tape_net
+from . import Check, ExerciseFailed, call, expect, floats, rng
+from .ch01 import _types, block, construct, observe_tape_net
 from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
@@ -190,20 +190,20 @@ def _draw_5(seed):
             stream.uniform(-1, 1, (6, 2)).astype(np.float32))
 
 
-def observe_5(Var, backprop, Sequential, ReLU, Linear, initialize, Scale, seed: int) -> dict:
-    """Sequential(Linear(4), Scale(), ReLU(), Linear(2)) initialized from the seed's stream: the
+def observe_5(Var, backprop, Sequential, ReLU, Linear, initialize, MyScale, seed: int) -> dict:
+    """Sequential(Linear(4), MyScale(), ReLU(), Linear(2)) initialized from the seed's stream: the
     init calls and gamma after the first forward, then, with gamma set from the seed,
     sum(net(X) * w) and its gradients."""
-    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear, Scale=Scale)
-    net = call('Sequential(Linear(4), Scale(), ReLU(), Linear(2))',
-               lambda: Sequential(Linear(4), Scale(), ReLU(), Linear(2)))
+    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear, MyScale=MyScale)
+    net = call('Sequential(Linear(4), MyScale(), ReLU(), Linear(2))',
+               lambda: Sequential(Linear(4), MyScale(), ReLU(), Linear(2)))
     init, calls = seeded_init(seed)
     call('initialize(net, init)', initialize, net, init)
     width, X, gamma, w = _draw_5(seed)
     call('the first forward, net(Var(X)) for X of shape %s' % (X.shape,), lambda: net(Var(X)))
     params = call('net.named_parameters()', net.named_parameters)
     expect(isinstance(params, dict) and [str(k) for k in params] == list(_KEYS_5),
-           'net.named_parameters() has the keys %s; expected %s (Scale keeps its parameter in '
+           'net.named_parameters() has the keys %s; expected %s (MyScale keeps its parameter in '
            'self.gamma)' % (list(params) if isinstance(params, dict) else params, list(_KEYS_5)))
     data = {'calls': [list(c) for c in calls], 'gamma': floats(params['1.gamma'].value)}
     params['1.gamma'].value = gamma.copy()

@@ -26,8 +26,8 @@ from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, block, call, expect, floats, mentions, rng
-from .ch01 import _types
+from . import Check, ExerciseFailed, call, expect, floats, mentions, rng
+from .ch01 import _types, block
 from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
@@ -295,12 +295,12 @@ def _draw_6(seed):
     return X, y, p, t
 
 
-def observe_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train, seed: int) -> dict:
+def observe_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train_mine, seed: int) -> dict:
     """l2_loss on its own (value, gradient), then Sequential(Linear(8), ReLU(), Linear(1))
-    initialized from the seed's stream and trained by ``train`` for 6 epochs of 4 minibatches:
+    initialized from the seed's stream and trained by ``train_mine`` for 6 epochs of 4 minibatches:
     the per-epoch losses and the final parameters."""
     _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear)
-    for name, fn in (('initialize', initialize), ('l2_loss', l2_loss), ('train', train)):
+    for name, fn in (('initialize', initialize), ('l2_loss', l2_loss), ('train_mine', train_mine)):
         expect(callable(fn), '%s should be a function' % name)
     X, y, p, t = _draw_6(seed)
     pred = Var(p)
@@ -313,17 +313,17 @@ def observe_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, trai
     net = call('Sequential(Linear(8), ReLU(), Linear(1))', lambda: Sequential(Linear(8), ReLU(), Linear(1)))
     init, calls = seeded_init(seed)
     call('initialize(net, init)', initialize, net, init)
-    losses = call('train(net, X, y, lr=%g, epochs=%d, batch_size=%d)' % (_LR_6, _EPOCHS_6, _BATCH_6),
-                  train, net, X.copy(), y.copy(), _LR_6, _EPOCHS_6, _BATCH_6, without=_MINIGLUON_6)
+    losses = call('train_mine(net, X, y, lr=%g, epochs=%d, batch_size=%d)' % (_LR_6, _EPOCHS_6, _BATCH_6),
+                  train_mine, net, X.copy(), y.copy(), _LR_6, _EPOCHS_6, _BATCH_6, without=_MINIGLUON_6)
     try:
         losses = [float(v) for v in losses]
     except (TypeError, ValueError):
-        raise ExerciseFailed('train returned %r; expected a list of per-epoch losses' % (losses,)) from None
+        raise ExerciseFailed('train_mine returned %r; expected a list of per-epoch losses' % (losses,)) from None
     params = call('net.named_parameters()', net.named_parameters)
     data.update({'calls': [list(c) for c in calls], 'losses': losses,
                  'keys': [str(k) for k in params],
                  'params': {str(k): floats(v.value) for k, v in params.items()},
-                 'review': mentions(train, _MINIGLUON_6) + mentions(l2_loss, _MINIGLUON_6)})
+                 'review': mentions(train_mine, _MINIGLUON_6) + mentions(l2_loss, _MINIGLUON_6)})
     return data
 
 

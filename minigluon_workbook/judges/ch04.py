@@ -83,12 +83,12 @@ def judge_5(data, seed: int) -> str:
            % (calls, [(4, width), (2, 4)]))
     got = data.array('gamma')
     expect(got.shape == (4,) and bool((got == 1).all()), 'after the first forward gamma is %s; '
-           'expected four ones: its shape comes from the input of Scale (4 features), its values '
+           'expected four ones: its shape comes from the input of MyScale (4 features), its values '
            'from its own init' % _fmt_bt(got))
     stream = rng(seed)
     W1, W2 = (stream.uniform(-1, 1, s).astype(np.float32) for s in ((4, width), (2, 4)))
     b1, b2 = np.zeros(4, np.float32), np.zeros(2, np.float32)
     layers = [('linear', W1, b1), ('scale', gamma), ('relu',), ('linear', W2, b2)]
     judge_tape_net(data, _KEYS_5, layers, X, w, 'net')
-    return 'your Scale learns its size at the first forward, keeps its own init, and its op ' \
+    return 'your MyScale learns its size at the first forward, keeps its own init, and its op ' \
         'sends the right gradients to x and gamma'

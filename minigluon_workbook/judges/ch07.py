@@ -231,7 +231,7 @@ def judge_6(data, seed: int) -> str:
            '(the weights, at the first forward)' % (calls,))
     want_losses, want_params = minigluon_run_6(seed)
     losses = data.array('losses')
-    expect(losses.shape == (_EPOCHS_6,), 'train returned %d losses; expected one per epoch (%d)'
+    expect(losses.shape == (_EPOCHS_6,), 'train_mine returned %d losses; expected one per epoch (%d)'
            % (losses.size, _EPOCHS_6))
     expect(close(losses, np.array(want_losses), rtol=1e-5, atol=1e-7),
            'your per-epoch losses are %s; minigluon\'s (Dense, Trainer sgd, L2Loss) are %s: the mean '
