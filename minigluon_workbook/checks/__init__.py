@@ -52,6 +52,12 @@ def expect(condition: bool, message: str):
         raise ExerciseFailed(message)
 
 
+def defined(name: str, value):
+    """Fail with "not done yet: define `name`" while ``value`` is the student edition's ``...``."""
+    expect(value is not Ellipsis, 'not done yet: define `%s` (the student edition has `%s = ...`)'
+           % (name, name))
+
+
 def passed(exercise: str, detail: str = ''):
     """Print an exercise's pass line (for the student: the grader reads data, not this line)."""
     print('PASSED exercise %s%s' % (exercise, ': ' + detail if detail else ''))
@@ -167,6 +173,9 @@ def construct(cls, what: str, *args, **kwargs):
                              'super().__init__(**kwargs) first in it' % (cls.__name__, what))
     try:
         return cls(*args, **kwargs)
+    except NotImplementedError:   # the student edition keeps a class's methods over this
+        raise ExerciseFailed('not done yet: creating %s raised NotImplementedError; replace '
+                             '`raise NotImplementedError()` with your code' % what) from None
     except Exception as err:  # noqa: BLE001 - any error in student code is reported
         if isinstance(err, AttributeError) and re.search(r"'_\w+'", str(err)):
             raise ExerciseFailed('creating %s raised AttributeError: %s: did you call '

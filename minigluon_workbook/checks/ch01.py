@@ -12,40 +12,10 @@ from minigluon import autograd, nd
 from minigluon.gluon import Constant, nn
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, expect, floats, mentions, rng
-from . import block as _block, construct as _construct
+from . import Check, block, call, expect, floats, mentions, rng
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch01'
-
-
-def _not_done(make, *args, **kwargs):
-    """``make(*args, **kwargs)``, where a stub's NotImplementedError (the student edition keeps a
-    class's methods over ``raise NotImplementedError()``) says "not done yet", as ``call`` does."""
-    try:
-        return make(*args, **kwargs)
-    except ExerciseFailed as err:
-        message = str(err)
-        if message.startswith('creating ') and message.endswith(' raised NotImplementedError: '):
-            raise ExerciseFailed('not done yet: %s; replace `raise NotImplementedError()` with your '
-                                 'code' % message[:-2]) from None
-        raise
-
-
-def block(cls, what: str, *args, base=None):
-    """``checks.block``: the student's Block subclass created, "not done yet" for a stub."""
-    return _not_done(_block, cls, what, *args, base=base)
-
-
-def construct(cls, what: str, *args, **kwargs):
-    """``checks.construct``, "not done yet" for a stub."""
-    return _not_done(_construct, cls, what, *args, **kwargs)
-
-
-def defined(name: str, value):
-    """Fail with "not done yet: define `name`" while ``value`` is the student edition's ``...``."""
-    expect(value is not Ellipsis, 'not done yet: define `%s` (the student edition has `%s = ...`)'
-           % (name, name))
 
 
 def _uniform(stream, *shape):

@@ -9,8 +9,8 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd, optimizer
 from minigluon.gluon import nn
 
-from . import Check, ExerciseFailed, call, describe, expect, floats, mentions, rng
-from .ch01 import _types, defined, observe_tape_net
+from . import Check, ExerciseFailed, call, defined, describe, expect, floats, mentions, rng
+from .ch01 import _types, observe_tape_net
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch02'

@@ -7,8 +7,8 @@ import minigluon as mx
 from minigluon import gluon, init, nd
 from minigluon.gluon import nn
 
-from . import Check, ExerciseFailed, call, expect, floats, mentions, rng
-from .ch01 import _types, construct, observe_tape_net
+from . import Check, ExerciseFailed, call, construct, expect, floats, mentions, rng
+from .ch01 import _types, observe_tape_net
 from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.

@@ -15,8 +15,8 @@ from minigluon import autograd, nd
 from minigluon.gluon import Block, HybridBlock, Parameter
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, expect, floats, rng
-from .ch01 import _types, block, construct, observe_tape_net
+from . import Check, ExerciseFailed, block, call, construct, expect, floats, rng
+from .ch01 import _types, observe_tape_net
 from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.

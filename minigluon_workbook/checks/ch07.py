@@ -26,8 +26,8 @@ from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, expect, floats, mentions, rng
-from .ch01 import _types, block
+from . import Check, ExerciseFailed, block, call, expect, floats, mentions, rng
+from .ch01 import _types
 from .ch02 import seeded_init
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
