@@ -9,6 +9,8 @@ from the C code MXNet runs on the CPU, the functions below replay MXNet's arithm
 - ``libm``: the C library's own float functions (sinf, tanhf, asinhf, ...), which MXNet's
   CPU operators call and which are not correctly rounded.
 - ``nrm2``: BLAS nrm2's scaled sum of squares, accumulated in order.
+- ``running_sum``: a sum added in order, each partial sum rounded to the array's dtype, as
+  MXNet's CPU softmax adds its exponentials (NumPy's sum adds pairwise).
 - ``sgd_step``: SGD's update in the float32 order of MXNet's multi_sgd kernel.
 - ``MXNetCPUSampler``: MXNet's 1024 seeded mt19937 streams and how it splits an array
   among them, C++'s generate_canonical and normal_distribution, and glibc's logf.
@@ -113,6 +115,22 @@ def nrm2(a, axis, keepdims):
     if keepdims:
         out = out.reshape([1 if i in axes else d for i, d in enumerate(a.shape)])
     return out
+
+
+def running_sum(a, axis: int, dtype):
+    """The sum of ``a`` along ``axis`` (kept, of length 1), added in order with each partial
+    sum rounded to ``dtype``, as MXNet's softmax loops add ``sum += exp(...)`` in the input's
+    dtype (for float16, float32 exponentials into a float16 sum). ``cumsum`` adds in order."""
+    axis %= a.ndim
+    if a.shape[axis] == 0:
+        return a.sum(axis=axis, keepdims=True, dtype=dtype)
+    at = (slice(None),) * axis
+    if a.dtype == dtype:
+        return np.cumsum(a, axis=axis)[at + (slice(-1, None),)]
+    total = a[at + (slice(0, 1),)].astype(dtype)
+    for j in range(1, a.shape[axis]):
+        total = (total + a[at + (slice(j, j + 1),)]).astype(dtype)
+    return total
 
 
 # ----- optimizer kernels -----------------------------------------------------------------------

@@ -100,3 +100,68 @@ def test_randn_is_normal_with_the_shape_as_arguments():
     a = nd.random.randn(2, 3, loc=1, scale=2)
     mx.random.seed(3)
     assert (a == nd.random.normal(1, 2, shape=(2, 3))).asnumpy().all()
+
+
+# ----- diag, cbrt, rcbrt, degrees, radians, nanprod, softmin, slice_like, shape_array and
+# size_array (issue #21; MXNet's values, gradients and messages: tests/differential/cases_ops.py)
+NAN_COLUMN = nd.array([[float('nan')], [2.0]], dtype='float64')
+
+
+@pytest.mark.parametrize('f', [
+    nd.cbrt, nd.rcbrt, nd.degrees, nd.radians,
+    lambda x: nd.cbrt(x - 1) + (x - 1).rcbrt(),
+    lambda x: nd.diag(x, k=1),
+    lambda x: x.diag(-1),
+    lambda x: nd.diag(x.reshape((6,)), k=-2),
+    lambda x: nd.diag(x.reshape((1, 2, 3)), k=1, axis1=2, axis2=1),
+    lambda x: nd.nanprod(x, axis=1),
+    lambda x: x.nanprod(axis=0, keepdims=True),
+    lambda x: nd.nanprod(nd.concat(x, NAN_COLUMN, dim=1), axis=1),
+    lambda x: nd.softmin(x),
+    lambda x: nd.softmin(x, axis=0, temperature=0.7),
+    lambda x: x.softmin(temperature=3),
+    lambda x: nd.slice_like(x, nd.zeros((1, 2))),
+    lambda x: x.slice_like(nd.zeros((5, 2)), axes=(1,)),
+    lambda x: x * nd.size_array(x).astype('float64'),
+    lambda x: nd.broadcast_mul(x, nd.shape_array(x).astype('float64').reshape((2, 1))),
+])
+def test_gradients_of_ops_enumerate_api_found_missing(f):
+    check_grad(f, X)
+
+
+def test_shape_array_and_slice_likes_shape_input_get_zero_gradients():
+    x, like = nd.array(X), nd.ones((1, 2))
+    x.attach_grad()
+    like.attach_grad()
+    like.grad[:] = 5
+    from minigluon import autograd
+    with autograd.record():
+        y = nd.slice_like(x, like).sum() + nd.shape_array(x).astype('float32').sum()
+    y.backward()
+    assert like.grad.asnumpy().tolist() == [[0, 0]]
+    assert x.grad.asnumpy().tolist() == [[1, 1, 0], [0, 0, 0]]
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize('f', [
+    lambda x: nd.diag(x, k=1), lambda x: nd.diag(x.reshape((6,)), k=-1), nd.cbrt, nd.rcbrt,
+    nd.degrees, nd.radians, lambda x: nd.nanprod(x, axis=1), lambda x: nd.softmin(x, temperature=2),
+    lambda x: nd.softmin(x.astype('float16'), axis=0), lambda x: x.slice_like(nd.zeros((1, 2), ctx=x.context)),
+    lambda x: x * nd.size_array(x).astype('float32') + nd.shape_array(x)[1:].astype('float32'),
+])
+def test_enumerate_api_ops_on_a_gpu_agree_with_the_cpu(f):
+    import minigluon as mx
+    from minigluon import autograd
+    results = []
+    for ctx in (mx.gpu(0), mx.cpu()):
+        x = nd.array(X, ctx=ctx)
+        x.attach_grad()
+        with autograd.record():
+            y = f(x)
+        y.backward()
+        assert y.context == ctx and x.grad.context == ctx
+        results.append((y.asnumpy(), x.grad.asnumpy()))
+    (y_gpu, g_gpu), (y_cpu, g_cpu) = results
+    assert y_gpu.dtype == y_cpu.dtype
+    np.testing.assert_allclose(y_gpu.astype(float), y_cpu.astype(float), rtol=1e-3)
+    np.testing.assert_allclose(g_gpu.astype(float), g_cpu.astype(float), rtol=1e-3, atol=1e-6)

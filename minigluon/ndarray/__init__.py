@@ -9,18 +9,19 @@ from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, a
                   broadcast_add, broadcast_axes, broadcast_axis, broadcast_div, broadcast_equal,
                   broadcast_greater, broadcast_greater_equal, broadcast_hypot, broadcast_lesser,
                   broadcast_lesser_equal, broadcast_like, broadcast_logical_and,
-                  broadcast_logical_or, broadcast_logical_xor, broadcast_maximum,
-                  broadcast_minimum, broadcast_minus, broadcast_mod, broadcast_mul,
-                  broadcast_not_equal, broadcast_plus, broadcast_power, broadcast_sub,
-                  broadcast_to, cast, ceil, clip, concat, cos, cosh, divide, dot, elemwise_add,
-                  elemwise_div, elemwise_mul, elemwise_sub, equal, exp, expand_dims, expm1, fix,
-                  flatten, flip, floor, gather_nd, greater, greater_equal, lesser, lesser_equal,
-                  log, linalg_gemm2, log10, log1p, log2, log_softmax, logical_not, max, maximum,
-                  mean, min, minimum, modulo, multiply, nansum, negative, norm, not_equal, one_hot,
-                  pick, power, prod, reciprocal, relu, repeat, reshape, reshape_like, rint, round, rsqrt,
-                  sigmoid, sign, sin, sinh, slice_axis, softmax, softmax_cross_entropy, softrelu,
-                  sort, split, sqrt, square, squeeze, stack, stop_gradient, subtract, sum,
-                  swapaxes, take, tan, tanh, tile, topk, transpose, trunc, where)
+                  broadcast_logical_or, broadcast_logical_xor, broadcast_maximum, broadcast_minimum,
+                  broadcast_minus, broadcast_mod, broadcast_mul, broadcast_not_equal,
+                  broadcast_plus, broadcast_power, broadcast_sub, broadcast_to, cast, cbrt, ceil,
+                  clip, concat, cos, cosh, degrees, diag, divide, dot, elemwise_add, elemwise_div,
+                  elemwise_mul, elemwise_sub, equal, exp, expand_dims, expm1, fix, flatten, flip,
+                  floor, gather_nd, greater, greater_equal, lesser, lesser_equal, linalg_gemm2, log,
+                  log10, log1p, log2, log_softmax, logical_not, max, maximum, mean, min, minimum,
+                  modulo, multiply, nanprod, nansum, negative, norm, not_equal, one_hot, pick,
+                  power, prod, radians, rcbrt, reciprocal, relu, repeat, reshape, reshape_like,
+                  rint, round, rsqrt, shape_array, sigmoid, sign, sin, sinh, size_array, slice_axis,
+                  slice_like, softmax, softmax_cross_entropy, softmin, softrelu, sort, split, sqrt,
+                  square, squeeze, stack, stop_gradient, subtract, sum, swapaxes, take, tan, tanh,
+                  tile, topk, transpose, trunc, where)
 from .ops import slice_data as _slice_data
 from .random import Dropout
 from .utils import load, load_frombuffer, save

@@ -40,7 +40,8 @@ _METHODS = (
     'prod', 'nansum', 'norm', 'argmax', 'argmin', 'sort', 'argsort', 'topk', 'reshape', 'reshape_like',
     'flatten', 'transpose', 'expand_dims', 'squeeze', 'swapaxes', 'flip', 'tile', 'repeat',
     'split', 'slice_axis', 'take', 'pick', 'one_hot', 'broadcast_to', 'broadcast_like',
-    'broadcast_axes',
+    'broadcast_axes', 'cbrt', 'rcbrt', 'degrees', 'radians', 'nanprod', 'softmin', 'diag',
+    'slice_like', 'shape_array', 'size_array',
 )
 
 

@@ -279,6 +279,49 @@ def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
                    lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (x,))
 
 
+_SOFTMAX_DTYPES = (None, 'float16', 'float32', 'float64')
+_expf = bitexact.libm('exp')
+
+
+def softmin(data: NDArray, axis: int = -1, temperature: float | None = None, dtype=None,
+            use_length: bool = False, out: NDArray | None = None, **kwargs) -> NDArray:
+    """softmax(-data / temperature) along ``axis``: large values get small weights. Computed as
+    MXNet's CPU kernel does, in data's dtype (float32 for float16's exponentials), the
+    exponentials added in order; ``dtype`` is the result's ('float16', 'float32', 'float64')."""
+    if kwargs:
+        raise unknown_argument('softmin', kwargs, ('axis', 'temperature', 'dtype', 'use_length'))
+    dtype = None if dtype is None else np.dtype(dtype).name
+    attrs = _given(axis=(axis, -1), temperature=(temperature, None), dtype=(dtype, None),
+                   use_length=(use_length, False))
+    if not isinstance(axis, (int, np.integer)):
+        raise _parameter_error('softmin', 'axis', 'int', axis, attrs)
+    if dtype not in _SOFTMAX_DTYPES:
+        raise MXNetError("MXNetError: Invalid Input: '%s', valid values are: {None, 'float16', "
+                         "'float32', 'float64'}, in operator %s" % (dtype, _in_operator('softmin', attrs)))
+    a = data._data
+    if a.ndim == 0:
+        raise _shape_inference_failed('softmin', [()], attrs)
+    _check(not use_length, 'in_attrs->size() == softmax_use_length(attrs) ? 2U : 1U (1 vs. 2) : ')
+    axis = _check_axis(axis, a.ndim)
+    if a.dtype.kind != 'f':
+        raise MXNetError('This operation only support floating point types, not %s' % a.dtype)
+    kind = a.dtype.type
+    work = np.float64 if kind is np.float64 else np.float32  # C's float for float16's exp
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):  # silent, as in C
+        z = -a - (-a).max(axis=axis, keepdims=True)
+        if temperature is not None and kind(temperature) != 1:
+            z = z / kind(temperature)
+        e = _expf(z.astype(work, copy=False))
+        y = (e / bitexact.running_sum(e, axis, a.dtype).astype(work)).astype(a.dtype)
+    result = NDArray(y.astype(dtype or a.dtype, copy=False), data._ctx)
+
+    def backward(g):  # -(y * (g - sum(g * y))) / temperature, the sum added in order
+        dot = bitexact.running_sum(g * y, axis, a.dtype)
+        grad = -(y * (g - dot)).astype(a.dtype)
+        return (grad if temperature is None or kind(temperature) == 1 else grad / kind(temperature),)
+    return _record('softmin', result, backward, (data,), out)
+
+
 # ----- reductions: without an axis MXNet returns shape (1,), not a 0-d array ---------------
 _REDUCE_ARGUMENTS = ('axis', 'keepdims', 'exclude')  # a typo among them is MXNet's MXNetError
 
@@ -368,6 +411,41 @@ def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     data = x._ctx.xp.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
     return _record('nansum', NDArray(_reduced(data), x._ctx),
                    lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
+
+
+def nanprod(data: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
+            **kwargs) -> NDArray:
+    """The product over ``axis`` with NaNs counted as 1. A NaN gets no gradient, the others
+    product / x (NaN where a zero meets a zero product, as in MXNet)."""
+    if kwargs:
+        raise unknown_argument('nanprod', kwargs, _REDUCE_ARGUMENTS)
+    a = data._data
+    if not exclude:
+        _check_reduce_axes(axis, a.shape)
+    axis = _axis(axis, exclude, a.ndim)
+    nan = np.isnan(a)
+    with np.errstate(over='ignore', invalid='ignore'):  # inf * 0 is NaN, silently, as in C
+        product = np.where(nan, 1, a).prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
+
+    def backward(g):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            return (_spread(g, a, axis) * np.where(nan, 0, product.reshape(_reduce_shape(a, axis)) / a),)
+    return _record('nanprod', NDArray(_reduced(product), data._ctx), backward, (data,))
+
+
+def _check_reduce_axes(axis, shape: tuple) -> None:
+    """MXNet's checks of a reduction's ``axis`` (without ``exclude``), in its words."""
+    given = () if axis is None else (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if not given:
+        return
+    axes = sorted(ax + len(shape) if ax < 0 else ax for ax in given)
+    for before, after in zip(axes, axes[1:]):
+        _check(before < after, 'axes[i-1] < axes[i] (%d vs. %d) : Reduction axes have duplicates %s'
+               % (before, after, _dims_str(axes)))
+    _check(axes[-1] < len(shape), 'axes[axes.ndim()-1] < ishape.ndim() (%d vs. %d) : Reduction axis '
+           '%d Exceeds input dimensions %s' % (axes[-1], len(shape), axes[-1], _dims_str(shape)))
+    _check(axes[0] >= 0, 'axes[0] >= 0 (%d vs. 0) : Reduction axis %s Exceeds input dimensions %s'
+           % (axes[0], _dims_str(given), _dims_str(shape)))
 
 
 def _extreme(name, pick):
@@ -531,6 +609,44 @@ def _check(ok: bool, message: str):
         raise MXNetError('Check failed: ' + message)
 
 
+def _dims_str(dims) -> str:
+    return '[%s]' % ','.join(str(d) for d in dims)
+
+
+def _check_axis(axis: int, ndim: int) -> int:
+    """``axis`` in range(ndim) (negative: from the end), or MXNet's error."""
+    _check(-ndim <= axis < ndim, 'axis < ndim && axis >= -ndim: axis %d exceeds the input '
+           'dimension of %d' % (axis, ndim))
+    return axis % ndim
+
+
+def _given(**params) -> dict:
+    """The parameters passed with another value than their default, for MXNet's messages (which
+    list them in the order given; here, in the order of the signature): each keyword is
+    (value, default)."""
+    return {name: value for name, (value, default) in params.items() if value is not default
+            and not (type(value) is type(default) and value == default)}
+
+
+def _in_operator(op: str, attrs: dict) -> str:
+    return '%s(%s)' % (op, ', '.join(['name=""'] + ['%s="%s"' % kv for kv in attrs.items()]))
+
+
+def _parameter_error(op: str, name: str, expected: str, value, attrs: dict) -> MXNetError:
+    """MXNet's error for a parameter that does not parse as its type (``k=1.5`` for an int)."""
+    return MXNetError("MXNetError: Invalid Parameter format for %s expect %s but value='%s', in "
+                      'operator %s' % (name, expected, value, _in_operator(op, attrs)))
+
+
+def _shape_inference_failed(op: str, shapes, attrs: dict, output: str = 'None') -> MXNetError:
+    """MXNet's error for an input whose shape it does not know: a 0-d array's, shape (), is
+    unknown to its operators (MXNet lists several attributes in its hash map's order)."""
+    return MXNetError('Operator %s inferring shapes failed.\ninput shapes:\n%soutput shapes:\n%s\n'
+                      'operator attributes:\n%s\n'
+                      % (op, ''.join('%s\n' % (_dims_str(s) if s else 'None') for s in shapes), output,
+                         ''.join('%s : %s\n' % kv for kv in attrs.items())))
+
+
 def _reshape_target(codes: tuple, shape: tuple, reverse: bool) -> tuple:
     """MXNet's reshape codes: 0 copies an input axis, -1 is inferred, -2 copies all the
     remaining axes, -3 merges two axes, -4 splits one axis into the next two codes."""
@@ -612,6 +728,53 @@ def reshape_like(lhs: NDArray, rhs: NDArray) -> NDArray:
     a = lhs._data
     return _record('reshape_like', NDArray(a.reshape(rhs.shape), lhs._ctx),
                    lambda g: (g.reshape(a.shape), None), (lhs, rhs))
+
+
+def shape_array(data: NDArray, out: NDArray | None = None, **kwargs) -> NDArray:
+    """``data``'s shape as a 1-d int64 array; no gradient flows through it. As MXNet's
+    operators without parameters, it ignores unknown keywords."""
+    if data.ndim == 0:
+        raise _shape_inference_failed('shape_array', [()], kwargs, output='[-1]')
+    result = NDArray(data._ctx.xp.asarray(data.shape, dtype=np.int64), data._ctx)
+    return _record('shape_array', result, lambda g: (None,), (data,), out)
+
+
+def size_array(data: NDArray, out: NDArray | None = None, **kwargs) -> NDArray:
+    """``data``'s number of elements as a 1-element int64 array; no gradient flows through it."""
+    result = NDArray(data._ctx.xp.asarray([data.size], dtype=np.int64), data._ctx)
+    return _record('size_array', result, lambda g: (None,), (data,), out)
+
+
+def diag(data: NDArray, k: int = 0, axis1: int = 0, axis2: int = 1,
+         out: NDArray | None = None, **kwargs) -> NDArray:
+    """1-d ``data``: the square matrix with ``data`` on its diagonal ``k`` (k > 0 above the
+    main one, k < 0 below) and zeros elsewhere. N-d: diagonal ``k`` of the matrices that axes
+    ``axis1`` and ``axis2`` hold, as a new last axis (NumPy's ``diagonal``)."""
+    if kwargs:
+        raise unknown_argument('diag', kwargs, ('k', 'axis1', 'axis2'))
+    attrs = _given(k=(k, 0), axis1=(axis1, 0), axis2=(axis2, 1))
+    for name, value in (('k', k), ('axis1', axis1), ('axis2', axis2)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise _parameter_error('diag', name, 'int', value, attrs)
+    a, xp = data._data, data._ctx.xp
+    if a.ndim == 0:
+        raise _shape_inference_failed('diag', [()], attrs)
+    if a.ndim == 1:
+        return _record('diag', NDArray(xp.diag(a, k), data._ctx),
+                       lambda g: (xp.diagonal(g, k).copy(),), (data,), out)
+    x1, x2 = _check_axis(axis1, a.ndim), _check_axis(axis2, a.ndim)
+    _check(x1 != x2, 'x1 != x2 (%d vs. %d) : axis1 and axis2 cannot refer to the same axis %d'
+           % (x1, x2, x1))
+    if builtins.min(a.shape[x1] + builtins.min(k, 0), a.shape[x2] - builtins.max(k, 0)) < 0:
+        raise MXNetError('Diagonal does not exist.')
+    y = xp.diagonal(a, k, x1, x2).copy()
+
+    def backward(g):  # g goes back onto the diagonal, zeros elsewhere
+        grad = xp.zeros_like(a, dtype=g.dtype)
+        n = xp.arange(y.shape[-1])
+        xp.moveaxis(grad, (x1, x2), (-2, -1))[..., n + builtins.max(-k, 0), n + builtins.max(k, 0)] = g
+        return (grad,)
+    return _record('diag', NDArray(y, data._ctx), backward, (data,), out)
 
 
 def flatten(x: NDArray) -> NDArray:
@@ -882,6 +1045,35 @@ reciprocal = _unary('reciprocal', lambda a: 1 / a, lambda a, y: -y * y)
 rsqrt = _unary('rsqrt', lambda a: 1 / np.sqrt(a), lambda a, y: -0.5 * y / a)
 
 
+def _unary_in_c_float(name: str, forward, derivative):
+    """An elementwise function that MXNet computes in C's float for every dtype but float64
+    (integers and float16 included) and casts back as C does (an integer dtype truncates, inf
+    becomes INT_MIN): ``forward(f)`` of the data as float32 (float64 stays), ``derivative(a,
+    y)`` is dy/dx. As MXNet's operators without parameters, it ignores unknown keywords."""
+    def unary(data: NDArray, out: NDArray | None = None, **kwargs) -> NDArray:
+        a = data._data
+        with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+            y = casting.c_cast(forward(a if a.dtype == np.float64 else a.astype(np.float32)), a.dtype)
+
+        def backward(g):
+            with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+                return (g * derivative(a, y),)
+        return _record(name, NDArray(y, data._ctx), backward, (data,), out)
+    unary.__name__ = name
+    unary.__doc__ = 'Elementwise %s.' % name
+    return unary
+
+
+_cbrt = bitexact.libm('cbrt')
+_DEGREES = np.float32(180 / np.float64(np.float32(math.pi)))  # MXNet's constants are floats:
+_RADIANS = np.float32(np.float64(np.float32(math.pi)) / 180)  # 180 / PI, PI / 180 with PI a float
+
+cbrt = _unary_in_c_float('cbrt', _cbrt, lambda a, y: 1 / (3 * (y * y)))
+rcbrt = _unary_in_c_float('rcbrt', lambda f: 1 / _cbrt(f), lambda a, y: -1 / (3 * _cbrt(a) * a))
+degrees = _unary_in_c_float('degrees', lambda f: f * _DEGREES, lambda a, y: _DEGREES)
+radians = _unary_in_c_float('radians', lambda f: f * _RADIANS, lambda a, y: _RADIANS)
+
+
 def cast(data: NDArray, dtype) -> NDArray:
     """``data`` converted to ``dtype`` (MXNet's operator name for ``astype``)."""
     return data.astype(dtype)
@@ -912,6 +1104,42 @@ def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
         grad[key] = g
         return (grad,)
     return _record('slice_axis', NDArray(a[key].copy(), data._ctx), backward, (data,))
+
+
+def slice_like(data: NDArray, shape_like: NDArray, axes=(), out: NDArray | None = None,
+               **kwargs) -> NDArray:
+    """``data`` cut to ``shape_like``'s size along ``axes`` (all axes by default), each from
+    its start, as a copy; ``shape_like`` gives only its shape (and gets no gradient)."""
+    if kwargs:
+        raise unknown_argument('slice_like', kwargs, ('axes',))
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    a, like = data._data, shape_like.shape
+    if a.ndim == 0 or not like:
+        raise _shape_inference_failed('slice_like', [a.shape, like], _given(axes=(axes, ())))
+    if not axes:
+        _check(a.ndim == len(like), 'ishape.ndim() == from_shape.ndim() (%d vs. %d) : By default '
+               'slice_axis performs slice on all axes, but ndim mismatch for inputs: %d vs. %d'
+               % (a.ndim, len(like), a.ndim, len(like)))
+    key = [slice(None)] * a.ndim
+    for given in axes or range(a.ndim):
+        axis = given + a.ndim if given < 0 else given
+        _check(axis >= 0, 'axis >= 0 (%d vs. 0) : Slice axis: %d too small' % (axis, given))
+        _check(a.ndim > axis, 'ishape.ndim() > axis (%d vs. %d) : Slice axis: %d exceeds first '
+               'input: %d' % (a.ndim, axis, axis, a.ndim))
+        _check(len(like) > axis, 'from_shape.ndim() > axis (%d vs. %d) : Slice axis: %d exceeds '
+               'second input: %d' % (len(like), axis, axis, len(like)))
+        _check(a.shape[axis] >= like[axis], '%s (%d vs. %d) : Slice axis %d with size %d'
+               'exceeds limit of input with size %d'  # MXNet's words, its missing space too
+               % ('ishape[axis] >= from_shape[axis]' if axes else 'ishape[i] >= from_shape[i]',
+                  a.shape[axis], like[axis], axis, like[axis], a.shape[axis]))
+        key[axis] = slice(0, like[axis])
+    key = tuple(key)
+
+    def backward(g):
+        grad = data._ctx.xp.zeros_like(a, dtype=g.dtype)
+        grad[key] = g
+        return grad, None
+    return _record('slice_like', NDArray(a[key].copy(), data._ctx), backward, (data, shape_like), out)
 
 
 def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = False):

@@ -361,7 +361,7 @@ _UFUNC_NAMES = (
     'arcsin arccos arctan arctan2 sinh cosh tanh arcsinh arccosh arctanh floor ceil trunc rint '
     'maximum minimum equal not_equal greater greater_equal less less_equal logical_and '
     'logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor invert isnan isinf '
-    'isfinite logaddexp hypot matmul').split()
+    'isfinite logaddexp hypot matmul cbrt').split()
 _UFUNCS = {name: ufunc(getattr(numpy, name)) for name in _UFUNC_NAMES}
 _UFUNCS['divide'] = _UFUNCS['true_divide']
 
@@ -428,8 +428,9 @@ def _function(np_func, operands=(0,), kernel: bool = True):
 _FUNCTIONS = {}
 for _names, _operands, _kernel in (
         ('sum mean prod max min amax amin argmax argmin any all nansum cumsum argsort flip tile '
-         'repeat ravel', (0,), True),
-        ('shape reshape transpose swapaxes expand_dims squeeze broadcast_to split', (0,), False),
+         'repeat ravel diag', (0,), True),
+        ('shape reshape transpose swapaxes expand_dims squeeze broadcast_to split diagonal moveaxis',
+         (0,), False),
         ('take take_along_axis dot tensordot', (0, 1), True),
         ('where clip put_along_axis', (0, 1, 2), True),
         ('concatenate stack', ('seq',), True)):
