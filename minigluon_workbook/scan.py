@@ -45,7 +45,8 @@ TEXT = ('minigluon_workbook', 'vnd.minigluon-workbook', 'observation+json')
 # magics a student may use, each with what its line may say: timing, plotting, help, capture
 # (the timed or captured code is scanned too), installing, reloading, figure formats
 MAGICS = {'time': '.*', 'timeit': '.*', 'matplotlib': '.*', 'pinfo': '.*', 'pinfo2': '.*',
-          'capture': r'[\w -]*', 'who': r'[\w ]*', 'whos': r'[\w ]*', 'pip': '.*', 'autoreload': r'[\w -]*', 'load_ext': 'autoreload',
+          'capture': r'[\w -]*', 'who': r'[\w ]*', 'whos': r'[\w ]*', 'pip': '.*',
+          'autoreload': r'[\w -]*', 'load_ext': 'autoreload',
           'config': r'InlineBackend\.\w+ *= *[\w\'". ]*'}
 MAX_LINES, MAX_CHARS, MAX_MAGICS = 2000, 200_000, 20            # per cell: larger is not read
 MAX_CODE = 2_000_000     # characters of a notebook's own code cells together: more is not read
@@ -178,9 +179,11 @@ def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
                           if re.search(r'(^|[\s=<>"\'])/(box|proc)\b', text)]
                 found += ['%r' % t for text in arguments for t in TEXT if t in text]
             name = getattr(node.func, 'id', '')
-            if name in ('setattr', 'delattr') and node.args and (
-                    CHECK_MODULE.fullmatch(_root(node.args[0])) or _root(node.args[0]) in patched):
-                found.append('%s on %s' % (name, _root(node.args[0])))
+            target = _root(node.args[0]) if node.args else ''
+            # a check module's names are no student's business, computed or not
+            if ((name in ('getattr', 'setattr', 'delattr', 'hasattr') and CHECK_MODULE.fullmatch(target))
+                    or (name in ('setattr', 'delattr') and target in patched)):
+                found.append('%s on %s' % (name, target))
             if name in ('getattr', 'setattr', 'hasattr') and len(node.args) >= 2:
                 attribute = node.args[1]
                 if isinstance(attribute, ast.Constant) and attribute.value in RESERVED | REPLACED | SYS_NAMES:

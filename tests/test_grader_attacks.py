@@ -666,7 +666,7 @@ THIRD_RED_TEAM_PRIMITIVES = [
     "w = np.load('w.npy', allow_pickle=True)", "import timeit\ntimeit.timeit(code)",
     "type(p).data = lambda self, ctx=None: 0", "from minigluon import nd\nsetattr(nd, 'save', f)",
     "from minigluon.gluon import Parameter\nParameter.list_ctx = f",
-    "f = print.__self__", "g = f.__func__", "def f():\n    global __name__\n    __name__ = 'minigluon.x'",
+    "f = print.__self__", "g = f.__func__", "draw = getattr(ch04, '_dr' + 'aw_1')", "def f():\n    global __name__\n    __name__ = 'minigluon.x'",
 ]
 # ... and the honest cells it found refused, now passing (vars(), inspect, pickle, %env stay refused)
 THIRD_RED_TEAM_HONEST = [
