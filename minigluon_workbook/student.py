@@ -12,6 +12,9 @@ notebook named), a copy in which
 * a cell tagged ``solution`` without markers is replaced as a whole (a markdown one by
   ``YOUR ANSWER HERE``);
 * every output and execution count is cleared;
+* each MyST dropdown (an ``{admonition} TITLE`` with ``:class: dropdown``: hints, deep dives'
+  prose) becomes an HTML ``<details><summary>TITLE</summary>`` block, which Jupyter and Colab
+  fold as the book does, where they would show the MyST fence as raw text (``details_from_dropdowns``);
 * check cells stay as they are, so students get immediate feedback.
 
 The file names stay the teacher's: the grader finds the teacher edition by file name.
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import html
+import re
 import textwrap
 from pathlib import Path
 
@@ -148,6 +153,48 @@ def strip_source(source: str, cell_type: str = 'code', whole: bool = False) -> s
     return source
 
 
+_DIRECTIVE = re.compile(r'^(`{3,}|:{3,})\{admonition\}[ \t]*(.*?)[ \t]*$')
+_OPTION = re.compile(r'^:([\w-]+):[ \t]*(.*?)[ \t]*$')
+
+
+def details_from_dropdowns(source: str) -> str:
+    """``source`` (markdown) with each MyST dropdown admonition, a fence of three or more
+    backticks (or colons) opening ``{admonition} TITLE`` with ``:class: dropdown`` among its
+    options, written as ``<details><summary>TITLE</summary>``, a blank line, its body, a blank
+    line and ``</details>``: Jupyter and Colab render the body's Markdown between the blank
+    lines and fold it. Dropdowns nested in a dropdown's body are converted too; an admonition
+    that is not a dropdown, or a fence left open, stays as it is. Raises ValueError on a
+    dropdown with an empty title."""
+    lines = source.split('\n')
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        opening = _DIRECTIVE.match(lines[i])
+        if not opening:
+            out.append(lines[i])
+            i += 1
+            continue
+        fence, title = opening.groups()
+        closing = re.compile(r'^%s{%d,}[ \t]*$' % (re.escape(fence[0]), len(fence)))
+        j, options = i + 1, {}
+        while j < len(lines) and _OPTION.match(lines[j]):
+            name, value = _OPTION.match(lines[j]).groups()
+            options[name] = value
+            j += 1
+        end = next((k for k in range(j, len(lines)) if closing.match(lines[k])), None)
+        if end is None or 'dropdown' not in options.get('class', '').split():
+            out.append(lines[i])
+            i += 1
+            continue
+        if not title:
+            raise ValueError('a dropdown without a title: %r' % lines[i])
+        body = details_from_dropdowns('\n'.join(lines[j:end])).strip('\n')
+        out += ['<details><summary>%s</summary>' % html.escape(title, quote=False), '']
+        out += ([body, ''] if body else []) + ['</details>']
+        i = end + 1
+    return '\n'.join(out)
+
+
 def student_notebook(nb, name: str = '') -> nbformat.NotebookNode:
     """A student edition of the teacher notebook ``nb`` (which is left unchanged)."""
     nb = copy.deepcopy(nb)
@@ -160,6 +207,12 @@ def student_notebook(nb, name: str = '') -> nbformat.NotebookNode:
         except ValueError as e:
             raise ValueError('%scell %d (id %s): %s'
                              % (name + ': ' if name else '', index, cell.get('id'), e)) from None
+        if cell.get('cell_type') == 'markdown':
+            try:
+                cell['source'] = details_from_dropdowns(cell['source'])
+            except ValueError as e:
+                raise ValueError('%scell %d (id %s): %s'
+                                 % (name + ': ' if name else '', index, cell.get('id'), e)) from None
         if solution:
             kept = [t for t in nbs.tags(cell) if t not in _TEACHER_ONLY_TAGS]
             cell['metadata']['tags'] = kept

@@ -10,7 +10,7 @@ import pytest
 
 from minigluon_workbook import notebooks as nbs
 from minigluon_workbook.__main__ import main
-from minigluon_workbook.student import student_notebook, strip_source
+from minigluon_workbook.student import details_from_dropdowns, student_notebook, strip_source
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHER = ROOT / 'tests' / 'fixtures' / 'classroom' / '99_tiny.ipynb'
@@ -129,6 +129,25 @@ def test_default_teacher_edition_is_the_repository_chapters():
     assert nbs.chapters_dir() == ROOT / 'chapters'
 
 
+def test_dropdowns_become_details_blocks():
+    """Jupyter and Colab show a MyST fence as raw text: the student edition folds a dropdown
+    as HTML <details>, its body's Markdown between blank lines; nested ones too."""
+    source = ('Intro.\n\n```{admonition} Hint 1\n:class: dropdown\n\nUse `x < y`.\n```\n\n'
+              '````{admonition} Deep dive (optional): show the text\n:class: dropdown\n\nProse.\n\n'
+              '```python\nprint(1)\n```\n\n```{admonition} In short\n:class: dropdown\n\nShort.\n```\n````\nAfter.')
+    assert details_from_dropdowns(source) == (
+        'Intro.\n\n<details><summary>Hint 1</summary>\n\nUse `x < y`.\n\n</details>\n\n'
+        '<details><summary>Deep dive (optional): show the text</summary>\n\nProse.\n\n'
+        '```python\nprint(1)\n```\n\n<details><summary>In short</summary>\n\nShort.\n\n</details>\n\n'
+        '</details>\nAfter.')
+    assert details_from_dropdowns(':::{admonition} A & B\n:class: dropdown\nText.\n:::') == \
+        '<details><summary>A &amp; B</summary>\n\nText.\n\n</details>'
+    # not a dropdown, or never closed: left as written
+    for kept in ('```{admonition} Note\nText.\n```', '```{admonition} Hint 1\n:class: dropdown\nText.',
+                 '```python\n{admonition}\n```'):
+        assert details_from_dropdowns(kept) == kept
+
+
 # ---------------------------------------------------------------- the committed student edition
 STUDENT_DIR = ROOT / 'student' / 'chapters'
 
@@ -216,3 +235,33 @@ def test_a_class_body_region_keeps_the_class_and_its_methods():
     exec(compile(stubbed, '<stub>', 'exec'), namespace)   # defines without raising
     with pytest.raises(NotImplementedError):
         namespace['A']().f(1)
+
+
+_TEACHER_DROPDOWN = re.compile(r'^(`{3,}|:{3,})\{admonition\} (.+)\n:class: dropdown$', re.M)
+_SUMMARY = re.compile(r'^<details><summary>(.*)</summary>$', re.M)
+
+
+@pytest.mark.parametrize('chapter', nbs.chapter_paths(), ids=lambda p: p.stem)
+def test_committed_student_edition_folds_dropdowns_as_details(chapter):
+    """Colab and Jupyter show MyST's dropdowns as raw text, so hint tiers and deep dives would
+    all be open at once: in the student edition no markdown cell holds a MyST dropdown, and
+    each of the teacher's (outside the model answers, which the student edition replaces)
+    became one <details> with the same title."""
+    import html
+    teacher = {c.id: c for c in nbs.read(chapter).cells}
+    student = nbs.read(STUDENT_DIR / chapter.name)
+    converted = 0
+    for cell in student.cells:
+        if cell.cell_type != 'markdown':
+            continue
+        assert ':class: dropdown' not in cell.source and '{admonition}' not in cell.source, (
+            '%s cell %s still holds a MyST dropdown' % (chapter.name, cell.id))
+        assert cell.source.count('<details>') == cell.source.count('</details>')
+        if nbs.is_solution(cell):
+            continue
+        want = [title for _, title in _TEACHER_DROPDOWN.findall(teacher[cell.id].source)]
+        assert [html.unescape(t) for t in _SUMMARY.findall(cell.source)] == want, cell.id
+        assert cell.source.count('<details>') == len(want)
+        converted += len(want)
+    assert converted == len(_TEACHER_DROPDOWN.findall('\n'.join(
+        c.source for c in teacher.values() if c.cell_type == 'markdown' and not nbs.is_solution(c))))
