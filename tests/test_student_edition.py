@@ -265,3 +265,26 @@ def test_committed_student_edition_folds_dropdowns_as_details(chapter):
         converted += len(want)
     assert converted == len(_TEACHER_DROPDOWN.findall('\n'.join(
         c.source for c in teacher.values() if c.cell_type == 'markdown' and not nbs.is_solution(c))))
+
+
+@pytest.mark.parametrize('chapter', nbs.chapter_paths(), ids=lambda p: p.stem)
+def test_student_edition_runs_before_the_exercises_are_done(chapter, tmp_path):
+    """Run top to bottom as handed out, a chapter fails only where it means to: its check cells
+    (each saying "not done yet") and its `raises-exception` cells. A demo cell that uses an
+    answer prints one line, "not done yet: write ... (Exercise NN.k), then run ...", instead
+    of a NotImplementedError or NameError traceback."""
+    from nbclient import NotebookClient
+    nb = student_notebook(nbs.read(chapter), chapter.name)
+    NotebookClient(nb, allow_errors=True, timeout=600,
+                   resources={'metadata': {'path': str(tmp_path)}}).execute()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != 'code':
+            continue
+        errors = [o for o in cell.outputs if o.output_type == 'error']
+        if nbs.is_check(cell):
+            assert [e.evalue.startswith('not done yet') for e in errors] == [True], (index, errors)
+        elif 'raises-exception' not in nbs.tags(cell):
+            assert not errors, '%s cell %d: %s: %s' % (chapter.name, index, errors[0].ename, errors[0].evalue)
+        text = ''.join(o.get('text', '') for o in cell.outputs if o.output_type == 'stream')
+        if 'not done yet' in text:
+            assert re.fullmatch(r'not done yet: write .+ \(Exercises? \d\d\.\d.*\), then run .+\n', text), text
