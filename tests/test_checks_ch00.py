@@ -211,19 +211,34 @@ def test_check_5_passes_the_reference(capsys):
     assert 'PASSED exercise 00.5' in capsys.readouterr().out
 
 
+def _dot_with(backward):
+    """A dot whose backward is ``backward(g, a, b)`` (a and b: the operands' values)."""
+    return lambda a, b: Var(a.value @ b.value, (a, b), lambda g: backward(g, a.value, b.value))
+
+
 @pytest.mark.parametrize('wrong_dot, wrong_relu, message', [
-    (lambda a, b: Var(a.value @ b.value, (a, b), lambda g: (g @ b.value, a.value @ g)), relu,
-     r'backprop.* raised ValueError'),
-    (lambda a, b: Var(a.value @ b.value, (a, b), lambda g: (g @ b.value.T, (a.value.T @ g) * 2)),
-     relu, r'gradient of b is'),
-    (dot, lambda a: Var(np.maximum(a.value, 0), (a,), lambda g: (g,)), r'gradient of a is'),
+    (_dot_with(lambda g, a, b: (g @ b, a @ g)), relu, r'backprop.* raised ValueError'),
+    (_dot_with(lambda g, a, b: (g @ b.T, (a.T @ g) * 2)), relu,
+     r"^the gradient of b has the expected shape \(4, 2\) but other values: at \[0, 0\] \S+ instead of "
+     r"\S+, .*Look at what dot's backward returns for b$"),
+    (_dot_with(lambda g, a, b: (np.zeros_like(a), a.T @ g)), relu,
+     r"^the gradient of a has the expected shape \(3, 4\) but other values: at \[\d, \d\] 0 instead "
+     r"of .*Look at what dot's backward returns for a$"),
+    (_dot_with(lambda g, a, b: (g @ b.T, (a.T @ g).sum(axis=1, keepdims=True))), relu,
+     r'the gradient of b has shape \(4, 1\); expected \(4, 2\), the shape of b'),
+    (dot, lambda a: Var(np.maximum(a.value, 0), (a,), lambda g: (g,)),
+     r"^the gradient of a has the expected shape \(3, 4\) .*; the gradient of b is wrong too\. Both fit "
+     r"a wrong gradient coming back from relu .*where relu's input was -\S+ \(negative\), relu's "
+     r"backward sent \S+ instead of 0$"),
     (lambda a, b: Var(a.value @ b.value), relu, r'a.grad or b.grad is None'),
     (dot, lambda a: np.maximum(a.value, 0), r'should return a Var'),
     (dot, lambda a: Var(a.value, (a,), lambda g: (g,)), r'relu\(dot\(a, b\)\) computed'),
 ])
 def test_check_5_fails_readably(wrong_dot, wrong_relu, message):
-    with pytest.raises(ExerciseFailed, match=message):
+    with pytest.raises(ExerciseFailed, match=message) as failed:
         ch00.check_5(Var, backprop, wrong_dot, wrong_relu)
+    # it says which gradient is wrong and where, never the rule that computes it
+    assert not any(rule in str(failed.value) for rule in ('.T', '@', 'transpose', 'lets g through'))
 
 
 def test_check_5_judges_from_the_seed():

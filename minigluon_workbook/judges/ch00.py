@@ -118,6 +118,39 @@ def _train_5(X, y, W1, W2) -> list:
     return losses
 
 
+def _differences(got, want, show=2) -> str:
+    """Where ``got`` first differs from ``want``, in reading order: 'at [i, j] x instead of y'."""
+    bad = np.argwhere(~np.isclose(got, want, rtol=1e-5, atol=1e-5))
+    text = ', '.join('at %s %.4g instead of %.4g' % (list(map(int, i)), got[tuple(i)], want[tuple(i)])
+                     for i in bad[:show])
+    if len(bad) > show:
+        text += ' (%d more of its %d values differ)' % (len(bad) - show, want.size)
+    return text
+
+
+def _wrong_gradients_5(a, b, z, g_z, grads, wants, wrong) -> str:
+    """Which gradient is wrong (of a or of b), its expected shape and first differing values, and
+    whether dot's or relu's backward is the likely culprit, never the rule itself. A right dot fed
+    a wrong gradient R by relu's backward gives grad_a = R @ b.T and grad_b = a.T @ R: when one
+    R (solved for from grad_a) explains both, relu is to blame, and R shows where."""
+    first = wrong[0]
+    text = ('the gradient of %s has the expected shape %s but other values: %s'
+            % (first, wants[first].shape, _differences(grads[first], wants[first])))
+    R = grads['a'] @ np.linalg.pinv(b.T)
+    off = np.argwhere(~np.isclose(R, g_z, rtol=1e-5, atol=1e-5))
+    if (wrong == ['a', 'b'] and len(off) and close(R @ b.T, grads['a'], atol=1e-5)
+            and close(a.T @ R, grads['b'], atol=1e-5)):
+        i = tuple(off[0])
+        sign = 'positive' if z[i] > 0 else 'negative' if z[i] < 0 else 'zero'
+        return ('%s; the gradient of b is wrong too. Both fit a wrong gradient coming back from relu '
+                '(or a dot whose backward is off for both operands alike): at %s, where relu\'s '
+                'input was %.4g (%s), relu\'s backward sent %.4g instead of %.4g'
+                % (text, list(map(int, i)), z[i], sign, R[i], g_z[i]))
+    if wrong == ['a', 'b']:
+        text += '; the gradient of b is wrong too'
+    return "%s. Look at what dot's backward returns for %s" % (text, ' and for '.join(wrong))
+
+
 def judge_5(data, seed: int) -> str:
     a, b, w, X, y, W1, W2 = _draw_5(seed)
     z = a @ b
@@ -125,11 +158,17 @@ def judge_5(data, seed: int) -> str:
     expect(close(value, np.maximum(z, 0)), 'relu(dot(a, b)) computed %s; expected %s'
            % (_fmt(value), _fmt(np.maximum(z, 0))))
     g_z = w * (z > 0)
-    for name, want in (('a', g_z @ b.T), ('b', a.T @ g_z)):
-        got = data.array('grad_' + name, want.shape)
-        expect(close(got, want, atol=1e-5), 'the gradient of %s is %s; expected %s (dot\'s backward '
-               'sends g @ b.T to a and a.T @ g to b; relu\'s lets g through where its input was '
-               'positive)' % (name, _fmt(got), _fmt(want)))
+    wants = {'a': g_z @ b.T, 'b': a.T @ g_z}
+    grads = {}
+    for name, want in wants.items():
+        got = data.array('grad_' + name)
+        expect(got.shape == want.shape, 'the gradient of %s has shape %s; expected %s, the shape of '
+               '%s: what dot\'s backward returns for %s must have its shape'
+               % (name, got.shape, want.shape, name, name))
+        grads[name] = got
+    wrong = [name for name in wants if not close(grads[name], wants[name], atol=1e-5)]
+    if wrong:
+        raise ExerciseFailed(_wrong_gradients_5(a, b, z, g_z, grads, wants, wrong))
     losses, want = data.array('losses', (_STEPS_5,)), np.array(_train_5(X, y, W1, W2))
     expect(close(losses, want, rtol=1e-4), 'training with your ops gives the losses %s ...; '
            'expected %s ...' % (_fmt(losses[:3]), _fmt(want[:3])))
