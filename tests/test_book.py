@@ -303,6 +303,36 @@ def test_deep_dives_are_folded_whole(name):
             assert meta.get('cellView') == 'form' and source.startswith('#@title Deep dive (optional)')
 
 
+MAIN_PATH_WORDS, MAIN_PATH_CODE_CELLS = 1500, 30
+
+
+def _main_path(cells):
+    """The cells a reader meets before '## Exercises', deep dives left out; a markdown cell
+    that holds the heading counts up to it."""
+    for c, in_deep_dive in _deep_dive_cells(cells):
+        source = ''.join(c['source'])
+        head = re.split(r'^## Exercises', source, maxsplit=1, flags=re.M)
+        if not in_deep_dive:
+            yield c, head[0]
+        if len(head) > 1:
+            return
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_the_main_path_is_read_in_under_an_hour(name):
+    """At most 1,500 words of unfolded prose (dropdowns such as hints are folded) and 30
+    unfolded code cells (the install cell, and folded cells, not counted) before the exercises."""
+    words, code = 0, 0
+    for c, source in _main_path(_notebook(name)['cells']):
+        if c['cell_type'] == 'markdown':
+            words += len(re.sub(r'(`{3,})\{admonition\}.*?\n\1', '', source, flags=re.S).split())
+        elif not {'hide-cell', 'remove-cell', 'hide-input'} & set(c['metadata'].get('tags', [])) \
+                and "find_spec('minigluon')" not in source:
+            code += 1
+    assert words <= MAIN_PATH_WORDS and code <= MAIN_PATH_CODE_CELLS, (name, words, code)
+    assert words > 200 or name == '07_capstone', (name, words)   # the count reads something
+
+
 @pytest.mark.parametrize('name', CHAPTERS)
 def test_every_exercise_says_how_long_it_takes(name):
     titles = [line for c in _markdown(name) for line in ''.join(c['source']).split('\n')
