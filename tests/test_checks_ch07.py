@@ -341,6 +341,10 @@ def test_check_6_passes(capsys):
     ({'P7_TRAIN': ('total / len(X)', 'total')}, r'per-epoch losses are'),
     ({'P7_TRAIN': ('list({id(p): p for p in net.named_parameters().values()}.values())',
                    'list(net.named_parameters().values())[:2]')}, r'per-epoch losses are'),
+    # a parameter in two places stepped twice: the first net has none, the second catches it
+    ({'P7_TRAIN': ('list({id(p): p for p in net.named_parameters().values()}.values())',
+                   'list(net.named_parameters().values())')},
+     r'^for the net with one Linear\(8, 8\) in two places, your per-epoch losses are'),
 ])
 def test_check_6_fails_readably(edits, message):
     with pytest.raises(ExerciseFailed, match=message):
@@ -360,7 +364,7 @@ def test_check_6_refuses_minigluon_doing_the_training():
 
 def test_check_6_refuses_forged_data():
     data = ch07.check_6.observe(*build_6(), seed=3)
-    for key in ('loss', 'loss_grad', 'calls', 'losses', 'keys', 'params'):
+    for key in ('loss', 'loss_grad', 'calls', 'losses', 'keys', 'params', 'shared'):
         forged = dict(data)
         del forged[key]
         with pytest.raises((ExerciseFailed, Malformed)):

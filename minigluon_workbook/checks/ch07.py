@@ -278,6 +278,9 @@ check_4 = Check('07.4', observe_4, JUDGES)
 # ----- 07.6 (build track: training with the student's framework) --------------------------
 _N_6, _BATCH_6, _EPOCHS_6, _LR_6 = 32, 8, 6, 0.1
 _KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias')
+# The second run: one Linear(8, 8) in two places ('2' and '4'), for fewer epochs.
+_KEYS_SHARED_6 = tuple('%d.%s' % (i, n) for i in (0, 2, 4, 5) for n in ('weight', 'bias'))
+_EPOCHS_SHARED_6 = 3
 # The loop is the student's: minigluon's trainer and autograd may not run it for them.
 _MINIGLUON_6 = (('gluon.Trainer.step', gluon.Trainer, 'step'),
                 ('gluon.Trainer.update', gluon.Trainer, 'update'),
@@ -298,7 +301,8 @@ def _draw_6(seed):
 def observe_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train_mine, seed: int) -> dict:
     """l2_loss on its own (value, gradient), then Sequential(Linear(8), ReLU(), Linear(1))
     initialized from the seed's stream and trained by ``train_mine`` for 6 epochs of 4 minibatches:
-    the per-epoch losses and the final parameters."""
+    the per-epoch losses and the final parameters; then the same for a net that uses one
+    Linear(8, 8) in two places (its parameters take one step per minibatch)."""
     _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear)
     for name, fn in (('initialize', initialize), ('l2_loss', l2_loss), ('train_mine', train_mine)):
         expect(callable(fn), '%s should be a function' % name)
@@ -315,16 +319,27 @@ def observe_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, trai
     call('initialize(net, init)', initialize, net, init)
     losses = call('train_mine(net, X, y, lr=%g, epochs=%d, batch_size=%d)' % (_LR_6, _EPOCHS_6, _BATCH_6),
                   train_mine, net, X.copy(), y.copy(), _LR_6, _EPOCHS_6, _BATCH_6, without=_MINIGLUON_6)
+    data.update(_trained(calls, losses, call('net.named_parameters()', net.named_parameters)))
+    shared = call('Linear(8, 8)', Linear, 8, 8)
+    net = call('Sequential(Linear(8, 3), ReLU(), shared, ReLU(), shared, Linear(1, 8))',
+               lambda: Sequential(Linear(8, 3), ReLU(), shared, ReLU(), shared, Linear(1, 8)))
+    init, calls = seeded_init(seed + 1)
+    call('initialize(net, init) for a net with one Linear in two places', initialize, net, init)
+    losses = call('train_mine(net, X, y, ...) for a net with one Linear in two places', train_mine, net,
+                  X.copy(), y.copy(), _LR_6, _EPOCHS_SHARED_6, _BATCH_6, without=_MINIGLUON_6)
+    data['shared'] = _trained(calls, losses, call('net.named_parameters()', net.named_parameters))
+    data['review'] = mentions(train_mine, _MINIGLUON_6) + mentions(l2_loss, _MINIGLUON_6)
+    return data
+
+
+def _trained(calls, losses, params) -> dict:
+    """What a training run left: the init calls, the per-epoch losses and the parameters."""
     try:
         losses = [float(v) for v in losses]
     except (TypeError, ValueError):
         raise ExerciseFailed('train_mine returned %r; expected a list of per-epoch losses' % (losses,)) from None
-    params = call('net.named_parameters()', net.named_parameters)
-    data.update({'calls': [list(c) for c in calls], 'losses': losses,
-                 'keys': [str(k) for k in params],
-                 'params': {str(k): floats(v.value) for k, v in params.items()},
-                 'review': mentions(train_mine, _MINIGLUON_6) + mentions(l2_loss, _MINIGLUON_6)})
-    return data
+    return {'calls': [list(c) for c in calls], 'losses': losses, 'keys': [str(k) for k in params],
+            'params': {str(k): floats(v.value) for k, v in params.items()}}
 
 
 check_6 = Check('07.6', observe_6, JUDGES)

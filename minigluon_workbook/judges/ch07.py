@@ -12,7 +12,9 @@ from ..checks import ExerciseFailed, expect, rng
 from ..checks.ch07 import (
     _BATCH_6,
     _EPOCHS_6,
+    _EPOCHS_SHARED_6,
     _KEYS_6,
+    _KEYS_SHARED_6,
     _LR_6,
     _SHAPES,
     _SHAPES_2,
@@ -188,22 +190,31 @@ def judge_4(data, seed: int) -> str:
 
 
 # ----- 07.6 (build track) ------------------------------------------------------------------
-def minigluon_run_6(seed: int):
+def minigluon_run_6(seed: int, shared: bool = False):
     """The same training with minigluon: Dense + Trainer('sgd') + L2Loss, from the same
-    initial weights; the per-epoch losses and the final parameters by structural key."""
+    initial weights; the per-epoch losses and the final parameters by structural key. With
+    ``shared``: one Dense(8, in_units=8) in two places, weights from the seed + 1 stream."""
     X, y, _, _ = _draw_6(seed)
-    stream = rng(seed)
-    W1, W2 = (stream.uniform(-1, 1, s).astype(np.float32) for s in ((8, 3), (1, 8)))
     net = nn.Sequential()
-    net.add(nn.Dense(8, in_units=3), nn.Activation('relu'), nn.Dense(1, in_units=8))
+    if shared:
+        stream, shapes, keys, epochs = rng(seed + 1), ((8, 3), (8, 8), (1, 8)), _KEYS_SHARED_6, _EPOCHS_SHARED_6
+        middle = nn.Dense(8, in_units=8)
+        net.add(nn.Dense(8, in_units=3), nn.Activation('relu'), middle, nn.Activation('relu'), middle,
+                nn.Dense(1, in_units=8))
+    else:
+        stream, shapes, keys, epochs = rng(seed), ((8, 3), (1, 8)), _KEYS_6, _EPOCHS_6
+        net.add(nn.Dense(8, in_units=3), nn.Activation('relu'), nn.Dense(1, in_units=8))
     net.initialize()
     params = net._collect_params_with_prefix()
-    for key, value in zip(_KEYS_6, (W1, np.zeros(8), W2, np.zeros(1))):
-        params[key].set_data(nd.array(value))
+    for shape, key in zip(shapes, [k for k in keys if k.endswith('weight') and k != '4.weight']):
+        params[key].set_data(nd.array(stream.uniform(-1, 1, shape).astype(np.float32)))
+    for key in keys:
+        if key.endswith('bias'):
+            params[key].set_data(nd.zeros(params[key].shape))
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': _LR_6})
     l2 = gloss.L2Loss()
     losses = []
-    for _ in range(_EPOCHS_6):
+    for _ in range(epochs):
         total = 0.0
         for start in range(0, len(X), _BATCH_6):
             xb, yb = nd.array(X[start:start + _BATCH_6]), nd.array(y[start:start + _BATCH_6])
@@ -213,7 +224,7 @@ def minigluon_run_6(seed: int):
             trainer.step(xb.shape[0])
             total += float(loss.sum().asscalar())
         losses.append(total / len(X))
-    return losses, {k: params[k].data().asnumpy() for k in _KEYS_6}
+    return losses, {k: params[k].data().asnumpy() for k in keys}
 
 
 def judge_6(data, seed: int) -> str:
@@ -226,25 +237,36 @@ def judge_6(data, seed: int) -> str:
     g = data.array('loss_grad')
     expect(g.shape == p.shape and close(g, p - t, rtol=1e-5), 'the gradient of l2_loss(pred, label) '
            'with respect to pred is %s; expected pred - label = %s' % (_fmt_bt(g), _fmt_bt(p - t)))
+    _judge_run(data, seed, shared=False)
+    _judge_run(data.sub('shared'), seed, shared=True)
+    return 'your framework trains the network as minigluon does: its %d per-epoch losses and final ' \
+        'weights agree with minigluon\'s to float32 precision, and a layer used in two places ' \
+        'steps once per minibatch' % _EPOCHS_6
+
+
+def _judge_run(data, seed: int, shared: bool):
+    """One training run of 07.6 against minigluon's (``minigluon_run_6``)."""
+    what = 'for the net with one Linear(8, 8) in two places, ' if shared else ''
+    shapes, keys, epochs = (([(8, 3), (8, 8), (1, 8)], _KEYS_SHARED_6, _EPOCHS_SHARED_6) if shared
+                            else ([(8, 3), (1, 8)], _KEYS_6, _EPOCHS_6))
     calls = shapes_of(data, 'calls')
-    expect(calls == [(8, 3), (1, 8)], 'the init function was asked for %s; expected [(8, 3), (1, 8)] '
-           '(the weights, at the first forward)' % (calls,))
-    want_losses, want_params = minigluon_run_6(seed)
+    expect(calls == shapes, '%sthe init function was asked for %s; expected %s (each weight once, the '
+           'shared one only the first time)' % (what, calls, shapes))
+    want_losses, want_params = minigluon_run_6(seed, shared)
     losses = data.array('losses')
-    expect(losses.shape == (_EPOCHS_6,), 'train_mine returned %d losses; expected one per epoch (%d)'
-           % (losses.size, _EPOCHS_6))
+    expect(losses.shape == (epochs,), '%strain_mine returned %d losses; expected one per epoch (%d)'
+           % (what, losses.size, epochs))
     expect(close(losses, np.array(want_losses), rtol=1e-5, atol=1e-7),
-           'your per-epoch losses are %s; minigluon\'s (Dense, Trainer sgd, L2Loss) are %s: the mean '
+           '%syour per-epoch losses are %s; minigluon\'s (Dense, Trainer sgd, L2Loss) are %s: the mean '
            'over the examples of 0.5 * (pred - y) ** 2, each minibatch\'s loss taken before its SGD '
-           'step, and the step w -= lr / batch_size * grad'
-           % (_fmt_bt(losses), _fmt_bt(np.array(want_losses))))
-    keys = data.strs('keys')
-    expect(keys == list(_KEYS_6), 'the trained net has the keys %s; expected %s' % (keys, list(_KEYS_6)))
+           'step, and the step w -= lr / batch_size * grad%s'
+           % (what, _fmt_bt(losses), _fmt_bt(np.array(want_losses)),
+              ', once per minibatch for a parameter in two places' if shared else ''))
+    got_keys = data.strs('keys')
+    expect(got_keys == list(keys), '%sthe trained net has the keys %s; expected %s' % (what, got_keys, list(keys)))
     params = data.sub('params')
-    for key in _KEYS_6:
+    for key in keys:
         got = params.array(key)
         want = want_params[key]
         expect(got.shape == want.shape and close(got, want, rtol=1e-5, atol=1e-6),
-               'after training, %s is %s; minigluon\'s is %s' % (key, _fmt_bt(got), _fmt_bt(want)))
-    return 'your framework trains the network as minigluon does: its %d per-epoch losses and final ' \
-        'weights agree with minigluon\'s to float32 precision' % _EPOCHS_6
+               '%safter training, %s is %s; minigluon\'s is %s' % (what, key, _fmt_bt(got), _fmt_bt(want)))
