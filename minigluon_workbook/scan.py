@@ -17,7 +17,7 @@ import re
 MODULES = {'minigluon_workbook', 'IPython', 'ipykernel', 'jupyter_client', 'zmq', 'comm',
            'importlib', 'ctypes', 'gc', 'inspect', 'builtins', 'traitlets', 'runpy', 'code',
            'codeop', 'marshal', 'pickle', 'types', 'pdb', 'pkgutil', 'zipimport', 'site', 'timeit',
-           'shelve', 'copyreg', 'dill', 'joblib', 'cloudpickle'}
+           'shelve', 'copyreg', 'dill', 'joblib', 'cloudpickle', 'operator'}
 NAMES = {'get_ipython', '__import__', 'exec', 'eval', 'compile', 'globals', 'locals', 'vars',
          'breakpoint', '__builtins__', 'publish_display_data', 'delattr'}
 ATTRIBUTES = {'_getframe', 'f_globals', 'f_locals', 'f_back', 'f_builtins', 'tb_frame', 'gi_frame',
@@ -35,6 +35,7 @@ DUNDERS = ({'__init__', '__setattr__', '__getattr__', '__new__', '__call__', '__
             '__next__', '__contains__', '__enter__', '__exit__', '__hash__', '__bool__',
             '__float__', '__int__', '__array__'}
            | {'__%s%s__' % (prefix, op) for op in OPERATORS for prefix in ('', 'r', 'i')})
+ACCESSORS = ('getattr', 'setattr', 'delattr', 'hasattr')
 SYS_NAMES = {'modules', '_getframe', 'settrace', 'setprofile', 'addaudithook', 'meta_path',
              'path_hooks', '_current_frames', 'exc_info', 'exception', 'path'}   # sys.NAME
 REPLACED = {'report', 'observe', 'judges', 'exercise', 'MIME'}   # flagged where assigned or deleted
@@ -157,7 +158,7 @@ def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
         return ['a cell the scan cannot read (%s)' % type(err).__name__]
     if tree is None:
         return []   # IPython cannot compile it either: it raises SyntaxError and runs nothing
-    allowed, found = set(), []
+    allowed, found, called = set(), [], set()
     patched = imported | imported_names([source]) | {'type'}   # what may not be monkeypatched
     module_level, monkeypatched = set(_module_level_stores(tree)), []
     sys_names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
@@ -184,10 +185,16 @@ def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
             if ((name in ('getattr', 'setattr', 'delattr', 'hasattr') and CHECK_MODULE.fullmatch(target))
                     or (name in ('setattr', 'delattr') and target in patched)):
                 found.append('%s on %s' % (name, target))
-            if name in ('getattr', 'setattr', 'hasattr') and len(node.args) >= 2:
+            if name in ACCESSORS:
+                called.add(id(node.func))
+            if name in ACCESSORS and len(node.args) >= 2:
                 attribute = node.args[1]
                 if isinstance(attribute, ast.Constant) and attribute.value in RESERVED | REPLACED | SYS_NAMES:
                     found.append('%s of %s' % (name, attribute.value))
+                elif not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)) \
+                        and getattr(node.args[0], 'id', '') not in ('self', 'cls'):
+                    # a name made at run time reaches any attribute (print's __self__ is builtins)
+                    found.append('%s with a name computed at run time (only on self)' % name)
             if any(k.arg == 'allow_pickle' for k in node.keywords):   # unpickling runs code
                 found.append('allow_pickle')
             if name == 'display' and (node.keywords or any(isinstance(a, ast.Dict) for a in node.args)):
@@ -201,6 +208,8 @@ def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
         elif isinstance(node, ast.Name) and (node.id in NAMES or 'minigluon_workbook' in node.id) \
                 and id(node) not in allowed:
             found.append(node.id)
+        elif isinstance(node, ast.Name) and node.id in ACCESSORS and id(node) not in called:
+            found.append('%s passed as a value' % node.id)   # map(getattr, ...) hides the name
         elif isinstance(node, ast.Name) and id(node) in module_level and re.fullmatch(r'__\w+__', node.id):
             found.append('%s assigned' % node.id)   # __name__ = 'minigluon...' spoofs a caller
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg,

@@ -666,7 +666,9 @@ THIRD_RED_TEAM_PRIMITIVES = [
     "w = np.load('w.npy', allow_pickle=True)", "import timeit\ntimeit.timeit(code)",
     "type(p).data = lambda self, ctx=None: 0", "from minigluon import nd\nsetattr(nd, 'save', f)",
     "from minigluon.gluon import Parameter\nParameter.list_ctx = f",
-    "f = print.__self__", "g = f.__func__", "draw = getattr(ch04, '_dr' + 'aw_1')", "def f():\n    global __name__\n    __name__ = 'minigluon.x'",
+    "f = print.__self__", "g = f.__func__", "draw = getattr(ch04, '_dr' + 'aw_1')",
+    "b = getattr(print, '_' * 2 + 'self' + '_' * 2)", "g = getattr\nb = g(print, name)",
+    "list(map(getattr, objects, names))", "import operator\nf = operator.attrgetter(name)", "def f():\n    global __name__\n    __name__ = 'minigluon.x'",
 ]
 # ... and the honest cells it found refused, now passing (vars(), inspect, pickle, %env stay refused)
 THIRD_RED_TEAM_HONEST = [
@@ -679,6 +681,7 @@ THIRD_RED_TEAM_HONEST = [
     "        super().__setattr__(name, value)\n        print(type(self).__name__, self.__class__.__qualname__)",
     "import matplotlib.pyplot as plt\nplt.rcParams['figure.figsize'] = (3, 2)",
     "net.weight = p\nself.layers = []\nx = nd.ones(2)\nx.grad[:] = 0",
+    "w = getattr(net, 'weight')\nprint(hasattr(w, 'grad'), getattr(self, name))",
 ]
 
 
