@@ -96,8 +96,9 @@ def limits(memory_bytes: int = 0):
     """Fresh cgroups holding a submission's sandbox: at most PROCESSES tasks and, where the
     controllers can be had, ``memory_bytes`` of memory for its processes and scratch files
     together (0: none) and CPUS cores' worth of CPU time (busy processes cannot starve the
-    machine or the other submissions graded beside it). Yields their ``cgroup.procs`` files to join (none where the
-    grader is not root: RLIMIT_NPROC binds there); every task left is killed on exit."""
+    machine or the other submissions graded beside it). Yields their ``cgroup.procs`` files to
+    join (none where the grader is not root: RLIMIT_NPROC binds there); every task left is
+    killed on exit."""
     if os.geteuid() != 0:
         yield []
         return

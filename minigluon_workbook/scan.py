@@ -132,17 +132,21 @@ def _reserved(text: str) -> bool:
                 or any(t in text for t in TEXT))
 
 
-def imported_names(sources) -> frozenset:
-    """The names that imports bind in these cells (modules, and classes such as Parameter)."""
-    names = set()
-    for source in sources:
-        try:
-            tree = _parse(source) if len(source) <= MAX_CHARS else None
-        except Exception:  # noqa: BLE001 - such a cell is refused by findings anyway
-            tree = None
-        names |= {(a.asname or a.name).split('.')[0] for n in ast.walk(tree or ast.Module([], []))
-                  if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    return frozenset(names)
+def _tree(source: str) -> ast.Module | None:
+    """The cell's syntax tree, or None where it is too long or cannot be read (findings
+    refuses such a cell on its own)."""
+    if len(source) > MAX_CHARS:
+        return None
+    try:
+        return _parse(source)
+    except Exception:  # noqa: BLE001 - see findings
+        return None
+
+
+def _imports(tree: ast.Module) -> set:
+    """The names that the imports in ``tree`` bind (modules, and classes such as Parameter)."""
+    return {(a.asname or a.name).split('.')[0] for n in ast.walk(tree)
+            if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
 
 
 def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
@@ -159,7 +163,7 @@ def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
     if tree is None:
         return []   # IPython cannot compile it either: it raises SyntaxError and runs nothing
     allowed, found, called = set(), [], set()
-    patched = imported | imported_names([source]) | {'type'}   # what may not be monkeypatched
+    patched = imported | _imports(tree) | {'type'}   # what may not be monkeypatched
     module_level, monkeypatched = set(_module_level_stores(tree)), []
     sys_names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
                  for a in n.names if a.name == 'sys'}
@@ -182,7 +186,7 @@ def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
             name = getattr(node.func, 'id', '')
             target = _root(node.args[0]) if node.args else ''
             # a check module's names are no student's business, computed or not
-            if ((name in ('getattr', 'setattr', 'delattr', 'hasattr') and CHECK_MODULE.fullmatch(target))
+            if ((name in ACCESSORS and CHECK_MODULE.fullmatch(target))
                     or (name in ('setattr', 'delattr') and target in patched)):
                 found.append('%s on %s' % (name, target))
             if name in ACCESSORS:
@@ -249,29 +253,23 @@ def findings(source: str, imported: frozenset = frozenset()) -> list[str]:
     return sorted(set(found))
 
 
-def _shape(source: str) -> str:
-    """What a cell does, without its comments and spacing ('' where it cannot be read)."""
-    try:
-        tree = _parse(source) if len(source) <= MAX_CHARS else None
-    except Exception:  # noqa: BLE001 - such a cell is scanned, and refused, as it is
-        tree = None
-    return ast.dump(tree) if tree is not None else ''
-
-
 def scan(submission, teacher) -> str:
     """Why the submission's own cells can't be trusted ('' when they can): the first cell, by
     number, that reaches into the grader, and what it uses."""
-    theirs = [cell.get('source', '') for cell in teacher.cells if cell.get('cell_type') == 'code']
-    same = (set(theirs) | {_shape(source) for source in theirs}) - {''}
+    theirs = {cell.get('source', '') for cell in teacher.cells if cell.get('cell_type') == 'code'}
+    trees = {source: _tree(source) for source in theirs}
+    # a teacher's cell, or one that does the same with other comments or spacing (its tree's dump)
+    same = set(trees) | {ast.dump(tree) for tree in trees.values() if tree is not None}
     own = [(number, cell.get('source', '')) for number, cell in enumerate(submission.cells, 1)
            if cell.get('cell_type') == 'code' and cell.get('source', '') not in same]
     if sum(len(source) for _, source in own) > MAX_CODE:
         return ('its own code cells hold more than %d characters, more than the scan reads '
                 '(ask your teacher if this is a mistake)' % MAX_CODE)
-    imported = imported_names(theirs + [source for _, source in own])
+    trees.update((source, _tree(source)) for _, source in own)
+    imported = frozenset().union(*(_imports(tree) for tree in trees.values() if tree is not None))
     for number, source in own:
-        if _shape(source) in same:
-            continue   # a teacher's cell with other comments or spacing
+        if trees[source] is not None and ast.dump(trees[source]) in same:
+            continue
         found = findings(source, imported)
         if found:
             return ('cell %d uses %s, which no exercise needs and the grader reserves for itself '
