@@ -52,6 +52,15 @@ def unknown_argument(op: str, kwargs: dict, accepted: tuple) -> MXNetError:
                                                 ', '.join('%s=%r' % kv for kv in kwargs.items())))
 
 
+def not_implemented(name: str, missing: str) -> NotImplementedError:
+    """The error for an MXNet name (``name``) that needs a part of MXNet (``missing``) which
+    minigluon does not re-implement; it points to the book's compatibility page."""
+    return NotImplementedError(
+        "%s is not part of minigluon, which re-implements MXNet 1.9.1's nd, autograd and "
+        "gluon but not %s: the workbook's compatibility page (appendix/compatibility) says "
+        "what runs" % (name, missing))
+
+
 def not_in_minigluon(module_name: str):
     """A module ``__getattr__`` for an MXNet module that minigluon has only by name: importing
     it works (so code that imports it at the top still loads), using any name from it raises."""
@@ -60,8 +69,5 @@ def not_in_minigluon(module_name: str):
     def __getattr__(name: str):
         if name.startswith('__'):  # Python's and tools' probes (__path__, __wrapped__, ...)
             raise AttributeError("module %r has no attribute %r" % (module_name, name))
-        raise NotImplementedError(
-            "%s.%s is not part of minigluon, which re-implements MXNet 1.9.1's nd, autograd and "
-            "gluon but not %s: the workbook's compatibility page (appendix/compatibility) says "
-            "what runs" % (mxnet_name, name, mxnet_name))
+        raise not_implemented('%s.%s' % (mxnet_name, name), mxnet_name)
     return __getattr__

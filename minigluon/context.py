@@ -49,18 +49,28 @@ _DEFAULT_CTX_DEPRECATED = ("Context.default_ctx has been deprecated. Please use 
                            "test_utils.set_default_context to set a default context")
 
 
-class _ContextType(type):
-    """Gives Context MXNet's deprecated class property ``Context.default_ctx``."""
+class _DefaultCtx:
+    """MXNet's deprecated class property ``Context.default_ctx`` (read on the class or on a
+    context, set on the class): the current context, warning that it is deprecated."""
 
-    @property
-    def default_ctx(cls) -> 'Context':
+    def __get__(self, obj, cls) -> 'Context':
         warnings.warn(_DEFAULT_CTX_DEPRECATED, DeprecationWarning, stacklevel=2)
         return current_context()
 
-    @default_ctx.setter
-    def default_ctx(cls, ctx: 'Context') -> None:
-        warnings.warn(_DEFAULT_CTX_DEPRECATED, DeprecationWarning, stacklevel=2)
-        cls._default.base = ctx
+    def __set__(self, obj, ctx: 'Context') -> None:
+        warnings.warn(_DEFAULT_CTX_DEPRECATED, DeprecationWarning, stacklevel=3)
+        Context._default.base = ctx
+
+
+class _ContextType(type):
+    """Routes ``Context.default_ctx = ctx`` to the class property instead of replacing it."""
+
+    def __setattr__(cls, name: str, value) -> None:
+        descriptor = cls.__dict__.get(name)
+        if isinstance(descriptor, _DefaultCtx):
+            descriptor.__set__(None, value)
+        else:
+            super().__setattr__(name, value)
 
 
 class Context(metaclass=_ContextType):
@@ -72,6 +82,7 @@ class Context(metaclass=_ContextType):
     devstr2type = {v: k for k, v in devtype2str.items()}
     _interned: dict = {}
     _default = threading.local()
+    default_ctx = _DefaultCtx()
 
     def __new__(cls, device_type, device_id: int = 0):
         if isinstance(device_type, Context):
@@ -81,7 +92,7 @@ class Context(metaclass=_ContextType):
         if ctx is None:
             typeid = cls.devstr2type[device_type]  # MXNet's KeyError for an unknown type
             ctx = super().__new__(cls)
-            ctx.device_type, ctx.device_id = key
+            ctx._device_type, ctx.device_id = key
             ctx.device_typeid = typeid
             ctx._xp = numpy if device_type != 'gpu' else None
             cls._interned[key] = ctx
@@ -89,6 +100,11 @@ class Context(metaclass=_ContextType):
 
     def __init__(self, device_type, device_id: int = 0):
         pass  # __new__ did the work; interning makes contexts cheap to compare
+
+    @property
+    def device_type(self) -> str:
+        """'cpu', 'gpu', 'cpu_pinned' or 'cpu_shared' (read-only, as in MXNet)."""
+        return self._device_type
 
     @property
     def xp(self):
