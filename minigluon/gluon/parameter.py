@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import autograd, initializer
-from ..base import MXNetAssertionError, MXNetError, normalize_shape
+from ..base import MXNetAssertionError, MXNetError, normalize_shape, not_implemented
 from ..context import Context, cpu, current_context
 from ..ndarray import creation
 from ..ndarray import utils as nd_utils
@@ -86,7 +86,8 @@ class Parameter:
                  stype: str = 'default', grad_stype: str = 'default'):
         self.name = name
         self._shape = None if shape is None else _as_given(shape)
-        self.dtype = dtype
+        self._dtype = dtype
+        self._stype = stype
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult
         self.init = init
@@ -117,6 +118,15 @@ class Parameter:
             raise MXNetAssertionError('Expected shape %s is incompatible with given shape %s.'
                                       % (str(new_shape), str(self._shape)))
         self._shape = new_shape
+
+    @property
+    def dtype(self):
+        """The data type as given (a NumPy type or its name); setting it casts (``cast``)."""
+        return self._dtype
+
+    @dtype.setter
+    def dtype(self, dtype):
+        self.cast(dtype)
 
     @property
     def grad_req(self) -> str:
@@ -233,6 +243,27 @@ class Parameter:
     def list_data(self) -> list:
         return list(self._arrays(self._data).values())
 
+    def row_sparse_data(self, row_id: NDArray) -> NDArray:
+        """MXNet's rows of a 'row_sparse' parameter; minigluon's are all 'default', which
+        MXNet refuses with this RuntimeError."""
+        if self._stype == 'default':
+            raise RuntimeError("Cannot return a copy of Parameter %s via row_sparse_data() "
+                               "because its storage type is %s. Please use data() instead."
+                               % (self.name, self._stype))
+        raise not_implemented('Parameter.row_sparse_data', "MXNet's sparse storage")
+
+    def list_row_sparse_data(self, row_id: NDArray) -> list:
+        """MXNet's rows on every context of a 'row_sparse' parameter; see row_sparse_data."""
+        if self._stype == 'default':
+            raise RuntimeError("Cannot return copies of Parameter '%s' on all contexts via "
+                               "list_row_sparse_data() because its storage type is %s. Please "
+                               "use data() instead." % (self.name, self._stype))
+        raise not_implemented('Parameter.list_row_sparse_data', "MXNet's sparse storage")
+
+    def var(self):
+        """MXNet's symbol for this parameter; minigluon has no symbolic API."""
+        raise not_implemented('Parameter.var', 'the symbolic API (mx.sym)')
+
     def _gradients(self):
         if self._data is not None and self._grad is None:
             raise RuntimeError("Cannot get gradient array for Parameter '%s' because "
@@ -282,7 +313,7 @@ class Parameter:
 
     def cast(self, dtype):
         """Convert data and gradient to ``dtype``."""
-        self.dtype = dtype
+        self._dtype = dtype
         if self._data is not None:
             with autograd.pause():
                 self._init_impl(self._reduce().astype(dtype), list(self._data))
