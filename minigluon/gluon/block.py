@@ -6,6 +6,7 @@ counters (``dense0``, ``dense1``, ...), or from the enclosing ``name_scope()``.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 import warnings
@@ -13,7 +14,9 @@ from collections import OrderedDict
 
 from .. import autograd, ndarray
 from .. import name as _name
-from ..base import MXNetAssertionError, MXNetError, MXNetValueError
+import numpy as np
+
+from ..base import MXNetAssertionError, MXNetError, MXNetValueError, not_implemented
 from ..ndarray.deferred import DeferredArray, ShapeUnknown
 from ..ndarray import utils as nd_utils
 from .parameter import (DeferredInitializationError, Parameter, ParameterDict, _brief_print_list,
@@ -289,6 +292,58 @@ class Block:
         pairs = _match_keys(params, loaded, allow_missing, ignore_extra, missing, extra)
         load_params(pairs, ctx, cast_dtype, dtype_source)
 
+    def save(self, prefix: str):
+        """Write ``<prefix>-model.json`` (each block's class, name and children's keys, as
+        MXNet's Block.save) and ``<prefix>-model.params`` (``save_parameters``). minigluon has
+        no compiled graphs, so every HybridBlock is recorded as not hybridized."""
+        model = {}
+        index = [0]
+
+        def describe(block: 'Block', structure: dict):
+            entry = {'orig_name': block.name}
+            structure[type(block).__name__.lower() + str(index[0])] = entry
+            if isinstance(block, HybridBlock):
+                entry['hybridized'] = False
+            children = entry['children'] = {}
+            for key, child in block._children.items():
+                index[0] += 1
+                children[child.name] = key
+                describe(child, entry)
+
+        describe(self, model)
+        nd_utils.atomic_write(prefix + '-model.json', [json.dumps(model).encode()])
+        self.save_parameters(prefix + '-model.params')
+
+    def load(self, prefix: str):
+        """Read what ``save`` (minigluon's or MXNet's) wrote for a model built the same way:
+        the blocks take their saved names (and their parameters' keys follow), the children
+        their saved keys, then ``load_parameters``. A graph MXNet saved is not used: minigluon
+        runs every block imperatively."""
+        with open(prefix + '-model.json') as f:
+            model = json.load(f)
+        index = [0]
+
+        def restore(block: 'Block', structure: dict):
+            entry = structure[type(block).__name__.lower() + str(index[0])]
+            block._name = entry['orig_name']
+            params = block.params._params
+            for key in list(params):
+                params[block.name + '_' + key[len(block.params._prefix):]] = params.pop(key)
+            for child in block._children.values():
+                index[0] += 1
+                restore(child, entry)
+            for key in list(block._children):
+                child = block._children.pop(key)
+                block._children[entry['children'][child.name]] = child
+
+        restore(self, model)
+        self.load_parameters(prefix + '-model.params')
+
+    def register_op_hook(self, callback, monitor_all: bool = False):
+        """MXNet's monitor of every operator a hybridized block runs; minigluon has none."""
+        raise not_implemented('Block.register_op_hook', "MXNet's operator monitor (the C++ "
+                              'executor behind hybridized blocks)')
+
     def save_params(self, filename):
         """[Deprecated] Save under full names (``ParameterDict.save``); use save_parameters."""
         warnings.warn('save_params is deprecated. Please use save_parameters. Note that if you want '
@@ -416,6 +471,42 @@ class HybridBlock(Block):
         unused = [p.name for p in self._reg_params.values() if not shape_is_known(p.shape)]
         if unused:  # hybrid_forward never used it: MXNet's graph has no such argument
             raise ValueError("%s'%s'" % (_CANNOT_INFER, unused[0]))
+
+    def infer_type(self, *args):
+        """Check that the inputs' dtypes fit this block's parameters, as MXNet's graph does
+        (a parameter's dtype is fixed, so nothing else is inferred): a forward without
+        autograd that initializes nothing and leaves the parameters' shapes as they were."""
+        params = list(self.collect_params().values())
+        shapes = [p._shape for p in params]
+        try:
+            with autograd.pause(), _SHAPE_PASS:
+                self.forward(*args)
+        except MXNetError as error:
+            names = ['data'] if len(args) == 1 else ['data%d' % i for i in range(len(args))]
+            print('infer_type error. Arguments:\n' + '\n'.join(
+                '  %s: %s' % (name, arg.dtype) for name, arg in zip(names, args)))
+            raise MXNetError(str(error)) from None
+        except ShapeUnknown:
+            pass  # a dtype check needs no shapes
+        finally:
+            for param, shape in zip(params, shapes):
+                param._shape = shape
+        for param in params:  # as MXNet: each parameter's dtype as the NumPy type
+            param._dtype = np.dtype(param.dtype).type
+
+    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True):
+        """MXNet's symbol file and parameters of a hybridized block; minigluon has no graphs."""
+        raise not_implemented('HybridBlock.export', 'symbol graphs (mx.sym): save_parameters '
+                              'writes the parameters in a file MXNet reads')
+
+    def optimize_for(self, x, *args, backend=None, clear: bool = False,
+                     static_alloc: bool = False, static_shape: bool = False,
+                     inline_limit: int = 2, forward_bulk_size=None, backward_bulk_size=None,
+                     **kwargs):
+        """MXNet's partitioning of a graph for a backend; minigluon has no graphs."""
+        if not backend:
+            raise ValueError('Must specify "backend" to optimize_for')
+        raise not_implemented('HybridBlock.optimize_for', 'symbol graphs and their backends')
 
     def _shape_pass_params(self, x, *args) -> dict:
         """This block's parameters in a shape pass: their data where initialized, else zeros of

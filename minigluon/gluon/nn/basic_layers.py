@@ -102,6 +102,8 @@ class Dense(HybridBlock):
         try:
             out = F.FullyConnected(x, weight, bias, flatten=self._flatten)
         except MXNetError as err:
+            if x.dtype != weight.dtype:  # the hint below is about features, not dtypes
+                raise
             raise MXNetError('%s (layer %s: weight of shape %s expects %d input features; got an '
                              'input of shape %s)' % (err, self.name, weight.shape, weight.shape[1],
                                                      x.shape)) from None
