@@ -1,23 +1,15 @@
 """Update rules. Each updates a weight in place from its gradient and a per-weight state."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from . import bitexact, registry
-from .base import MXNetError
+from . import bitexact
+from .base import MXNetAssertionError, MXNetError, not_implemented
 
-_REGISTRY = registry.Registry()
-register = _REGISTRY.register  # ``@register``: ``Trainer(..., 'sgd')`` finds SGD
-
-
-def create(name, **kwargs) -> 'Optimizer':
-    """An optimizer by name ('sgd', 'adam') with its hyper-parameters."""
-    if isinstance(name, Optimizer):
-        return name
-    klass = _REGISTRY.find(str(name))
-    if klass is None:
-        raise ValueError('Cannot find optimizer %s' % name)
-    return klass(**kwargs)
+_FLOAT16_WARNING = ('Accumulating with float16 in optimizer can lead to poor accuracy or slow '
+                    'convergence. Consider using multi_precision=True option of the %soptimizer')
 
 
 class Optimizer:
@@ -38,21 +30,77 @@ class Optimizer:
     hyper_parameters: tuple | None = None  # None: this optimizer cannot be saved
     mxnet_only: dict = {}
 
-    def __init__(self, rescale_grad: float = 1.0, wd: float = 0.0,
-                 clip_gradient: float | None = None, learning_rate: float = 0.01,
-                 lr_scheduler=None, begin_num_update: int = 0, param_dict: dict | None = None):
+    opt_registry: dict = {}  # lower-case class name -> class, filled by ``register``
+    # multi_precision's state: (float32 copy, state), SGD's the other way round; the name its
+    # float16 warning gives
+    _master_first, _float16_hint = True, ''
+
+    def __init__(self, rescale_grad: float = 1.0, param_idx2name: dict | None = None,
+                 wd: float = 0.0, clip_gradient: float | None = None,
+                 learning_rate: float | None = None, lr_scheduler=None, sym=None,
+                 begin_num_update: int = 0, multi_precision: bool = False,
+                 param_dict: dict | None = None):
         if lr_scheduler is not None:
             raise NotImplementedError('minigluon has no learning-rate schedulers: call '
                                       'Trainer.set_learning_rate between epochs instead')
+        if sym is not None:
+            raise not_implemented('Optimizer(sym=...)', 'the symbolic API (mx.sym)')
+        if param_idx2name is None:
+            param_idx2name = {}
+        if not isinstance(param_idx2name, dict):
+            raise MXNetAssertionError('param_idx2name should be a dict of param indexes to names.')
         self.rescale_grad = rescale_grad
         self.wd = wd
         self.clip_gradient = clip_gradient
-        self.lr = learning_rate
+        self.lr = 0.01 if learning_rate is None else learning_rate
         self.lr_scheduler = None
         self.begin_num_update = begin_num_update
         self.num_update = begin_num_update  # the most updates any one weight has had
         self._index_update_count = {}
+        self.multi_precision = multi_precision
+        self.idx2name = param_idx2name.copy()
+        self.sym_info = ()
         self.param_dict = param_dict if param_dict else {}
+        self.set_lr_mult({})
+        self.set_wd_mult({})
+
+    @staticmethod
+    def register(klass: type) -> type:
+        """Class decorator: make ``klass`` available by its lower-case name (warning when it
+        replaces a class registered under that name)."""
+        if not isinstance(klass, type):
+            raise MXNetAssertionError()
+        name = klass.__name__.lower()
+        old = Optimizer.opt_registry.get(name)
+        if old is not None:
+            warnings.warn('WARNING: New optimizer %s.%s is overriding existing optimizer %s.%s'
+                          % (klass.__module__, klass.__name__, old.__module__, old.__name__))
+        Optimizer.opt_registry[name] = klass
+        return klass
+
+    @staticmethod
+    def create_optimizer(name: str, **kwargs) -> 'Optimizer':
+        """An optimizer by (case-insensitive) registered name, with its hyper-parameters."""
+        klass = Optimizer.opt_registry.get(name.lower())
+        if klass is None:
+            raise ValueError('Cannot find optimizer %s' % name)
+        return klass(**kwargs)
+
+    def set_lr_mult(self, args_lr_mult: dict):
+        """Learning-rate multipliers by update index or by name (``param_idx2name``); a
+        Parameter that Trainer passes in ``param_dict`` uses its own ``lr_mult`` instead."""
+        self.lr_mult = dict(args_lr_mult)
+
+    def set_wd_mult(self, args_wd_mult: dict):
+        """Weight-decay multipliers as ``set_lr_mult``; a name of ``param_idx2name`` that does
+        not end in '_weight' or '_gamma' gets 0 unless ``args_wd_mult`` says otherwise."""
+        self.wd_mult = {name: 0.0 for name in self.idx2name.values()
+                        if not (name.endswith('_weight') or name.endswith('_gamma'))}
+        self.wd_mult.update(args_wd_mult)
+
+    def set_lr_scale(self, args_lrscale):
+        """[Deprecated] Raises DeprecationWarning, as MXNet's does: use set_lr_mult."""
+        raise DeprecationWarning
 
     @property
     def learning_rate(self) -> float:
@@ -69,6 +117,29 @@ class Optimizer:
         """Update the raw array ``weight`` in place from ``grad``."""
         raise NotImplementedError
 
+    def create_state_multi_precision(self, index: int, weight):
+        """``create_state``, or with ``multi_precision`` and a float16 weight, (a float32
+        copy of the weight, the state of that copy) (SGD: the other way round); what Trainer
+        calls. A float16 weight without ``multi_precision`` warns, as in MXNet."""
+        if self.multi_precision and weight.dtype == np.float16:
+            master = weight.astype(np.float32)
+            state = self.create_state(index, master)
+            return (master, state) if self._master_first else (state, master)
+        if weight.dtype == np.float16:
+            warnings.warn(_FLOAT16_WARNING % self._float16_hint)
+        return self.create_state(index, weight)
+
+    def update_multi_precision(self, index: int, weight, grad, state):
+        """``update``, or with ``multi_precision`` and a float16 weight, ``update`` of its
+        float32 copy from the gradient in float32, then the weight set to the copy rounded
+        to float16; what Trainer calls."""
+        if self.multi_precision and weight.dtype == np.float16:
+            master, state = state if self._master_first else state[::-1]
+            self.update(index, master, grad.astype(np.float32), state)
+            weight[...] = master.astype(weight.dtype)
+        else:
+            self.update(index, weight, grad, state)
+
     def _update_count(self, index: int) -> int:
         """Count one more update of weight ``index``; return how many it has had."""
         count = self._index_update_count.get(index, self.begin_num_update) + 1
@@ -77,12 +148,21 @@ class Optimizer:
         return count
 
     def _get_lr(self, index: int) -> float:
-        param = self.param_dict.get(index)
-        return self.lr * param.lr_mult if param is not None else self.lr
+        return self.lr * self._mult(index, 'lr_mult')
 
     def _get_wd(self, index: int) -> float:
+        return self.wd * self._mult(index, 'wd_mult')
+
+    def _mult(self, index: int, kind: str) -> float:
+        """The ``kind`` ('lr_mult' or 'wd_mult') of update ``index``: its Parameter's, else
+        the one set for the index, else the one set for its name, else 1."""
         param = self.param_dict.get(index)
-        return self.wd * param.wd_mult if param is not None else self.wd
+        if param is not None:
+            return getattr(param, kind)
+        mults = getattr(self, kind)
+        if index in mults:
+            return mults[index]
+        return mults.get(self.idx2name[index], 1.0) if index in self.idx2name else 1.0
 
     def saved_attributes(self) -> dict:
         """The attributes a trainer-states file holds: MXNet's optimizer object's, in its order."""
@@ -90,11 +170,12 @@ class Optimizer:
             raise MXNetError('minigluon cannot save or load a %s optimizer' % type(self).__name__)
         counts = dict(self._index_update_count)
         attrs = {'rescale_grad': self.rescale_grad, 'lr_scheduler': None, 'lr': self.lr,
-                 'wd': self.wd, 'lr_mult': {}, 'wd_mult': {},
+                 'wd': self.wd, 'lr_mult': dict(self.lr_mult), 'wd_mult': dict(self.wd_mult),
                  'begin_num_update': self.begin_num_update, 'num_update': self.num_update,
                  '_all_index_update_counts': {0: counts}, '_index_update_count': counts,
-                 'clip_gradient': self.clip_gradient, 'multi_precision': False,
-                 'idx2name': {}, 'sym_info': (), 'allow_np_array': False}
+                 'clip_gradient': self.clip_gradient,
+                 'multi_precision': self.multi_precision, 'idx2name': dict(self.idx2name),
+                 'sym_info': (), 'allow_np_array': False}
         attrs.update(self.mxnet_only)
         attrs.update({key: getattr(self, key) for key in self.hyper_parameters})
         attrs['param_dict'] = {}
@@ -104,7 +185,7 @@ class Optimizer:
     def from_saved_attributes(name: str, attrs: dict) -> 'Optimizer':
         """The optimizer of class ``name`` that ``saved_attributes`` (minigluon's or MXNet's)
         describes; KeyError, TypeError or ValueError if an attribute is missing or mistyped."""
-        cls = _REGISTRY.find(name)
+        cls = Optimizer.opt_registry.get(name.lower())
         if cls is None or cls.hyper_parameters is None:
             raise ValueError('minigluon cannot save or load a %s optimizer' % name)
         if attrs.get('lr_scheduler') is not None:
@@ -112,7 +193,10 @@ class Optimizer:
         optimizer = cls(learning_rate=attrs['lr'], wd=attrs['wd'],
                         rescale_grad=attrs['rescale_grad'], clip_gradient=attrs['clip_gradient'],
                         begin_num_update=attrs['begin_num_update'],
+                        multi_precision=attrs['multi_precision'],
+                        param_idx2name=dict(attrs['idx2name']),
                         **{key: attrs[key] for key in cls.hyper_parameters})
+        optimizer.lr_mult, optimizer.wd_mult = dict(attrs['lr_mult']), dict(attrs['wd_mult'])
         optimizer.num_update = int(attrs['num_update'])
         optimizer._index_update_count = {int(k): int(v)
                                          for k, v in attrs['_index_update_count'].items()}
@@ -124,10 +208,15 @@ class Optimizer:
         return np.clip(g, -self.clip_gradient, self.clip_gradient)
 
 
+register = Optimizer.register  # ``@register``: ``Trainer(..., 'sgd')`` finds SGD
+create = Optimizer.create_optimizer
+
+
 @register
 class SGD(Optimizer):
     """weight -= lr * (grad + wd * weight), with optional momentum."""
     hyper_parameters = ('momentum',)
+    _master_first, _float16_hint = False, 'SGD '  # MXNet's mp_sgd kernels' (state, copy)
     mxnet_only = {'aggregate_num': 4, 'lazy_update': True}
 
     def __init__(self, momentum: float = 0.0, **kwargs):

@@ -137,8 +137,8 @@ class Trainer:
             raise MXNetError(_INPLACE_IN_GRAPH)
         for states, i, weight, grad in updates:
             if i not in states:
-                states[i] = self._optimizer.create_state(i, weight._data)
-            self._optimizer.update(i, weight._data, grad._data, states[i])
+                states[i] = self._optimizer.create_state_multi_precision(i, weight._data)
+            self._optimizer.update_multi_precision(i, weight._data, grad._data, states[i])
 
     def save_states(self, fname):
         """Write the optimizer and its per-parameter states (momentum, running averages) to
