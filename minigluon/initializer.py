@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from . import random
-from .base import MXNetAssertionError
+from .base import MXNetAssertionError, not_implemented
 from .ndarray.ndarray import NDArray
 from .ndarray.utils import load
 from . import registry
@@ -40,11 +40,13 @@ def create(init, **kwargs) -> 'Initializer':
 
 
 class InitDesc(str):
-    """A parameter's name, carrying the attributes the initializer may need."""
+    """A parameter's name, carrying the attributes the initializer may need and the
+    ``global_init``: the initializer it was first given to (``Initializer.__call__`` sets it)."""
 
-    def __new__(cls, name: str, attrs: dict | None = None):
+    def __new__(cls, name: str, attrs: dict | None = None, global_init=None):
         desc = super().__new__(cls, name)
         desc.attrs = attrs or {}
+        desc.global_init = global_init
         return desc
 
 
@@ -76,6 +78,8 @@ class Initializer:
     def __call__(self, desc, arr: NDArray):
         if not isinstance(desc, InitDesc):
             desc = InitDesc(desc)
+        if desc.global_init is None:
+            desc.global_init = self
         chosen = desc.attrs.get('__init__')
         pattern = next((p for p in ('weight', 'bias', 'beta', 'gamma') if desc.endswith(p)), None)
         if chosen:
@@ -209,6 +213,61 @@ class Orthogonal(Initializer):
         u, _, v = np.linalg.svd(tmp, full_matrices=False)
         res = u if u.shape == tmp.shape else v
         arr[:] = self.scale * res.reshape(arr.shape)
+
+
+@register
+class Bilinear(Initializer):
+    """The weight of a bilinear upsampling (a transposed convolution's (out, in, h, w)
+    kernel): each h x w filter is the outer product of two triangles over a width."""
+
+    def __init__(self):
+        super().__init__()
+
+    def _init_weight(self, _, arr):
+        shape = arr.shape
+        f = np.ceil(shape[3] / 2.)
+        c = (2 * f - 1 - f % 2) / (2. * f)
+        i = np.arange(int(np.prod(shape)))
+        x, y = i % shape[3], (i // shape[3]) % shape[2]
+        weight = (1 - abs(x / f - c)) * (1 - abs(y / f - c))
+        arr[:] = weight.astype(np.float32).reshape(shape)
+
+
+@register
+class LSTMBias(Initializer):
+    """An LSTM cell's biases: 0, except the forget gate's (the second quarter), which is
+    ``forget_bias`` (Jozefowicz et al. 2015 recommend 1)."""
+
+    def __init__(self, forget_bias: float = 1.0):
+        super().__init__(forget_bias=forget_bias)
+        self.forget_bias = forget_bias
+
+    def _init_weight(self, name, arr):
+        arr[:] = 0.0
+        num_hidden = int(arr.shape[0] / 4)
+        arr[num_hidden:2 * num_hidden] = self.forget_bias
+
+
+@register
+class FusedRNN(Initializer):
+    """MXNet's initializer of a fused RNN layer's packed weights; it is built (and dumped) as
+    MXNet's is, but initializing raises: minigluon has no RNN cells to unpack them. ``init``
+    given as ``dumps()`` JSON raises KeyError, as in MXNet."""
+
+    def __init__(self, init, num_hidden: int, num_layers: int, mode: str,
+                 bidirectional: bool = False, forget_bias: float = 1.0):
+        if isinstance(init, str):  # as MXNet 1.9.1, whose look-up of the class by name fails
+            raise KeyError(json.loads(init)[0].lower())
+        super().__init__(init=init.dumps() if init is not None else None, num_hidden=num_hidden,
+                         num_layers=num_layers, mode=mode, bidirectional=bidirectional,
+                         forget_bias=forget_bias)
+        self._init = init
+        self._num_hidden, self._num_layers, self._mode = num_hidden, num_layers, mode
+        self._bidirectional, self._forget_bias = bidirectional, forget_bias
+
+    def _init_weight(self, desc, arr):
+        raise not_implemented('mx.init.FusedRNN', "MXNet's RNN cells (mx.rnn), which pack the "
+                              'weights it initializes')
 
 
 class Mixed:
