@@ -90,9 +90,9 @@ class Initializer:
             arr[:] = 0.0
         elif pattern == 'gamma':
             arr[:] = 1.0
-        else:
+        else:  # sic: MXNet's message has no space after "(0.0)."
             raise ValueError('Unknown initialization pattern for %s. Default initialization is '
-                             'now limited to "weight", "bias", "gamma" (1.0), and "beta" (0.0). '
+                             'now limited to "weight", "bias", "gamma" (1.0), and "beta" (0.0).'
                              'Please use mx.sym.Variable(init=mx.init.*) to set initialization '
                              'pattern' % desc)
         if self._verbose:  # as MXNet: the chosen initializer itself, or the name's pattern
