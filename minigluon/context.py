@@ -92,7 +92,7 @@ class Context(metaclass=_ContextType):
         if ctx is None:
             typeid = cls.devstr2type[device_type]  # MXNet's KeyError for an unknown type
             ctx = super().__new__(cls)
-            ctx._device_type, ctx.device_id = key
+            ctx.device_type, ctx.device_id = key
             ctx.device_typeid = typeid
             ctx._xp = numpy if device_type != 'gpu' else None
             cls._interned[key] = ctx
@@ -103,8 +103,15 @@ class Context(metaclass=_ContextType):
 
     @property
     def device_type(self) -> str:
-        """'cpu', 'gpu', 'cpu_pinned' or 'cpu_shared' (read-only, as in MXNet)."""
+        """'cpu', 'gpu', 'cpu_pinned' or 'cpu_shared': set once by ``__new__``, then read-only
+        (MXNet's property has no setter; an interned context must not change type)."""
         return self._device_type
+
+    @device_type.setter
+    def device_type(self, device_type: str) -> None:
+        if '_device_type' in self.__dict__:
+            raise AttributeError("property 'device_type' of 'Context' object has no setter")
+        self._device_type = device_type
 
     @property
     def xp(self):
