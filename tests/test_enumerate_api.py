@@ -16,13 +16,18 @@ import minigluon as mx
 from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import nn
 
-_REFUSED = r"is not part of minigluon, .* the workbook's compatibility page \(appendix/compatibility\)"
+_REFUSED = (r"is not part of minigluon, .* "
+            r"the workbook's compatibility page \(appendix/compatibility\)")
 
 
 @pytest.fixture(autouse=True)
 def _fresh_names():
     with mx.name.NameManager():
         yield
+
+
+def _sparse():
+    return gluon.Parameter('w', shape=(2,), stype='row_sparse')
 
 
 # ----- refused: what needs symbol graphs, the operator monitor or RNN cells -----------------
@@ -33,8 +38,8 @@ def _fresh_names():
     lambda: nn.Dense(2).export('model'),
     lambda: nn.Dense(2, in_units=2).optimize_for(nd.ones((1, 2)), backend='MKLDNN'),
     lambda: mx.optimizer.SGD(sym=object()),
-    lambda: gluon.Parameter('w', shape=(2,), stype='row_sparse').row_sparse_data(nd.array([0])),
-    lambda: gluon.Parameter('w', shape=(2,), stype='row_sparse').list_row_sparse_data(nd.array([0])),
+    lambda: _sparse().row_sparse_data(nd.array([0])),
+    lambda: _sparse().list_row_sparse_data(nd.array([0])),
     lambda: init.FusedRNN(None, 2, 1, 'lstm')(init.InitDesc('rnn_weight'), nd.zeros(8)),
 ], ids=['var', 'op_hook', 'op_hook_sequential', 'export', 'optimize_for', 'optimizer_sym',
         'row_sparse_data', 'list_row_sparse_data', 'fused_rnn'])
@@ -230,7 +235,8 @@ def test_float16_without_multi_precision_warns_once_per_state():
         mx.optimizer.SGD().create_state_multi_precision(0, np.ones(2, np.float16))
     with warnings.catch_warnings():
         warnings.simplefilter('error')
-        mx.optimizer.SGD(multi_precision=True).create_state_multi_precision(0, np.ones(2, np.float32))
+        sgd = mx.optimizer.SGD(multi_precision=True)
+        sgd.create_state_multi_precision(0, np.ones(2, np.float32))
 
 
 def test_trainer_states_keep_multi_precision_and_multipliers(tmp_path):
