@@ -1,4 +1,4 @@
-"""Classes by lower-case name, so that ``init='xavier'`` and ``Trainer(..., 'adam')`` work."""
+"""Initializers by lower-case name, so that ``init='xavier'`` works (optimizers: opt_registry)."""
 from __future__ import annotations
 
 
