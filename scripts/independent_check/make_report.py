@@ -29,7 +29,9 @@ def main() -> None:
              "- SILENT: same code gives different values, or no error where the other raises (either direction).",
              "- LOUD: minigluon raises because it lacks the name or says it does not support the feature.",
              "- ERROR-MISMATCH: both raise, but the exception type or the first line of the message differs.",
-             "- COSMETIC: only module paths (minigluon.* vs mxnet.*), Symbol-vs-ndarray F, or NumPy 2 scalar reprs differ.",
+             "- COSMETIC: only module paths (minigluon.* vs mxnet.*) or Symbol-vs-ndarray F differ.",
+             "- ENV: caused by the NumPy version (minigluon's venv: NumPy 2.4; MXNet's: 1.23.5), not by minigluon's code;"
+             " listed because d2l-style user code meets it.",
              "",
              "Method: `runner.py` forks one child per case (fresh namespace, fresh name counters) after importing "
              "mxnet once; `/work/mxvenv/bin/python runner.py out_mxnet.json` and "
@@ -54,7 +56,12 @@ def main() -> None:
         if J[n][1] == 1:
             lines.append(f"- `{n}`: {J[n][2]}")
     lines.append("")
-    order = ["SILENT", "ERROR-MISMATCH", "LOUD", "COSMETIC"]
+    lines += ["", "Most important ENV (NumPy 2.4 in minigluon's venv):", ""]
+    for n in sorted(cats.get("ENV", []), key=lambda n: (J[n][1], n)):
+        if J[n][1] == 1:
+            lines.append(f"- `{n}`: {J[n][2]}")
+    lines.append("")
+    order = ["SILENT", "ERROR-MISMATCH", "LOUD", "ENV", "COSMETIC"]
     for cat in order:
         names = sorted(cats.get(cat, []), key=lambda n: (J[n][1], n))
         lines += [f"## {cat} ({len(names)})", ""]
