@@ -303,6 +303,21 @@ def test_deep_dives_are_folded_whole(name):
             assert meta.get('cellView') == 'form' and source.startswith('#@title Deep dive (optional)')
 
 
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_a_cell_titled_deep_dive_is_folded_as_one(name):
+    """Title and folding agree: a code cell titled "Deep dive" is folded whole (code and output,
+    'hide-cell'); a cell whose output the main path shows ('hide-input', a figure) is not
+    called a deep dive."""
+    for c in _notebook(name)['cells']:
+        if c['cell_type'] != 'code':
+            continue
+        source, tags = ''.join(c['source']), set(c['metadata'].get('tags', []))
+        prompt = c['metadata'].get('mystnb', {}).get('code_prompt_show', '')
+        titled = source.startswith('#@title Deep dive') or prompt.startswith('Deep dive')
+        assert not titled or 'hide-cell' in tags, '%s: %r is titled a deep dive but shows its output' \
+            % (name, source[:60])
+
+
 MAIN_PATH_WORDS, MAIN_PATH_CODE_CELLS = 1500, 30
 
 
