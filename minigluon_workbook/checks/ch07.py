@@ -339,7 +339,7 @@ def observe_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine, seed: int) 
     for name, fn in (('l2_loss', l2_loss), ('train_mine', train_mine), ('backprop', backprop)):
         expect(callable(fn), '%s should be a function' % name)
     X, y, p, t = _draw_6(seed)
-    pred = Var(p)
+    pred = call('Var(pred)', Var, p)
     loss = call('l2_loss(pred, label)', l2_loss, pred, t, without=_MINIGLUON_6)
     expect(isinstance(loss, Var), 'l2_loss returned a %s; expected a Var' % type(loss).__name__)
     call('backprop(l2_loss(pred, label))', backprop, loss)
@@ -352,9 +352,9 @@ def observe_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine, seed: int) 
     init, calls = seeded_init(seed)
     call('initialize(net, init)', mine['initialize'], net, init)
     cpu0, cpu1 = mx.cpu(0), mx.cpu(1)
-    how = 'train_mine(net, X, y, lr=%g, epochs=%d, batch_size=%d, ctx=%%s)' % (_LR_6, _STOP_6, _BATCH_6)
+    how = 'train_mine(net, X, y, lr=%g, epochs=%%d, batch_size=%d, ctx=%%s)' % (_LR_6, _BATCH_6)
     hint = ' (make each minibatch a Var on ctx, and l2_loss its constants on pred.ctx)'
-    losses = call(how % 'mx.cpu(0)', train_mine, net, X.copy(), y.copy(), _LR_6, _STOP_6, _BATCH_6, cpu0,
+    losses = call(how % (_STOP_6, 'mx.cpu(0)'), train_mine, net, X.copy(), y.copy(), _LR_6, _STOP_6, _BATCH_6, cpu0,
                   without=_MINIGLUON_6, hint=hint)
     data['calls'] = [list(c) for c in calls]
     folder = tempfile.mkdtemp(prefix='check07-6-')
@@ -363,13 +363,12 @@ def observe_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine, seed: int) 
         call('save_parameters(net, path)', mine['save_parameters'], net, path)
         fresh = call('a new ' + what, _net_6, *layers)
         call('initialize(new_net, init)', mine['initialize'], fresh, lambda shape: np.zeros(shape, np.float32))
-        call('new_net(Var(X[:1])) (its first forward, which infers the shapes)', fresh, Var(X[:1]))
+        call('new_net(Var(X[:1])) (its first forward, which infers the shapes)', lambda: fresh(Var(X[:1])))
         call('load_parameters(new_net, path)', mine['load_parameters'], fresh, path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     call('new_net.to(mx.cpu(1))', fresh.to, cpu1)
-    losses = list(losses) if isinstance(losses, (list, tuple)) else losses
-    more = call(how % 'mx.cpu(1)' + ' for the reloaded net', train_mine, fresh, X.copy(), y.copy(), _LR_6,
+    more = call(how % (_EPOCHS_6 - _STOP_6, 'mx.cpu(1)') + ' for the reloaded net', train_mine, fresh, X.copy(), y.copy(), _LR_6,
                 _EPOCHS_6 - _STOP_6, _BATCH_6, cpu1, without=_MINIGLUON_6, hint=hint)
     try:
         losses = [float(v) for v in list(losses) + list(more)]
