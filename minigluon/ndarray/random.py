@@ -318,7 +318,7 @@ def shuffle(data: NDArray) -> NDArray:
 
 
 def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | None = None,
-                dtype='int32'):
+                dtype='int32', name: str | None = None):
     """Draw category indices from the distribution(s) in the last axis of ``data``: one per
     row, or ``shape`` of them; with ``get_prob``, also their log-probabilities. MXNet's
     numbers: one float32 uniform each from its serial stream, found in the running sum."""

@@ -67,3 +67,29 @@ CASES = {
                             "print(nd.sample_negative_binomial(a, nd.array([0.3, 0.6]), shape=2), nd.sample_generalized_negative_binomial(a, b))\n"
                             "print(nd.sample_multinomial(nd.array([[0.5, 0.5], [0.1, 0.9]]), shape=3))"),
 }
+
+CASES.update({
+    # ----- MXNet's out= and name= on nd's operators, and creation keywords -----------------------
+    'out_and_name_keywords': ("x = nd.array([[-1., 2.], [3., -4.]])\no = nd.zeros((2, 2))\n"
+                              "r = nd.relu(x, out=o, name='r')\nprint(r is o, o)\n"
+                              "for f, args in [(nd.clip, (x, 0, 2)), (nd.transpose, (x,)), (nd.sort, (x,)),\n"
+                              "                (nd.argsort, (x,)), (nd.flip, (x, 0)), (nd.tile, (x, (1,))), (nd.negative, (x,)),\n"
+                              "                (nd.broadcast_add, (x, x)), (nd.elemwise_mul, (x, x)), (nd.where, (x > 0, x, x * 0)),\n"
+                              "                (nd.dot, (x, x)), (nd.LeakyReLU, (x,)), (nd.Activation, (x, 'tanh')), (nd.cast, (x, 'float32')),\n"
+                              "                (nd.zeros_like, (x,)), (nd.ones_like, (x,)), (nd.broadcast_like, (x, x)), (nd.sin, (x,))]:\n"
+                              "    o = nd.zeros((2, 2))\n    r = f(*args, out=o, name='n')\n    print(f.__name__, r is o, o)\n"
+                              "o = nd.zeros(2)\nprint(nd.argmax(x, axis=1, out=o) is o, o, nd.norm(x, out=nd.zeros(1)), nd.pick(x, nd.array([0, 1]), name='p'))"),
+    'out_records_gradient': ("x = nd.array([1., -2., 3.])\nx.attach_grad()\no = nd.zeros(3)\nwith autograd.record():\n"
+                             "    y = nd.sigmoid(x, out=o)\n    z = (o * 2).sum()\nz.backward()\nprint(y is o, x.grad)"),
+    'out_wrong_shape_or_dtype': ("def show(f, *args, **kwargs):\n    try:\n        f(*args, **kwargs)\n"
+                                 "    except mx.base.MXNetError as e:\n        print(str(e).split('MXNetError: ')[-1])\n"
+                                 "for o in (nd.zeros((2, 3)), nd.zeros((3, 2), dtype='float64'), nd.zeros((1, 3))):\n"
+                                 "    show(nd.relu, nd.ones((3, 2)), out=o)\n"
+                                 "show(nd.transpose, nd.ones((3, 2)), out=nd.zeros((3, 2)))\n"
+                                 "show(nd.transpose, nd.ones((3, 2)), out=nd.zeros((2, 3), dtype='float16'))\n"
+                                 "show(nd.broadcast_add, nd.ones((2, 3)), nd.ones((2, 3)), out=nd.zeros((1, 3)))\n"
+                                 "show(nd.dot, nd.ones((2, 3)), nd.ones((3, 2)), out=nd.zeros((3, 3)))"),
+    'arange_infer_range': "print(nd.arange(3, infer_range=True), nd.arange(2, 8, 2, infer_range=False, repeat=2), nd.arange(0, 2, 1, 1, None))",
+    'empty_stype': ("print(nd.empty((2, 2), stype='default').shape, nd.empty((2,), stype=None).stype)\n"
+                    "try:\n    nd.empty((2,), stype='foo')\nexcept Exception as e:\n    print(type(e).__name__, e)"),
+})
