@@ -414,10 +414,13 @@ def _gamma(draws: _Draws, a, b) -> float:
             x = t(1.0 + float(t(c * z)))
             v = t(t(x * x) * x)
             log_v = math.log(float(v)) if draws.double else float(_logf(np.array([v]))[0])
-            if math.log(1.0 - float(draws())) < 0.5 * float(z) * float(z) + float(d) * (1.0 - float(v) + log_v):
+            bound = 0.5 * float(z) * float(z) + float(d) * (1.0 - float(v) + log_v)
+            if math.log(1.0 - float(draws())) < bound:
                 sample = t(t(d * v) * t(b))
                 break
-    return float(t(float(sample) * math.pow(float(draws()), float(t(1.0 / a))))) if a < 1 else float(sample)
+    if a < 1:  # pow in double: C++ promotes pow(float, float)
+        return float(t(float(sample) * math.pow(float(draws()), float(t(1.0 / a)))))
+    return float(sample)
 
 
 def _negative_binomial(draws: _Draws, k, p) -> int:

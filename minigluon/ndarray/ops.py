@@ -51,7 +51,8 @@ def _write_into(out: NDArray, result: NDArray, elementwise: bool = False) -> NDA
     if out.shape != result.shape:
         if elementwise:
             raise MXNetError('Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at '
-                             '0-th output: expected %s, got %s' % (_shape_str(result._data), _shape_str(out._data)))
+                             '0-th output: expected %s, got %s'
+                             % (_shape_str(result._data), _shape_str(out._data)))
         raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=%s'
                          % (_shape_str(out._data), _shape_str(result._data)))
     if out._data.dtype != result._data.dtype:
@@ -197,8 +198,8 @@ def minimum(lhs, rhs) -> NDArray:
     return _record('minimum', _broadcast(np.minimum, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
-def negative(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    return _record('negative', NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
+def negative(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    return _record('negative', NDArray(-data._data, data._ctx), lambda g: (-g,), (data,), out)
 
 
 def _compare(name, ufunc):
@@ -219,16 +220,16 @@ lesser_equal = _compare('broadcast_lesser_equal', np.less_equal)
 
 
 # ----- elementwise functions --------------------------------------------------------------
-def relu(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    a = x._data
-    y = NDArray(np.maximum(a, 0), x._ctx)
-    return _record('relu', y, lambda g: (g * (a > 0),), (x,), out)
+def relu(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
+    y = NDArray(np.maximum(a, 0), data._ctx)
+    return _record('relu', y, lambda g: (g * (a > 0),), (data,), out)
 
 
-def sigmoid(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+def sigmoid(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
-        y = 1 / (1 + bitexact.exp(-x._data))
-    return _record('sigmoid', NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
+        y = 1 / (1 + bitexact.exp(-data._data))
+    return _record('sigmoid', NDArray(y, data._ctx), lambda g: (g * y * (1 - y),), (data,), out)
 
 
 def softrelu(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
@@ -241,58 +242,60 @@ def softrelu(x: NDArray, out: NDArray | None = None, name: str | None = None) ->
 _tanhf = bitexact.libm('tanh')
 
 
-def tanh(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    y = _tanhf(x._data)
-    return _record('tanh', NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
+def tanh(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    y = _tanhf(data._data)
+    return _record('tanh', NDArray(y, data._ctx), lambda g: (g * (1 - y * y),), (data,), out)
 
 
-def exp(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    y = bitexact.exp(x._data)
-    return _record('exp', NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
+def exp(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    y = bitexact.exp(data._data)
+    return _record('exp', NDArray(y, data._ctx), lambda g: (g * y,), (data,), out)
 
 
-def log(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    a = x._data
-    return _record('log', NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
+def log(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
+    return _record('log', NDArray(bitexact.log(a), data._ctx), lambda g: (g / a,), (data,), out)
 
 
-def sqrt(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    y = np.sqrt(x._data)
-    return _record('sqrt', NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
+def sqrt(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    y = np.sqrt(data._data)
+    return _record('sqrt', NDArray(y, data._ctx), lambda g: (g / (2 * y),), (data,), out)
 
 
-def square(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    a = x._data
-    return _record('square', NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
+def square(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
+    return _record('square', NDArray(a * a, data._ctx), lambda g: (2 * g * a,), (data,), out)
 
 
-def abs(x: NDArray, out: NDArray | None = None,  # noqa: A001 - MXNet's name
+def abs(data: NDArray, out: NDArray | None = None,  # noqa: A001 - MXNet's name
         name: str | None = None) -> NDArray:
-    a = x._data
-    return _record('abs', NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
+    a = data._data
+    return _record('abs', NDArray(np.abs(a), data._ctx), lambda g: (g * np.sign(a),), (data,), out)
 
 
-def clip(x: NDArray, a_min: float, a_max: float,
+def clip(data: NDArray, a_min: float, a_max: float,
          out: NDArray | None = None, name: str | None = None) -> NDArray:
-    a = x._data
-    result = NDArray(np.clip(a, a_min, a_max), x._ctx)
-    return _record('clip', result, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (x,), out)
+    a = data._data
+    result = NDArray(np.clip(a, a_min, a_max), data._ctx)
+    return _record('clip', result, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (data,), out)
 
 
-def softmax(x: NDArray, axis: int = -1, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    a = x._data
+def softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
+            name: str | None = None) -> NDArray:
+    a = data._data
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     y = e / e.sum(axis=axis, keepdims=True)
-    return _record('softmax', NDArray(y, x._ctx),
-                   lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (x,), out)
+    return _record('softmax', NDArray(y, data._ctx),
+                   lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (data,), out)
 
 
-def log_softmax(x: NDArray, axis: int = -1, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    a = x._data
+def log_softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
+                name: str | None = None) -> NDArray:
+    a = data._data
     shifted = a - a.max(axis=axis, keepdims=True)
     y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return _record('log_softmax', NDArray(y, x._ctx),
-                   lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (x,), out)
+    return _record('log_softmax', NDArray(y, data._ctx),
+                   lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (data,), out)
 
 
 _SOFTMAX_DTYPES = (None, 'float16', 'float32', 'float64')
@@ -486,37 +489,37 @@ max = _extreme('max', lambda a, **kw: a.max(**kw))  # noqa: A001
 min = _extreme('min', lambda a, **kw: a.min(**kw))  # noqa: A001
 
 
-def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False,  # noqa: A002
+def norm(data: NDArray, ord: int = 2, axis=None, keepdims: bool = False,  # noqa: A002
          out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The L2 norm (``ord=2``) or L1 norm (``ord=1``) over ``axis`` (all elements by default)."""
-    a = x._data
+    a = data._data
     axis = _axis(axis)
     if ord == 1:
-        data = np.abs(a).sum(axis=axis, keepdims=keepdims)
+        values = np.abs(a).sum(axis=axis, keepdims=keepdims)
     elif ord == 2:
-        data = bitexact.nrm2(a, axis, keepdims)
+        values = bitexact.nrm2(a, axis, keepdims)
     else:
         raise MXNetError('norm supports ord=1 and ord=2, not %r' % (ord,))
-    result = NDArray(_reduced(data), x._ctx)
+    result = NDArray(_reduced(values), data._ctx)
 
     def backward(g):
         shape = _reduce_shape(a, axis)
         if ord == 1:
             return (g.reshape(shape) * np.sign(a),)
         with np.errstate(invalid='ignore'):  # 0 / 0 at a zero norm: NaN, as in MXNet
-            return (g.reshape(shape) * a / data.reshape(shape),)
-    return _record('norm', result, backward, (x,), out)
+            return (g.reshape(shape) * a / values.reshape(shape),)
+    return _record('norm', result, backward, (data,), out)
 
 
 def _arg_extreme(name, pick):
-    def reduce(x: NDArray, axis=None, keepdims: bool = False,
+    def reduce(data: NDArray, axis=None, keepdims: bool = False,
                out: NDArray | None = None, name: str | None = None) -> NDArray:
         """Index of the extreme element, as floats (MXNet gives indices in the input's dtype)."""
-        a = x._data
-        data = pick(a, axis)
+        a = data._data
+        values = pick(a, axis)
         if keepdims and axis is not None:
-            data = x._ctx.xp.expand_dims(data, axis)
-        result = NDArray(_reduced(data).astype(a.dtype), x._ctx)
+            values = data._ctx.xp.expand_dims(values, axis)
+        result = NDArray(_reduced(values).astype(a.dtype), data._ctx)
         return result if out is None else _write_into(out, result)
     reduce.__name__ = name
     return reduce
@@ -797,34 +800,34 @@ def diag(data: NDArray, k: int = 0, axis1: int = 0, axis2: int = 1,
     return _record('diag', NDArray(y, data._ctx), backward, (data,), out)
 
 
-def flatten(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+def flatten(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """Collapse all axes after the first: (N, a, b) -> (N, a*b); a copy, as in MXNet."""
-    a = x._data
-    data = a.reshape((a.shape[0], -1) if a.ndim else (1, 1)).copy()
-    return _record('flatten', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,), out)
+    a = data._data
+    values = a.reshape((a.shape[0], -1) if a.ndim else (1, 1)).copy()
+    return _record('flatten', NDArray(values, data._ctx), lambda g: (g.reshape(a.shape),), (data,), out)
 
 
-def transpose(x: NDArray, axes=None, out: NDArray | None = None, name: str | None = None) -> NDArray:
+def transpose(data: NDArray, axes=None, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The axes permuted (reversed by default); a copy, as in MXNet."""
-    a = x._data
+    a = data._data
     axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
     inverse = tuple(np.argsort(axes))
-    data = a.transpose(axes).copy()
-    return _record('transpose', NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,), out)
+    values = a.transpose(axes).copy()
+    return _record('transpose', NDArray(values, data._ctx), lambda g: (g.transpose(inverse),), (data,), out)
 
 
-def expand_dims(x: NDArray, axis: int, out: NDArray | None = None, name: str | None = None) -> NDArray:
+def expand_dims(data: NDArray, axis: int, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """A new axis of length 1 at ``axis``; a copy, as in MXNet."""
-    a = x._data
-    return _record('expand_dims', NDArray(x._ctx.xp.expand_dims(a, axis).copy(), x._ctx),
-                   lambda g: (g.reshape(a.shape),), (x,), out)
+    a = data._data
+    return _record('expand_dims', NDArray(data._ctx.xp.expand_dims(a, axis).copy(), data._ctx),
+                   lambda g: (g.reshape(a.shape),), (data,), out)
 
 
-def broadcast_to(x: NDArray, shape, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    a = x._data
+def broadcast_to(data: NDArray, shape, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
     shape = normalize_shape(shape)
-    data = x._ctx.xp.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
-    return _record('broadcast_to', NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,), out)
+    values = data._ctx.xp.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
+    return _record('broadcast_to', NDArray(values, data._ctx), lambda g: (_sum_to(g, a),), (data,), out)
 
 
 def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
@@ -1015,19 +1018,19 @@ broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
 def _unary(name: str, forward, derivative=None):
     """An elementwise function of MXNet's: ``forward(a)``; ``derivative(a, y)`` is dy/dx
     (None: a step function, whose gradient is 0 everywhere, as MXNet gives it)."""
-    def unary(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-        a = x._data
+    def unary(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+        a = data._data
         with np.errstate(divide='ignore', invalid='ignore'):
             y = forward(a)
         if y.dtype != a.dtype:
             y = y.astype(a.dtype)
         if derivative is None:
-            return _record(name, NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
+            return _record(name, NDArray(y, data._ctx), lambda g: (g * 0,), (data,), out)
 
         def backward(g):
             with np.errstate(divide='ignore', invalid='ignore'):
                 return (g * derivative(a, y),)
-        return _record(name, NDArray(y, x._ctx), backward, (x,), out)
+        return _record(name, NDArray(y, data._ctx), backward, (data,), out)
     unary.__name__ = name
     unary.__doc__ = 'Elementwise %s.' % name
     return unary

@@ -64,7 +64,8 @@ def _sample(kind: str, a, b, shape, dtype, ctx, out, kwargs, op: str | None = No
             data = _generators.cpu.randint(a, b, n).reshape(shape)
         else:
             # float64 and float16 are sampled in double precision; the gamma family's float16 in float
-            double = dtype == np.float64 or (dtype != np.float32 and kind in ('uniform', 'normal', 'exponential'))
+            double = dtype == np.float64 or (dtype != np.float32
+                                             and kind in ('uniform', 'normal', 'exponential'))
             data = getattr(_generators.cpu, kind)(a, b, n, double).reshape(shape)
     with ctx.device():  # a GPU's samples are cast and stored on that GPU
         data = data.astype(dtype or np.float32, copy=False)
