@@ -13,6 +13,7 @@ import numpy as np
 from .. import autograd, base, bitexact
 from ..context import Context, operator_context
 from .ndarray import NDArray
+from .ops import _write_into
 
 
 class _Generators:
@@ -343,16 +344,20 @@ def multinomial(data: NDArray, shape=(), get_prob: bool = False, out: NDArray | 
 
 
 # ----- operators of d2l's "deep learning basics" that draw random numbers -----------------------
-def Dropout(data: NDArray, p: float = 0.5, mode: str = 'training', axes=()) -> NDArray:
+def Dropout(data: NDArray, p: float = 0.5, mode: str = 'training', axes=(), cudnn_off: bool = False,
+            out: NDArray | None = None, name: str | None = None) -> NDArray:
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p), while
     training (``mode='always'``: always); here, not in ops.py, because it draws from uniform.
 
     As MXNet, an element is kept where its uniform draw u satisfies u <= 1 - p (so a seed
-    drops what MXNet's drops); ``axes`` share one draw along those axes.
+    drops what MXNet's drops); ``axes`` share one draw along those axes. ``cudnn_off`` picks
+    MXNet's GPU kernel, and changes nothing here.
     """
     if p <= 0 or (mode == 'training' and not autograd.is_training()):
-        return data
-    keep = np.float32(1) - np.float32(p)
-    shape = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
-    draw = uniform(0, 1, shape=shape, ctx=data.context)
-    return data * ((draw <= keep) * (np.float32(1) / keep))
+        result = data
+    else:
+        keep = np.float32(1) - np.float32(p)
+        shape = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
+        draw = uniform(0, 1, shape=shape, ctx=data.context)
+        result = data * ((draw <= keep) * (np.float32(1) / keep))
+    return result if out is None else _write_into(out, result)

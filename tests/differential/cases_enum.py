@@ -89,6 +89,9 @@ CASES.update({
                                  "show(nd.transpose, nd.ones((3, 2)), out=nd.zeros((2, 3), dtype='float16'))\n"
                                  "show(nd.broadcast_add, nd.ones((2, 3)), nd.ones((2, 3)), out=nd.zeros((1, 3)))\n"
                                  "show(nd.dot, nd.ones((2, 3)), nd.ones((3, 2)), out=nd.zeros((3, 3)))"),
+    'dropout_out': ("o = nd.zeros((2, 4))\nwith autograd.train_mode():\n"
+                    "    r = nd.Dropout(nd.ones((2, 4)), 0.3, out=o, cudnn_off=True, name='d')\n"
+                    "print(r is o, o, nd.Dropout(nd.ones(2), out=nd.zeros(2)))"),
     'arange_infer_range': "print(nd.arange(3, infer_range=True), nd.arange(2, 8, 2, infer_range=False, repeat=2), nd.arange(0, 2, 1, 1, None))",
     'empty_stype': ("print(nd.empty((2, 2), stype='default').shape, nd.empty((2,), stype=None).stype)\n"
                     "try:\n    nd.empty((2,), stype='foo')\nexcept Exception as e:\n    print(type(e).__name__, e)"),
