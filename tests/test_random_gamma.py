@@ -92,3 +92,19 @@ def test_same_seed_same_samples():
     first = nd.random.generalized_negative_binomial(3.0, 0.2, shape=100).asnumpy()
     mx.random.seed(17)
     np.testing.assert_array_equal(first, nd.random.generalized_negative_binomial(3.0, 0.2, shape=100).asnumpy())
+
+
+@pytest.mark.cupy_double
+@pytest.mark.parametrize('name, args, mean', [
+    ('gamma', (2.0, 1.5), 3.0), ('negative_binomial', (3, 0.4), 4.5),
+    ('generalized_negative_binomial', (2.0, 0.3), 2.0), ('generalized_negative_binomial', (2.0, 0.0), 2.0)])
+def test_gpu_samples_follow_the_distribution(name, args, mean):
+    """On a GPU the samples are CuPy's (not MXNet's numbers), on that GPU, with array parameters too."""
+    gpu = mx.gpu(0)
+    x = getattr(nd.random, name)(*args, shape=4000, ctx=gpu)
+    assert x.context == gpu and x.dtype is np.float32
+    np.testing.assert_allclose(x.asnumpy().mean(), mean, rtol=0.08)
+    params = [nd.array([a, a], ctx=gpu) for a in args]
+    y = getattr(nd.random, name)(*params, shape=(2000,))
+    assert y.context == gpu and y.shape == (2, 2000)
+    np.testing.assert_allclose(y.asnumpy().mean(axis=1), [mean, mean], rtol=0.08)

@@ -58,7 +58,7 @@ def _sample(kind: str, a, b, shape, dtype, ctx, out, kwargs, op: str | None = No
     n = math.prod(shape)
     if ctx.device_type == 'gpu':
         with ctx.device():
-            data = _gpu_sample(_generators.gpu(ctx), kind, a, b, shape)
+            data = _gpu_sample(_generators.gpu(ctx), ctx.xp, kind, a, b, shape)
     else:
         dtype = np.dtype(dtype or np.float32)
         if kind == 'randint':
@@ -75,8 +75,10 @@ def _sample(kind: str, a, b, shape, dtype, ctx, out, kwargs, op: str | None = No
     return NDArray(data, ctx) if out is None else out
 
 
-def _gpu_sample(gen, kind: str, a, b, shape):
-    """CuPy's samples of ``kind`` (seeded as MXNet's GPU, but not its numbers)."""
+def _gpu_sample(gen, xp, kind: str, a, b, shape):
+    """CuPy's samples of ``kind`` (seeded as MXNet's GPU, but not its numbers); parameters given
+    one per sample come flat, and are shaped like the samples."""
+    a, b = (p.reshape(shape) if getattr(p, 'ndim', 0) else p for p in (a, b))
     if kind == 'uniform':
         return gen.uniform(a, b, size=shape, dtype=np.float32)
     if kind == 'normal':
@@ -91,8 +93,8 @@ def _gpu_sample(gen, kind: str, a, b, shape):
         return gen.gamma(a, b, size=shape)
     if kind == 'negative_binomial':
         return gen.poisson(gen.gamma(a, (1 - b) / b, size=shape))
-    rate = gen.gamma(1 / b, b * a, size=shape) if np.all(b != 0) else a  # generalized: mu, alpha
-    return gen.poisson(rate, size=shape)
+    alpha = xp.where(b == 0, 1, b)  # generalized: mean a, dispersion b; where b is 0, Poisson(a)
+    return gen.poisson(xp.where(b == 0, a, gen.gamma(1 / alpha, alpha * a, size=shape)))
 
 
 _SAMPLER_ARGUMENTS = {'uniform': ('low', 'high', 'shape', 'ctx', 'dtype'),
