@@ -2,6 +2,8 @@
 differences (the backward is the user's, so a wrong tape shows as a wrong gradient)."""
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
 
 from helpers import check_grad
 from minigluon import autograd, nd
@@ -152,3 +154,19 @@ def test_grad_req_add_accumulates():
             y = ProductAndSum()(a, c)[0]
         y.backward()
     np.testing.assert_array_equal(a.grad.asnumpy(), [10, 12])
+
+
+@given(hnp.arrays(np.float32, hnp.array_shapes(max_dims=3, max_side=4),
+                  elements=st.floats(-20, 20, width=32)))
+def test_custom_sigmoid_matches_the_builtin_everywhere(values):
+    """The docs' Function and nd.sigmoid give the same values and gradients for any input."""
+    grads = []
+    for f in (lambda x: Sigmoid()(x), nd.sigmoid):
+        x = nd.array(values)
+        x.attach_grad()
+        with autograd.record():
+            y = f(x)
+        y.backward()
+        grads.append((y.asnumpy(), x.grad.asnumpy()))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-5, atol=1e-7)
