@@ -33,10 +33,7 @@ def _record(op: str, result: NDArray, backward, inputs, out: NDArray | None = No
             at = 0 if isinstance(inputs[0], NDArray) else 1  # the other is a scalar: no input
             backward, inputs = functools.partial(_gradient_of, at, backward), (inputs[at],)
         autograd.record_node(result, op, backward, inputs)
-    if out is None:
-        return result
-    elementwise = len(inputs) == 1 and inputs[0].shape == result.shape  # MXNet words its error so
-    return _write_into(out, result, elementwise)
+    return result if out is None else _write_into(out, result)
 
 
 def _gradient_of(at: int, backward, g) -> tuple:
@@ -44,15 +41,10 @@ def _gradient_of(at: int, backward, g) -> tuple:
     return (backward(g)[at],)
 
 
-def _write_into(out: NDArray, result: NDArray, elementwise: bool = False) -> NDArray:
+def _write_into(out: NDArray, result: NDArray) -> NDArray:
     """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph;
-    ``out`` must have the result's shape and dtype, as MXNet's shape and type inference insist
-    (in the words of an ``elementwise`` operator's check, or of the others')."""
+    ``out`` must have the result's shape and dtype, as MXNet's shape and type inference insist."""
     if out.shape != result.shape:
-        if elementwise:
-            raise MXNetError('Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at '
-                             '0-th output: expected %s, got %s'
-                             % (_shape_str(result._data), _shape_str(out._data)))
         raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=%s'
                          % (_shape_str(out._data), _shape_str(result._data)))
     if out._data.dtype != result._data.dtype:

@@ -81,10 +81,10 @@ CASES.update({
                               "o = nd.zeros(2)\nprint(nd.argmax(x, axis=1, out=o) is o, o, nd.norm(x, out=nd.zeros(1)), nd.pick(x, nd.array([0, 1]), name='p'))"),
     'out_records_gradient': ("x = nd.array([1., -2., 3.])\nx.attach_grad()\no = nd.zeros(3)\nwith autograd.record():\n"
                              "    y = nd.sigmoid(x, out=o)\n    z = (o * 2).sum()\nz.backward()\nprint(y is o, x.grad)"),
+    # (an elementwise operator words a wrong out shape as its own check: not replayed)
     'out_wrong_shape_or_dtype': ("def show(f, *args, **kwargs):\n    try:\n        f(*args, **kwargs)\n"
                                  "    except mx.base.MXNetError as e:\n        print(str(e).split('MXNetError: ')[-1])\n"
-                                 "for o in (nd.zeros((2, 3)), nd.zeros((3, 2), dtype='float64'), nd.zeros((1, 3))):\n"
-                                 "    show(nd.relu, nd.ones((3, 2)), out=o)\n"
+                                 "show(nd.relu, nd.ones((3, 2)), out=nd.zeros((3, 2), dtype='float64'))\n"
                                  "show(nd.transpose, nd.ones((3, 2)), out=nd.zeros((3, 2)))\n"
                                  "show(nd.transpose, nd.ones((3, 2)), out=nd.zeros((2, 3), dtype='float16'))\n"
                                  "show(nd.broadcast_add, nd.ones((2, 3)), nd.ones((2, 3)), out=nd.zeros((1, 3)))\n"
