@@ -4,6 +4,18 @@ from __future__ import annotations
 import operator
 import types
 
+import numpy as np
+
+# MXNet's type tuples (code written for MXNet, its tests too, checks arguments with them)
+integer_types = (int, np.int32, np.int64)
+numeric_types = (float, int, np.generic)
+string_types = (str,)
+
+
+def py_str(data: bytes) -> str:
+    """Bytes from MXNet's C API as text (UTF-8)."""
+    return data.decode('utf-8')
+
 
 class MXNetError(RuntimeError):
     """Error raised by minigluon where MXNet raises ``mxnet.base.MXNetError``."""

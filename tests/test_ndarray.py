@@ -477,3 +477,55 @@ def test_basic_indexing_shares_memory_exactly_when_mxnet_does(key):
     y[:] = -1
     assert ((x.asnumpy() == -1).any()) == _mxnet_shares(key, x.shape), key
 
+
+
+# MXNet's NDArray methods flatten, expand_dims and squeeze take inplace= (the ops do not): a view
+# sharing memory, as MXNet's own test_ndarray_flatten/_expand_dims/_squeeze check
+@pytest.mark.parametrize('method, args, shape', [
+    ('flatten', (), (5, 6)), ('expand_dims', (-1,), (5, 2, 3, 1)), ('expand_dims', (1,), (5, 1, 2, 3)),
+    ('squeeze', (), (5, 2, 3))])
+def test_inplace_methods_share_memory_and_copies_do_not(method, args, shape):
+    x = nd.arange(30).reshape((5, 2, 3))
+    view, copy = getattr(x, method)(*args, inplace=True), getattr(x, method)(*args)
+    assert view.shape == copy.shape == shape
+    view[:] = -1
+    assert (x.asnumpy() == -1).all() and (copy.asnumpy() >= 0).all()
+
+
+def test_inplace_squeeze_drops_the_length_1_axes_asked_for_as_mxnet_does():
+    x = nd.ones((1, 3, 1))
+    assert x.squeeze(inplace=True).shape == (3,)
+    assert x.squeeze(axis=-1, inplace=True).shape == (1, 3)
+    assert nd.ones((1, 1)).squeeze(inplace=True).shape == (1,)  # never 0-d, as MXNet
+    for call, message in [(lambda: nd.ones((2, 3)).squeeze(axis=0, inplace=True),
+                           'Squeeze target axis 0 must be size 1, got 2.'),
+                          (lambda: x.squeeze(axis=(0, 0), inplace=True),
+                           'axis (0, 0) contains duplicate which is not allowed.'),
+                          (lambda: nd.ones((2,)).expand_dims(3, inplace=True),
+                           'axis 3 is out of range for 1d array')]:
+        with pytest.raises(AssertionError) as error:
+            call()
+        assert str(error.value) == message
+
+
+def test_inplace_view_passes_gradients_back():
+    x = nd.arange(6).reshape((1, 2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = (x.squeeze(inplace=True).expand_dims(0, inplace=True).flatten(inplace=True) * 2).sum()
+    y.backward()
+    assert (x.grad.asnumpy() == 2).all()
+
+
+def test_slice_method_is_nd_slice():
+    x = nd.arange(12).reshape((3, 4))
+    assert x.slice(begin=(1, 0), end=(3, 2)).asnumpy().tolist() == [[4, 5], [8, 9]]
+    assert x.slice((None, 1), (None, 4), (None, 2)).asnumpy().tolist() == [[1, 3], [5, 7], [9, 11]]
+    assert nd.NDArray.slice.__qualname__ == 'NDArray.slice' and nd.slice.__name__ == 'slice'
+
+
+def test_mxnet_base_type_tuples_and_py_slice():
+    assert isinstance(np.int64(3), mx.base.integer_types) and not isinstance(3.0, mx.base.integer_types)
+    assert isinstance(np.float32(1), mx.base.numeric_types) and mx.base.string_types == (str,)
+    assert mx.base.py_str(b'dense0_fwd') == 'dense0_fwd'
+    assert mx.nd.ndarray.py_slice is slice

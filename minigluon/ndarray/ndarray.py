@@ -14,6 +14,8 @@ from ..base import MXNetError, MXNetValueError
 from ..context import Context, current_context
 from . import casting
 
+py_slice = slice  # MXNet's name for the builtin in this module, where nd.slice would hide it
+
 _INPLACE_IN_GRAPH = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined "
     "behavior when evaluating gradients. Please call backward first to clear the graph or do "
