@@ -21,6 +21,8 @@ _INPLACE_IN_GRAPH = (
     "behavior when evaluating gradients. Please call backward first to clear the graph or do "
     "this out side of a record section. Also note that you cannot use inplace operations like "
     "+=, *=, relu(x, out=x), y[idx]=x, etc inside a record section.")
+# writing a value that needs a gradient into part of a plain array, while recording
+_INPLACE_RECORDING = "Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd."
 
 
 class NDArray:
@@ -212,8 +214,15 @@ class NDArray:
         return out
 
     def __setitem__(self, key, value):
+        """``x[key] = value``. While recording, ``x[:] = y`` (also ``x[...]``, ``x[None]``)
+        records a copy of ``y``, as MXNet's copyto; writing a ``y`` in the graph into part of
+        ``x`` raises, as MXNet's in-place slice assignment does."""
         if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
+        copied = value if isinstance(value, NDArray) and autograd.is_recorded(value) else None
+        if copied is not None and not (key is None or key is Ellipsis or
+                                       isinstance(key, slice) and key == slice(None)):
+            raise MXNetError(_INPLACE_RECORDING)
         with self._ctx.device():  # on a GPU, the copy in and the write run on this array's GPU
             key, value = _index(key), _data_on(value, self)
             if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
@@ -224,11 +233,18 @@ class NDArray:
                 raise ValueError('operands could not be broadcast together with remapped shapes'
                                  '[original->remapped]: %s and requested shape %s'
                                  % (np.shape(value), self._data[key].shape)) from None
+        if copied is not None:
+            from .ops import _sum_to  # ops imports this module
+            written = self._data[key].shape  # x[None] is x with a leading axis of 1
+            autograd.record_node(self, '_copyto', lambda g: (_sum_to(g.reshape(written), copied._data),),
+                                 (copied,))
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
         if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
+        if autograd.is_recorded(result):  # x += y, y in the graph
+            raise MXNetError(_INPLACE_RECORDING)
         self._data[...] = result._data
         return self
 
