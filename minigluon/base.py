@@ -64,6 +64,15 @@ def unknown_argument(op: str, kwargs: dict, accepted: tuple) -> MXNetError:
                                                 ', '.join('%s=%r' % kv for kv in kwargs.items())))
 
 
+def refuse_sparse(stype, what: str) -> None:
+    """NotImplementedError for MXNet's sparse storage types ('row_sparse', 'csr'): minigluon's
+    arrays are dense, and accepting the argument would silently give a dense one."""
+    if stype in ('row_sparse', 'csr'):
+        raise NotImplementedError("%s='%s': sparse storage is not part of minigluon, whose "
+                                  "arrays are all dense (the workbook's compatibility page, "
+                                  "appendix/compatibility, says what runs)" % (what, stype))
+
+
 def not_in_minigluon(module_name: str):
     """A module ``__getattr__`` for an MXNet module that minigluon has only by name: importing
     it works (so code that imports it at the top still loads), using any name from it raises."""

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .. import context
-from ..base import MXNetError, normalize_shape, unknown_argument
+from ..base import MXNetError, normalize_shape, refuse_sparse, unknown_argument
 from ..context import Context, current_context
 from . import casting
 from .ndarray import NDArray
@@ -63,6 +63,7 @@ def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> 
     """An array of zeros; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
+    refuse_sparse(kwargs.get('stype'), 'nd.zeros stype')
     shape = _operator_shape(shape, '_zeros', dtype, ctx)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
@@ -71,6 +72,7 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
     """An array of ones; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
+    refuse_sparse(kwargs.get('stype'), 'nd.ones stype')
     shape = _operator_shape(shape, '_ones', dtype, ctx)
     return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 

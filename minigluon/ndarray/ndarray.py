@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import autograd
-from ..base import MXNetError, MXNetValueError
+from ..base import MXNetError, MXNetValueError, refuse_sparse
 from ..context import Context, current_context
 from . import casting
 
@@ -180,6 +180,7 @@ class NDArray:
         """Make this array a variable: ``backward`` writes (or adds) its gradient to ``.grad``."""
         if grad_req not in ('write', 'add', 'null'):
             raise MXNetValueError("grad_req must be 'write', 'add' or 'null', not %r" % (grad_req,))
+        refuse_sparse(stype, 'attach_grad stype')
         # MXNet keeps a zero gradient buffer even for 'null' (backward never writes it)
         autograd.mark_variables(self, NDArray(self._ctx.xp.zeros_like(self._data), self._ctx),
                                 grad_req)
