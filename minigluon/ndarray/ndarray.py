@@ -244,25 +244,29 @@ class NDArray:
     def _inplace(self, result: 'NDArray') -> 'NDArray':
         if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
-        if autograd.is_recorded(result):  # x += y, y in the graph
-            raise MXNetError(_INPLACE_RECORDING)
         self._data[...] = result._data
         return self
 
+    def _op_assign(self, result: 'NDArray') -> 'NDArray':
+        """``x += y``: x is the op's input as well as its output, so a y in the graph raises."""
+        if autograd.is_recorded(result) and not autograd.is_recorded(self):
+            raise MXNetError(_INPLACE_RECORDING)
+        return self._inplace(result)
+
     def __iadd__(self, other):
-        return self._inplace(self + other)
+        return self._op_assign(self + other)
 
     def __isub__(self, other):
-        return self._inplace(self - other)
+        return self._op_assign(self - other)
 
     def __imul__(self, other):
-        return self._inplace(self * other)
+        return self._op_assign(self * other)
 
     def __itruediv__(self, other):
-        return self._inplace(self / other)
+        return self._op_assign(self / other)
 
     def __imod__(self, other):
-        return self._inplace(self % other)
+        return self._op_assign(self % other)
 
     # Its arithmetic operators and op methods (x + y, x.sum()) are the ops of mx.nd
     # themselves, bound in methods.py: ops.py builds NDArrays, so it imports this module.
