@@ -529,3 +529,39 @@ def test_mxnet_base_type_tuples_and_py_slice():
     assert isinstance(np.float32(1), mx.base.numeric_types) and mx.base.string_types == (str,)
     assert mx.base.py_str(b'dense0_fwd') == 'dense0_fwd'
     assert mx.nd.ndarray.py_slice is slice
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_moveaxis_is_numpys_and_its_gradient_moves_back(data):
+    x = data.draw(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=4),
+                             elements=st.floats(-5, 5)))
+    n = data.draw(st.integers(1, x.ndim))
+    source = data.draw(st.lists(st.integers(-x.ndim, x.ndim - 1), min_size=n, max_size=n,
+                                unique_by=lambda a: a % x.ndim))
+    destination = data.draw(st.lists(st.integers(-x.ndim, x.ndim - 1), min_size=n, max_size=n,
+                                     unique_by=lambda a: a % x.ndim))
+    got = nd.moveaxis(nd.array(x, dtype='float64'), source, destination)
+    assert (got.asnumpy() == np.moveaxis(x, source, destination)).all()
+    check_grad(lambda a: nd.moveaxis(a, source, destination), x)
+
+
+def test_moveaxis_errors_are_mxnets():
+    x = nd.ones((2, 3, 4))
+    for call, message in [(lambda: nd.moveaxis(x, 3, 0), 'Source should verify 0 <= source < tensor.ndimGot 3'),
+                          (lambda: nd.moveaxis(x, 0, -4), "('Destination should verify 0 <= destination "
+                                                          "< tensor.ndim (3).', 'Got -4')"),
+                          (lambda: nd.moveaxis(x, [0, 1], [1]), '`source` and `destination` arguments '
+                                                                'must have the same number of elements')]:
+        with pytest.raises(ValueError) as error:
+            call()
+        assert str(error.value) == message
+
+
+def test_mxnet_0x_names_crop_and_elementwisesum():
+    x = nd.arange(24).reshape((2, 3, 4))
+    assert (nd.crop(x, begin=(0, 1, 0), end=(2, 3, 3)).asnumpy() == x.asnumpy()[:, 1:3, :3]).all()
+    ones = nd.ones((3,), dtype='int32')
+    total = nd.ElementWiseSum(ones, ones * 2, ones * 4)
+    assert total.dtype == np.int32 and total.asnumpy().tolist() == [7, 7, 7]
+    assert (nd.crop.__name__, nd.ElementWiseSum.__name__) == ('crop', 'ElementWiseSum')

@@ -793,6 +793,34 @@ def transpose(x: NDArray, axes=None) -> NDArray:
     return _record('transpose', NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,))
 
 
+def moveaxis(tensor: NDArray, source, destination) -> NDArray:
+    """``tensor`` with the axes ``source`` (an int or a sequence) moved to ``destination``, the
+    others kept in order: a transpose (a copy), as MXNet's."""
+    source = _axes_in(source, tensor.ndim, lambda: ValueError(
+        'Source should verify 0 <= source < tensor.ndimGot %d' % source))  # MXNet's words
+    destination = _axes_in(destination, tensor.ndim, lambda: ValueError(
+        'Destination should verify 0 <= destination < tensor.ndim (%d).' % tensor.ndim,
+        'Got %d' % destination))
+    if len(source) != len(destination):
+        raise ValueError('`source` and `destination` arguments must have the same number of elements')
+    order = [n for n in range(tensor.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return transpose(tensor, order)
+
+
+def _axes_in(axes, ndim: int, out_of_range) -> tuple:
+    """``axes`` (an int or a sequence, negative counting from the end) as a tuple in [0, ndim);
+    ``out_of_range()`` is raised for one outside, ValueError for a repeated one."""
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    if any(not -ndim <= a < ndim for a in axes):
+        raise out_of_range()
+    axes = tuple(int(a) % ndim for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError('repeated axis')
+    return axes
+
+
 def expand_dims(x: NDArray, axis: int) -> NDArray:
     """A new axis of length 1 at ``axis``; a copy, as in MXNet."""
     a = x._data
