@@ -235,7 +235,6 @@ class NDArray:
                                  '[original->remapped]: %s and requested shape %s'
                                  % (np.shape(value), self._data[key].shape)) from None
         if copied is not None:
-            from .ops import _sum_to  # ops imports this module
             written = self._data[key].shape  # x[None] is x with a leading axis of 1
             autograd.record_node(self, '_copyto', lambda g: (_sum_to(g.reshape(written), copied._data),),
                                  (copied,))
@@ -271,6 +270,16 @@ class NDArray:
     # Its arithmetic operators and op methods (x + y, x.sum()) are the ops of mx.nd
     # themselves, bound in methods.py: ops.py builds NDArrays, so it imports this module.
     __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
+
+
+def _sum_to(g, x):
+    """Sum a broadcast gradient back to the shape of operand ``x`` (None for a scalar)."""
+    shape = getattr(x, 'shape', None)
+    if shape is None or g.shape == shape:
+        return None if shape is None else g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape) if d == 1 and g.shape[i + lead] != 1)
+    return g.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 def _index(key):

@@ -20,7 +20,7 @@ from ..base import MXNetError, alias, normalize_shape, unknown_argument
 from ..context import Context
 from . import casting
 from .deferred import DeferredArray
-from .ndarray import NDArray
+from .ndarray import NDArray, _sum_to
 
 _SCALARS = (int, float, bool, np.generic)
 
@@ -106,16 +106,6 @@ def _broadcast(compute, a, b, ctx, dtype) -> NDArray:
 
 def _shape_str(x) -> str:
     return '[%s]' % ','.join(str(d) for d in np.shape(x))
-
-
-def _sum_to(g, x):
-    """Sum a broadcast gradient back to the shape of operand ``x`` (None for a scalar)."""
-    shape = getattr(x, 'shape', None)
-    if shape is None or g.shape == shape:
-        return None if shape is None else g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape) if d == 1 and g.shape[i + lead] != 1)
-    return g.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 # ----- arithmetic ---------------------------------------------------------------------------
