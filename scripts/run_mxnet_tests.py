@@ -61,6 +61,7 @@ UNSUPPORTED = [
     ('convolution, pooling, normalisation', r'Conv|Pool|Norm|Pad[123]D|Pooling|LRN|UpSampling|'
                                             r'PixelShuffle|Deconvolution'),
     ('recurrent layers', r'^mxnet\.gluon\.rnn\b|RNN|LSTM|GRU'),
+    ("LeakyReLU's prelu, rrelu and gelu", r'PReLU|GELU|prelu|rrelu|gelu'),
     ('KVStore', r'^mxnet\.(kvstore|kv)\b|kvstore|KVStore'),
     ('io, image, model zoo, contrib', r'^mxnet\.(io|recordio|image|contrib|gluon\.model_zoo|'
                                       r'gluon\.contrib|ndarray\.contrib|ndarray\.image)\b'),
