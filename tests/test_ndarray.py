@@ -565,3 +565,26 @@ def test_mxnet_0x_names_crop_and_elementwisesum():
     total = nd.ElementWiseSum(ones, ones * 2, ones * 4)
     assert total.dtype == np.int32 and total.asnumpy().tolist() == [7, 7, 7]
     assert (nd.crop.__name__, nd.ElementWiseSum.__name__) == ('crop', 'ElementWiseSum')
+
+
+@pytest.mark.parametrize('source', [np.array([[1, 2], [3, 4]], dtype='float32'),
+                                    np.array((1,)).reshape(()), np.zeros((1, 0, 2))])
+@pytest.mark.parametrize('zero_copy', [False, True])
+def test_from_numpy_keeps_shape_and_dtype(source, zero_copy):  # 0-d stays 0-d, as in MXNet
+    got = nd.from_numpy(source.copy(), zero_copy=zero_copy)
+    assert (got.shape, got.dtype, got.context) == (source.shape, source.dtype, mx.cpu())
+    assert (got.asnumpy() == source).all()
+
+
+def test_from_numpy_zero_copy_shares_memory_and_locks_numpy_out():
+    source = np.arange(4.0).reshape(2, 2)
+    shared = nd.from_numpy(source)
+    shared[0, 0] = 9
+    assert source[0, 0] == 9 and not source.flags.writeable
+    with pytest.raises(ValueError):
+        source[1, 1] = 0
+    copied_from = np.arange(3.0)
+    nd.from_numpy(copied_from, zero_copy=False)[0] = 7
+    assert copied_from[0] == 0 and copied_from.flags.writeable
+    with pytest.raises(ValueError, match='^Only c-contiguous arrays are supported for zero-copy$'):
+        nd.from_numpy(np.arange(4.0).reshape(2, 2).T)

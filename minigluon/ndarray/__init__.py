@@ -1,7 +1,7 @@
 """``mx.nd``: NDArray, its operations, random samplers, and save/load."""
 from . import linalg, methods, random  # methods: NDArray's operators (x + y) and methods (x.sum())
 from ..base import alias
-from .creation import (arange, array, empty, eye, from_dlpack, full, linspace, ones, ones_like, waitall, zeros,
+from .creation import (arange, array, empty, eye, from_dlpack, from_numpy, full, linspace, ones, ones_like, waitall, zeros,
                        zeros_like)
 from .ndarray import NDArray
 from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, add, add_n, arccos,

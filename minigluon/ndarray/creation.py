@@ -137,6 +137,18 @@ def from_dlpack(tensor) -> NDArray:
     return NDArray(ctx.xp.from_dlpack(tensor), ctx)
 
 
+def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=NDArray) -> NDArray:
+    """An NDArray of a NumPy array's values: a copy, or with ``zero_copy`` (C-contiguous arrays
+    only) its memory itself, which NumPy may then no longer write, as in MXNet."""
+    if not zero_copy:
+        return array(ndarray, dtype=ndarray.dtype)
+    if not ndarray.flags['C_CONTIGUOUS']:
+        raise ValueError('Only c-contiguous arrays are supported for zero-copy')
+    shared = ndarray.view()  # stays writable for the NDArray: the flag is per view
+    ndarray.flags['WRITEABLE'] = False
+    return array_cls(shared, context.cpu())
+
+
 def waitall():
     """Wait until every GPU has finished the work queued on it, as MXNet waits for its engine.
 
