@@ -207,3 +207,20 @@ class PoissonNLLLoss(Loss):
             stirling = target * F.log(target) - target + 0.5 * F.log(2 * math.pi * target)
             loss = loss + stirling * (target > 1)
         return F.mean(self._weighted(loss, sample_weight, self._weight))
+
+
+class CosineEmbeddingLoss(Loss):
+    """Per example: ``1 - cos(input1, input2)`` where the label is 1, ``max(0, cos - margin)``
+    where it is -1 (cosine over the last axis; an (N, 1) result, not averaged, as MXNet's)."""
+
+    def __init__(self, weight=None, batch_axis: int = 0, margin: float = 0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._margin = margin
+
+    def hybrid_forward(self, F, input1, input2, label, sample_weight=None):
+        input1 = F.reshape(input1, input2.shape)
+        label = label.reshape((-1, 1))
+        norms = F.norm(input1, axis=-1).reshape((-1, 1)) * F.norm(input2, axis=-1).reshape((-1, 1))
+        cos = F.sum(input1 * input2, axis=-1).reshape((-1, 1)) / F.maximum(norms, 1e-12)
+        loss = (1 - cos) * (label == 1) + F.maximum(0, (label == -1) * (cos - self._margin))
+        return self._weighted(loss, sample_weight, self._weight)
