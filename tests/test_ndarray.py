@@ -586,5 +586,8 @@ def test_from_numpy_zero_copy_shares_memory_and_locks_numpy_out():
     copied_from = np.arange(3.0)
     nd.from_numpy(copied_from, zero_copy=False)[0] = 7
     assert copied_from[0] == 0 and copied_from.flags.writeable
+    again = nd.from_numpy(source)  # an array locked by an earlier call, as MXNet's test does
+    again[1, 1] = 100
+    assert source[1, 1] == 100 and shared[1, 1].asscalar() == 100 and not source.flags.writeable
     with pytest.raises(ValueError, match='^Only c-contiguous arrays are supported for zero-copy$'):
         nd.from_numpy(np.arange(4.0).reshape(2, 2).T)

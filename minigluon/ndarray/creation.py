@@ -144,6 +144,11 @@ def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=NDArray) -
         return array(ndarray, dtype=ndarray.dtype)
     if not ndarray.flags['C_CONTIGUOUS']:
         raise ValueError('Only c-contiguous arrays are supported for zero-copy')
+    if not ndarray.flags['WRITEABLE']:  # locked by an earlier from_numpy: still writable here
+        try:
+            ndarray.flags['WRITEABLE'] = True
+        except ValueError:  # memory NumPy may never write (bytes): the NDArray may not either
+            pass
     shared = ndarray.view()  # stays writable for the NDArray: the flag is per view
     ndarray.flags['WRITEABLE'] = False
     return array_cls(shared, context.cpu())
