@@ -4,6 +4,18 @@ from __future__ import annotations
 import operator
 import types
 
+import numpy as np
+
+# MXNet's type tuples (code written for MXNet, its tests too, checks arguments with them)
+integer_types = (int, np.int32, np.int64)
+numeric_types = (float, int, np.generic)
+string_types = (str,)
+
+
+def py_str(data: bytes) -> str:
+    """Bytes from MXNet's C API as text (UTF-8)."""
+    return data.decode('utf-8')
+
 
 class MXNetError(RuntimeError):
     """Error raised by minigluon where MXNet raises ``mxnet.base.MXNetError``."""
@@ -59,6 +71,14 @@ def not_implemented(name: str, missing: str) -> NotImplementedError:
         "%s is not part of minigluon, which re-implements MXNet 1.9.1's nd, autograd and "
         "gluon but not %s: the workbook's compatibility page (appendix/compatibility) says "
         "what runs" % (name, missing))
+
+
+def refuse_sparse(stype, what: str) -> None:
+    """NotImplementedError for MXNet's sparse storage types ('row_sparse', 'csr'): minigluon's
+    arrays are dense, and accepting the argument would silently give a dense one."""
+    if stype in ('row_sparse', 'csr'):
+        raise not_implemented("%s='%s'" % (what, stype), 'sparse storage (its arrays are all '
+                              'dense)')
 
 
 def not_in_minigluon(module_name: str):

@@ -444,3 +444,39 @@ def test_gradient_across_cpu_contexts_lands_on_each_variables_context():
     s.backward()
     assert a0.grad.asnumpy().tolist() == [2.0, 2.0] and a0.grad.context == mx.cpu(0)
     assert a1.grad.asnumpy().tolist() == [3.0, 3.0] and a1.grad.context == mx.cpu(1)
+
+
+# Writing an array in the graph into a plain one while recording, as MXNet 1.9.1 does it (its
+# test_ndarray_indexing checks the error): x[:] = y records a copy, y's gradient flows through x
+# (MXNet's copyto); into part of x, or x += y, raises; a constant written in place is not recorded
+INPLACE_RECORDING = 'Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd.'
+
+
+@pytest.mark.parametrize('key', [0, slice(0, 1), (0, slice(None)), (slice(None), 1), [0],
+                                 'nd-index'])
+def test_writing_a_recorded_value_into_part_of_an_array_raises(key):
+    x = mx.nd.ones((2, 3))
+    key = mx.nd.array([0], dtype='int32') if key == 'nd-index' else key
+    y = mx.nd.ones(x[key].shape)
+    y.attach_grad()
+    with mx.autograd.record():
+        with pytest.raises(mx.base.MXNetError) as error:
+            x[key] = y
+        with pytest.raises(mx.base.MXNetError) as error_inplace:
+            x[0] += y[0]
+        x[0] = 5  # constants are not recorded
+        x *= 2
+    assert str(error.value) == str(error_inplace.value) == INPLACE_RECORDING
+
+
+@pytest.mark.parametrize('key', [slice(None), Ellipsis, None])
+def test_writing_a_recorded_value_into_all_of_an_array_records_a_copy(key):
+    x = mx.nd.zeros((2, 3))
+    y = mx.nd.array([1., 2, 3])  # broadcast over x's rows
+    y.attach_grad()
+    with mx.autograd.record():
+        x[key] = y
+        z = (x * mx.nd.array([[1, 2, 3], [4, 5, 6]])).sum()
+    z.backward()
+    assert y.grad.asnumpy().tolist() == [5, 7, 9]  # MXNet 1.9.1's numbers
+    assert x.asnumpy().tolist() == [[1, 2, 3], [1, 2, 3]]

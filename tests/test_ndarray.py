@@ -477,3 +477,117 @@ def test_basic_indexing_shares_memory_exactly_when_mxnet_does(key):
     y[:] = -1
     assert ((x.asnumpy() == -1).any()) == _mxnet_shares(key, x.shape), key
 
+
+
+# MXNet's NDArray methods flatten, expand_dims and squeeze take inplace= (the ops do not): a view
+# sharing memory, as MXNet's own test_ndarray_flatten/_expand_dims/_squeeze check
+@pytest.mark.parametrize('method, args, shape', [
+    ('flatten', (), (5, 6)), ('expand_dims', (-1,), (5, 2, 3, 1)), ('expand_dims', (1,), (5, 1, 2, 3)),
+    ('squeeze', (), (5, 2, 3))])
+def test_inplace_methods_share_memory_and_copies_do_not(method, args, shape):
+    x = nd.arange(30).reshape((5, 2, 3))
+    view, copy = getattr(x, method)(*args, inplace=True), getattr(x, method)(*args)
+    assert view.shape == copy.shape == shape
+    view[:] = -1
+    assert (x.asnumpy() == -1).all() and (copy.asnumpy() >= 0).all()
+
+
+def test_inplace_squeeze_drops_the_length_1_axes_asked_for_as_mxnet_does():
+    x = nd.ones((1, 3, 1))
+    assert x.squeeze(inplace=True).shape == (3,)
+    assert x.squeeze(axis=-1, inplace=True).shape == (1, 3)
+    assert nd.ones((1, 1)).squeeze(inplace=True).shape == (1,)  # never 0-d, as MXNet
+    for call, message in [(lambda: nd.ones((2, 3)).squeeze(axis=0, inplace=True),
+                           'Squeeze target axis 0 must be size 1, got 2.'),
+                          (lambda: x.squeeze(axis=(0, 0), inplace=True),
+                           'axis (0, 0) contains duplicate which is not allowed.'),
+                          (lambda: nd.ones((2,)).expand_dims(3, inplace=True),
+                           'axis 3 is out of range for 1d array')]:
+        with pytest.raises(AssertionError) as error:
+            call()
+        assert str(error.value) == message
+
+
+def test_inplace_view_passes_gradients_back():
+    x = nd.arange(6).reshape((1, 2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = (x.squeeze(inplace=True).expand_dims(0, inplace=True).flatten(inplace=True) * 2).sum()
+    y.backward()
+    assert (x.grad.asnumpy() == 2).all()
+
+
+def test_slice_method_is_nd_slice():
+    x = nd.arange(12).reshape((3, 4))
+    assert x.slice(begin=(1, 0), end=(3, 2)).asnumpy().tolist() == [[4, 5], [8, 9]]
+    assert x.slice((None, 1), (None, 4), (None, 2)).asnumpy().tolist() == [[1, 3], [5, 7], [9, 11]]
+    assert nd.NDArray.slice.__qualname__ == 'NDArray.slice' and nd.slice.__name__ == 'slice'
+
+
+def test_mxnet_base_type_tuples_and_py_slice():
+    assert isinstance(np.int64(3), mx.base.integer_types) and not isinstance(3.0, mx.base.integer_types)
+    assert isinstance(np.float32(1), mx.base.numeric_types) and mx.base.string_types == (str,)
+    assert mx.base.py_str(b'dense0_fwd') == 'dense0_fwd'
+    assert mx.nd.ndarray.py_slice is slice
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_moveaxis_is_numpys_and_its_gradient_moves_back(data):
+    x = data.draw(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=4),
+                             elements=st.floats(-5, 5)))
+    n = data.draw(st.integers(1, x.ndim))
+    source = data.draw(st.lists(st.integers(-x.ndim, x.ndim - 1), min_size=n, max_size=n,
+                                unique_by=lambda a: a % x.ndim))
+    destination = data.draw(st.lists(st.integers(-x.ndim, x.ndim - 1), min_size=n, max_size=n,
+                                     unique_by=lambda a: a % x.ndim))
+    got = nd.moveaxis(nd.array(x, dtype='float64'), source, destination)
+    assert (got.asnumpy() == np.moveaxis(x, source, destination)).all()
+    check_grad(lambda a: nd.moveaxis(a, source, destination), x)
+
+
+def test_moveaxis_errors_are_mxnets():
+    x = nd.ones((2, 3, 4))
+    for call, message in [(lambda: nd.moveaxis(x, 3, 0), 'Source should verify 0 <= source < tensor.ndimGot 3'),
+                          (lambda: nd.moveaxis(x, 0, -4), "('Destination should verify 0 <= destination "
+                                                          "< tensor.ndim (3).', 'Got -4')"),
+                          (lambda: nd.moveaxis(x, [0, 1], [1]), '`source` and `destination` arguments '
+                                                                'must have the same number of elements')]:
+        with pytest.raises(ValueError) as error:
+            call()
+        assert str(error.value) == message
+
+
+def test_mxnet_0x_names_crop_and_elementwisesum():
+    x = nd.arange(24).reshape((2, 3, 4))
+    assert (nd.crop(x, begin=(0, 1, 0), end=(2, 3, 3)).asnumpy() == x.asnumpy()[:, 1:3, :3]).all()
+    ones = nd.ones((3,), dtype='int32')
+    total = nd.ElementWiseSum(ones, ones * 2, ones * 4)
+    assert total.dtype == np.int32 and total.asnumpy().tolist() == [7, 7, 7]
+    assert (nd.crop.__name__, nd.ElementWiseSum.__name__) == ('crop', 'ElementWiseSum')
+
+
+@pytest.mark.parametrize('source', [np.array([[1, 2], [3, 4]], dtype='float32'),
+                                    np.array((1,)).reshape(()), np.zeros((1, 0, 2))])
+@pytest.mark.parametrize('zero_copy', [False, True])
+def test_from_numpy_keeps_shape_and_dtype(source, zero_copy):  # 0-d stays 0-d, as in MXNet
+    got = nd.from_numpy(source.copy(), zero_copy=zero_copy)
+    assert (got.shape, got.dtype, got.context) == (source.shape, source.dtype, mx.cpu())
+    assert (got.asnumpy() == source).all()
+
+
+def test_from_numpy_zero_copy_shares_memory_and_locks_numpy_out():
+    source = np.arange(4.0).reshape(2, 2)
+    shared = nd.from_numpy(source)
+    shared[0, 0] = 9
+    assert source[0, 0] == 9 and not source.flags.writeable
+    with pytest.raises(ValueError):
+        source[1, 1] = 0
+    copied_from = np.arange(3.0)
+    nd.from_numpy(copied_from, zero_copy=False)[0] = 7
+    assert copied_from[0] == 0 and copied_from.flags.writeable
+    again = nd.from_numpy(source)  # an array locked by an earlier call, as MXNet's test does
+    again[1, 1] = 100
+    assert source[1, 1] == 100 and shared[1, 1].asscalar() == 100 and not source.flags.writeable
+    with pytest.raises(ValueError, match='^Only c-contiguous arrays are supported for zero-copy$'):
+        nd.from_numpy(np.arange(4.0).reshape(2, 2).T)

@@ -5,6 +5,8 @@ and as MXNet defines them; the formulas are MXNet's (the stable forms for the lo
 """
 from __future__ import annotations
 
+import math
+
 from .block import HybridBlock
 
 
@@ -182,3 +184,43 @@ class LogisticLoss(Loss):
             label = (label + 1.0) / 2.0  # -1, 1 -> 0, 1
         loss = F.relu(pred) - pred * label + _log1p_exp_neg_abs(F, pred)
         return self._per_example(F, loss, sample_weight)
+
+
+class PoissonNLLLoss(Loss):
+    """Poisson negative log-likelihood of ``target`` under the rate ``exp(pred)`` (``pred`` itself
+    unless ``from_logits``), plus Stirling's term for targets > 1 if ``compute_full``; MXNet's
+    is one mean over every element, not a value per example."""
+
+    def __init__(self, weight=None, from_logits: bool = True, batch_axis: int = 0,
+                 compute_full: bool = False, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._from_logits = from_logits
+        self._compute_full = compute_full
+
+    def hybrid_forward(self, F, pred, target, sample_weight=None, epsilon: float = 1e-08):
+        target = F.reshape(target, pred.shape)
+        if self._from_logits:
+            loss = F.exp(pred) - target * pred
+        else:
+            loss = pred - target * F.log(pred + epsilon)
+        if self._compute_full:  # 0 * log(0) is nan here as in MXNet, even where target <= 1
+            stirling = target * F.log(target) - target + 0.5 * F.log(2 * math.pi * target)
+            loss = loss + stirling * (target > 1)
+        return F.mean(self._weighted(loss, sample_weight, self._weight))
+
+
+class CosineEmbeddingLoss(Loss):
+    """Per example: ``1 - cos(input1, input2)`` where the label is 1, ``max(0, cos - margin)``
+    where it is -1 (cosine over the last axis; an (N, 1) result, not averaged, as MXNet's)."""
+
+    def __init__(self, weight=None, batch_axis: int = 0, margin: float = 0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._margin = margin
+
+    def hybrid_forward(self, F, input1, input2, label, sample_weight=None):
+        input1 = F.reshape(input1, input2.shape)
+        label = label.reshape((-1, 1))
+        norms = F.norm(input1, axis=-1).reshape((-1, 1)) * F.norm(input2, axis=-1).reshape((-1, 1))
+        cos = F.sum(input1 * input2, axis=-1).reshape((-1, 1)) / F.maximum(norms, 1e-12)
+        loss = (1 - cos) * (label == 1) + F.maximum(0, (label == -1) * (cos - self._margin))
+        return self._weighted(loss, sample_weight, self._weight)

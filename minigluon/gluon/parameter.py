@@ -9,7 +9,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import autograd, initializer
-from ..base import MXNetAssertionError, MXNetError, normalize_shape, not_implemented
+from ..base import (MXNetAssertionError, MXNetError, normalize_shape, not_implemented,
+                    refuse_sparse)
 from ..context import Context, cpu, current_context
 from ..ndarray import creation
 from ..ndarray import utils as nd_utils
@@ -84,6 +85,11 @@ class Parameter:
                  lr_mult: float = 1.0, wd_mult: float = 1.0, init=None,
                  allow_deferred_init: bool = False, differentiable: bool = True,
                  stype: str = 'default', grad_stype: str = 'default'):
+        for argument, value in (('stype', stype), ('grad_stype', grad_stype)):
+            if value not in ('default', 'row_sparse', 'csr'):
+                raise AssertionError("%s for Parameter '%s' must be one of 'default', 'row_sparse', "
+                                     "or 'csr', but got '%s'" % (argument, name, value))
+            refuse_sparse(value, 'Parameter ' + argument)
         self.name = name
         self._shape = None if shape is None else _as_given(shape)
         self._dtype = dtype

@@ -1,7 +1,7 @@
 """``mx.nd``: NDArray, its operations, random samplers, and save/load."""
 from . import linalg, methods, random  # methods: NDArray's operators (x + y) and methods (x.sum())
 from ..base import alias
-from .creation import (arange, array, empty, eye, from_dlpack, full, linspace, ones, ones_like, waitall, zeros,
+from .creation import (arange, array, empty, eye, from_dlpack, from_numpy, full, linspace, ones, ones_like, waitall, zeros,
                        zeros_like)
 from .ndarray import NDArray
 from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, add, add_n, arccos,
@@ -16,7 +16,7 @@ from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, a
                   elemwise_mul, elemwise_sub, equal, exp, expand_dims, expm1, fix, flatten, flip,
                   floor, gather_nd, greater, greater_equal, lesser, lesser_equal, linalg_gemm2, log,
                   log10, log1p, log2, log_softmax, logical_not, max, maximum, mean, min, minimum,
-                  modulo, multiply, nanprod, nansum, negative, norm, not_equal, one_hot, pick,
+                  modulo, moveaxis, multiply, nanprod, nansum, negative, norm, not_equal, one_hot, pick,
                   power, prod, radians, rcbrt, reciprocal, relu, repeat, reshape, reshape_like,
                   rint, round, rsqrt, shape_array, sigmoid, sign, sin, sinh, size_array, slice_axis,
                   slice_like, softmax, softmax_cross_entropy, softmin, softrelu, sort, split, sqrt,
@@ -27,6 +27,8 @@ from .random import Dropout
 from .utils import load, load_frombuffer, save
 
 slice = alias(_slice_data, 'slice')  # noqa: A001 - MXNet's name (ops.py keeps Python's slice)
+crop = alias(_slice_data, 'crop')  # MXNet 0.x's names, still in MXNet 1.x's nd
+ElementWiseSum = alias(add_n, 'ElementWiseSum')
 
 # MXNet 0.x's names for the samplers, still in MXNet 1.x's nd
 random_uniform, uniform = alias(random.uniform, 'random_uniform'), random.uniform

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from .. import context
-from ..base import MXNetError, normalize_shape, unknown_argument
+from ..base import MXNetError, normalize_shape, refuse_sparse, unknown_argument
 from ..context import Context, current_context
 from . import casting
 from .ndarray import NDArray
@@ -54,19 +54,17 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     return _made(lambda xp: xp.asarray(host), ctx)
 
 
-def _dense(stype, unknown: Exception) -> None:
+def _dense(stype, unknown: Exception, what: str) -> None:
     """Check a storage type: dense ('default', or None) is the only one minigluon has."""
     if stype in (None, 'default'):
         return
-    if stype in ('csr', 'row_sparse'):
-        raise NotImplementedError("sparse storage (stype=%r) is not part of minigluon: its arrays "
-                                  "are dense" % stype)
+    refuse_sparse(stype, what)
     raise unknown
 
 
 def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, stype: str | None = None) -> NDArray:
     """An uninitialized array (zeros here: uninitialized memory would make notebooks flaky)."""
-    _dense(stype, Exception('unknown stype : %s' % stype))  # MXNet raises a bare Exception
+    _dense(stype, Exception('unknown stype : %s' % stype), 'nd.empty stype')  # MXNet raises a bare Exception
     shape = _shape(shape)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
 
@@ -75,7 +73,8 @@ def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> 
     """An array of zeros; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
-    _dense(kwargs.get('stype'), ValueError('unknown storage type' + str(kwargs.get('stype'))))
+    _dense(kwargs.get('stype'), ValueError('unknown storage type' + str(kwargs.get('stype'))),
+           'nd.zeros stype')
     shape = _operator_shape(shape, '_zeros', dtype, ctx)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
@@ -84,7 +83,8 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
     """An array of ones; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
-    _dense(kwargs.get('stype'), ValueError('unknown storage type' + str(kwargs.get('stype'))))
+    _dense(kwargs.get('stype'), ValueError('unknown storage type' + str(kwargs.get('stype'))),
+           'nd.ones stype')
     shape = _operator_shape(shape, '_ones', dtype, ctx)
     return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
@@ -152,6 +152,23 @@ def from_dlpack(tensor) -> NDArray:
     device_type, device_id = tensor.__dlpack_device__()
     ctx = Context('gpu', device_id) if device_type == _DLPACK_CUDA else Context('cpu', 0)
     return NDArray(ctx.xp.from_dlpack(tensor), ctx)
+
+
+def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=NDArray) -> NDArray:
+    """An NDArray of a NumPy array's values: a copy, or with ``zero_copy`` (C-contiguous arrays
+    only) its memory itself, which NumPy may then no longer write, as in MXNet."""
+    if not zero_copy:
+        return array(ndarray, dtype=ndarray.dtype)
+    if not ndarray.flags['C_CONTIGUOUS']:
+        raise ValueError('Only c-contiguous arrays are supported for zero-copy')
+    if not ndarray.flags['WRITEABLE']:  # locked by an earlier from_numpy: still writable here
+        try:
+            ndarray.flags['WRITEABLE'] = True
+        except ValueError:  # memory NumPy may never write (bytes): the NDArray may not either
+            pass
+    shared = ndarray.view()  # stays writable for the NDArray: the flag is per view
+    ndarray.flags['WRITEABLE'] = False
+    return array_cls(shared, context.cpu())
 
 
 def waitall():

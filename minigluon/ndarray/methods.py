@@ -4,6 +4,7 @@
 They are bound here rather than in NDArray's class body because the ops build NDArrays:
 ops.py imports ndarray.py, and this module imports both, so every import points one way.
 """
+from ..base import alias
 from . import ops
 from .ndarray import NDArray
 
@@ -38,7 +39,7 @@ _METHODS = (
     'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'arcsinh', 'arccosh', 'arctanh',
     'log1p', 'expm1', 'log2', 'log10', 'reciprocal', 'rsqrt', 'sum', 'mean', 'max', 'min',
     'prod', 'nansum', 'norm', 'argmax', 'argmin', 'sort', 'argsort', 'topk', 'reshape', 'reshape_like',
-    'flatten', 'transpose', 'expand_dims', 'squeeze', 'swapaxes', 'flip', 'tile', 'repeat',
+    'transpose', 'swapaxes', 'flip', 'tile', 'repeat',
     'split', 'slice_axis', 'take', 'pick', 'one_hot', 'broadcast_to', 'broadcast_like',
     'broadcast_axes', 'cbrt', 'rcbrt', 'degrees', 'radians', 'nanprod', 'softmin', 'diag',
     'slice_like', 'shape_array', 'size_array',
@@ -59,3 +60,46 @@ for _name, _op in _REFLECTED.items():
     setattr(NDArray, _name, _reflected(_name, _op))
 for _name in _METHODS:
     setattr(NDArray, _name, getattr(ops, _name))
+NDArray.slice = alias(ops.slice_data, 'slice')
+NDArray.slice.__qualname__ = 'NDArray.slice'
+
+
+def flatten(self, inplace: bool = False) -> NDArray:
+    """nd.flatten of this array; ``inplace=True``: a view of it, sharing its memory."""
+    return self.reshape((0, -1)) if inplace else ops.flatten(self)
+
+
+def expand_dims(self, axis: int, inplace: bool = False) -> NDArray:
+    """nd.expand_dims of this array; ``inplace=True``: a view of it, sharing its memory."""
+    if not inplace:
+        return ops.expand_dims(self, axis=axis)
+    shape = list(self.shape)
+    if not -len(shape) - 1 <= axis <= len(shape):
+        raise AssertionError('axis {} is out of range for {}d array'.format(axis, len(shape)))
+    shape.insert(axis % (len(shape) + 1), 1)
+    return self.reshape(shape)
+
+
+def squeeze(self, axis=None, inplace: bool = False) -> NDArray:
+    """nd.squeeze of this array; ``inplace=True``: a view of it, sharing its memory."""
+    if not inplace:
+        return ops.squeeze(self, axis=axis)
+    shape = list(self.shape)
+    axes = [axis] if isinstance(axis, int) else axis
+    if axes:
+        if len(axes) != len(set(axes)):
+            raise AssertionError('axis {} contains duplicate which is not allowed.'.format(axes))
+        for a in axes:
+            if not -len(shape) <= a < len(shape):
+                raise AssertionError('axis {} is out of range for {}d array'.format(a, len(shape)))
+            if shape[a] != 1:
+                raise AssertionError('Squeeze target axis {} must be size 1, got {}.'.format(a, shape[a]))
+        drop = {a % len(shape) for a in axes}
+    else:
+        drop = {i for i, n in enumerate(shape) if n == 1}
+    return self.reshape([n for i, n in enumerate(shape) if i not in drop] or [1])
+
+
+for _method in (flatten, expand_dims, squeeze):  # MXNet's methods add inplace= to the ops
+    _method.__qualname__ = 'NDArray.' + _method.__name__
+    setattr(NDArray, _method.__name__, _method)

@@ -10,15 +10,19 @@ from __future__ import annotations
 import numpy as np
 
 from .. import autograd
-from ..base import MXNetError, MXNetValueError
+from ..base import MXNetError, MXNetValueError, refuse_sparse
 from ..context import Context, current_context
 from . import casting
+
+py_slice = slice  # MXNet's name for the builtin in this module, where nd.slice would hide it
 
 _INPLACE_IN_GRAPH = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined "
     "behavior when evaluating gradients. Please call backward first to clear the graph or do "
     "this out side of a record section. Also note that you cannot use inplace operations like "
     "+=, *=, relu(x, out=x), y[idx]=x, etc inside a record section.")
+# writing a value that needs a gradient into part of a plain array, while recording
+_INPLACE_RECORDING = "Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd."
 
 
 class NDArray:
@@ -176,6 +180,7 @@ class NDArray:
         """Make this array a variable: ``backward`` writes (or adds) its gradient to ``.grad``."""
         if grad_req not in ('write', 'add', 'null'):
             raise MXNetValueError("grad_req must be 'write', 'add' or 'null', not %r" % (grad_req,))
+        refuse_sparse(stype, 'attach_grad stype')
         # MXNet keeps a zero gradient buffer even for 'null' (backward never writes it)
         autograd.mark_variables(self, NDArray(self._ctx.xp.zeros_like(self._data), self._ctx),
                                 grad_req)
@@ -210,8 +215,15 @@ class NDArray:
         return out
 
     def __setitem__(self, key, value):
+        """``x[key] = value``. While recording, ``x[:] = y`` (also ``x[...]``, ``x[None]``)
+        records a copy of ``y``, as MXNet's copyto; writing a ``y`` in the graph into part of
+        ``x`` raises, as MXNet's in-place slice assignment does."""
         if autograd.is_recorded(self):
             raise MXNetError(_INPLACE_IN_GRAPH)
+        copied = value if isinstance(value, NDArray) and autograd.is_recorded(value) else None
+        if copied is not None and not (key is None or key is Ellipsis or
+                                       isinstance(key, slice) and key == slice(None)):
+            raise MXNetError(_INPLACE_RECORDING)
         with self._ctx.device():  # on a GPU, the copy in and the write run on this array's GPU
             key, value = _index(key), _data_on(value, self)
             if getattr(value, 'ndim', 0) and value.size == 1 and self._data[key].ndim == 0:
@@ -222,6 +234,10 @@ class NDArray:
                 raise ValueError('operands could not be broadcast together with remapped shapes'
                                  '[original->remapped]: %s and requested shape %s'
                                  % (np.shape(value), self._data[key].shape)) from None
+        if copied is not None:
+            written = self._data[key].shape  # x[None] is x with a leading axis of 1
+            autograd.record_node(self, '_copyto', lambda g: (_sum_to(g.reshape(written), copied._data),),
+                                 (copied,))
 
     # ----- in-place arithmetic: same object, same buffer --------------------------------
     def _inplace(self, result: 'NDArray') -> 'NDArray':
@@ -230,24 +246,40 @@ class NDArray:
         self._data[...] = result._data
         return self
 
+    def _op_assign(self, result: 'NDArray') -> 'NDArray':
+        """``x += y``: x is the op's input as well as its output, so a y in the graph raises."""
+        if autograd.is_recorded(result) and not autograd.is_recorded(self):
+            raise MXNetError(_INPLACE_RECORDING)
+        return self._inplace(result)
+
     def __iadd__(self, other):
-        return self._inplace(self + other)
+        return self._op_assign(self + other)
 
     def __isub__(self, other):
-        return self._inplace(self - other)
+        return self._op_assign(self - other)
 
     def __imul__(self, other):
-        return self._inplace(self * other)
+        return self._op_assign(self * other)
 
     def __itruediv__(self, other):
-        return self._inplace(self / other)
+        return self._op_assign(self / other)
 
     def __imod__(self, other):
-        return self._inplace(self % other)
+        return self._op_assign(self % other)
 
     # Its arithmetic operators and op methods (x + y, x.sum()) are the ops of mx.nd
     # themselves, bound in methods.py: ops.py builds NDArrays, so it imports this module.
     __hash__ = object.__hash__  # __eq__ is elementwise, as in MXNet
+
+
+def _sum_to(g, x):
+    """Sum a broadcast gradient back to the shape of operand ``x`` (None for a scalar)."""
+    shape = getattr(x, 'shape', None)
+    if shape is None or g.shape == shape:
+        return None if shape is None else g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape) if d == 1 and g.shape[i + lead] != 1)
+    return g.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 def _index(key):

@@ -20,7 +20,7 @@ from ..base import MXNetError, alias, normalize_shape, unknown_argument
 from ..context import Context
 from . import casting
 from .deferred import DeferredArray
-from .ndarray import NDArray
+from .ndarray import NDArray, _sum_to
 
 _SCALARS = (int, float, bool, np.generic)
 
@@ -113,16 +113,6 @@ def _broadcast(compute, a, b, ctx, dtype) -> NDArray:
 
 def _shape_str(x) -> str:
     return '[%s]' % ','.join(str(d) for d in np.shape(x))
-
-
-def _sum_to(g, x):
-    """Sum a broadcast gradient back to the shape of operand ``x`` (None for a scalar)."""
-    shape = getattr(x, 'shape', None)
-    if shape is None or g.shape == shape:
-        return None if shape is None else g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape) if d == 1 and g.shape[i + lead] != 1)
-    return g.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 # ----- arithmetic ---------------------------------------------------------------------------
@@ -806,6 +796,34 @@ def transpose(data: NDArray, axes=None, out: NDArray | None = None, name: str | 
     inverse = tuple(np.argsort(axes))
     values = a.transpose(axes).copy()
     return _record('transpose', NDArray(values, data._ctx), lambda g: (g.transpose(inverse),), (data,), out)
+
+
+def moveaxis(tensor: NDArray, source, destination) -> NDArray:
+    """``tensor`` with the axes ``source`` (an int or a sequence) moved to ``destination``, the
+    others kept in order: a transpose (a copy), as MXNet's."""
+    source = _axes_in(source, tensor.ndim, lambda: ValueError(
+        'Source should verify 0 <= source < tensor.ndimGot %d' % source))  # MXNet's words
+    destination = _axes_in(destination, tensor.ndim, lambda: ValueError(
+        'Destination should verify 0 <= destination < tensor.ndim (%d).' % tensor.ndim,
+        'Got %d' % destination))
+    if len(source) != len(destination):
+        raise ValueError('`source` and `destination` arguments must have the same number of elements')
+    order = [n for n in range(tensor.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return transpose(tensor, order)
+
+
+def _axes_in(axes, ndim: int, out_of_range) -> tuple:
+    """``axes`` (an int or a sequence, negative counting from the end) as a tuple in [0, ndim);
+    ``out_of_range()`` is raised for one outside, ValueError for a repeated one."""
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    if any(not -ndim <= a < ndim for a in axes):
+        raise out_of_range()
+    axes = tuple(int(a) % ndim for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError('repeated axis')
+    return axes
 
 
 def expand_dims(data: NDArray, axis: int, out: NDArray | None = None, name: str | None = None) -> NDArray:
