@@ -305,22 +305,21 @@ class NAG(Optimizer):
         Without a state (momentum 0), MXNet's sgd_update:
         weight = (1 - lr * wd) * weight - lr * g, with (lr * rescale_grad) * grad unclipped."""
         self._update_count(index)
-        f32 = np.float32
-        lr, wd, rescale = f32(self._get_lr(index)), f32(self._get_wd(index)), f32(self.rescale_grad)
+        dtype = weight.dtype.type  # MXNet's kernel: float32 parameters, computed in this dtype
+
+        def param(value):
+            return dtype(np.float32(value))
+        lr, wd = param(self._get_lr(index)), param(self._get_wd(index))
+        rescale = param(self.rescale_grad)
         clip = self.clip_gradient if self.clip_gradient and self.clip_gradient >= 0 else None
+        g = rescale * grad if clip is None else np.clip(rescale * grad, -param(clip), param(clip))
         if state is None:
-            if clip is None:
-                lr_g = (lr * rescale) * grad
-            else:
-                lr_g = lr * np.clip(rescale * grad, -f32(clip), f32(clip))
-            weight[...] = (f32(1) - lr * wd) * weight - lr_g
+            lr_g = (lr * rescale) * grad if clip is None else lr * g
+            weight[...] = (dtype(1) - lr * wd) * weight - lr_g
             return
-        momentum = f32(self.momentum if self.momentum > 0 else 0)  # as MXNet passes it
-        g = rescale * grad
-        if clip is not None:
-            g = np.clip(g, -f32(clip), f32(clip))
+        momentum = param(self.momentum if self.momentum > 0 else 0)  # as MXNet passes it
         state *= momentum
-        weight[...] = weight - state + (momentum + f32(1)) * (state - lr * (g + wd * weight))
+        weight[...] = weight - state + (momentum + dtype(1)) * (state - lr * (g + wd * weight))
         state -= lr * (g + wd * weight)
 
 

@@ -248,7 +248,8 @@ class CosineEmbeddingLoss(Loss):
     def hybrid_forward(self, F, input1, input2, label, sample_weight=None):
         input1 = F.reshape(input1, input2.shape)
         label = label.reshape((-1, 1))
-        norms = F.norm(input1, axis=-1).reshape((-1, 1)) * F.norm(input2, axis=-1).reshape((-1, 1))
+        norm1, norm2 = (F.norm(x, axis=-1).reshape((-1, 1)) for x in (input1, input2))
+        norms = norm1 * norm2
         dot = F.sum(input1 * input2, axis=-1).reshape((-1, 1))
         cos = dot / F.broadcast_maximum(norms, F.array([1e-12], ctx=norms.context))
         similar = (1 - cos) * (label == 1)
@@ -261,7 +262,8 @@ class CTCLoss(Loss):
     """Connectionist temporal classification: not part of minigluon (no CTC operator)."""
 
     def __init__(self, layout: str = 'NTC', label_layout: str = 'NT', weight=None, **kwargs):
-        raise not_implemented('gluon.loss.CTCLoss', 'connectionist temporal classification (nd.CTCLoss)')
+        raise not_implemented('gluon.loss.CTCLoss',
+                              'connectionist temporal classification (nd.CTCLoss)')
 
 
 class SDMLLoss(Loss):
