@@ -1,7 +1,7 @@
 """TripletLoss, PoissonNLLLoss, CosineEmbeddingLoss, SigmoidBCELoss's pos_weight, and the
 activation layers LeakyReLU, PReLU, ELU, SELU, Swish and GELU: gradients against finite
 differences and the rules behind them for any inputs. MXNet's values, reprs and errors are
-the differential cases in tests/differential/cases_schedules.py."""
+the differential cases in tests/differential/cases_training.py."""
 import math
 
 import numpy as np

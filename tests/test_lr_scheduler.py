@@ -1,6 +1,6 @@
 """mx.lr_scheduler, and the NAG and centered RMSProp updates: the rules behind them for any
 inputs. MXNet's exact rates and bit-exact weights are the differential cases in
-tests/differential/cases_schedules.py."""
+tests/differential/cases_training.py."""
 import math
 
 import numpy as np

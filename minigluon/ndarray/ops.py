@@ -1307,8 +1307,8 @@ def LeakyReLU(data: NDArray, gamma: NDArray | None = None, act_type: str = 'leak
     a = data._data
     positive = a > 0
     scale, alpha = (_SELU_LAMBDA, _SELU_ALPHA) if act_type == 'selu' else (1, slope)
-    if act_type == 'leaky':
-        below, below_slope = alpha * a, alpha
+    if act_type == 'leaky':  # slope 0 is MXNet's relu: +0.0 below, not 0 * x's -0.0
+        below, below_slope = alpha * a if alpha else 0, alpha
     else:
         em1 = _expm1f(np.minimum(a, 0))
         below, below_slope = alpha * em1, alpha * (em1 + 1)
@@ -1337,10 +1337,12 @@ def _prelu(data: NDArray, gamma: NDArray | None) -> NDArray:
 
     def backward(g):
         grad_gamma = g * np.where(negative, a, 0)  # -0.0 where g < 0 < x, as MXNet's
+        # summed in float64, then rounded: MXNet's digits (a float32 sum can differ in the last)
         if gamma._data.size == 1:
-            grad_gamma = grad_gamma.sum().reshape(gamma.shape)
+            grad_gamma = grad_gamma.sum(dtype=np.float64).reshape(gamma.shape)
         elif a.ndim > 1:
-            grad_gamma = grad_gamma.sum(axis=tuple(i for i in range(a.ndim) if i != 1))
+            grad_gamma = grad_gamma.sum(axis=tuple(i for i in range(a.ndim) if i != 1),
+                                        dtype=np.float64)
         return np.where(negative, g * slopes, g), grad_gamma.astype(gamma.dtype, copy=False)
     return _record('LeakyReLU', NDArray(y, data._ctx), backward, (data, gamma))
 
