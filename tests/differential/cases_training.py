@@ -146,6 +146,18 @@ CASES = {
         "net = make(); train(net, gluon.Trainer(net.collect_params(), 'rmsprop', "
         "{'learning_rate': 0.01, 'centered': True, 'wd': 0.1, 'clip_gradient': 0.5, "
         "'clip_weights': 0.95, 'gamma1': 0.8, 'gamma2': 0.7}), 6)"),
+    'nag_rmsprop_float16': (  # multi_precision: float32 copies; without it, float16 arithmetic
+        "import numpy\nfor opt, kw in [('nag', {'momentum': 0.9, 'wd': 0.1, 'multi_precision': True}),\n"
+        "                ('nag', {'momentum': 0.9}), ('nag', {'multi_precision': True, 'wd': 0.1}),\n"
+        "                ('nag', {'momentum': 0.7, 'multi_precision': True, 'clip_gradient': 0.3}),\n"
+        "                ('rmsprop', {'centered': True, 'multi_precision': True})]:\n"
+        "    p = gluon.Parameter('w', shape=(6,), dtype='float16'); p.initialize(init.Constant(0.3))\n"
+        "    t = gluon.Trainer([p], opt, dict(learning_rate=0.1, **kw))\n"
+        "    x = nd.array(numpy.linspace(-1, 1.3, 6), dtype='float16')\n"
+        "    for _ in range(5):\n"
+        "        with autograd.record():\n            l = (p.data() * p.data() * x).sum()\n"
+        "        l.backward(); t.step(2)\n"
+        "    print(opt, p.data().asnumpy().tolist())"),
     # ----- losses ------------------------------------------------------------------------------
     'loss_bce_pos_weight': _LOSS + (
         "show(L.SigmoidBCELoss(), p, b, None, nd.array([[2, 2, 2]]))\n"
