@@ -2,6 +2,7 @@
 activation layers LeakyReLU, PReLU, ELU, SELU, Swish and GELU: gradients against finite
 differences and the rules behind them for any inputs. MXNet's values, reprs and errors are
 the differential cases in tests/differential/cases_training.py."""
+import itertools
 import math
 
 import numpy as np
@@ -121,10 +122,56 @@ def test_poisson_nll_is_one_mean_and_compute_full_refuses_under_record():
             loss(pred, target)
 
 
-@pytest.mark.parametrize('make', [gloss.CTCLoss, gloss.SDMLLoss])
-def test_losses_minigluon_lacks_refuse(make):
+def test_sdml_loss_refuses():
     with pytest.raises(NotImplementedError, match=r"is not part of minigluon, .*compatibility"):
-        make()
+        gloss.SDMLLoss()
+
+
+# ----- CTC --------------------------------------------------------------------------------------
+def _ctc_brute_force(logits: np.ndarray, label: list, blank: int) -> float:
+    """-log of the summed probability of every frame-by-frame path that collapses to label."""
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    frames, classes = p.shape
+    total = 0.0
+    for path in itertools.product(range(classes), repeat=frames):
+        collapsed = [k for i, k in enumerate(path) if k != blank and (i == 0 or path[i - 1] != k)]
+        if collapsed == label:
+            total += np.prod(p[np.arange(frames), path])
+    return -np.log(total)
+
+
+@settings(deadline=None, max_examples=40)
+@given(arrays(np.float64, (4, 3), elements=st.floats(-3, 3)),
+       st.lists(st.integers(0, 1), max_size=2), st.sampled_from(['first', 'last']))
+def test_ctc_loss_sums_every_alignment(logits, label, blank_label):
+    blank = 0 if blank_label == 'first' else 2
+    symbols = [s + 1 for s in label] if blank_label == 'first' else label
+    padded = symbols + [0 if blank_label == 'first' else -1] * (2 - len(symbols))
+    out = nd.CTCLoss(nd.array(logits[:, None, :], dtype='float64'),
+                     nd.array([padded], dtype='float64'), blank_label=blank_label)
+    assert math.isclose(float(out.asscalar()), _ctc_brute_force(logits, symbols, blank),
+                        rel_tol=1e-9)
+
+
+def test_ctc_gradient_and_lengths():
+    data = RNG.standard_normal((5, 2, 4))
+    label = nd.array([[1, 2, -1], [0, 0, 3]], dtype='float64')
+    check_grad(lambda x: nd.CTCLoss(x, label, blank_label='last'), data)
+    label = nd.array([[1, 2, 0], [3, 1, 2]], dtype='float64')  # 'first': 0 is the blank
+    lengths = nd.array([3, 5], dtype='float64'), nd.array([1, 2], dtype='float64')
+    check_grad(lambda x: nd.CTCLoss(x, label, *lengths, use_data_lengths=True,
+                                    use_label_lengths=True), data)
+
+
+def test_gluon_ctc_loss_layouts_agree():
+    pred, label = RNG.standard_normal((2, 6, 5)), nd.array([[0, 3, 3], [1, -1, -1]])
+    ntc = gloss.CTCLoss()(nd.array(pred), label)
+    tnc = gloss.CTCLoss(layout='TNC', label_layout='TN')(nd.array(pred.transpose(1, 0, 2)),
+                                                          label.T)
+    assert ntc.shape == (2,)
+    np.testing.assert_array_equal(ntc.asnumpy(), tnc.asnumpy())
+    with pytest.raises(AssertionError, match="Only 'NTC' and 'TNC' layouts for pred"):
+        gloss.CTCLoss(layout='NCT')
 
 
 # ----- activation layers ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base import not_implemented
+from ..base import MXNetAssertionError, not_implemented
 from .block import HybridBlock
 
 
@@ -259,11 +259,29 @@ class CosineEmbeddingLoss(Loss):
 
 
 class CTCLoss(Loss):
-    """Connectionist temporal classification: not part of minigluon (no CTC operator)."""
+    """Connectionist temporal classification (nd.CTCLoss with the last class as the blank
+    and -1 padding the labels): pred is 'NTC' or 'TNC', label 'NT' or 'TN'."""
 
     def __init__(self, layout: str = 'NTC', label_layout: str = 'NT', weight=None, **kwargs):
-        raise not_implemented('gluon.loss.CTCLoss',
-                              'connectionist temporal classification (nd.CTCLoss)')
+        if layout not in ('NTC', 'TNC'):
+            raise MXNetAssertionError("Only 'NTC' and 'TNC' layouts for pred are supported. "
+                                      'Got: %s' % layout)
+        if label_layout not in ('NT', 'TN'):
+            raise MXNetAssertionError("Only 'NT' and 'TN' layouts for label are supported. "
+                                      'Got: %s' % label_layout)
+        self._layout, self._label_layout = layout, label_layout
+        super().__init__(weight, label_layout.find('N'), **kwargs)
+
+    def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
+                       sample_weight=None):
+        if self._layout == 'NTC':
+            pred = F.swapaxes(pred, 0, 1)
+        if self._batch_axis == 1:
+            label = F.swapaxes(label, 0, 1)
+        loss = F.CTCLoss(pred, label, pred_lengths, label_lengths,
+                         use_data_lengths=pred_lengths is not None,
+                         use_label_lengths=label_lengths is not None, blank_label='last')
+        return self._weighted(loss, sample_weight, self._weight)
 
 
 class SDMLLoss(Loss):

@@ -4,7 +4,8 @@ pos_weight, and the activation layers (see harness.py).
 
 Weights after training are printed with ``tolist()`` (every float32 digit): the updates are
 bit for bit MXNet's. APPROX_FLOATS: GELU, ELU, SELU and Swish (MXNet's oneDNN exp and erf),
-the gradients through a norm, log or softrelu, and a long NAG run whose Dense forward (a
+the gradients through a norm, log or softrelu, CTC (MXNet sums in float32, minigluon in
+float64), and a long NAG run whose Dense forward (a
 float32 matrix product) BLAS rounds: their last float32 digit MXNet's kernels pick.
 """
 
@@ -186,6 +187,25 @@ CASES = {
         "a = nd.array([[1, 0.5, 2], [0.3, -1, 2], [1, 1, 1]]); c = nd.array([[0.5, 1, 1], [0.3, -1, 1], [0, 0.1, 0]])\n"
         "show(L.CosineEmbeddingLoss(margin=0.2), a, c, nd.array([1, -1, -1]))\n"
         "show(L.CosineEmbeddingLoss(weight=3), a, c, nd.array([-1, 1, 0]), nd.array([[2], [0.5], [1]]), at=1)"),
+    'nd_ctc_loss': (
+        "import numpy\nx = nd.array(numpy.linspace(-2, 2, 40).reshape(5, 2, 4) ** 2)\n"
+        "for lab, kw in (([[1, 2], [1, 1]], {'blank_label': 'last'}), ([[1, -1, 2], [-1, 0, 0]], {'blank_label': 'last'}),\n"
+        "                ([[1, 2, 0], [3, 0, 2]], {})):\n"
+        "    print(nd.CTCLoss(x, nd.array(lab), **kw).asnumpy().tolist())\n"
+        "x.attach_grad()\nwith autograd.record():\n"
+        "    l = nd.CTCLoss(x, nd.array([[1, 2], [1, 1]]), nd.array([4, 5]), nd.array([2, 1]), "
+        "use_data_lengths=True, use_label_lengths=True)\n"
+        "l.backward(nd.array([1., 2.])); print(l.asnumpy().tolist(), x.grad.asnumpy().tolist())\n"
+        "print(nd.ctc_loss(x, nd.array([[1, 2]] * 2)).asnumpy().tolist())\n"
+        "for bad in (lambda: nd.CTCLoss(x, nd.ones((2, 6))), lambda: nd.CTCLoss(x, nd.ones((2, 2)), blank_label='mid')):\n"
+        "    try:\n        bad()\n    except mx.MXNetError:\n        print('MXNetError')"),
+    'loss_ctc': _LOSS + (
+        "print(L.CTCLoss(), L.CTCLoss()(nd.ones((2, 5, 4)), nd.array([[1, 2], [1, 1]])).asnumpy().tolist())\n"
+        "import numpy\ny = nd.array(numpy.linspace(-1, 1.5, 60).reshape(2, 6, 5))\n"
+        "show(L.CTCLoss(weight=0.5), y, nd.array([[0, 3, 3], [1, -1, -1]]), None, None, nd.array([2, 1]))\n"
+        "show(L.CTCLoss(layout='TNC', label_layout='TN'), y.transpose((1, 0, 2)), nd.array([[0, 1], [3, -1], [3, -1]]), "
+        "nd.array([6, 4]), nd.array([3, 1]))\n"
+        "try:\n    L.CTCLoss(layout='NCT')\nexcept AssertionError as e:\n    print(e)"),
     'loss_reprs': _LOSS + "print(L.TripletLoss(), L.PoissonNLLLoss(batch_axis=1), L.CosineEmbeddingLoss(weight=2))",
     # ----- activation layers -------------------------------------------------------------------
     'act_leaky_relu': _ACT + "show(nn.LeakyReLU(0.1)); show(nn.LeakyReLU(0))\n"
@@ -209,4 +229,5 @@ CASES = {
 }
 
 APPROX_FLOATS = {'act_gelu', 'act_in_sequential', 'act_elu_selu_swish', 'loss_bce_pos_weight',
-                 'loss_bce_pos_weight_sigmoid', 'loss_cosine', 'trainer_multifactor_nag'}
+                 'loss_bce_pos_weight_sigmoid', 'loss_cosine', 'trainer_multifactor_nag',
+                 'nd_ctc_loss', 'loss_ctc'}
