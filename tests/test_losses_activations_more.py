@@ -161,6 +161,8 @@ def test_ctc_gradient_and_lengths():
     lengths = nd.array([3, 5], dtype='float64'), nd.array([1, 2], dtype='float64')
     check_grad(lambda x: nd.CTCLoss(x, label, *lengths, use_data_lengths=True,
                                     use_label_lengths=True), data)
+    with pytest.raises(mx.MXNetError, match='CTCLoss expects 3 inputs, but got 2 instead'):
+        nd.CTCLoss(nd.array(data), label, use_data_lengths=True)
 
 
 def test_gluon_ctc_loss_layouts_agree():

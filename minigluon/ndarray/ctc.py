@@ -21,12 +21,9 @@ def _log_softmax(a: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-def _lengths(given: NDArray | None, use: bool, default: list, what: str) -> list:
-    if not use:
-        return default
-    if given is None:
-        raise MXNetError('CTCLoss: use_%s_lengths=True needs %s_lengths' % (what, what))
-    return [int(v) for v in np.asarray(given.asnumpy()).reshape(-1)]
+def _lengths(given: NDArray | None, use: bool, default: list) -> list:
+    """Per-sequence lengths: ``given`` where ``use``, else ``default``."""
+    return [int(v) for v in given.asnumpy().reshape(-1)] if use else default
 
 
 def _shift(v: np.ndarray, k: int, back: bool = False) -> np.ndarray:
@@ -89,8 +86,13 @@ def CTCLoss(data: NDArray, label: NDArray, data_lengths: NDArray | None = None,
     for row in labels.astype(np.int64):
         ends = np.flatnonzero(row == pad)
         own.append(int(ends[0]) if ends.size else row.size)
-    label_len = _lengths(label_lengths, use_label_lengths, own, 'label')
-    data_len = _lengths(data_lengths, use_data_lengths, [frames] * batch, 'data')
+    expected = 2 + bool(use_data_lengths) + bool(use_label_lengths)
+    given = [x for x in (data, label, data_lengths, label_lengths) if x is not None]
+    if len(given) < expected:
+        raise MXNetError('Operator CTCLoss expects %d inputs, but got %d instead.'
+                         % (expected, len(given)))
+    label_len = _lengths(label_lengths, use_label_lengths, own)
+    data_len = _lengths(data_lengths, use_data_lengths, [frames] * batch)
     logp = _log_softmax(np.asarray(a, np.float64))
     losses = np.zeros(batch)
     grads = np.zeros(a.shape)
