@@ -7,7 +7,7 @@ from . import base, context, name
 from . import ndarray
 from . import ndarray as nd
 from . import autograd, random
-from . import initializer, optimizer
+from . import initializer, lr_scheduler, optimizer
 from . import initializer as init
 from . import contrib, gluon, image, test_utils
 from .base import MXNetError

@@ -40,9 +40,6 @@ class Optimizer:
                  learning_rate: float | None = None, lr_scheduler=None, sym=None,
                  begin_num_update: int = 0, multi_precision: bool = False,
                  param_dict: dict | None = None):
-        if lr_scheduler is not None:
-            raise NotImplementedError('minigluon has no learning-rate schedulers: call '
-                                      'Trainer.set_learning_rate between epochs instead')
         if sym is not None:
             raise not_implemented('Optimizer(sym=...)', 'the symbolic API (mx.sym)')
         if param_idx2name is None:
@@ -52,8 +49,15 @@ class Optimizer:
         self.rescale_grad = rescale_grad
         self.wd = wd
         self.clip_gradient = clip_gradient
-        self.lr = 0.01 if learning_rate is None else learning_rate
-        self.lr_scheduler = None
+        self.lr_scheduler = lr_scheduler
+        if lr_scheduler is None and learning_rate is None:
+            learning_rate = 0.01
+        self.lr = learning_rate  # None with a scheduler: the scheduler's base_lr rules
+        if lr_scheduler is not None and learning_rate is not None \
+                and lr_scheduler.base_lr != learning_rate:
+            print(UserWarning('learning rate from ``lr_scheduler`` has been overwritten by '
+                              '``learning_rate`` in optimizer.'))  # MXNet prints it
+            lr_scheduler.base_lr = learning_rate
         self.begin_num_update = begin_num_update
         self.num_update = begin_num_update  # the most updates any one weight has had
         self._index_update_count = {}
@@ -104,9 +108,18 @@ class Optimizer:
 
     @property
     def learning_rate(self) -> float:
+        """The rate: the scheduler's for the current ``num_update``, else ``lr``."""
+        if self.lr_scheduler is not None:
+            return self.lr_scheduler(self.num_update)
         return self.lr
 
     def set_learning_rate(self, lr: float):
+        """Set ``lr``; with a scheduler MXNet refuses, raising UserWarning."""
+        if self.lr_scheduler is not None:
+            raise UserWarning('LRScheduler of the optimizer has already been defined. Note that '
+                              'set_learning_rate can mutate the value of the learning rate of '
+                              'the optimizer only when the LRScheduler of the optimizer is '
+                              'undefined.')
         self.lr = lr
 
     def create_state(self, index: int, weight):
@@ -148,7 +161,8 @@ class Optimizer:
         return count
 
     def _get_lr(self, index: int) -> float:
-        return self.lr * self._mult(index, 'lr_mult')
+        """The rate of update ``index`` (call after ``_update_count``, as MXNet does)."""
+        return self.learning_rate * self._mult(index, 'lr_mult')
 
     def _get_wd(self, index: int) -> float:
         return self.wd * self._mult(index, 'wd_mult')
@@ -168,6 +182,9 @@ class Optimizer:
         """The attributes a trainer-states file holds: MXNet's optimizer object's, in its order."""
         if self.hyper_parameters is None:
             raise MXNetError('minigluon cannot save or load a %s optimizer' % type(self).__name__)
+        if self.lr_scheduler is not None:  # MXNet pickles the scheduler object
+            raise MXNetError('minigluon cannot save the states of an optimizer with an '
+                             'lr_scheduler')
         counts = dict(self._index_update_count)
         attrs = {'rescale_grad': self.rescale_grad, 'lr_scheduler': None, 'lr': self.lr,
                  'wd': self.wd, 'lr_mult': dict(self.lr_mult), 'wd_mult': dict(self.wd_mult),
@@ -267,6 +284,46 @@ class Adam(Optimizer):
 
 
 @register
+class NAG(Optimizer):
+    """SGD with Nesterov momentum: the step looks ahead along the momentum."""
+    hyper_parameters = ('momentum',)
+    _master_first, _float16_hint = False, 'NAG '  # MXNet's mp_nag kernels' (state, copy)
+    mxnet_only = {'aggregate_num': 0}
+
+    def __init__(self, momentum: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+
+    def create_state(self, index: int, weight):
+        return weight * 0 if self.momentum != 0.0 else None
+
+    def update(self, index: int, weight, grad, state):
+        """MXNet's nag_mom_update in float32, in place: with step = lr * (g + wd * weight),
+        g = clip(rescale_grad * grad), mom = momentum * mom;
+        weight = weight - mom + (momentum + 1) * (mom - step); mom -= lr * (g + wd * weight)
+        with the weight already updated (MXNet's kernel writes the weight first).
+        Without a state (momentum 0), MXNet's sgd_update:
+        weight = (1 - lr * wd) * weight - lr * g, with (lr * rescale_grad) * grad unclipped."""
+        self._update_count(index)
+        dtype = weight.dtype.type  # MXNet's kernel: float32 parameters, computed in this dtype
+
+        def param(value):
+            return dtype(np.float32(value))
+        lr, wd = param(self._get_lr(index)), param(self._get_wd(index))
+        rescale = param(self.rescale_grad)
+        clip = self.clip_gradient if self.clip_gradient and self.clip_gradient >= 0 else None
+        g = rescale * grad if clip is None else np.clip(rescale * grad, -param(clip), param(clip))
+        if state is None:
+            lr_g = (lr * rescale) * grad if clip is None else lr * g
+            weight[...] = (dtype(1) - lr * wd) * weight - lr_g
+            return
+        momentum = param(self.momentum if self.momentum > 0 else 0)  # as MXNet passes it
+        state *= momentum
+        weight[...] = weight - state + (momentum + dtype(1)) * (state - lr * (g + wd * weight))
+        state -= lr * (g + wd * weight)
+
+
+@register
 class AdaGrad(Optimizer):
     """AdaGrad (Duchi et al.): each weight's step shrinks with its gradients' sum of squares."""
     mxnet_only = {'aggregate_num': 0}  # not saved: MXNet keeps ``eps`` as float_stable_eps
@@ -298,25 +355,36 @@ class RMSProp(Optimizer):
                  epsilon: float = 1e-8, centered: bool = False, clip_weights: float | None = None,
                  **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        if centered:
-            raise NotImplementedError("RMSProp(centered=True) (MXNet's rmspropalex_update) is "
-                                      'not part of minigluon')
         self.gamma1, self.gamma2, self.epsilon = gamma1, gamma2, epsilon
         self.centered, self.clip_weights = centered, clip_weights
 
     def create_state(self, index: int, weight):
-        return (weight * 0,)  # n, the running mean of squared gradients
+        """(n,), the running mean of squared gradients; ``centered``: (n, the running mean
+        of gradients, the last step)."""
+        if self.centered:
+            return weight * 0, weight * 0, weight * 0
+        return (weight * 0,)
 
     def update(self, index: int, weight, grad, state):
         """g = clip(rescale_grad * grad + wd * weight); n = (1 - gamma1) * g * g + gamma1 * n;
-        weight -= lr * g / sqrt(n + epsilon): MXNet's rmsprop_update kernel, in float32."""
+        weight -= lr * g / sqrt(n + epsilon): MXNet's rmsprop_update kernel, in float32.
+        ``centered`` (rmspropalex_update): also m = (1 - gamma1) * g + gamma1 * m, and
+        delta = gamma2 * delta - lr * g / sqrt(n - m * m + epsilon); weight += delta."""
         self._update_count(index)
         f32 = np.float32
         lr, wd = f32(self._get_lr(index)), f32(self._get_wd(index))
         g = self._clip(f32(self.rescale_grad) * grad + wd * weight)
-        (n,) = state
-        n[...] = (f32(1) - f32(self.gamma1)) * g * g + f32(self.gamma1) * n
-        weight -= lr * (g / (n + f32(self.epsilon)) ** f32(0.5))
+        n = state[0]
+        gamma1 = f32(self.gamma1)
+        n[...] = (f32(1) - gamma1) * g * g + gamma1 * n
+        if self.centered:
+            _, mean, delta = state
+            mean[...] = (f32(1) - gamma1) * g + gamma1 * mean
+            delta[...] = (f32(self.gamma2) * delta
+                          - lr * g / (n - mean * mean + f32(self.epsilon)) ** f32(0.5))
+            weight += delta
+        else:
+            weight -= lr * (g / (n + f32(self.epsilon)) ** f32(0.5))
         if self.clip_weights:
             weight[...] = np.clip(weight, -self.clip_weights, self.clip_weights)
 

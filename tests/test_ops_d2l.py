@@ -36,8 +36,8 @@ def test_selu_gradient_is_mxnets():
 
 
 def test_leaky_relu_types_minigluon_lacks_say_so():
-    with pytest.raises(NotImplementedError, match=r"LeakyReLU\(act_type='prelu'\) is not part of minigluon"):
-        nd.LeakyReLU(nd.ones(2), act_type='prelu')
+    with pytest.raises(NotImplementedError, match=r"LeakyReLU\(act_type='rrelu'\) is not part of minigluon"):
+        nd.LeakyReLU(nd.ones(2), act_type='rrelu')
 
 
 @pytest.mark.parametrize('f', [

@@ -82,6 +82,12 @@ def test_adagrad_states_are_refused_clearly(tmp_path):
         trainer.save_states(str(tmp_path / 's'))
 
 
-def test_centered_rmsprop_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match='centered=True'):
-        optimizer.create('rmsprop', centered=True)
+def test_centered_rmsprop_keeps_three_states_and_steps_against_the_gradient():
+    rms = optimizer.create('rmsprop', centered=True, learning_rate=0.1)
+    weight = np.array([1., -2.], np.float32)
+    state = rms.create_state(0, weight)
+    assert len(state) == 3 and all(np.array_equal(s, np.zeros(2)) for s in state)
+    grad = np.array([3., -0.5], np.float32)
+    rms.update(0, weight, grad, state)
+    assert np.all(np.sign(state[2]) == -np.sign(grad))  # delta, the step, opposes the gradient
+    np.testing.assert_allclose(weight, [1., -2.] + state[2])

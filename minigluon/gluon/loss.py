@@ -5,8 +5,9 @@ and as MXNet defines them; the formulas are MXNet's (the stable forms for the lo
 """
 from __future__ import annotations
 
-import math
+import numpy as np
 
+from ..base import MXNetAssertionError, not_implemented
 from .block import HybridBlock
 
 
@@ -92,20 +93,30 @@ def _log1p_exp_neg_abs(F, x):
 
 
 class SigmoidBinaryCrossEntropyLoss(Loss):
-    """-(label * log(p) + (1 - label) * log(1 - p)) with p = sigmoid(pred), computed as
-    relu(pred) - pred * label + log(1 + exp(-|pred|)); ``from_sigmoid``: pred is p."""
+    """-(pos_weight * label * log(p) + (1 - label) * log(1 - p)) with p = sigmoid(pred),
+    computed as relu(pred) - pred * label + log(1 + exp(-|pred|)) (with ``pos_weight``:
+    pred - pred * label + (1 + (pos_weight - 1) * label) * (log(1 + exp(-|pred|)) +
+    relu(-pred))); ``from_sigmoid``: pred is p. ``pos_weight`` broadcasts against label."""
 
     def __init__(self, from_sigmoid: bool = False, weight=None, batch_axis: int = 0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
         self._from_sigmoid = from_sigmoid
 
-    def hybrid_forward(self, F, pred, label, sample_weight=None):
+    def hybrid_forward(self, F, pred, label, sample_weight=None, pos_weight=None):
         label = F.reshape(label, pred.shape)
         if not self._from_sigmoid:
-            loss = F.relu(pred) - pred * label + _log1p_exp_neg_abs(F, pred)
+            if pos_weight is None:
+                loss = F.relu(pred) - pred * label + _log1p_exp_neg_abs(F, pred)
+            else:
+                log_weight = 1 + F.broadcast_mul(pos_weight - 1, label)
+                loss = pred - pred * label + log_weight * (_log1p_exp_neg_abs(F, pred)
+                                                           + F.relu(-pred))
         else:
             eps = 1e-12
-            loss = -(F.log(pred + eps) * label + F.log(1. - pred + eps) * (1. - label))
+            log_p = F.log(pred + eps) * label
+            if pos_weight is not None:
+                log_p = F.broadcast_mul(log_p, pos_weight)
+            loss = -(log_p + F.log(1. - pred + eps) * (1. - label))
         return self._per_example(F, loss, sample_weight)
 
 
@@ -186,10 +197,26 @@ class LogisticLoss(Loss):
         return self._per_example(F, loss, sample_weight)
 
 
+class TripletLoss(Loss):
+    """relu(sum(|positive - pred|**2 - |negative - pred|**2) + margin), the sum over every
+    axis but the batch axis; no sample_weight, as in MXNet."""
+
+    def __init__(self, margin: float = 1, weight=None, batch_axis: int = 0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._margin = margin
+
+    def hybrid_forward(self, F, pred, positive, negative):
+        positive = F.reshape(positive, pred.shape)
+        negative = F.reshape(negative, pred.shape)
+        loss = F.sum(F.square(positive - pred) - F.square(negative - pred),
+                     axis=self._batch_axis, exclude=True)
+        return self._weighted(F.relu(loss + self._margin), None, self._weight)
+
+
 class PoissonNLLLoss(Loss):
-    """Poisson negative log-likelihood of ``target`` under the rate ``exp(pred)`` (``pred`` itself
-    unless ``from_logits``), plus Stirling's term for targets > 1 if ``compute_full``; MXNet's
-    is one mean over every element, not a value per example."""
+    """exp(pred) - target * pred (``from_logits``, pred is log(rate)), else
+    pred - target * log(pred + epsilon); ``compute_full`` adds Stirling's approximation of
+    log(target!) where target > 1. One mean over all elements (shape (1,)), as in MXNet."""
 
     def __init__(self, weight=None, from_logits: bool = True, batch_axis: int = 0,
                  compute_full: bool = False, **kwargs):
@@ -197,21 +224,22 @@ class PoissonNLLLoss(Loss):
         self._from_logits = from_logits
         self._compute_full = compute_full
 
-    def hybrid_forward(self, F, pred, target, sample_weight=None, epsilon: float = 1e-08):
+    def hybrid_forward(self, F, pred, target, sample_weight=None, epsilon=1e-08):
         target = F.reshape(target, pred.shape)
         if self._from_logits:
             loss = F.exp(pred) - target * pred
         else:
             loss = pred - target * F.log(pred + epsilon)
-        if self._compute_full:  # 0 * log(0) is nan here as in MXNet, even where target <= 1
-            stirling = target * F.log(target) - target + 0.5 * F.log(2 * math.pi * target)
-            loss = loss + stirling * (target > 1)
+        if self._compute_full:
+            stirling = target * F.log(target) - target + 0.5 * F.log(2 * target * np.pi)
+            stirling *= target > 1
+            loss += stirling  # in place, as MXNet: so a recorded pred refuses compute_full
         return F.mean(self._weighted(loss, sample_weight, self._weight))
 
 
 class CosineEmbeddingLoss(Loss):
-    """Per example: ``1 - cos(input1, input2)`` where the label is 1, ``max(0, cos - margin)``
-    where it is -1 (cosine over the last axis; an (N, 1) result, not averaged, as MXNet's)."""
+    """1 - cos(input1, input2) for label 1, max(0, cos(input1, input2) - margin) for label
+    -1 (0 for any other label), along the last axis; shape (batch, 1)."""
 
     def __init__(self, weight=None, batch_axis: int = 0, margin: float = 0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
@@ -220,7 +248,45 @@ class CosineEmbeddingLoss(Loss):
     def hybrid_forward(self, F, input1, input2, label, sample_weight=None):
         input1 = F.reshape(input1, input2.shape)
         label = label.reshape((-1, 1))
-        norms = F.norm(input1, axis=-1).reshape((-1, 1)) * F.norm(input2, axis=-1).reshape((-1, 1))
-        cos = F.sum(input1 * input2, axis=-1).reshape((-1, 1)) / F.maximum(norms, 1e-12)
-        loss = (1 - cos) * (label == 1) + F.maximum(0, (label == -1) * (cos - self._margin))
+        norm1, norm2 = (F.norm(x, axis=-1).reshape((-1, 1)) for x in (input1, input2))
+        norms = norm1 * norm2
+        dot = F.sum(input1 * input2, axis=-1).reshape((-1, 1))
+        cos = dot / F.broadcast_maximum(norms, F.array([1e-12], ctx=norms.context))
+        similar = (1 - cos) * (label == 1)
+        dissimilar = F.broadcast_maximum(F.array([0], ctx=cos.context),
+                                         (label == -1) * (cos - self._margin))
+        return self._weighted(similar + dissimilar, sample_weight, self._weight)
+
+
+class CTCLoss(Loss):
+    """Connectionist temporal classification (nd.CTCLoss with the last class as the blank
+    and -1 padding the labels): pred is 'NTC' or 'TNC', label 'NT' or 'TN'."""
+
+    def __init__(self, layout: str = 'NTC', label_layout: str = 'NT', weight=None, **kwargs):
+        if layout not in ('NTC', 'TNC'):
+            raise MXNetAssertionError("Only 'NTC' and 'TNC' layouts for pred are supported. "
+                                      'Got: %s' % layout)
+        if label_layout not in ('NT', 'TN'):
+            raise MXNetAssertionError("Only 'NT' and 'TN' layouts for label are supported. "
+                                      'Got: %s' % label_layout)
+        self._layout, self._label_layout = layout, label_layout
+        super().__init__(weight, label_layout.find('N'), **kwargs)
+
+    def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
+                       sample_weight=None):
+        if self._layout == 'NTC':
+            pred = F.swapaxes(pred, 0, 1)
+        if self._batch_axis == 1:
+            label = F.swapaxes(label, 0, 1)
+        loss = F.CTCLoss(pred, label, pred_lengths, label_lengths,
+                         use_data_lengths=pred_lengths is not None,
+                         use_label_lengths=label_lengths is not None, blank_label='last')
         return self._weighted(loss, sample_weight, self._weight)
+
+
+class SDMLLoss(Loss):
+    """Smoothed deep metric learning loss: not part of minigluon."""
+
+    def __init__(self, smoothing_parameter: float = 0.3, weight: float = 1.0, batch_axis: int = 0,
+                 **kwargs):
+        raise not_implemented('gluon.loss.SDMLLoss', 'smoothed deep metric learning (SDMLLoss)')

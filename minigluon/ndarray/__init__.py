@@ -3,6 +3,7 @@ from . import linalg, methods, random  # methods: NDArray's operators (x + y) an
 from ..base import alias
 from .creation import (arange, array, empty, eye, from_dlpack, from_numpy, full, linspace, ones, ones_like, waitall, zeros,
                        zeros_like)
+from .ctc import CTCLoss
 from .ndarray import NDArray
 from .ops import (Activation, BlockGrad, Cast, FullyConnected, LeakyReLU, abs, add, add_n, arccos,
                   arccosh, arcsin, arcsinh, arctan, arctanh, argmax, argmin, argsort, batch_dot,
@@ -26,6 +27,7 @@ from .ops import slice_data as _slice_data
 from .random import Dropout
 from .utils import load, load_frombuffer, save
 
+ctc_loss = alias(CTCLoss, 'ctc_loss')
 slice = alias(_slice_data, 'slice')  # noqa: A001 - MXNet's name (ops.py keeps Python's slice)
 crop = alias(_slice_data, 'crop')  # MXNet 0.x's names, still in MXNet 1.x's nd
 ElementWiseSum = alias(add_n, 'ElementWiseSum')

@@ -1338,21 +1338,27 @@ def Activation(data: NDArray, act_type: str | None = None,
 
 _expm1f = bitexact.libm('expm1')
 _SELU_ALPHA, _SELU_LAMBDA = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+_SQRT_2, _TWO_OVER_SQRT_PI = math.sqrt(2), 2 / math.sqrt(math.pi)
 
 
-def LeakyReLU(data: NDArray, act_type: str = 'leaky', slope: float = 0.25,
-              out: NDArray | None = None, name: str | None = None) -> NDArray:
-    """x where x > 0; below: ``slope * x`` ('leaky'), ``slope * (exp(x) - 1)`` ('elu') or
-    SELU's fixed scaling of ELU ('selu', which ignores ``slope``)."""
+def LeakyReLU(data: NDArray, gamma: NDArray | None = None, act_type: str = 'leaky',
+              slope: float = 0.25, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    """x where x > 0; below: ``slope * x`` ('leaky'), ``gamma * x`` ('prelu', ``gamma`` one
+    slope or one per channel, axis 1), ``slope * (exp(x) - 1)`` ('elu') or SELU's fixed
+    scaling of ELU ('selu', which ignores ``slope``); 'gelu' is x * Phi(x) everywhere."""
     _choice('LeakyReLU', 'act_type', act_type, {'elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'})
-    if act_type not in ('leaky', 'elu', 'selu'):
-        raise NotImplementedError("LeakyReLU(act_type='%s') is not part of minigluon (the "
-                                  'compatibility page lists what is)' % act_type)
+    if act_type == 'rrelu':
+        raise NotImplementedError("LeakyReLU(act_type='rrelu') is not part of minigluon (the "
+                                  'compatibility page lists what is)')
+    if act_type == 'prelu':
+        return _prelu(data, gamma, out)
+    if act_type == 'gelu':
+        return _gelu(data, out)
     a = data._data
     positive = a > 0
     scale, alpha = (_SELU_LAMBDA, _SELU_ALPHA) if act_type == 'selu' else (1, slope)
-    if act_type == 'leaky':
-        below, below_slope = alpha * a, alpha
+    if act_type == 'leaky':  # slope 0 is MXNet's relu: +0.0 below, not 0 * x's -0.0
+        below, below_slope = alpha * a if alpha else 0, alpha
     else:
         em1 = _expm1f(np.minimum(a, 0))
         below, below_slope = alpha * em1, alpha * (em1 + 1)
@@ -1361,6 +1367,55 @@ def LeakyReLU(data: NDArray, act_type: str = 'leaky', slope: float = 0.25,
         below_slope = y + alpha
     return _record('LeakyReLU', NDArray(y, data._ctx),
                    lambda g: (g * (scale * np.where(positive, 1, below_slope)),), (data,), out)
+
+
+def _prelu(data: NDArray, gamma: NDArray | None, out: NDArray | None) -> NDArray:
+    """x where x > 0, else gamma * x; gamma's gradient sums x * g over all but axis 1."""
+    if gamma is None:
+        raise MXNetError('Operator LeakyReLU expects 2 inputs, but got 1 instead.')
+    same_context('LeakyReLU', data, gamma)
+    a, slopes = data._data, gamma._data
+    channels = a.shape[1] if a.ndim > 1 else a.shape[0] if a.ndim else 1
+    if slopes.size not in (1, channels):
+        raise MXNetError('Shape inconsistent, Provided = [%d], inferred shape=[%d] (PReLU: one '
+                         'slope, or one per channel of axis 1)' % (slopes.size, channels))
+    if slopes.size > 1 and a.ndim > 1:  # one slope per channel: along axis 1
+        slopes = slopes.reshape((1, -1) + (1,) * (a.ndim - 2))
+    slopes = slopes.astype(a.dtype, copy=False)
+    negative = a <= 0
+    y = np.where(negative, slopes * a, a)
+
+    def backward(g):
+        grad_gamma = g * np.where(negative, a, 0)  # -0.0 where g < 0 < x, as MXNet's
+        # summed in float64, then rounded: MXNet's digits (a float32 sum can differ in the last)
+        if gamma._data.size == 1:
+            grad_gamma = grad_gamma.sum(dtype=np.float64).reshape(gamma.shape)
+        elif a.ndim > 1:
+            grad_gamma = grad_gamma.sum(axis=tuple(i for i in range(a.ndim) if i != 1),
+                                        dtype=np.float64)
+        return np.where(negative, g * slopes, g), grad_gamma.astype(gamma.dtype, copy=False)
+    return _record('LeakyReLU', NDArray(y, data._ctx), backward, (data, gamma), out)
+
+
+def _erf(u):
+    """erf, correctly rounded to ``u``'s dtype (NumPy has no erf: Python's, element by element)."""
+    exact = np.fromiter(map(math.erf, u.reshape(-1).tolist()), np.float64, u.size)
+    return exact.astype(u.dtype).reshape(u.shape)  # a NumPy array, also for a GPU's ``u``
+
+
+def _gelu(data: NDArray, out: NDArray | None) -> NDArray:
+    """x * (1 + erf(x / sqrt(2))) / 2, in the input's dtype; MXNet's oneDNN kernel can
+    differ in the last float32 digit."""
+    a = data._data
+    ftype = a.dtype.type
+    u = a / ftype(_SQRT_2)
+    erf = data._ctx.xp.asarray(_erf(u))
+    y = ftype(0.5) * a * (ftype(1) + erf)
+
+    def backward(g):
+        density = ftype(_TWO_OVER_SQRT_PI) * bitexact.exp(-u * u)
+        return (g * (ftype(0.5) * (ftype(1) + erf + a * density / ftype(_SQRT_2))),)
+    return _record('LeakyReLU', NDArray(y, data._ctx), backward, (data,), out)
 
 
 Cast = alias(cast, 'Cast')
