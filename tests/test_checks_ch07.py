@@ -444,7 +444,8 @@ def test_check_6_refuses_minigluon_doing_the_training():
 def test_check_6_refuses_forged_data():
     data = ch07.check_6.observe(*build_6(), seed=3)
     assert ch07.check_6.judge(Data(data), 3)
-    for key in ('given', 'stubs', 'links', 'nonfinite', 'loss', 'loss_grad', 'calls', 'losses', 'keys', 'params', 'contexts'):
+    for key in ('given', 'stubs', 'links', 'nonfinite', 'loss', 'loss_grad', 'calls', 'losses', 'keys',
+                'params', 'contexts'):
         forged = dict(data)
         del forged[key]
         with pytest.raises((ExerciseFailed, Malformed)):

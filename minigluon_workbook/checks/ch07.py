@@ -9,8 +9,10 @@
   state, reloaded onto another context into a new net and a new trainer, resumes exactly
   where training stopped.
 - 07.6 ``check_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine)`` (build track): the
-  student's own pieces (none still the reference's or a stub) train a network with a shared
-  layer and a MyScale, checkpointed in their file format and resumed on cpu(1), as minigluon does.
+  student's own pieces (none still the reference's or a stub, each class subclassing the
+  student's own) train a network with a shared layer and a MyScale, checkpointed in their file
+  format and resumed on cpu(1), as minigluon does; until all 16 are theirs, l2_loss and
+  train_mine are judged on the reference's pieces and the pieces still to paste are named.
 
 Each observe sets the parameters to values drawn from the seed, so its judge recomputes the
 expected outputs, gradients and losses without asking the student's process.
