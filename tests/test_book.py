@@ -94,6 +94,11 @@ BUILD_TRACK = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.6', '
                '05_read_write': '05.5', '06_gpu': '06.6', '07_capstone': '07.6'}
 
 
+def _is_framework_so_far(cell) -> bool:
+    """Whether ``cell`` is a build-track exercise's folded "framework so far" (a Colab form title may come first)."""
+    return re.match(r'(#@title [^\n]*\n)?# The framework so far', ''.join(cell['source'])) is not None
+
+
 @pytest.mark.parametrize('name', sorted(BUILD_TRACK))
 def test_build_track_piece_has_its_check_and_the_framework_so_far(name):
     cells = _notebook(name)['cells']
@@ -105,7 +110,7 @@ def test_build_track_piece_has_its_check_and_the_framework_so_far(name):
     assert checks and checks[0] > title[0], '%s: exercise %s has no check cell' % (name, key)
     if key != '00.5':   # the first piece builds on the chapter's own mini tape
         between = cells[title[0] + 1:checks[0]]
-        so_far = [c for c in between if ''.join(c['source']).startswith('# The framework so far')]
+        so_far = [c for c in between if _is_framework_so_far(c)]
         assert so_far and 'hide-input' in so_far[0]['metadata'].get('tags', []) and \
             'solution' not in so_far[0]['metadata'].get('tags', []), \
             '%s: exercise %s has no folded "framework so far" cell' % (name, key)
@@ -246,7 +251,7 @@ def test_build_track_pieces_of_the_checks_tests_are_the_notebooks(name):
                     if 'solution' in c['metadata'].get('tags', []))
     solution = re.sub(r'\n    ### (BEGIN|END) SOLUTION', '', solution)
     so_far = next(''.join(c['source']) for c in cells[check - 1::-1]
-                  if ''.join(c['source']).startswith('# The framework so far'))
+                  if _is_framework_so_far(c))
     chapter = int(name[:2])
     for piece, text in PIECES:
         if int(piece[1]) == chapter:
@@ -260,7 +265,10 @@ def test_capstone_trains_the_students_own_pieces():
     which the student replaces), the check is handed them with REFERENCE (to name those still
     the reference's), and the comparison after it reports which names are the student's."""
     cells = _notebook('07_capstone.ipynb')['cells']
-    so_far = next(i for i, c in enumerate(cells) if ''.join(c['source']).startswith('# The framework so far'))
+    so_far = next(i for i, c in enumerate(cells) if _is_framework_so_far(c))
+    head = ''.join(cells[so_far]['source']).split('\n', 1)[0]
+    assert head.startswith('#@title The framework so far') and cells[so_far]['metadata'].get('cellView') == 'form' \
+        and 'hide-input' in cells[so_far]['metadata'].get('tags', []), 'folded on Colab and in the book'
     mine = cells[so_far + 1]
     assert ''.join(mine['source']).startswith('# YOUR PIECES') and 'solution' in mine['metadata'].get('tags', [])
     reference = ''.join(cells[so_far]['source'])

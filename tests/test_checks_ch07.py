@@ -348,7 +348,10 @@ def test_check_6_passes(capsys):
 
 @pytest.mark.parametrize('edits, message', [
     ({'P7_LOSS': ('* Var(0.5, ctx=pred.ctx)', '')}, r'l2_loss\(pred, label\) is'),
-    ({'P7_TRAIN': ('np.float32(lr / len(xb))', 'np.float32(lr)')}, r'per-epoch losses are'),
+    # a step batch_size times too large diverges: the epoch where the loss stops being a number is named
+    ({'P7_TRAIN': ('np.float32(lr / len(xb))', 'np.float32(lr)')},
+     r'^your loss became non-finite \(inf or nan\) at epoch 2 \(the losses before it: \[7\.4\d+e\+15\]; '
+     r"minigluon's stay finite: \[0\.2621, .*\]\): compare the size of your SGD step"),
     ({'P7_TRAIN': ('total / len(X)', 'total')}, r'per-epoch losses are'),
     ({'P7_TRAIN': ('list({id(p): p for p in net.named_parameters().values()}.values())',
                    'list(net.named_parameters().values())[:2]')}, r'per-epoch losses are'),
@@ -371,13 +374,16 @@ def test_check_6_fails_readably(edits, message):
 
 def test_check_6_names_the_pieces_still_the_reference_or_stubs():
     reference, pieces, *rest = build_6()
-    with pytest.raises(ExerciseFailed, match=r"^not done yet: paste your own build-track pieces into the "
-                       r"YOUR PIECES cell \(still the reference's: 00.5 dot, relu; 01.6 linear, Module, "
+    with pytest.raises(ExerciseFailed, match=r"^not done yet: your l2_loss and train_mine already work \(on "
+                       r"the reference's pieces they train as minigluon does\); 0 of 16 pieces are yours "
+                       r"\(still the reference's: 00.5 dot, relu; 01.6 linear, Module, "
                        r"Sequential, ReLU; 02.6 Parameter; 03.5 initialize, Linear; 04.5 my_scale, MyScale; "
-                       r"05.5 save_parameters, load_parameters; 06.6 var_init, var_to, module_to\)$"):
+                       r"05.5 save_parameters, load_parameters; 06.6 var_init, var_to, module_to\): paste your "
+                       r"own build-track pieces into the YOUR PIECES cell$"):
         ch07.check_6(reference, [reference[n] for n in NAMES_6], *rest)
     mixed = dict(zip(NAMES_6, pieces), relu=reference['relu'], var_to=reference['var_to'])
-    with pytest.raises(ExerciseFailed, match=r"\(still the reference's: 00.5 relu; 06.6 var_to\)$"):
+    with pytest.raises(ExerciseFailed, match=r"14 of 16 pieces are yours \(still the reference's: 00.5 relu; "
+                       r"06.6 var_to\): paste"):
         ch07.check_6(reference, [mixed[n] for n in NAMES_6], *rest)
 
     def dot(a, b):
@@ -388,8 +394,8 @@ def test_check_6_names_the_pieces_still_the_reference_or_stubs():
         def forward(self, x):
             raise NotImplementedError()
     stubbed = dict(zip(NAMES_6, pieces), dot=dot, MyScale=MyScale, relu=reference['relu'])
-    with pytest.raises(ExerciseFailed, match=r"\(still stubs: 00.5 dot; 04.5 MyScale \| still the "
-                       r"reference's: 00.5 relu\)$"):
+    with pytest.raises(ExerciseFailed, match=r"13 of 16 pieces are yours \(still stubs: 00.5 dot; 04.5 MyScale "
+                       r"\| still the reference's: 00.5 relu\): paste"):
         ch07.check_6(reference, [stubbed[n] for n in NAMES_6], *rest)
 
 
@@ -416,9 +422,11 @@ def test_check_6_passes_the_teacher_edition_and_not_the_student_edition(capsys):
     student edition's holds a stub of every piece: "not done yet", naming all of them."""
     _check_6_of(_capstone_namespace('teacher'))
     assert 'PASSED exercise 07.6' in capsys.readouterr().out
-    with pytest.raises(ExerciseFailed, match=r'^not done yet: .*\(still stubs: 00.5 dot, relu; 01.6 linear, '
+    with pytest.raises(ExerciseFailed, match=r'^not done yet: l2_loss\(pred, label\) raised NotImplementedError'
+                       r'.* \[l2_loss and train_mine were run on the reference\'s pieces: 0 of 16 pieces are '
+                       r'yours \(still stubs: 00.5 dot, relu; 01.6 linear, '
                        r'Module, Sequential, ReLU; 02.6 Parameter; 03.5 initialize, Linear; 04.5 my_scale, '
-                       r'MyScale; 05.5 save_parameters, load_parameters; 06.6 var_init, var_to, module_to\)$'):
+                       r'MyScale; 05.5 save_parameters, load_parameters; 06.6 var_init, var_to, module_to\)\]$'):
         _check_6_of(_capstone_namespace('student'))
 
 
@@ -436,7 +444,8 @@ def test_check_6_refuses_minigluon_doing_the_training():
 def test_check_6_refuses_forged_data():
     data = ch07.check_6.observe(*build_6(), seed=3)
     assert ch07.check_6.judge(Data(data), 3)
-    for key in ('given', 'stubs', 'loss', 'loss_grad', 'calls', 'losses', 'keys', 'params', 'contexts'):
+    for key in ('given', 'stubs', 'links', 'nonfinite', 'loss', 'loss_grad', 'calls', 'losses', 'keys',
+                'params', 'contexts'):
         forged = dict(data)
         del forged[key]
         with pytest.raises((ExerciseFailed, Malformed)):
@@ -447,3 +456,56 @@ def test_check_6_refuses_forged_data():
         ch07.check_6.judge(Data(dict(data, stubs=['dot'])), 3)
     with pytest.raises(ExerciseFailed):
         ch07.check_6.judge(Data(data), 4)
+
+
+def _pieces_of(cell_source: str, names) -> str:
+    """The definitions of ``names`` in a cell's source, as code to run."""
+    import ast
+    return '\n\n'.join(ast.unparse(node) for node in ast.parse(cell_source).body
+                        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names)
+
+
+def test_check_6_judges_l2_loss_and_train_mine_before_every_piece_is_pasted():
+    """The student edition with l2_loss and train_mine written and three pieces pasted: they are
+    judged on the reference's pieces (a wrong one gets its full feedback), and the check asks
+    for the 13 pieces still stubs, saying that l2_loss and train_mine already work."""
+    teacher = {c.id: c.source for c in nbs.read(CAPSTONE).cells}
+    scope = _capstone_namespace('student')
+    exec(compile(teacher['ch07-bt6-solution'], 'solution', 'exec'), scope)
+    exec(compile(_pieces_of(teacher['27cd8d69'], ('dot', 'relu', 'linear')), 'pasted', 'exec'), scope)
+    with pytest.raises(ExerciseFailed, match=r"^not done yet: your l2_loss and train_mine already work .*; "
+                       r"3 of 16 pieces are yours \(still stubs: 01.6 Module, Sequential, ReLU; 02.6 "
+                       r"Parameter; .*06.6 var_init, var_to, module_to\): paste"):
+        _check_6_of(scope)
+    # the reference's pieces were lent for the run only: the student's stubs are back in place
+    assert scope['Linear'] is not scope['REFERENCE']['Linear']
+    with pytest.raises(NotImplementedError):
+        scope['Var'](1.0)
+    exec(compile(teacher['ch07-bt6-solution'].replace('Var(0.5, ctx=pred.ctx)', 'Var(1.0, ctx=pred.ctx)'),
+                 'solution', 'exec'), scope)
+    with pytest.raises(ExerciseFailed, match=r"^l2_loss\(pred, label\) is .* \[l2_loss and train_mine were run on "
+                       r"the reference's pieces: 3 of 16 pieces are yours \(still stubs: 01.6 Module"):
+        _check_6_of(scope)
+
+
+def test_check_6_names_a_class_pasted_before_the_class_it_builds_on():
+    """Linear pasted above Module subclasses the reference's Module: the check says so."""
+    teacher = {c.id: c.source for c in nbs.read(CAPSTONE).cells}
+    cell = teacher['27cd8d69']
+    linear = cell[cell.index('class Linear('):cell.index('# ---- 04.5')]
+    moved = cell.replace(linear, '').replace('# ---- 01.6', linear + '\n# ---- 01.6')
+    scope = {'mx': mx}
+    for source in (teacher['ch07-bt6-framework'], moved, teacher['ch07-bt6-solution']):
+        exec(compile(source, 'cell', 'exec'), scope)
+    with pytest.raises(ExerciseFailed, match=r"^your pieces are not linked to each other: your Linear does not "
+                       r"subclass your Module\. A class statement binds"):
+        _check_6_of(scope)
+
+
+def test_check_6_judges_a_non_finite_loss_from_its_epoch():
+    data = ch07.check_6.observe(*build_6(), seed=3)
+    diverged = dict(data, nonfinite=3, losses=data['losses'][:2])
+    with pytest.raises(ExerciseFailed, match=r'^your loss became non-finite \(inf or nan\) at epoch 3'):
+        ch07.check_6.judge(Data(diverged), 3)
+    with pytest.raises((ExerciseFailed, Malformed)):
+        ch07.check_6.judge(Data(dict(data, nonfinite=3)), 3)

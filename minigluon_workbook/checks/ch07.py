@@ -9,14 +9,17 @@
   state, reloaded onto another context into a new net and a new trainer, resumes exactly
   where training stopped.
 - 07.6 ``check_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine)`` (build track): the
-  student's own pieces (none still the reference's or a stub) train a network with a shared
-  layer and a MyScale, checkpointed in their file format and resumed on cpu(1), as minigluon does.
+  student's own pieces (none still the reference's or a stub, each class subclassing the
+  student's own) train a network with a shared layer and a MyScale, checkpointed in their file
+  format and resumed on cpu(1), as minigluon does; until all 16 are theirs, l2_loss and
+  train_mine are judged on the reference's pieces and the pieces still to paste are named.
 
 Each observe sets the parameters to values drawn from the seed, so its judge recomputes the
 expected outputs, gradients and losses without asking the student's process.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -320,24 +323,100 @@ def _net_6(Sequential, ReLU, Linear, MyScale):
     return Sequential(Linear(8), ReLU(), shared, ReLU(), shared, MyScale(), Linear(1))
 
 
+# The links between the pieces: (code, what must hold) -- a class pasted before the class it builds
+# on subclasses the reference's instead, and the patch line at the end of 06.6 ties Var and Module
+# to the device pieces.
+_LINKS_6 = ('Sequential<Module', 'ReLU<Module', 'Linear<Module', 'MyScale<Module', 'Parameter<Var',
+            'Module.to', 'Var.__init__', 'Var.to')
+
+
+def _broken_links(mine, Var) -> list:
+    """The codes of _LINKS_6 that the student's pieces break."""
+    def holds(link):
+        if '<' in link:
+            sub, base = link.split('<')
+            return isinstance(mine[sub], type) and issubclass(mine[sub], Var if base == 'Var' else mine[base])
+        owner, attr = link.split('.')
+        piece = {'Module.to': 'module_to', 'Var.__init__': 'var_init', 'Var.to': 'var_to'}[link]
+        return vars(Var if owner == 'Var' else mine['Module']).get(attr) is mine[piece]
+    return [link for link in _LINKS_6 if not holds(link)]
+
+
+@contextlib.contextmanager
+def _on_reference(REFERENCE, Var, *functions):
+    """Run ``functions`` with the reference's pieces in their namespace (and the reference's device
+    pieces patched onto Var and the reference Module), restoring everything afterwards."""
+    scopes = list({id(f.__globals__): f.__globals__ for f in functions if hasattr(f, '__globals__')}.values())
+    saved = [{n: scope[n] for n in REFERENCE if n in scope} for scope in scopes]
+    module = REFERENCE['Module']
+    attrs = [(Var, '__init__'), (Var, 'to'), (module, 'to')]
+    old = [vars(owner).get(attr) for owner, attr in attrs]
+    for scope in scopes:
+        scope.update(REFERENCE)
+    Var.__init__, Var.to, module.to = REFERENCE['var_init'], REFERENCE['var_to'], REFERENCE['module_to']
+    try:
+        yield
+    finally:
+        for scope, kept in zip(scopes, saved):
+            for n in REFERENCE:
+                if n in kept:
+                    scope[n] = kept[n]
+                else:
+                    scope.pop(n, None)
+        for (owner, attr), value in zip(attrs, old):
+            if value is None:
+                delattr(owner, attr)
+            else:
+                setattr(owner, attr, value)
+
+
+def _progress_6(given, stubs) -> str:
+    """'k of 16 pieces are yours (still stubs: 00.5 dot | still the reference's: 04.5 MyScale)'."""
+    def listed(names):
+        chapters = {}
+        for chapter, name in PIECES_6:
+            if name in names:
+                chapters.setdefault(chapter, []).append(name)
+        return '; '.join('%s %s' % (c, ', '.join(n)) for c, n in chapters.items())
+    parts = (['still stubs: %s' % listed(stubs)] if stubs else []) + \
+        (['still the reference\'s: %s' % listed(given)] if given else [])
+    return '%d of %d pieces are yours (%s)' % (len(PIECES_6) - len(set(given) | set(stubs)), len(PIECES_6),
+                                               ' | '.join(parts))
+
+
 def observe_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine, seed: int) -> dict:
-    """Which pieces are still the reference's or stubs; then l2_loss on its own (value,
-    gradient); then the checks' network built from the student's pieces, trained by
-    ``train_mine`` for 3 epochs on cpu(0), saved with their save_parameters, read back with
-    their load_parameters into a new network moved to cpu(1) with their Module.to, and trained
-    3 more epochs there: the init calls, the 6 per-epoch losses, the parameters and their
-    contexts."""
+    """Which pieces are still stubs or the reference's, and which links between the student's
+    pieces are broken; then l2_loss on its own (value, gradient); then the checks' network built
+    from the student's pieces (from the reference's while any piece is not the student's), trained
+    by ``train_mine`` for 3 epochs on cpu(0), saved with save_parameters, read back with
+    load_parameters into a new network moved to cpu(1) with Module.to, and trained 3 more epochs
+    there: the init calls, the 6 per-epoch losses (up to the first non-finite one, whose epoch is
+    recorded), the parameters and their contexts."""
     expect(isinstance(REFERENCE, dict) and isinstance(pieces, (list, tuple)) and len(pieces) == len(PIECES_6),
            'pass REFERENCE and the list of your %d pieces, as the check cell does' % len(PIECES_6))
     mine = {name: piece for (_, name), piece in zip(PIECES_6, pieces)}
     data = {'given': [name for name, piece in mine.items() if piece is REFERENCE.get(name)],
             'stubs': [name for name, piece in mine.items() if _is_stub(piece)]}
-    if data['given'] or data['stubs']:
-        return data
-    _types(Var=Var, Module=mine['Module'], Sequential=mine['Sequential'], ReLU=mine['ReLU'],
-           Parameter=mine['Parameter'], Linear=mine['Linear'], MyScale=mine['MyScale'])
     for name, fn in (('l2_loss', l2_loss), ('train_mine', train_mine), ('backprop', backprop)):
         expect(callable(fn), '%s should be a function' % name)
+    if data['given'] or data['stubs']:
+        data['links'] = []
+        with _on_reference(REFERENCE, Var, l2_loss, train_mine):
+            try:
+                return _run_6(data, REFERENCE, Var, backprop, l2_loss, train_mine, seed)
+            except ExerciseFailed as err:
+                raise ExerciseFailed('%s [l2_loss and train_mine were run on the reference\'s pieces: %s]'
+                                     % (err, _progress_6(data['given'], data['stubs']))) from None
+    _types(Var=Var, Module=mine['Module'], Sequential=mine['Sequential'], ReLU=mine['ReLU'],
+           Parameter=mine['Parameter'], Linear=mine['Linear'], MyScale=mine['MyScale'])
+    data['links'] = _broken_links(mine, Var)
+    if data['links']:
+        return data
+    return _run_6(data, mine, Var, backprop, l2_loss, train_mine, seed)
+
+
+def _run_6(data, mine, Var, backprop, l2_loss, train_mine, seed: int) -> dict:
+    """observe_6's runs of l2_loss and train_mine on the pieces ``mine``."""
     X, y, p, t = _draw_6(seed)
     pred = call('Var(pred)', Var, p)
     loss = call('l2_loss(pred, label)', l2_loss, pred, t, without=_MINIGLUON_6)
@@ -375,6 +454,12 @@ def observe_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine, seed: int) 
     except (TypeError, ValueError):
         raise ExerciseFailed('train_mine returned %r and %r; expected lists of per-epoch losses'
                              % (losses, more)) from None
+    # the data protocol carries finite numbers only: a diverging run is recorded as its epoch
+    finite = [bool(np.isfinite(v)) for v in losses]
+    data['nonfinite'] = 0 if all(finite) else finite.index(False) + 1
+    if data['nonfinite']:
+        data['losses'] = losses[:data['nonfinite'] - 1]
+        return data
     params = call('new_net.named_parameters()', fresh.named_parameters)
     data.update(losses=losses, keys=[str(k) for k in params],
                 params={str(k): floats(v.value) for k, v in params.items()},

@@ -22,6 +22,7 @@ from ..checks.ch07 import (
     _draw_1,
     _draw_2,
     _draw_6,
+    _progress_6,
     _draw_data,
     _fresh,
     _steps,
@@ -219,19 +220,47 @@ def minigluon_run_6(seed: int):
     return losses, {k: params[k.replace('4.', '2.')].data().asnumpy() for k in _KEYS_6}
 
 
+_LINK_MESSAGES_6 = {
+    'Sequential<Module': 'your Sequential does not subclass your Module',
+    'ReLU<Module': 'your ReLU does not subclass your Module',
+    'Linear<Module': 'your Linear does not subclass your Module',
+    'MyScale<Module': 'your MyScale does not subclass your Module',
+    'Parameter<Var': 'your Parameter does not subclass Var',
+    'Module.to': 'your Module\'s to is not your module_to',
+    'Var.__init__': 'Var.__init__ is not your var_init',
+    'Var.to': 'Var.to is not your var_to',
+}
+
+
 def judge_6(data, seed: int) -> str:
     given, stubs = data.strs('given'), data.strs('stubs')
-    if given or stubs:
-        def listed(names):
-            chapters = {}
-            for chapter, name in PIECES_6:
-                if name in names:
-                    chapters.setdefault(chapter, []).append(name)
-            return '; '.join('%s %s' % (c, ', '.join(n)) for c, n in chapters.items())
-        parts = (['still stubs: %s' % listed(stubs)] if stubs else []) + \
-            (['still the reference\'s: %s' % listed(given)] if given else [])
-        raise ExerciseFailed('not done yet: paste your own build-track pieces into the YOUR PIECES '
-                             'cell (%s)' % ' | '.join(parts))
+    known = {name for _, name in PIECES_6}
+    expect(set(given) <= known and set(stubs) <= known, 'the observation names pieces that do not exist')
+    missing = set(given) | set(stubs)
+    links = data.strs('links')
+    expect(set(links) <= set(_LINK_MESSAGES_6) and not (links and missing),
+           'the observation names links that do not exist')
+    if links:
+        raise ExerciseFailed('your pieces are not linked to each other: %s. A class statement binds the '
+                             'classes it builds on when it runs, so a class pasted above the one it '
+                             'subclasses gets the reference\'s; compare the order of your YOUR PIECES cell '
+                             'with the order of the chapters, and keep its last line, which ties Var and '
+                             'Module to your 06.6 pieces' % '; '.join(_LINK_MESSAGES_6[k] for k in links))
+    if not missing:
+        return _judge_run_6(data, seed, 'your own pieces')
+    progress = _progress_6(given, stubs)
+    try:
+        _judge_run_6(data, seed, 'the reference\'s pieces')
+    except ExerciseFailed as err:
+        raise ExerciseFailed('%s [l2_loss and train_mine were run on the reference\'s pieces: %s]'
+                             % (err, progress)) from None
+    raise ExerciseFailed('not done yet: your l2_loss and train_mine already work (on the reference\'s '
+                         'pieces they train as minigluon does); %s: paste your own build-track pieces '
+                         'into the YOUR PIECES cell' % progress)
+
+
+def _judge_run_6(data, seed: int, whose: str) -> str:
+    """judge_6 on the runs of l2_loss and train_mine (on ``whose`` pieces)."""
     X, y, p, t = _draw_6(seed)
     got = data.array('loss')
     want = np.float32(0.5) * ((p - t) ** 2).sum()
@@ -247,6 +276,15 @@ def judge_6(data, seed: int) -> str:
            'the first forward, the shared one only the first time; MyScale\'s gamma by its own init)'
            % (calls, shapes))
     want_losses, want_params = minigluon_run_6(seed)
+    nonfinite = data.int('nonfinite')
+    if nonfinite:
+        got = data.array('losses')
+        expect(0 < nonfinite <= _EPOCHS_6 and got.shape == (nonfinite - 1,), 'the observation of a '
+               'non-finite loss is inconsistent')
+        raise ExerciseFailed('your loss became non-finite (inf or nan) at epoch %d (the losses before it: %s; '
+                             'minigluon\'s stay finite: %s): compare the size of your SGD step, and what it '
+                             'divides the gradient by, with what Trainer(\'sgd\').step(batch_size) does'
+                             % (nonfinite, _fmt_bt(got), _fmt_bt(np.array(want_losses))))
     losses = data.array('losses')
     expect(losses.shape == (_EPOCHS_6,), 'train_mine returned %d losses in all (3 epochs, then 3 after '
            'the checkpoint); expected one per epoch (%d)' % (losses.size, _EPOCHS_6))
@@ -267,6 +305,6 @@ def judge_6(data, seed: int) -> str:
     contexts = data.strs('contexts')
     expect(contexts == [_CTX_6], 'after new_net.to(mx.cpu(1)) and training there, the parameters are on '
            '%s; expected only %s' % (contexts, _CTX_6))
-    return ('your own pieces train a network with a shared layer and a MyScale, checkpointed in your file '
+    return ('%s train a network with a shared layer and a MyScale, checkpointed in your file '
             'format after epoch %d and resumed on cpu(1), as minigluon does: its %d per-epoch losses and '
-            'final weights agree to float32 precision' % (_STOP_6, _EPOCHS_6))
+            'final weights agree to float32 precision' % (whose, _STOP_6, _EPOCHS_6))
