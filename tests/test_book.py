@@ -391,3 +391,15 @@ def test_every_exercise_says_how_long_it_takes(name):
     assert titles, '%s has no exercise titles' % name
     for line in titles:
         assert re.search(r'\(about \d+ min\)', line), '%s: no estimated time in %r' % (name, line)
+
+
+@pytest.mark.parametrize('name', [n for n in CHAPTERS if n != '07_capstone'])
+def test_the_stated_exercise_time_is_the_sum_of_the_exercises(name):
+    """The opening's "about M more for the exercises" is what the exercises' own "(about N min)"
+    add up to, so the course plan in the introduction can sum the chapters."""
+    markdown = [''.join(c['source']) for c in _markdown(name)]
+    stated = re.findall(r'\*\*Estimated time:\*\* about \d+ minutes for the main path, and about '
+                        r'(\d+) more for the exercises\.', markdown[1])
+    minutes = [int(m) for text in markdown for m in
+               re.findall(r'^(?:#+ |\*\*)Exercise \d\d\.\d.*\(about (\d+) min\)', text, re.M)]
+    assert stated == [str(sum(minutes))], (name, stated, minutes)
