@@ -34,6 +34,18 @@ def _code_cells(name: str) -> list:
     return [c for c in _notebook(name)['cells'] if c['cell_type'] == 'code']
 
 
+FRAMEWORK_SO_FAR_TITLE = '#@title The framework so far (reference): double-click to show the code'
+
+
+def _is_framework_so_far(cell: dict) -> bool:
+    """A chapter's reference of the earlier build-track pieces: its comment line opens the cell,
+    under the Colab form title when it has one."""
+    lines = ''.join(cell['source']).split('\n')
+    if lines[0] == FRAMEWORK_SO_FAR_TITLE:
+        lines = lines[1:]
+    return cell['cell_type'] == 'code' and lines[0].startswith('# The framework so far')
+
+
 def _repository_url() -> str:
     match = re.search(r'^repository:\s*\n\s+url:\s*(\S+)', (ROOT / '_config.yml').read_text(), re.M)
     assert match, '_config.yml has no repository url'
@@ -94,11 +106,6 @@ BUILD_TRACK = {'00_ndarray_autograd': '00.5', '01_model_construction': '01.6', '
                '05_read_write': '05.5', '06_gpu': '06.6', '07_capstone': '07.6'}
 
 
-def _is_framework_so_far(cell) -> bool:
-    """Whether ``cell`` is a build-track exercise's folded "framework so far" (a Colab form title may come first)."""
-    return re.match(r'(#@title [^\n]*\n)?# The framework so far', ''.join(cell['source'])) is not None
-
-
 @pytest.mark.parametrize('name', sorted(BUILD_TRACK))
 def test_build_track_piece_has_its_check_and_the_framework_so_far(name):
     cells = _notebook(name)['cells']
@@ -114,6 +121,22 @@ def test_build_track_piece_has_its_check_and_the_framework_so_far(name):
         assert so_far and 'hide-input' in so_far[0]['metadata'].get('tags', []) and \
             'solution' not in so_far[0]['metadata'].get('tags', []), \
             '%s: exercise %s has no folded "framework so far" cell' % (name, key)
+
+
+FRAMEWORK_SO_FAR_FOLDED = sorted(n for n in BUILD_TRACK if n[:2] != '00')  # 00 has none yet
+
+
+@pytest.mark.parametrize('name', FRAMEWORK_SO_FAR_FOLDED)
+def test_the_framework_so_far_is_folded_in_the_book_and_in_colab(name):
+    """The reference code of the earlier pieces (up to a few hundred lines) is folded for every
+    reader: behind a prompt in the book ('hide-input') and behind a form title in Colab
+    (cellView 'form' and a '#@title' first line), so the main flow never shows it."""
+    so_far = [c for c in _notebook(name)['cells'] if _is_framework_so_far(c)]
+    assert len(so_far) == 1, '%s: %d framework-so-far cells' % (name, len(so_far))
+    meta, source = so_far[0]['metadata'], ''.join(so_far[0]['source'])
+    assert 'hide-input' in meta.get('tags', []), '%s: the framework so far is not folded in the book' % name
+    assert meta.get('cellView') == 'form' and source.split('\n')[0] == FRAMEWORK_SO_FAR_TITLE, \
+        '%s: the framework so far is not folded in Colab' % name
 
 
 def _markdown(name: str) -> list:
@@ -250,8 +273,7 @@ def test_build_track_pieces_of_the_checks_tests_are_the_notebooks(name):
     solution = next(''.join(c['source']) for c in cells[check - 1::-1]
                     if 'solution' in c['metadata'].get('tags', []))
     solution = re.sub(r'\n    ### (BEGIN|END) SOLUTION', '', solution)
-    so_far = next(''.join(c['source']) for c in cells[check - 1::-1]
-                  if _is_framework_so_far(c))
+    so_far = next(''.join(c['source']) for c in cells[check - 1::-1] if _is_framework_so_far(c))
     chapter = int(name[:2])
     for piece, text in PIECES:
         if int(piece[1]) == chapter:
@@ -370,3 +392,15 @@ def test_every_exercise_says_how_long_it_takes(name):
     assert titles, '%s has no exercise titles' % name
     for line in titles:
         assert re.search(r'\(about \d+ min\)', line), '%s: no estimated time in %r' % (name, line)
+
+
+@pytest.mark.parametrize('name', [n for n in CHAPTERS if n != '07_capstone'])
+def test_the_stated_exercise_time_is_the_sum_of_the_exercises(name):
+    """The opening's "about M more for the exercises" is what the exercises' own "(about N min)"
+    add up to, so the course plan in the introduction can sum the chapters."""
+    markdown = [''.join(c['source']) for c in _markdown(name)]
+    stated = re.findall(r'\*\*Estimated time:\*\* about \d+ minutes for the main path, and about '
+                        r'(\d+) more for the exercises\.', markdown[1])
+    minutes = [int(m) for text in markdown for m in
+               re.findall(r'^(?:#+ |\*\*)Exercise \d\d\.\d.*\(about (\d+) min\)', text, re.M)]
+    assert stated == [str(sum(minutes))], (name, stated, minutes)

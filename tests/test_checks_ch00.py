@@ -152,6 +152,10 @@ def test_check_3_passes(capsys):
     (mul_sum_all, r'grad_a has shape \(\); expected \(3, 4\)'),
     (mul_one_value, r'expected a pair \(grad_a, grad_b\)'),
     (lambda g, a, b: (g * b)[5], r'raised IndexError'),
+    # the student's own error comes with the shapes it was called with
+    (lambda g, a, b: ((g * b).reshape(a.shape), (g * a).reshape(b.shape)),
+     r'^calling your mul_backward\(g, a, b\) for a of shape \(3, 1\) and b of shape \(1, 4\) '
+     r'\(g of shape \(3, 4\)\) raised ValueError: cannot reshape'),
 ])
 def test_check_3_fails_readably(wrong, message):
     with pytest.raises(ExerciseFailed, match=message) as failed:
@@ -221,7 +225,17 @@ def _dot_with(backward):
 
 
 @pytest.mark.parametrize('wrong_dot, wrong_relu, message', [
-    (_dot_with(lambda g, a, b: (g @ b, a @ g)), relu, r'backprop.* raised ValueError'),
+    (_dot_with(lambda g, a, b: (g @ b, a @ g)), relu,
+     r"^dot's backward raised ValueError: .*; it was called with g of shape \(3, 2\), for a of shape "
+     r"\(3, 4\) and b of shape \(4, 2\)$"),
+    # a gradient of the wrong shape is named where it is returned, not where NumPy meets it
+    (_dot_with(lambda g, a, b: (g.T @ a, a.T @ g)), relu,
+     r"^dot's backward returned shape \(2, 4\) for a; a has shape \(3, 4\) \(a of shape \(3, 4\) and "
+     r"b of shape \(4, 2\), g of shape \(3, 2\)\)$"),
+    (_dot_with(lambda g, a, b: (g @ b.T,)), relu,
+     r"^dot's backward returned 1 items; expected one gradient for each of a, b$"),
+    (dot, lambda a: Var(a.value * (a.value > 0), (a,), lambda g: (g.sum(),)),
+     r"^relu's backward returned shape \(\) for its input; its input has shape \(3, 2\)"),
     (_dot_with(lambda g, a, b: (g @ b.T, (a.T @ g) * 2)), relu,
      r"^the gradient of b has the expected shape \(4, 2\) but other values: at \[0, 0\] \S+ instead of "
      r"\S+, .*Look at what dot's backward returns for b$"),
@@ -229,7 +243,7 @@ def _dot_with(backward):
      r"^the gradient of a has the expected shape \(3, 4\) but other values: at \[\d, \d\] 0 instead "
      r"of .*Look at what dot's backward returns for a$"),
     (_dot_with(lambda g, a, b: (g @ b.T, (a.T @ g).sum(axis=1, keepdims=True))), relu,
-     r'the gradient of b has shape \(4, 1\); expected \(4, 2\), the shape of b'),
+     r"^dot's backward returned shape \(4, 1\) for b; b has shape \(4, 2\) "),
     (dot, lambda a: Var(np.maximum(a.value, 0), (a,), lambda g: (g,)),
      r"^the gradient of a has the expected shape \(3, 4\) .*; the gradient of b is wrong too\. Both fit "
      r"a wrong gradient coming back from relu .*where relu's input was -\S+ \(negative\), relu's "

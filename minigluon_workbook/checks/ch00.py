@@ -6,7 +6,7 @@ import numpy as np
 from minigluon import autograd, nd
 from minigluon.ndarray import NDArray
 
-from . import Check, ExerciseFailed, call, expect, floats, mentions, rng
+from . import Check, ExerciseFailed, call, describe, expect, floats, mentions, rng
 
 # Its judges run in the grader's process only; the sandbox cannot import them.
 JUDGES = 'minigluon_workbook.judges.ch00'
@@ -147,8 +147,8 @@ def observe_3(mul_backward, seed: int) -> dict:
     results = []
     for (shape_a, shape_b), (g, a, b) in zip(_SHAPES, _draw_3(seed)):
         case = _case(shape_a, shape_b)
-        result = call('calling your mul_backward(g, a, b) for %s' % case, mul_backward,
-                      g.copy(), a.copy(), b.copy(), without=_AUTOGRAD_3)
+        result = call('calling your mul_backward(g, a, b) for %s (g of shape %s)' % (case, g.shape),
+                      mul_backward, g.copy(), a.copy(), b.copy(), without=_AUTOGRAD_3)
         expect(isinstance(result, (tuple, list)) and len(result) == 2,
                'for %s your mul_backward returned %s; expected a pair (grad_a, grad_b)'
                % (case, type(result).__name__ if not isinstance(result, (tuple, list))
@@ -184,9 +184,41 @@ def _draw_5(seed):
 _STEPS_5, _LR_5 = 20, 0.05
 
 
+def _shape_guarded(op, name: str, operands: tuple):
+    """``op`` whose result's backward must return one gradient per operand, each of its
+    operand's shape: else the exercise fails there, naming the operator and the operand, before
+    backprop hands a wrong shape on (where NumPy would fail far from the cause)."""
+    def guarded(*args):
+        out = op(*args)
+        backward, parents = getattr(out, 'backward', None), getattr(out, 'parents', ())
+        if not callable(backward) or len(parents) != len(operands):
+            return out
+        shapes = ' and '.join('%s of shape %s' % (n, np.shape(p.value)) for n, p in zip(operands, parents))
+
+        def checked(g):
+            try:
+                grads = backward(g)
+            except Exception as err:  # noqa: BLE001 - any error in student code is reported
+                raise ExerciseFailed("%s's backward raised %s; it was called with g of shape %s, for %s"
+                                     % (name, describe(err), np.shape(g), shapes)) from None
+            expect(isinstance(grads, (tuple, list)) and len(grads) == len(parents),
+                   "%s's backward returned %s; expected one gradient for each of %s"
+                   % (name, 'a %s' % type(grads).__name__ if not isinstance(grads, (tuple, list))
+                      else '%d items' % len(grads), ', '.join(operands)))
+            for n, parent, grad in zip(operands, parents, grads):
+                expect(np.shape(grad) == np.shape(parent.value),
+                       "%s's backward returned shape %s for %s; %s has shape %s (%s, g of shape %s)"
+                       % (name, np.shape(grad), n, n, np.shape(parent.value), shapes, np.shape(g)))
+            return grads
+        out.backward = checked
+        return out
+    return guarded
+
+
 def observe_5(Var, backprop, dot, relu, seed: int) -> dict:
     """Gradients of sum(relu(dot(a, b)) * w) on the student's ops, and 20 SGD steps of a
     two-layer relu net trained with them."""
+    dot, relu = _shape_guarded(dot, 'dot', ('a', 'b')), _shape_guarded(relu, 'relu', ('its input',))
     a, b, w, X, y, W1, W2 = _draw_5(seed)
     va, vb = Var(a), Var(b)
     out = call('relu(dot(a, b))', lambda: relu(dot(va, vb)))
