@@ -208,8 +208,10 @@ def _public_api() -> set:
         for name, obj in vars(module).items():
             if name.startswith('_') or not (inspect.isclass(obj) or inspect.isfunction(obj)):
                 continue
-            if getattr(obj, '__module__', '').startswith('minigluon'):
-                names.add(name)
+            owner = getattr(obj, '__module__', '')
+            if owner.startswith('minigluon') and not (owner == 'minigluon.base'
+                                                      and inspect.isfunction(obj)):
+                names.add(name)  # minigluon.base's functions are helpers its modules import
     return names
 
 
