@@ -7,6 +7,7 @@ import numpy as np
 
 from . import bitexact
 from .base import MXNetAssertionError, MXNetError, not_implemented
+from .ndarray.ndarray import NDArray
 
 _FLOAT16_WARNING = ('Accumulating with float16 in optimizer can lead to poor accuracy or slow '
                     'convergence. Consider using multi_precision=True option of the %soptimizer')
@@ -114,7 +115,7 @@ class Optimizer:
         return None
 
     def update(self, index: int, weight, grad, state):
-        """Update the raw array ``weight`` in place from ``grad``."""
+        """Update ``weight`` in place from ``grad`` (raw arrays from Trainer, or NDArrays)."""
         raise NotImplementedError
 
     def create_state_multi_precision(self, index: int, weight):
@@ -208,6 +209,18 @@ class Optimizer:
         return np.clip(g, -self.clip_gradient, self.clip_gradient)
 
 
+def _raw(weight, grad, state) -> tuple:
+    """The arrays under ``weight``, ``grad`` and ``state`` (an array, a tuple of them or None):
+    Trainer passes raw arrays, a user calling ``update`` directly passes NDArrays."""
+    if not isinstance(weight, NDArray):
+        return weight, grad, state
+    if isinstance(state, tuple):
+        state = tuple(s._data for s in state)
+    elif state is not None:
+        state = state._data
+    return weight._data, grad._data, state
+
+
 register = Optimizer.register  # ``@register``: ``Trainer(..., 'sgd')`` finds SGD
 create = Optimizer.create_optimizer
 
@@ -230,6 +243,7 @@ class SGD(Optimizer):
         """weight -= lr * (rescale_grad * grad + wd * weight); with momentum,
         state = momentum * state - lr * (rescale_grad * grad + wd * weight), weight += state.
         A clipped gradient is clipped before the weight decay is added."""
+        weight, grad, state = _raw(weight, grad, state)
         self._update_count(index)
         bitexact.sgd_step(weight, grad, state, self._get_lr(index), self._get_wd(index),
                           self.momentum, self.rescale_grad, self.clip_gradient)
@@ -250,6 +264,7 @@ class Adam(Optimizer):
         return weight * 0, weight * 0  # running mean and variance of the gradient
 
     def update(self, index: int, weight, grad, state):
+        weight, grad, state = _raw(weight, grad, state)
         t = self._update_count(index)
         lr = np.float32(self._get_lr(index) * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t))
         beta1, beta2 = np.float32(self.beta1), np.float32(self.beta2)
@@ -281,6 +296,7 @@ class AdaGrad(Optimizer):
     def update(self, index: int, weight, grad, state):
         """history += g**2; weight += (g / sqrt(history + eps) + wd * weight) * -lr, with
         g = clip(rescale_grad * grad), in float32 in MXNet's order."""
+        weight, grad, state = _raw(weight, grad, state)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         g = self._clip(grad * self.rescale_grad)
@@ -310,6 +326,7 @@ class RMSProp(Optimizer):
     def update(self, index: int, weight, grad, state):
         """g = clip(rescale_grad * grad + wd * weight); n = (1 - gamma1) * g * g + gamma1 * n;
         weight -= lr * g / sqrt(n + epsilon): MXNet's rmsprop_update kernel, in float32."""
+        weight, grad, state = _raw(weight, grad, state)
         self._update_count(index)
         f32 = np.float32
         lr, wd = f32(self._get_lr(index)), f32(self._get_wd(index))
@@ -337,6 +354,7 @@ class AdaDelta(Optimizer):
     def update(self, index: int, weight, grad, state):
         """acc_g = rho * acc_g + (1 - rho) * g * g; delta = sqrt(acc_delta + eps) /
         sqrt(acc_g + eps) * g; acc_delta likewise from delta; weight -= delta + wd * weight."""
+        weight, grad, state = _raw(weight, grad, state)
         wd = self._get_wd(index)
         self._update_count(index)
         g = self._clip(grad * self.rescale_grad)
