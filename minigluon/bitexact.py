@@ -9,6 +9,8 @@ from the C code MXNet runs on the CPU, the functions below replay MXNet's arithm
 - ``libm``: the C library's own float functions (sinf, tanhf, asinhf, ...), which MXNet's
   CPU operators call and which are not correctly rounded.
 - ``nrm2``: BLAS nrm2's scaled sum of squares, accumulated in order.
+- ``onednn_softrelu``, ``onednn_logistic``: the polynomials of oneDNN's JIT kernels, which
+  MXNet's Activation calls for float32 softrelu and its gradient.
 - ``running_sum``: a sum added in order, each partial sum rounded to the array's dtype, as
   MXNet's CPU softmax adds its exponentials (NumPy's sum adds pairwise).
 - ``sgd_step``: SGD's update in the float32 order of MXNet's multi_sgd kernel.
@@ -82,6 +84,77 @@ def libm(name: str):
         return np.fromiter(map(c_function, a.reshape(-1).tolist()), a.dtype, a.size).reshape(a.shape)
     apply.__name__ = name
     return apply
+
+
+# ----- oneDNN's float32 activations -------------------------------------------------------------
+# MXNet's CPU Activation hands float32 arrays of 1 to 5 dimensions to oneDNN, whose JIT kernels
+# (AVX2) compute softrelu and its gradient (the logistic function) from polynomials in float32
+# with fused multiply-adds: up to ~5e-5 relative from exact math, and softrelu(-30) is 0.
+# Replayed step by step below (checked against MXNet 1.9.1 on 40,000 inputs in [-40, 40]).
+def _f32(hex_bits: int) -> np.float32:
+    return np.array([hex_bits], np.uint32).view(np.float32)[0]
+
+
+_LN_FLT_MAX, _LN_FLT_MIN = _f32(0x42b17218), _f32(0xc2aeac50)
+_LOG2E, _LN2 = _f32(0x3fb8aa3b), _f32(0x3f317218)
+_EXP_POLY = [_f32(h) for h in (0x3f7ffffb, 0x3efffee3, 0x3e2aad40, 0x3d2b9d0d, 0x3c07cfce)]
+_LOG1P_POLY = [_f32(h) for h in (0xb2b4637d, 0x3f7fff8e, 0xbf001759, 0x3ea70608, 0xbea3d7bf,
+                                 0xbe361d04, 0xbfa8f1e6, 0xbfe1e812, 0xbfc4d30e)]
+_ONE, _HALF = np.float32(1), np.float32(0.5)
+
+
+def _fma(a, b, c):
+    """a * b + c rounded once to float32 (the product of two float32 is exact in float64)."""
+    return (a.astype(np.float64) * b + np.float64(c)).astype(np.float32)
+
+
+def _poly(coefficients, x):
+    """Horner's rule with fused multiply-adds, highest coefficient first."""
+    p = np.full_like(x, coefficients[-1])
+    for c in coefficients[-2::-1]:
+        p = _fma(p, x, c)
+    return p
+
+
+def _power_of_two(n):
+    """2**n for the integral float32 ``n``, built from its exponent bits (0 below 2**-126)."""
+    with np.errstate(invalid='ignore'):  # nan and inf inputs: their lanes are replaced later
+        return np.left_shift(n.astype(np.int32) + 127, 23).view(np.float32)
+
+
+def onednn_exp(x):
+    """oneDNN's exp: poly(r) * 2**(n - 1) * 2, x = n * ln2 + r; 0 below log(FLT_MIN) and
+    where 2**(n - 1) is below the normal floats (n = -126)."""
+    tiny = x < _LN_FLT_MIN
+    x = np.clip(x, _LN_FLT_MIN, _LN_FLT_MAX)
+    n = np.floor(x * _LOG2E + _HALF)
+    r = (x.astype(np.float64) - n.astype(np.float64) * np.float64(_LN2)).astype(np.float32)
+    scale = np.where(tiny, np.float32(0), _power_of_two(n - _ONE))
+    return _fma(_poly(_EXP_POLY, r), r, _ONE) * scale * np.float32(2)
+
+
+def onednn_logistic(x):
+    """oneDNN's logistic function (softrelu's gradient): e / (e + 1), e = exp(-|x|),
+    mirrored to 1 - that for x >= 0."""
+    e = onednn_exp(-np.abs(x))
+    y = e / (e + _ONE)
+    return np.where(np.signbit(x), y, _ONE - y)
+
+
+def onednn_softrelu(x):
+    """oneDNN's log(1 + exp(x)): with x = n * ln2 + r, n * ln2 + log(2**-n + exp(r)), the log
+    from the float's exponent and a polynomial in its mantissa; x itself above log(FLT_MAX)."""
+    s = np.clip(x, _LN_FLT_MIN, _LN_FLT_MAX)
+    n = np.floor(s * _LOG2E + _HALF)
+    n_ln2 = n * _LN2
+    r = s - n_ln2
+    t = _fma(_poly(_EXP_POLY, r), r, _ONE) + _power_of_two(-n)
+    bits = t.view(np.int32)
+    exponent = np.right_shift(bits.view(np.uint32), 23).astype(np.float32) - np.float32(126)
+    mantissa = (np.bitwise_and(bits, np.int32(-0x7f800001)) | np.int32(0x3f000000)).view(np.float32)
+    y = exponent * _LN2 + _poly(_LOG1P_POLY, mantissa - _ONE) + n_ln2
+    # x itself above log(FLT_MAX), and (MXNet's build, seen) where 2**-n is below the floats
+    return np.where((x > _LN_FLT_MAX) | (n >= 128), x, y)
 
 
 # ----- reductions ----------------------------------------------------------------------------

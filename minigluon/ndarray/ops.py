@@ -218,13 +218,23 @@ def sigmoid(x: NDArray, out: NDArray | None = None) -> NDArray:
 
 
 def softrelu(x: NDArray, out: NDArray | None = None) -> NDArray:
-    """log(1 + exp(x)), computed without overflow; its derivative is the sigmoid."""
+    """log(1 + exp(x)), whose derivative is the sigmoid, as MXNet's CPU Activation computes
+    it: oneDNN's float32 polynomials for float32 arrays of 1 to 5 dimensions (softrelu(-30) is
+    0), otherwise log1p(exp(x)) (x itself above 20) with the gradient 1 - exp(-y)."""
     a = x._data
-    y = np.logaddexp(0, a)
-    return _record('softrelu', NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
+    if a.dtype == np.float32 and 1 <= a.ndim <= 5 and isinstance(a, np.ndarray):
+        y = bitexact.onednn_softrelu(a)
+        return _record('softrelu', NDArray(y, x._ctx),
+                       lambda g: (g * bitexact.onednn_logistic(a),), (x,), out)
+    wide = np.float32 if a.dtype == np.float16 else a.dtype  # float16 is computed in float32
+    with np.errstate(over='ignore'):  # exp(x) is inf where x itself is the answer
+        y = np.where(a > 20, a, _log1pf(_expf(a.astype(wide))).astype(a.dtype))
+    return _record('softrelu', NDArray(y, x._ctx),
+                   lambda g: (g * -_expm1f(-y.astype(wide)).astype(a.dtype),), (x,), out)
 
 
 _tanhf = bitexact.libm('tanh')
+_log1pf = bitexact.libm('log1p')
 
 
 def tanh(x: NDArray, out: NDArray | None = None) -> NDArray:

@@ -26,4 +26,18 @@ CASES = {
         "        print(name, hp, w.asnumpy().tobytes().hex(), type(w).__name__)\n"
         "o = mx.optimizer.SGD(learning_rate=1, clip_gradient=0.5); w = nd.zeros(2)\n"
         "o.update(0, w, nd.array([-3., 0.2]), None); print(w)"),
+    # ----- softrelu: oneDNN's float32 polynomials (1-5 dims), log1p(exp(x)) otherwise -----------
+    'softrelu_values_and_gradients': (
+        "x0 = np.concatenate([np.linspace(-90, 90, 241), [-30, 0, 30, 20, 20.000002, 88.5, -87.2]]).astype('float32')\n"
+        "for dtype, shape in (('float32', (248,)), ('float32', (2, 4, 31)), ('float32', (1, 1, 1, 2, 4, 31)),\n"
+        "                     ('float64', (248,)), ('float16', (248,))):\n"
+        "    x = nd.array(x0.reshape(shape), dtype=dtype); x.attach_grad()\n"
+        "    with autograd.record():\n"
+        "        y = nd.Activation(x, act_type='softrelu')\n"
+        "    y.backward(nd.array(np.linspace(0.5, 2, 248).reshape(shape), dtype=dtype))\n"
+        "    print(dtype, shape, y.asnumpy().tobytes().hex(), x.grad.asnumpy().tobytes().hex())\n"
+        "print(nd.Activation(nd.array([-30, 0, 30]), act_type='softrelu'))\n"
+        "print(gluon.nn.Activation('softrelu')(nd.array([[-30, 0, 1.5, 30]])))\n"
+        "p = nd.array(x0[:12].reshape(3, 4) / 5); lab = nd.array([[0, 1, 1, 0], [1, 0, 0, 1], [1, 1, 0, 0]])\n"
+        "print((nd.relu(p) - p * lab + nd.Activation(-nd.abs(p), act_type='softrelu')).asnumpy().tobytes().hex())"),
 }
