@@ -40,4 +40,17 @@ CASES = {
         "print(gluon.nn.Activation('softrelu')(nd.array([[-30, 0, 1.5, 30]])))\n"
         "p = nd.array(x0[:12].reshape(3, 4) / 5); lab = nd.array([[0, 1, 1, 0], [1, 0, 0, 1], [1, 1, 0, 0]])\n"
         "print((nd.relu(p) - p * lab + nd.Activation(-nd.abs(p), act_type='softrelu')).asnumpy().tobytes().hex())"),
+    # ----- Parameter's grad_req: checked in the constructor too ----------------------------------
+    'parameter_grad_req_checked': _SHOW + (
+        "show(lambda: gluon.Parameter('w', shape=(2,), grad_req='foo'))\n"
+        "show(lambda: gluon.Parameter('w', shape=(2,), grad_req='foo', differentiable=False))\n"
+        "show(lambda: gluon.Parameter('w', shape=(2,), grad_req='add', differentiable=False).grad_req)\n"
+        "show(lambda: gluon.Parameter('w', shape=(2,), grad_req='add').grad_req)\n"
+        "p = gluon.Parameter('w', shape=(2,)); p.initialize()\n"
+        "show(lambda: setattr(p, 'grad_req', 'bar'))\n"
+        "show(lambda: p.grad_req)\n"
+        "c = gluon.Constant('c', nd.ones(2))\n"
+        "show(lambda: setattr(c, 'grad_req', 'foo'))\n"
+        "show(lambda: c.grad_req)\n"
+        "show(lambda: nn.Dense(2, in_units=2).collect_params().setattr('grad_req', 'x'))"),
 }
