@@ -231,3 +231,83 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
     # type(v) is NDArray: this module works on arrays without importing their module
     return [type(v)(v._ctx.xp.zeros_like(v._data) if leaves.get(v) is None else leaves[v], v._ctx)
             for v in variables]
+
+
+class _OutputGrads(dict):
+    """{output index: gradient} flowing into a ``Function``'s node; the tape adds two of
+    them (an output used twice, or several outputs used) index by index."""
+
+    def __add__(self, other: '_OutputGrads') -> '_OutputGrads':
+        total = _OutputGrads(self)
+        for i, g in other.items():
+            total[i] = total[i] + g if i in total else g
+        return total
+
+
+class _FunctionNode:
+    """The one tape entry of a ``Function`` call: its outputs pass their gradients to it, and
+    it calls the user's ``backward`` once with all of them."""
+    __slots__ = ('_node',)
+
+
+class Function:
+    """A differentiable operation with its own backward: subclass it with ``forward(self,
+    *inputs)`` and ``backward(self, *output_grads)``, and call each instance once."""
+
+    def __init__(self):
+        self._used = False
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *args) -> None:
+        """Keep ``args`` for ``backward`` as ``self.saved_tensors``."""
+        self.saved_tensors = args
+
+    def forward(self, *inputs):
+        """The computation: NDArrays in, one NDArray or a tuple of them out."""
+        raise NotImplementedError
+
+    def backward(self, *output_grads):
+        """One gradient per output of ``forward`` in, one NDArray per input of ``forward`` out."""
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        """Run ``forward`` unrecorded; while recording, its outputs get ``backward`` as their
+        chain rule."""
+        if self._used:
+            raise AssertionError('Each Function instance can only be called once. '
+                                 'Please create another instance.')
+        self._used = True
+        previous = set_recording(False)
+        try:
+            result = self.forward(*inputs)
+        finally:
+            set_recording(previous)
+        if not previous:
+            return result
+        outputs = tuple(result) if isinstance(result, (list, tuple)) else (result,)
+        hub = _FunctionNode()
+        hub._node = None
+        array = type(outputs[0])
+
+        def backward(grads: _OutputGrads) -> tuple:
+            output_grads = [array(grads[i] if i in grads else y._ctx.xp.zeros_like(y._data), y._ctx)
+                            for i, y in enumerate(outputs)]
+            input_grads = self.backward(*output_grads)
+            if isinstance(input_grads, array):
+                input_grads = (input_grads,)
+            if not isinstance(input_grads, (list, tuple)) or len(input_grads) != len(inputs):
+                raise MXNetError(
+                    '%s.backward must return exactly the same number of NDArrays as the number '
+                    'of NDArrays arguments to forward.Expecting %d got %s'
+                    % (type(self).__name__, len(inputs), len(input_grads)
+                       if isinstance(input_grads, (list, tuple)) else type(input_grads).__name__))
+            for g in input_grads:
+                if not isinstance(g, array):
+                    raise MXNetError('autograd.Function.backward must return NDArrays, not %s'
+                                     % type(g))
+            return tuple(g._data for g in input_grads)
+        record_node(hub, type(self).__name__, backward, inputs)
+        if hub._node is not None:
+            for i, y in enumerate(outputs):
+                y._node = Node(type(self).__name__, lambda g, i=i: (_OutputGrads({i: g}),), (hub,))
+        return result

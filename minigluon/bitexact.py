@@ -294,10 +294,10 @@ class MXNetCPUSampler:
         bits = np.concatenate(bits) if bits else np.empty(0, np.uint64)
         return self.canonical(bits, double) * ftype(high - low) + ftype(low)
 
-    def exponential(self, scale: float, _unused, n: int, double: bool) -> np.ndarray:
-        """-log(1 - u) / lambda in double precision, lambda = 1 / scale (MXNet's float32 param)."""
+    def exponential(self, lam, _unused, n: int, double: bool) -> np.ndarray:
+        """-log(1 - u) / lam in double precision; ``lam``: the rate (a float32), or one per sample."""
         u = self.uniform(0, 1, n, double).astype(np.float64)
-        return -np.log(1.0 - u) / np.float64(np.float32(1.0 / scale))
+        return -np.log(1.0 - u) / np.asarray(lam, np.float64)
 
     def shuffled_order(self, n: int, one_dimensional: bool) -> list:
         """The order MXNet's shuffle puts n elements (or rows) in, from the serial stream:
@@ -327,17 +327,37 @@ class MXNetCPUSampler:
         r = ((bits[0::2] << np.uint64(31)) + bits[1::2]).view(np.int64)
         return low + np.fmod(r, high - low)
 
-    def poisson(self, lam: float, _unused, n: int, double: bool) -> np.ndarray:
+    def poisson(self, lam, _unused, n: int, double: bool) -> np.ndarray:
         """MXNet's SamplePoisson in float32, sample by sample: Knuth's product of uniforms
-        below lambda 12, Numerical Recipes' rejection method above."""
-        lam = np.float32(lam)
-        draw = _poisson_small if lam < 12 else _poisson_large
+        below lambda 12, Numerical Recipes' rejection method above. ``lam``: a number, or
+        one per sample (so for the gamma and negative binomial samplers below)."""
+        return self._each(n, False, _poisson, lam)
+
+    def gamma(self, alpha, beta, n: int, double: bool) -> np.ndarray:
+        """MXNet's SampleGamma (Marsaglia and Tsang's method), in double for float64 samples
+        and in float32 otherwise; ``alpha`` and ``beta``: numbers, or one per sample."""
+        return self._each(n, double, _gamma, alpha, beta)
+
+    def negative_binomial(self, k, p, n: int, double: bool) -> np.ndarray:
+        """Failures before the k-th success of probability p: Poisson(Gamma(k, (1 - p) / p)),
+        in float32, both from the sample's stream."""
+        return self._each(n, False, _negative_binomial, k, p)
+
+    def generalized_negative_binomial(self, mu, alpha, n: int, double: bool) -> np.ndarray:
+        """Poisson(Gamma(1 / alpha, alpha * mu)) (Poisson(mu) where alpha is 0), in float32."""
+        return self._each(n, False, _generalized_negative_binomial, mu, alpha)
+
+    def _each(self, n: int, double: bool, sample, *params) -> np.ndarray:
+        """``sample(draws, *parameters)`` for each of n samples, the i-th drawing from the
+        stream of its chunk (as MXNet's kernel loop); a parameter: a number or one per sample."""
+        params = [np.broadcast_to(np.asarray(p, np.float32 if np.ndim(p) == 0 else None), (n,))
+                  for p in params]
         out = np.empty(n, np.float64)
         i = 0
         for stream, k in self._chunks(n):
-            uniforms = _Uniforms(self, stream)
+            draws = _Draws(self, stream, double)
             for j in range(i, i + k):
-                out[j] = draw(lam, uniforms)
+                out[j] = sample(draws, *(p[j] for p in params))
             i += k
         return out
 
@@ -396,15 +416,23 @@ def _log64(x: np.ndarray) -> np.ndarray:
     return np.fromiter(map(math.log, x.tolist()), np.float64, x.size)
 
 
-class _Uniforms:
-    """One stream's float32 uniforms, one draw per call (a rejection loop takes as many as
-    it needs, and the stream is left where MXNet's would be)."""
+class _Draws:
+    """One stream's uniforms and normals, one per call, as MXNet's per-sample generator gives
+    them (float32, or float64 with ``double``): a rejection loop takes as many as it needs, and
+    the stream is left where MXNet's would be."""
 
-    def __init__(self, sampler: MXNetCPUSampler, stream):
-        self.sampler, self.stream = sampler, stream
+    def __init__(self, sampler: MXNetCPUSampler, stream, double: bool = False):
+        self.sampler, self.stream, self.double = sampler, stream, double
+        self.ftype = np.float64 if double else np.float32
 
-    def __call__(self) -> np.float32:
-        return self.sampler.canonical(self.sampler.bits(self.stream, 1), False)[0]
+    def __call__(self):
+        """A uniform in [0, 1)."""
+        return self.sampler.canonical(self.sampler.bits(self.stream, 2 if self.double else 1),
+                                      self.double)[0]
+
+    def normal(self):
+        """A standard normal: a fresh std::normal_distribution each call, so one polar pair."""
+        return self.sampler._polar(self.stream, 1, self.double)[0]
 
 
 _expf, _tanf, _lgammaf = (_c_function(name, ctypes.c_float) for name in ('expf', 'tanf', 'lgammaf'))
@@ -437,3 +465,44 @@ def _poisson_large(lam, uniform) -> int:
             float(_F(_F(_F(em * loglambda) - _F(_lgammaf(float(em) + 1.0))) - g))))))
         if not uniform() > t:
             return int(em)
+
+
+def _poisson(draws: _Draws, lam) -> int:
+    """One of MXNet's SamplePoisson samples (its float32 arithmetic)."""
+    lam = _F(lam)
+    return (_poisson_small if lam < 12 else _poisson_large)(lam, draws)
+
+
+def _gamma(draws: _Draws, a, b) -> float:
+    """One of MXNet's SampleGamma samples in the draws' precision, C's promotions step by step
+    (Marsaglia and Tsang; for a < 1, a sample of a + 1 times u ** (1 / a))."""
+    t = draws.ftype
+    a, b = float(a), float(b)
+    d = t(a + 2.0 / 3.0) if a < 1 else t(a - 1.0 / 3.0)
+    k = t(math.sqrt(9.0 * float(d)))
+    c = t(1.0 / float(k))
+    while True:
+        z = draws.normal()
+        if z > -k:
+            x = t(1.0 + float(t(c * z)))
+            v = t(t(x * x) * x)
+            log_v = math.log(float(v)) if draws.double else float(_logf(np.array([v]))[0])
+            bound = 0.5 * float(z) * float(z) + float(d) * (1.0 - float(v) + log_v)
+            if math.log(1.0 - float(draws())) < bound:
+                sample = t(t(d * v) * t(b))
+                break
+    if a < 1:  # pow in double: C++ promotes pow(float, float)
+        return float(t(float(sample) * math.pow(float(draws()), float(t(1.0 / a)))))
+    return float(sample)
+
+
+def _negative_binomial(draws: _Draws, k, p) -> int:
+    """Poisson(Gamma(k, (1 - p) / p)), MXNet's float32 steps."""
+    p = float(_F(p))
+    return _poisson(draws, _gamma(draws, _F(k), _F((1.0 - p) / p)))
+
+
+def _generalized_negative_binomial(draws: _Draws, mu, alpha) -> int:
+    """Poisson(Gamma(1 / alpha, alpha * mu)), or Poisson(mu) where alpha is 0."""
+    mu, alpha = _F(mu), _F(alpha)
+    return _poisson(draws, mu if alpha == 0 else _gamma(draws, _F(1) / alpha, alpha * mu))

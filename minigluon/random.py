@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .ndarray import random as _nd_random
-from .ndarray.random import (exponential, multinomial, normal, poisson, randint,  # noqa: F401
+from .ndarray.random import (exponential, gamma, generalized_negative_binomial,  # noqa: F401
+                             multinomial, negative_binomial, normal, poisson, randint, randn,
                              shuffle, uniform)
 
 

@@ -9,6 +9,8 @@ notebook named), a copy in which
   constant as ``NAME = ...`` (``definition_stubs``); a region that is a class's body keeps
   each method's line over such a body, so the class defines and its check can say "not done
   yet" instead of a NameError; a region that assigns one top-level literal becomes ``NAME = ...``;
+  a class-body region whose BEGIN line ends in ``(no stub)`` (a helper or an override the
+  student must find, such as ``infer_shape``) is left out, so no signature gives it away;
 * a cell tagged ``solution`` without markers is replaced as a whole (a markdown one by
   ``YOUR ANSWER HERE``);
 * every output and execution count is cleared;
@@ -36,6 +38,7 @@ CODE_STUB = ['# YOUR CODE HERE', 'raise NotImplementedError()']
 TEXT_STUB = ['YOUR ANSWER HERE']
 # Tags that only make sense in the teacher edition's rendered book.
 _TEACHER_ONLY_TAGS = {'hide-input', 'hide-cell', 'remove-input', 'remove-cell'}
+NO_STUB = '(no stub)'
 
 
 def definition_stubs(region: str, single: bool = False) -> list[str] | None:
@@ -104,24 +107,30 @@ def _stub_regions(source: str) -> str:
     """``source`` with each solution region replaced by its definition stubs or the plain stub:
     at the top level and in a class body, definitions keep their lines (a single top-level
     literal becomes ``NAME = ...``, for the check to say "not done yet"); in a function's body,
-    the plain stub."""
-    out, region, indent = [], None, ''
+    the plain stub; a ``(no stub)`` region in a class body, nothing."""
+    out, region, indent, hidden = [], None, '', False
     for line in source.splitlines():
         if region is None:
             begin = nbs._BEGIN.match(line)
             if begin:
-                region, indent = [], begin.group(1)
+                region, indent, hidden = [], begin.group(1), line.rstrip().endswith(NO_STUB)
             else:
                 out.append(line)
         elif nbs._END.match(line):
             text = '\n'.join(region)
-            if not indent:
+            if hidden:
+                if not (indent and _in_class(out, indent)):
+                    raise ValueError('a %s region must be in a class body' % NO_STUB)
+                while out and not out[-1].strip():
+                    out.pop()
+                stubs = []
+            elif not indent:
                 stubs = definition_stubs(text) or _constant_stub(text)
             elif _in_class(out, indent):
                 stubs = definition_stubs(text, single=True)
             else:
                 stubs = None
-            out += [indent + s if s else s for s in (stubs or CODE_STUB)]
+            out += [indent + s if s else s for s in (CODE_STUB if stubs is None else stubs)]
             region = None
         else:
             region.append(line)

@@ -255,16 +255,23 @@ def test_build_track_pieces_of_the_checks_tests_are_the_notebooks(name):
 
 
 def test_capstone_trains_the_students_own_pieces():
-    """07.6 runs the student's pieces: a plain cell after the folded reference takes them, and the
-    comparison reports which names are the student's (every name the reference defines)."""
+    """07.6 runs the student's pieces: the cell after the folded reference is a solution cell
+    that defines every name the reference defines (the student edition keeps a stub of each,
+    which the student replaces), the check is handed them with REFERENCE (to name those still
+    the reference's), and the comparison after it reports which names are the student's."""
     cells = _notebook('07_capstone.ipynb')['cells']
     so_far = next(i for i, c in enumerate(cells) if ''.join(c['source']).startswith('# The framework so far'))
     mine = cells[so_far + 1]
-    assert ''.join(mine['source']).startswith('# YOUR PIECES') and not mine['metadata'].get('tags')
+    assert ''.join(mine['source']).startswith('# YOUR PIECES') and 'solution' in mine['metadata'].get('tags', [])
+    reference = ''.join(cells[so_far]['source'])
+    names = re.search(r'REFERENCE = dict\((.*?)\)', reference, re.S).group(1)
+    names = re.findall(r'(\w+)=', names)
+    defined = re.findall(r'^(?:def|class) (\w+)', ''.join(mine['source']), re.M)
+    assert sorted(defined) == sorted(names), (defined, names)
     check = next(i for i, c in enumerate(cells) if c['metadata'].get('exercise') == '07.6')
-    assert so_far < check and 'REFERENCE = dict(' in ''.join(cells[so_far]['source'])
-    report = ''.join(cells[check + 1]['source'])
-    assert 'is not REFERENCE[name]' in report and 'number for number' in report
+    assert so_far < check and 'ch07.check_6(REFERENCE, [' in ''.join(cells[check]['source'])
+    report = next(''.join(c['source']) for c in cells[check:] if 'is not REFERENCE[n]' in ''.join(c['source']))
+    assert 'number for number' in report and 'save_parameters(' in report and '.to(ctx)' in report
 
 
 def _deep_dive_cells(cells):
@@ -301,6 +308,21 @@ def test_deep_dives_are_folded_whole(name):
             assert 'hide-cell' in meta.get('tags', []), '%s: deep-dive code not folded: %r' % (name, source[:60])
             assert meta['mystnb']['code_prompt_show'].startswith('Deep dive (optional)')
             assert meta.get('cellView') == 'form' and source.startswith('#@title Deep dive (optional)')
+
+
+@pytest.mark.parametrize('name', CHAPTERS)
+def test_a_cell_titled_deep_dive_is_folded_as_one(name):
+    """Title and folding agree: a code cell titled "Deep dive" is folded whole (code and output,
+    'hide-cell'); a cell whose output the main path shows ('hide-input', a figure) is not
+    called a deep dive."""
+    for c in _notebook(name)['cells']:
+        if c['cell_type'] != 'code':
+            continue
+        source, tags = ''.join(c['source']), set(c['metadata'].get('tags', []))
+        prompt = c['metadata'].get('mystnb', {}).get('code_prompt_show', '')
+        titled = source.startswith('#@title Deep dive') or prompt.startswith('Deep dive')
+        assert not titled or 'hide-cell' in tags, '%s: %r is titled a deep dive but shows its output' \
+            % (name, source[:60])
 
 
 MAIN_PATH_WORDS, MAIN_PATH_CODE_CELLS = 1500, 30

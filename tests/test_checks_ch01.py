@@ -56,17 +56,39 @@ def test_check_1_passes(capsys):
     assert 'PASSED exercise 01.1' in capsys.readouterr().out
 
 
+class DenseInList(nn.Block):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = [nn.Dense(units)]
+
+
+class DenseBeforeSuper(TwoInputDense):
+    def __init__(self, units, **kwargs):
+        object.__setattr__(self, 'dense', nn.Dense(units))
+        nn.Block.__init__(self, **kwargs)
+        object.__setattr__(self, 'dense', nn.Dense(units))
+
+
 @pytest.mark.parametrize('wrong, message', [
-    (OnlyX, r'weight has shape \(5, 3\); expected \(5, 7\)'),
-    (Swapped, r'is not dense\(concat\(x, y, dim=1\)\).*y before x'),
+    (OnlyX, r'^your Dense weight has shape \(5, 3\), so the Dense read 3 features per example; '
+            r'expected \(5, 7\), for the 3 \+ 4 features of x and y$'),
+    (Swapped, r"^your layer\(x, y\) differs from the expected output by up to \S+ \(at \[\d, \d\]: "
+              r"got \S+, expected \S+\); it is what the Dense gives with each example's features of y "
+              r"before those of x$"),
     (RowConcat, r'calling your layer\(x, y\).* raised \w*Error'),
-    (NotRegistered, r'no attribute dense'),
+    (NotRegistered, r'^your layer has no attribute dense holding an nn\.Dense$'),
+    (DenseInList, r'^your layer\.dense is a list; expected an nn\.Dense$'),
+    (DenseBeforeSuper, r'^collect_params\(\) of your layer is empty: its Dense is not registered'),
     (NoSuper, r'raised AttributeError|did you call super\(\)\.__init__'),
     (lambda units: None, r'pass your class itself'),
 ])
 def test_check_1_fails_readably(wrong, message):
-    with pytest.raises(ExerciseFailed, match=message):
+    with pytest.raises(ExerciseFailed, match=message) as failed:
         ch01.check_1(wrong)
+    # it names the wrong shape, value or attribute, never the code that fixes it (what the
+    # student's own code raised is quoted after ' raised ')
+    assert not any(rule in str(failed.value).split(' raised ')[0]
+                   for rule in ('concat', 'dim=', 'self.dense =', 'Dense(units)', 'must see'))
 
 
 def test_a_class_stub_is_not_done_yet():
@@ -225,7 +247,7 @@ def test_classic_mistakes_get_their_hints_not_framework_internals(wrong, message
 def test_observations_depend_on_the_seed_and_pass_only_for_it(seed):
     data = ch01.check_1.observe(TwoInputDense, seed=seed)
     assert ch01.check_1.judge(Data(data), seed)
-    with pytest.raises(ExerciseFailed, match='is not dense'):
+    with pytest.raises(ExerciseFailed, match='differs from the expected output'):
         ch01.check_1.judge(Data(data), seed + 1)
 
 

@@ -166,7 +166,8 @@ def test_check_3_explains_a_plain_block_and_missing_pieces():
 
     class NoInfer(MyLazyDense):
         infer_shape = nn.HybridBlock.infer_shape
-    _fails(ch04.check_3, NoInfer, 'override infer_shape')
+    message = _fails(ch04.check_3, NoInfer, 'still had shape (0, 3)')
+    assert 'infer_shape' not in message
 
     class NotDeferred(MyLazyDense):
         def __init__(self, units, **kwargs):
@@ -213,12 +214,18 @@ def test_check_3_judges_from_the_seed():
         ch04.check_3.judge(Data(dict(data, weight_7='big')), 2)
 
 
-def test_check_3_tells_an_infer_shape_with_swapped_axes_what_to_set():
+def test_check_3_tells_an_infer_shape_with_swapped_axes_which_shape_it_met():
     class Swapped(MyLazyDense):
         def infer_shape(self, x, *args):
             self.weight.shape = (self.units, x.shape[1])
-    message = _fails(ch04.check_3, Swapped, 'your infer_shape ran', 'must set (x.shape[1], units)')
-    assert 'override infer_shape' not in message
+    message = _fails(ch04.check_3, Swapped, 'Expected shape (3, 5)', 'kept its declared shape (0, 3)')
+    assert 'infer_shape' not in message and 'x.shape[1]' not in message
+
+    class WrongWidth(MyLazyDense):
+        def infer_shape(self, x, *args):
+            self.weight.shape = (x.shape[1] - 1, self.units)
+    message = _fails(ch04.check_3, WrongWidth, 'had shape (4, 3) then', 'needs (5, 3)')
+    assert 'infer_shape' not in message and 'x.shape[1]' not in message
 
 
 # ----- 04.5 (build track) -------------------------------------------------------------------

@@ -319,15 +319,26 @@ def test_judges_recompute_from_the_seed_and_refuse_forged_data():
 
 
 # ----- 07.6 (build track) -------------------------------------------------------------------
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 from build_track import PIECES, framework  # noqa: E402
 
+from minigluon_workbook.student import student_notebook  # noqa: E402
+from minigluon_workbook import notebooks as nbs  # noqa: E402
+
 SOURCE = dict(PIECES)
+NAMES_6 = [name for _, name in ch07.PIECES_6]
+CAPSTONE = Path(__file__).resolve().parents[1] / 'chapters' / '07_capstone.ipynb'
 
 
 def build_6(**edits):
-    """The reference framework of chapter 7, with pieces edited: {piece: (old, new)}."""
+    """The check's arguments for the reference framework of chapter 7 with pieces edited
+    ({piece: (old, new)}), REFERENCE being another copy of the framework (other objects)."""
     f = framework(7, {name: SOURCE[name].replace(*edit) for name, edit in edits.items()})
-    return f.Var, f.backprop, f.Sequential, f.ReLU, f.initialize, f.Linear, f.l2_loss, f.train_mine
+    reference = framework(7)
+    return ({n: getattr(reference, n) for n in NAMES_6}, [getattr(f, n) for n in NAMES_6],
+            f.Var, f.backprop, f.l2_loss, f.train_mine)
 
 
 def test_check_6_passes(capsys):
@@ -336,38 +347,103 @@ def test_check_6_passes(capsys):
 
 
 @pytest.mark.parametrize('edits, message', [
-    ({'P7_LOSS': ('* Var(0.5)', '')}, r'l2_loss\(pred, label\) is'),
+    ({'P7_LOSS': ('* Var(0.5, ctx=pred.ctx)', '')}, r'l2_loss\(pred, label\) is'),
     ({'P7_TRAIN': ('np.float32(lr / len(xb))', 'np.float32(lr)')}, r'per-epoch losses are'),
     ({'P7_TRAIN': ('total / len(X)', 'total')}, r'per-epoch losses are'),
     ({'P7_TRAIN': ('list({id(p): p for p in net.named_parameters().values()}.values())',
                    'list(net.named_parameters().values())[:2]')}, r'per-epoch losses are'),
-    # a parameter in two places stepped twice: the first net has none, the second catches it
+    # the shared Linear stepped twice per minibatch
     ({'P7_TRAIN': ('list({id(p): p for p in net.named_parameters().values()}.values())',
-                   'list(net.named_parameters().values())')},
-     r'^for the net with one Linear\(8, 8\) in two places, your per-epoch losses are'),
+                   'list(net.named_parameters().values())')}, r'^your per-epoch losses are'),
+    # the minibatches left on cpu(0) while the reloaded net is on cpu(1)
+    ({'P7_TRAIN': ('Var(xb).to(ctx)', 'Var(xb)')}, r'train_mine\(.*ctx=mx.cpu\(1\)\) for the reloaded net '
+     r'raised ValueError: the inputs of an op are on different devices: cpu\(0\), cpu\(1\) \(make each'),
+    ({'P7_LOSS': ('Var(-label, ctx=pred.ctx)', 'Var(-label)')}, r'raised ValueError: the inputs of an op'),
+    # a file format that loses the values: the run after the checkpoint starts from zeros
+    ({'P5_LOAD': ('params[name].value = value.astype(np.float32)', 'pass')}, r'per-epoch losses are'),
+    # a MyScale whose gamma gets the mean of its gradient over the rows instead of the sum
+    ({'P4_OPS': ('(g * x.value).sum(axis=0)', '(g * x.value).mean(axis=0)')}, r'per-epoch losses are'),
 ])
 def test_check_6_fails_readably(edits, message):
     with pytest.raises(ExerciseFailed, match=message):
         ch07.check_6(*build_6(**edits))
 
 
-def test_check_6_refuses_minigluon_doing_the_training():
-    Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train_mine = build_6()
+def test_check_6_names_the_pieces_still_the_reference_or_stubs():
+    reference, pieces, *rest = build_6()
+    with pytest.raises(ExerciseFailed, match=r"^not done yet: paste your own build-track pieces into the "
+                       r"YOUR PIECES cell \(still the reference's: 00.5 dot, relu; 01.6 linear, Module, "
+                       r"Sequential, ReLU; 02.6 Parameter; 03.5 initialize, Linear; 04.5 my_scale, MyScale; "
+                       r"05.5 save_parameters, load_parameters; 06.6 var_init, var_to, module_to\)$"):
+        ch07.check_6(reference, [reference[n] for n in NAMES_6], *rest)
+    mixed = dict(zip(NAMES_6, pieces), relu=reference['relu'], var_to=reference['var_to'])
+    with pytest.raises(ExerciseFailed, match=r"\(still the reference's: 00.5 relu; 06.6 var_to\)$"):
+        ch07.check_6(reference, [mixed[n] for n in NAMES_6], *rest)
 
-    def delegating(net, X, y, lr, epochs, batch_size):
+    def dot(a, b):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    class MyScale:
+        def forward(self, x):
+            raise NotImplementedError()
+    stubbed = dict(zip(NAMES_6, pieces), dot=dot, MyScale=MyScale, relu=reference['relu'])
+    with pytest.raises(ExerciseFailed, match=r"\(still stubs: 00.5 dot; 04.5 MyScale \| still the "
+                       r"reference's: 00.5 relu\)$"):
+        ch07.check_6(reference, [stubbed[n] for n in NAMES_6], *rest)
+
+
+def _capstone_namespace(edition: str) -> dict:
+    """The framework-so-far cell, then the YOUR PIECES cell and the l2_loss/train_mine cell of
+    the teacher or the student edition of chapter 7, run as the notebook runs them."""
+    nb = nbs.read(CAPSTONE)
+    if edition == 'student':
+        nb = student_notebook(nb, CAPSTONE.name)
+    cells = {c.id: c.source for c in nb.cells}
+    scope = {'mx': mx}
+    for cell_id in ('ch07-bt6-framework', '27cd8d69', 'ch07-bt6-solution'):
+        exec(compile(cells[cell_id], cell_id, 'exec'), scope)
+    return scope
+
+
+def _check_6_of(scope):
+    ch07.check_6(scope['REFERENCE'], [scope[n] for n in NAMES_6], scope['Var'], scope['backprop'],
+                 scope['l2_loss'], scope['train_mine'])
+
+
+def test_check_6_passes_the_teacher_edition_and_not_the_student_edition(capsys):
+    """The teacher's YOUR PIECES cell holds the solutions of the build track: full marks. The
+    student edition's holds a stub of every piece: "not done yet", naming all of them."""
+    _check_6_of(_capstone_namespace('teacher'))
+    assert 'PASSED exercise 07.6' in capsys.readouterr().out
+    with pytest.raises(ExerciseFailed, match=r'^not done yet: .*\(still stubs: 00.5 dot, relu; 01.6 linear, '
+                       r'Module, Sequential, ReLU; 02.6 Parameter; 03.5 initialize, Linear; 04.5 my_scale, '
+                       r'MyScale; 05.5 save_parameters, load_parameters; 06.6 var_init, var_to, module_to\)$'):
+        _check_6_of(_capstone_namespace('student'))
+
+
+def test_check_6_refuses_minigluon_doing_the_training():
+    reference, pieces, Var, backprop, l2_loss, train_mine = build_6()
+
+    def delegating(net, X, y, lr, epochs, batch_size, ctx):
         with autograd.record():
             pass
-        return train_mine(net, X, y, lr, epochs, batch_size)
+        return train_mine(net, X, y, lr, epochs, batch_size, ctx)
     with pytest.raises(ExerciseFailed, match='build it yourself: your code called autograd.record'):
-        ch07.check_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, delegating)
+        ch07.check_6(reference, pieces, Var, backprop, l2_loss, delegating)
 
 
 def test_check_6_refuses_forged_data():
     data = ch07.check_6.observe(*build_6(), seed=3)
-    for key in ('loss', 'loss_grad', 'calls', 'losses', 'keys', 'params', 'shared'):
+    assert ch07.check_6.judge(Data(data), 3)
+    for key in ('given', 'stubs', 'loss', 'loss_grad', 'calls', 'losses', 'keys', 'params', 'contexts'):
         forged = dict(data)
         del forged[key]
         with pytest.raises((ExerciseFailed, Malformed)):
             ch07.check_6.judge(Data(forged), 3)
+    with pytest.raises(ExerciseFailed, match='expected only cpu'):
+        ch07.check_6.judge(Data(dict(data, contexts=['cpu(0)', 'cpu(1)'])), 3)
+    with pytest.raises(ExerciseFailed, match='^not done yet'):
+        ch07.check_6.judge(Data(dict(data, stubs=['dot'])), 3)
     with pytest.raises(ExerciseFailed):
         ch07.check_6.judge(Data(data), 4)

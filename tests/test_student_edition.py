@@ -237,6 +237,21 @@ def test_a_class_body_region_keeps_the_class_and_its_methods():
         namespace['A']().f(1)
 
 
+def test_a_no_stub_region_in_a_class_body_is_left_out():
+    """A class-body region marked ``(no stub)`` (a helper or an override the student must find)
+    leaves no signature behind; the other methods keep theirs. Outside a class body the marker
+    is refused, since leaving the region out would leave a body empty."""
+    source = ('class A(Base):\n    ### BEGIN SOLUTION\n    def f(self, x):\n        return self._g(x)\n'
+              '    ### END SOLUTION\n\n    ### BEGIN SOLUTION (no stub)\n    def _g(self, x):\n'
+              '        return x\n    ### END SOLUTION\nprint(1)')
+    stubbed = strip_source(source)
+    assert stubbed == ('class A(Base):\n    def f(self, x):\n        # YOUR CODE HERE\n'
+                       '        raise NotImplementedError()\nprint(1)')
+    assert '_g' in strip_source(source.replace(' (no stub)', ''))
+    with pytest.raises(ValueError, match='class body'):
+        strip_source('def f():\n    ### BEGIN SOLUTION (no stub)\n    return 1\n    ### END SOLUTION')
+
+
 _TEACHER_DROPDOWN = re.compile(r'^(`{3,}|:{3,})\{admonition\} (.+)\n:class: dropdown$', re.M)
 _SUMMARY = re.compile(r'^<details><summary>(.*)</summary>$', re.M)
 

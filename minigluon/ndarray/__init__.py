@@ -31,5 +31,14 @@ slice = alias(_slice_data, 'slice')  # noqa: A001 - MXNet's name (ops.py keeps P
 # MXNet 0.x's names for the samplers, still in MXNet 1.x's nd
 random_uniform, uniform = alias(random.uniform, 'random_uniform'), random.uniform
 random_normal, normal = alias(random.normal, 'random_normal'), random.normal
+random_poisson, random_gamma = alias(random.poisson, 'random_poisson'), alias(random.gamma, 'random_gamma')
+random_randint = alias(random.randint, 'random_randint')
+random_negative_binomial = alias(random.negative_binomial, 'random_negative_binomial')
+random_generalized_negative_binomial = alias(random.generalized_negative_binomial,
+                                             'random_generalized_negative_binomial')
+sample_multinomial = alias(random.multinomial, 'sample_multinomial')
+from .random import (random_exponential, sample_exponential, sample_gamma,  # noqa: E402
+                     sample_generalized_negative_binomial, sample_negative_binomial, sample_normal,
+                     sample_poisson, sample_uniform)
 
 __all__ = [name for name in dir() if not name.startswith('_')]

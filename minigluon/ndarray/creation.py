@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -53,8 +54,19 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     return _made(lambda xp: xp.asarray(host), ctx)
 
 
-def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE) -> NDArray:
+def _dense(stype, unknown: Exception) -> None:
+    """Check a storage type: dense ('default', or None) is the only one minigluon has."""
+    if stype in (None, 'default'):
+        return
+    if stype in ('csr', 'row_sparse'):
+        raise NotImplementedError("sparse storage (stype=%r) is not part of minigluon: its arrays "
+                                  "are dense" % stype)
+    raise unknown
+
+
+def empty(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, stype: str | None = None) -> NDArray:
     """An uninitialized array (zeros here: uninitialized memory would make notebooks flaky)."""
+    _dense(stype, Exception('unknown stype : %s' % stype))  # MXNet raises a bare Exception
     shape = _shape(shape)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), ctx)
 
@@ -63,6 +75,7 @@ def zeros(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> 
     """An array of zeros; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_zeros', kwargs, ('shape', 'ctx', 'dtype'))
+    _dense(kwargs.get('stype'), ValueError('unknown storage type' + str(kwargs.get('stype'))))
     shape = _operator_shape(shape, '_zeros', dtype, ctx)
     return _made(lambda xp: xp.zeros(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
@@ -71,6 +84,7 @@ def ones(shape, ctx: Context | None = None, dtype=_DEFAULT_DTYPE, **kwargs) -> N
     """An array of ones; ``stype='default'`` is accepted (dense is the only storage here)."""
     if kwargs.keys() - {'stype'}:
         raise unknown_argument('_ones', kwargs, ('shape', 'ctx', 'dtype'))
+    _dense(kwargs.get('stype'), ValueError('unknown storage type' + str(kwargs.get('stype'))))
     shape = _operator_shape(shape, '_ones', dtype, ctx)
     return _made(lambda xp: xp.ones(shape, dtype or _DEFAULT_DTYPE), context.operator_context(ctx))
 
@@ -101,9 +115,12 @@ def linspace(start: float, stop: float, num: int, endpoint: bool = True,
     return _made(lambda xp: xp.asarray(host), context.operator_context(ctx))
 
 
-def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = None,
+def arange(start, stop=None, step=1.0, repeat: int = 1, infer_range=None, ctx: Context | None = None,
            dtype=_DEFAULT_DTYPE) -> NDArray:
-    """Evenly spaced values in [start, stop), each repeated ``repeat`` times."""
+    """Evenly spaced values in [start, stop), each repeated ``repeat`` times (``infer_range``:
+    deprecated in MXNet 1.9, warned about and ignored)."""
+    if infer_range is not None:
+        warnings.warn('`infer_range` argument has been deprecated', DeprecationWarning)
     if stop is None:
         start, stop = 0, start
     # MXNet computes start + i * step in the output's dtype: in float32, arange(-8, 8, 0.1)[80]
@@ -117,12 +134,14 @@ def arange(start, stop=None, step=1.0, repeat: int = 1, ctx: Context | None = No
     return _made(lambda xp: xp.asarray(values), context.operator_context(ctx))
 
 
-def zeros_like(data: NDArray) -> NDArray:
-    return data.zeros_like()
+def zeros_like(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    """Zeros of data's shape, dtype and context (written into ``out`` if given)."""
+    return data.zeros_like() if out is None else data.zeros_like().copyto(out)
 
 
-def ones_like(data: NDArray) -> NDArray:
-    return data.ones_like()
+def ones_like(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    """Ones of data's shape, dtype and context (written into ``out`` if given)."""
+    return data.ones_like() if out is None else data.ones_like().copyto(out)
 
 
 _DLPACK_CUDA = 2  # DLPack's own device code for a CUDA GPU (kDLCUDA), not one of MXNet's

@@ -42,7 +42,14 @@ def _gradient_of(at: int, backward, g) -> tuple:
 
 
 def _write_into(out: NDArray, result: NDArray) -> NDArray:
-    """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph."""
+    """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph;
+    ``out`` must have the result's shape and dtype, as MXNet's shape and type inference insist."""
+    if out.shape != result.shape:
+        raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=%s'
+                         % (_shape_str(out._data), _shape_str(result._data)))
+    if out._data.dtype != result._data.dtype:
+        raise MXNetError('Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 0-th '
+                         'output: expected %s, got %s' % (result._data.dtype, out._data.dtype))
     out._inplace(result)
     autograd.record_node(out, '_copyto', lambda g: (g,), (result,))
     return out
@@ -183,8 +190,8 @@ def minimum(lhs, rhs) -> NDArray:
     return _record('minimum', _broadcast(np.minimum, a, b, ctx, dtype), backward, (lhs, rhs))
 
 
-def negative(x: NDArray, out: NDArray | None = None) -> NDArray:
-    return _record('negative', NDArray(-x._data, x._ctx), lambda g: (-g,), (x,), out)
+def negative(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    return _record('negative', NDArray(-data._data, data._ctx), lambda g: (-g,), (data,), out)
 
 
 def _compare(name, ufunc):
@@ -205,19 +212,19 @@ lesser_equal = _compare('broadcast_lesser_equal', np.less_equal)
 
 
 # ----- elementwise functions --------------------------------------------------------------
-def relu(x: NDArray, out: NDArray | None = None) -> NDArray:
-    a = x._data
-    y = NDArray(np.maximum(a, 0), x._ctx)
-    return _record('relu', y, lambda g: (g * (a > 0),), (x,), out)
+def relu(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
+    y = NDArray(np.maximum(a, 0), data._ctx)
+    return _record('relu', y, lambda g: (g * (a > 0),), (data,), out)
 
 
-def sigmoid(x: NDArray, out: NDArray | None = None) -> NDArray:
+def sigmoid(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     with np.errstate(over='ignore'):  # exp(-x) overflows to inf for x < -88: y is then 0
-        y = 1 / (1 + bitexact.exp(-x._data))
-    return _record('sigmoid', NDArray(y, x._ctx), lambda g: (g * y * (1 - y),), (x,), out)
+        y = 1 / (1 + bitexact.exp(-data._data))
+    return _record('sigmoid', NDArray(y, data._ctx), lambda g: (g * y * (1 - y),), (data,), out)
 
 
-def softrelu(x: NDArray, out: NDArray | None = None) -> NDArray:
+def softrelu(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """log(1 + exp(x)), whose derivative is the sigmoid, as MXNet's CPU Activation computes
     it: oneDNN's float32 polynomials for float32 arrays of 1 to 5 dimensions (softrelu(-30) is
     0), otherwise log1p(exp(x)) (x itself above 20) with the gradient 1 - exp(-y)."""
@@ -237,56 +244,60 @@ _tanhf = bitexact.libm('tanh')
 _log1pf = bitexact.libm('log1p')
 
 
-def tanh(x: NDArray, out: NDArray | None = None) -> NDArray:
-    y = _tanhf(x._data)
-    return _record('tanh', NDArray(y, x._ctx), lambda g: (g * (1 - y * y),), (x,), out)
+def tanh(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    y = _tanhf(data._data)
+    return _record('tanh', NDArray(y, data._ctx), lambda g: (g * (1 - y * y),), (data,), out)
 
 
-def exp(x: NDArray, out: NDArray | None = None) -> NDArray:
-    y = bitexact.exp(x._data)
-    return _record('exp', NDArray(y, x._ctx), lambda g: (g * y,), (x,), out)
+def exp(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    y = bitexact.exp(data._data)
+    return _record('exp', NDArray(y, data._ctx), lambda g: (g * y,), (data,), out)
 
 
-def log(x: NDArray, out: NDArray | None = None) -> NDArray:
-    a = x._data
-    return _record('log', NDArray(bitexact.log(a), x._ctx), lambda g: (g / a,), (x,), out)
+def log(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
+    return _record('log', NDArray(bitexact.log(a), data._ctx), lambda g: (g / a,), (data,), out)
 
 
-def sqrt(x: NDArray, out: NDArray | None = None) -> NDArray:
-    y = np.sqrt(x._data)
-    return _record('sqrt', NDArray(y, x._ctx), lambda g: (g / (2 * y),), (x,), out)
+def sqrt(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    y = np.sqrt(data._data)
+    return _record('sqrt', NDArray(y, data._ctx), lambda g: (g / (2 * y),), (data,), out)
 
 
-def square(x: NDArray, out: NDArray | None = None) -> NDArray:
-    a = x._data
-    return _record('square', NDArray(a * a, x._ctx), lambda g: (2 * g * a,), (x,), out)
+def square(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
+    return _record('square', NDArray(a * a, data._ctx), lambda g: (2 * g * a,), (data,), out)
 
 
-def abs(x: NDArray, out: NDArray | None = None) -> NDArray:  # noqa: A001 - MXNet's name
-    a = x._data
-    return _record('abs', NDArray(np.abs(a), x._ctx), lambda g: (g * np.sign(a),), (x,), out)
+def abs(data: NDArray, out: NDArray | None = None,  # noqa: A001 - MXNet's name
+        name: str | None = None) -> NDArray:
+    a = data._data
+    return _record('abs', NDArray(np.abs(a), data._ctx), lambda g: (g * np.sign(a),), (data,), out)
 
 
-def clip(x: NDArray, a_min: float, a_max: float) -> NDArray:
-    a = x._data
-    out = NDArray(np.clip(a, a_min, a_max), x._ctx)
-    return _record('clip', out, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (x,))
+def clip(data: NDArray, a_min: float, a_max: float,
+         out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
+    result = NDArray(np.clip(a, a_min, a_max), data._ctx)
+    return _record('clip', result, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (data,), out)
 
 
-def softmax(x: NDArray, axis: int = -1) -> NDArray:
-    a = x._data
+def softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
+            name: str | None = None) -> NDArray:
+    a = data._data
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     y = e / e.sum(axis=axis, keepdims=True)
-    return _record('softmax', NDArray(y, x._ctx),
-                   lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (x,))
+    return _record('softmax', NDArray(y, data._ctx),
+                   lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (data,), out)
 
 
-def log_softmax(x: NDArray, axis: int = -1) -> NDArray:
-    a = x._data
+def log_softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
+                name: str | None = None) -> NDArray:
+    a = data._data
     shifted = a - a.max(axis=axis, keepdims=True)
     y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return _record('log_softmax', NDArray(y, x._ctx),
-                   lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (x,))
+    return _record('log_softmax', NDArray(y, data._ctx),
+                   lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (data,), out)
 
 
 _SOFTMAX_DTYPES = (None, 'float16', 'float32', 'float64')
@@ -480,35 +491,38 @@ max = _extreme('max', lambda a, **kw: a.max(**kw))  # noqa: A001
 min = _extreme('min', lambda a, **kw: a.min(**kw))  # noqa: A001
 
 
-def norm(x: NDArray, ord: int = 2, axis=None, keepdims: bool = False) -> NDArray:  # noqa: A002
+def norm(data: NDArray, ord: int = 2, axis=None, keepdims: bool = False,  # noqa: A002
+         out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The L2 norm (``ord=2``) or L1 norm (``ord=1``) over ``axis`` (all elements by default)."""
-    a = x._data
+    a = data._data
     axis = _axis(axis)
     if ord == 1:
-        data = np.abs(a).sum(axis=axis, keepdims=keepdims)
+        values = np.abs(a).sum(axis=axis, keepdims=keepdims)
     elif ord == 2:
-        data = bitexact.nrm2(a, axis, keepdims)
+        values = bitexact.nrm2(a, axis, keepdims)
     else:
         raise MXNetError('norm supports ord=1 and ord=2, not %r' % (ord,))
-    out = NDArray(_reduced(data), x._ctx)
+    result = NDArray(_reduced(values), data._ctx)
 
     def backward(g):
         shape = _reduce_shape(a, axis)
         if ord == 1:
             return (g.reshape(shape) * np.sign(a),)
         with np.errstate(invalid='ignore'):  # 0 / 0 at a zero norm: NaN, as in MXNet
-            return (g.reshape(shape) * a / data.reshape(shape),)
-    return _record('norm', out, backward, (x,))
+            return (g.reshape(shape) * a / values.reshape(shape),)
+    return _record('norm', result, backward, (data,), out)
 
 
 def _arg_extreme(name, pick):
-    def reduce(x: NDArray, axis=None, keepdims: bool = False) -> NDArray:
+    def reduce(data: NDArray, axis=None, keepdims: bool = False,
+               out: NDArray | None = None, name: str | None = None) -> NDArray:
         """Index of the extreme element, as floats (MXNet gives indices in the input's dtype)."""
-        a = x._data
-        data = pick(a, axis)
+        a = data._data
+        values = pick(a, axis)
         if keepdims and axis is not None:
-            data = x._ctx.xp.expand_dims(data, axis)
-        return NDArray(_reduced(data).astype(a.dtype), x._ctx)
+            values = data._ctx.xp.expand_dims(values, axis)
+        result = NDArray(_reduced(values).astype(a.dtype), data._ctx)
+        return result if out is None else _write_into(out, result)
     reduce.__name__ = name
     return reduce
 
@@ -518,7 +532,8 @@ argmin = _arg_extreme('argmin', lambda a, axis: a.argmin(axis=axis))
 
 
 # ----- products -----------------------------------------------------------------------------
-def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool = False) -> NDArray:
+def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool = False,
+        out: NDArray | None = None, name: str | None = None) -> NDArray:
     """Matrix product; for N-d arrays, contracts lhs's last axis with rhs's first (MXNet's rule)."""
     if isinstance(lhs, DeferredArray) or isinstance(rhs, DeferredArray):  # dot infers no operand
         raise MXNetError('Check failed: dim_size_is_known(*it): Shape dim size cannot be a '
@@ -541,11 +556,11 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
         ga = ctx.xp.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
         gb = ctx.xp.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
         return (ga.T if transpose_a else ga), (gb.T if transpose_b else gb)
-    return _record('dot', NDArray(data, ctx), backward, (lhs, rhs))
+    return _record('dot', NDArray(data, ctx), backward, (lhs, rhs), out)
 
 
 def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
-              transpose_b: bool = False) -> NDArray:
+              transpose_b: bool = False, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """Batched matrix product of (B, n, k) and (B, k, m) arrays (optionally transposed)."""
     ctx = same_context('batch_dot', lhs, rhs)
     _same_dtype('batch_dot', lhs._data, rhs._data)
@@ -559,12 +574,12 @@ def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
         ga, gb = g @ b.transpose(0, 2, 1), a.transpose(0, 2, 1) @ g
         return (ga.transpose(0, 2, 1) if transpose_a else ga,
                 gb.transpose(0, 2, 1) if transpose_b else gb)
-    return _record('batch_dot', NDArray(a @ b, ctx), backward, (lhs, rhs))
+    return _record('batch_dot', NDArray(a @ b, ctx), backward, (lhs, rhs), out)
 
 
 def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
                    num_hidden: int | None = None, no_bias: bool = False,
-                   flatten: bool = True) -> NDArray:
+                   flatten: bool = True, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data @ weight.T + bias`` in one tape node; ``weight`` is (units, in_units) as in MXNet."""
     if isinstance(weight, DeferredArray) or isinstance(bias, DeferredArray):
         weight, bias = _fc_inferred(data, weight, bias, num_hidden, no_bias, flatten)
@@ -579,11 +594,11 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
     if x2.shape[1] != w.shape[1] or units != w.shape[0]:
         raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=(%d,%d)'
                          % (_shape_str(w), units, x2.shape[1]))
-    out = x2 @ w.T
+    result = x2 @ w.T
     if bias is not None and not no_bias:
-        out += bias._data
+        result += bias._data
     if not flatten:
-        out = out.reshape(x.shape[:-1] + (w.shape[0],))
+        result = result.reshape(x.shape[:-1] + (w.shape[0],))
 
     data_needs_grad = autograd.is_recorded(data)  # the first layer's input rarely does
 
@@ -596,7 +611,7 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: NDArray | None = None,
         grads = (gx, g2.T @ x2)
         return grads if bias is None or no_bias else grads + (g2.sum(axis=0),)
     inputs = (data, weight) if bias is None or no_bias else (data, weight, bias)
-    return _record('FullyConnected', NDArray(out, ctx), backward, inputs)
+    return _record('FullyConnected', NDArray(result, ctx), backward, inputs, out)
 
 
 def _fc_inferred(data, weight, bias, num_hidden, no_bias: bool, flatten: bool) -> tuple:
@@ -729,7 +744,7 @@ def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
     return _record('reshape', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
 
 
-def reshape_like(lhs: NDArray, rhs: NDArray) -> NDArray:
+def reshape_like(lhs: NDArray, rhs: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``lhs``'s values in ``rhs``'s shape (sizes must agree); rhs gets no gradient."""
     if lhs.size != rhs.size:
         raise MXNetError('Cannot reshape lhs with shape %s'  # MXNet's words, its missing space too
@@ -737,7 +752,7 @@ def reshape_like(lhs: NDArray, rhs: NDArray) -> NDArray:
                          % (_shape_str(lhs._data), _shape_str(rhs._data)))
     a = lhs._data
     return _record('reshape_like', NDArray(a.reshape(rhs.shape), lhs._ctx),
-                   lambda g: (g.reshape(a.shape), None), (lhs, rhs))
+                   lambda g: (g.reshape(a.shape), None), (lhs, rhs), out)
 
 
 def shape_array(data: NDArray, out: NDArray | None = None, **kwargs) -> NDArray:
@@ -787,34 +802,34 @@ def diag(data: NDArray, k: int = 0, axis1: int = 0, axis2: int = 1,
     return _record('diag', NDArray(y, data._ctx), backward, (data,), out)
 
 
-def flatten(x: NDArray) -> NDArray:
+def flatten(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """Collapse all axes after the first: (N, a, b) -> (N, a*b); a copy, as in MXNet."""
-    a = x._data
-    data = a.reshape((a.shape[0], -1) if a.ndim else (1, 1)).copy()
-    return _record('flatten', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
+    a = data._data
+    values = a.reshape((a.shape[0], -1) if a.ndim else (1, 1)).copy()
+    return _record('flatten', NDArray(values, data._ctx), lambda g: (g.reshape(a.shape),), (data,), out)
 
 
-def transpose(x: NDArray, axes=None) -> NDArray:
+def transpose(data: NDArray, axes=None, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The axes permuted (reversed by default); a copy, as in MXNet."""
-    a = x._data
+    a = data._data
     axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
     inverse = tuple(np.argsort(axes))
-    data = a.transpose(axes).copy()
-    return _record('transpose', NDArray(data, x._ctx), lambda g: (g.transpose(inverse),), (x,))
+    values = a.transpose(axes).copy()
+    return _record('transpose', NDArray(values, data._ctx), lambda g: (g.transpose(inverse),), (data,), out)
 
 
-def expand_dims(x: NDArray, axis: int) -> NDArray:
+def expand_dims(data: NDArray, axis: int, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """A new axis of length 1 at ``axis``; a copy, as in MXNet."""
-    a = x._data
-    return _record('expand_dims', NDArray(x._ctx.xp.expand_dims(a, axis).copy(), x._ctx),
-                   lambda g: (g.reshape(a.shape),), (x,))
+    a = data._data
+    return _record('expand_dims', NDArray(data._ctx.xp.expand_dims(a, axis).copy(), data._ctx),
+                   lambda g: (g.reshape(a.shape),), (data,), out)
 
 
-def broadcast_to(x: NDArray, shape) -> NDArray:
-    a = x._data
+def broadcast_to(data: NDArray, shape, out: NDArray | None = None, name: str | None = None) -> NDArray:
+    a = data._data
     shape = normalize_shape(shape)
-    data = x._ctx.xp.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
-    return _record('broadcast_to', NDArray(data, x._ctx), lambda g: (_sum_to(g, a),), (x,))
+    values = data._ctx.xp.broadcast_to(a, tuple(d if d else a.shape[i] for i, d in enumerate(shape))).copy()
+    return _record('broadcast_to', NDArray(values, data._ctx), lambda g: (_sum_to(g, a),), (data,), out)
 
 
 def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
@@ -856,7 +871,7 @@ def stack(*arrays: NDArray, axis: int = 0) -> NDArray:
 
 
 def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
-         mode: str = 'clip') -> NDArray:
+         mode: str = 'clip', out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data[i, index[i]]`` along ``axis``: each row's entry at its label; an index out of
     range is clipped to the ends (``mode='clip'``) or taken modulo the length ('wrap')."""
     ctx = same_context('pick', data, index)
@@ -865,15 +880,15 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
     idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode)
     if idx.ndim < a.ndim:  # labels of shape (N,) or, as Gluon's losses pass them, (N, 1)
         idx = xp.expand_dims(idx, axis % a.ndim)
-    out = xp.take_along_axis(a, idx, axis=axis)
+    result = xp.take_along_axis(a, idx, axis=axis)
     if not keepdims:
-        out = out.squeeze(axis)
+        result = result.squeeze(axis)
 
     def backward(g):
         grad = xp.zeros_like(a)
         xp.put_along_axis(grad, idx, g.reshape(idx.shape), axis=axis)
         return grad, None
-    return _record('pick', NDArray(out, ctx), backward, (data, index))
+    return _record('pick', NDArray(result, ctx), backward, (data, index), out)
 
 
 def _in_range(idx, n: int, mode: str):
@@ -886,13 +901,15 @@ def _in_range(idx, n: int, mode: str):
 
 
 def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: float = 0.0,
-            dtype='float32') -> NDArray:
+            dtype='float32', out: NDArray | None = None, name: str | None = None) -> NDArray:
     xp = indices._ctx.xp
     eye = xp.arange(depth) == indices._data.astype(np.int64)[..., None]
-    return NDArray(np.where(eye, on_value, off_value).astype(dtype), indices._ctx)
+    result = NDArray(np.where(eye, on_value, off_value).astype(dtype), indices._ctx)
+    return result if out is None else _write_into(out, result)
 
 
-def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
+def where(condition: NDArray, x: NDArray, y: NDArray,
+          out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``x`` where ``condition`` is nonzero, else ``y`` (the condition may have any dtype)."""
     ctx = same_context('where', x, y)
     same_context('where', condition, x)
@@ -902,7 +919,7 @@ def where(condition: NDArray, x: NDArray, y: NDArray) -> NDArray:
     def backward(g):
         return None, g * c, g * ~c
     data = np.where(c, x._data, y._data)
-    return _record('where', NDArray(data, ctx), backward, (condition, x, y))
+    return _record('where', NDArray(data, ctx), backward, (condition, x, y), out)
 
 
 def modulo(lhs, rhs) -> NDArray:
@@ -941,7 +958,7 @@ logical_xor = _logical('broadcast_logical_xor', np.logical_xor)
 def _named_binary(name: str, op, same_shape: bool = False):
     """MXNet's operator ``name`` for two NDArrays: ``op`` with an ``out=`` argument; the
     elemwise_* family also insists on equal shapes."""
-    def binary(lhs: NDArray, rhs: NDArray, out: NDArray | None = None) -> NDArray:
+    def binary(lhs: NDArray, rhs: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
         if same_shape:  # MXNet's shape inference: the 1-th input must match the 0-th
             _check(lhs.shape == rhs.shape, 'assign(&dattr, vec.at(i)): Incompatible attr in node  at '
                    '1-th input: expected %s, got %s' % (_shape_str(lhs), _shape_str(rhs)))
@@ -978,18 +995,22 @@ elemwise_mul = _named_binary('elemwise_mul', multiply, same_shape=True)
 elemwise_div = _named_binary('elemwise_div', divide, same_shape=True)
 
 
-def broadcast_like(lhs: NDArray, rhs: NDArray) -> NDArray:
-    return broadcast_to(lhs, rhs.shape)
+def broadcast_like(lhs: NDArray, rhs: NDArray,
+                   out: NDArray | None = None, name: str | None = None) -> NDArray:
+    result = broadcast_to(lhs, rhs.shape)
+    return result if out is None else _write_into(out, result)
 
 
-def broadcast_axis(data: NDArray, axis=(), size=()) -> NDArray:
+def broadcast_axis(data: NDArray, axis=(), size=(),
+                   out: NDArray | None = None, name: str | None = None) -> NDArray:
     """Repeat the length-1 ``axis`` (or axes) ``size`` times."""
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     sizes = (size,) if isinstance(size, int) else tuple(size)
     shape = list(data.shape)
     for ax, n in zip(axes, sizes):
         shape[ax] = n
-    return broadcast_to(data, tuple(shape))
+    result = broadcast_to(data, tuple(shape))
+    return result if out is None else _write_into(out, result)
 
 
 broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
@@ -999,19 +1020,19 @@ broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
 def _unary(name: str, forward, derivative=None):
     """An elementwise function of MXNet's: ``forward(a)``; ``derivative(a, y)`` is dy/dx
     (None: a step function, whose gradient is 0 everywhere, as MXNet gives it)."""
-    def unary(x: NDArray, out: NDArray | None = None) -> NDArray:
-        a = x._data
+    def unary(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
+        a = data._data
         with np.errstate(divide='ignore', invalid='ignore'):
             y = forward(a)
         if y.dtype != a.dtype:
             y = y.astype(a.dtype)
         if derivative is None:
-            return _record(name, NDArray(y, x._ctx), lambda g: (g * 0,), (x,), out)
+            return _record(name, NDArray(y, data._ctx), lambda g: (g * 0,), (data,), out)
 
         def backward(g):
             with np.errstate(divide='ignore', invalid='ignore'):
                 return (g * derivative(a, y),)
-        return _record(name, NDArray(y, x._ctx), backward, (x,), out)
+        return _record(name, NDArray(y, data._ctx), backward, (data,), out)
     unary.__name__ = name
     unary.__doc__ = 'Elementwise %s.' % name
     return unary
@@ -1084,13 +1105,15 @@ degrees = _unary_in_c_float('degrees', lambda f: f * _DEGREES, lambda a, y: _DEG
 radians = _unary_in_c_float('radians', lambda f: f * _RADIANS, lambda a, y: _RADIANS)
 
 
-def cast(data: NDArray, dtype) -> NDArray:
+def cast(data: NDArray, dtype, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data`` converted to ``dtype`` (MXNet's operator name for ``astype``)."""
-    return data.astype(dtype)
+    result = data.astype(dtype)
+    return result if out is None else _write_into(out, result)
 
 
 # ----- picking, slicing, repeating --------------------------------------------------------
-def take(a: NDArray, indices: NDArray, axis: int = 0, mode: str = 'clip') -> NDArray:
+def take(a: NDArray, indices: NDArray, axis: int = 0, mode: str = 'clip',
+         out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The slices of ``a`` along ``axis`` at ``indices`` (clipped or wrapped into range)."""
     ctx = same_context('take', a, indices)
     data, xp = a._data, ctx.xp
@@ -1101,10 +1124,11 @@ def take(a: NDArray, indices: NDArray, axis: int = 0, mode: str = 'clip') -> NDA
         grad = xp.zeros_like(data, dtype=g.dtype)
         xp.add.at(grad, (slice(None),) * axis + (idx,), g)
         return grad, None
-    return _record('take', NDArray(xp.take(data, idx, axis=axis), ctx), backward, (a, indices))
+    return _record('take', NDArray(xp.take(data, idx, axis=axis), ctx), backward, (a, indices), out)
 
 
-def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
+def slice_axis(data: NDArray, axis: int, begin: int, end,
+               out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data[begin:end]`` along ``axis`` (``end=None``: to the end), as a copy."""
     a = data._data
     key = (slice(None),) * (axis % a.ndim) + (slice(begin, end),)
@@ -1113,7 +1137,7 @@ def slice_axis(data: NDArray, axis: int, begin: int, end) -> NDArray:
         grad = data._ctx.xp.zeros_like(a, dtype=g.dtype)
         grad[key] = g
         return (grad,)
-    return _record('slice_axis', NDArray(a[key].copy(), data._ctx), backward, (data,))
+    return _record('slice_axis', NDArray(a[key].copy(), data._ctx), backward, (data,), out)
 
 
 def slice_like(data: NDArray, shape_like: NDArray, axes=(), out: NDArray | None = None,
@@ -1167,54 +1191,56 @@ def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = F
     return parts[0] if num_outputs == 1 else parts
 
 
-def squeeze(data: NDArray, axis=None) -> NDArray:
+def squeeze(data: NDArray, axis=None, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data`` without its length-1 axes (or only those in ``axis``); a copy."""
     a = data._data
-    out = a.squeeze(axis=_axis(axis)).copy()
-    return _record('squeeze', NDArray(out.reshape(1) if out.ndim == 0 else out, data._ctx),
-                   lambda g: (g.reshape(a.shape),), (data,))
+    result = a.squeeze(axis=_axis(axis)).copy()
+    return _record('squeeze', NDArray(result.reshape(1) if result.ndim == 0 else result, data._ctx),
+                   lambda g: (g.reshape(a.shape),), (data,), out)
 
 
-def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0) -> NDArray:
+def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0,
+             out: NDArray | None = None, name: str | None = None) -> NDArray:
     a = data._data
     return _record('swapaxes', NDArray(a.swapaxes(dim1, dim2).copy(), data._ctx),
-                   lambda g: (g.swapaxes(dim1, dim2),), (data,))
+                   lambda g: (g.swapaxes(dim1, dim2),), (data,), out)
 
 
-def flip(data: NDArray, axis) -> NDArray:
+def flip(data: NDArray, axis, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data`` with the order of ``axis`` (or axes) reversed; a copy."""
     axis = _axis(axis)
     xp = data._ctx.xp
     return _record('flip', NDArray(xp.flip(data._data, axis).copy(), data._ctx),
-                   lambda g: (xp.flip(g, axis),), (data,))
+                   lambda g: (xp.flip(g, axis),), (data,), out)
 
 
-def tile(data: NDArray, reps) -> NDArray:
+def tile(data: NDArray, reps, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data`` repeated ``reps[i]`` times along axis i (NumPy's tile)."""
     a = data._data
     reps = normalize_shape(reps)
-    out = data._ctx.xp.tile(a, reps)
-    shape = (1,) * (out.ndim - a.ndim) + a.shape
-    reps = (1,) * (out.ndim - len(reps)) + reps
+    result = data._ctx.xp.tile(a, reps)
+    shape = (1,) * (result.ndim - a.ndim) + a.shape
+    reps = (1,) * (result.ndim - len(reps)) + reps
 
     def backward(g):  # every copy's gradient flows back to the element it copied
         interleaved = [n for r, d in zip(reps, shape) for n in (r, d)]
-        g = g.reshape(interleaved).sum(axis=tuple(range(0, 2 * out.ndim, 2)))
+        g = g.reshape(interleaved).sum(axis=tuple(range(0, 2 * result.ndim, 2)))
         return (g.reshape(a.shape),)
-    return _record('tile', NDArray(out, data._ctx), backward, (data,))
+    return _record('tile', NDArray(result, data._ctx), backward, (data,), out)
 
 
-def repeat(data: NDArray, repeats: int, axis=None) -> NDArray:
+def repeat(data: NDArray, repeats: int, axis=None,
+           out: NDArray | None = None, name: str | None = None) -> NDArray:
     """Each element repeated ``repeats`` times along ``axis`` (None: of the flattened array)."""
     a = data._data
-    out = data._ctx.xp.repeat(a, repeats, axis=axis)
+    result = data._ctx.xp.repeat(a, repeats, axis=axis)
 
     def backward(g):
         if axis is None:
             return (g.reshape(a.size, repeats).sum(axis=1).reshape(a.shape),)
         ax = axis % a.ndim
         return (g.reshape(a.shape[:ax + 1] + (repeats,) + a.shape[ax + 1:]).sum(axis=ax + 1),)
-    return _record('repeat', NDArray(out, data._ctx), backward, (data,))
+    return _record('repeat', NDArray(result, data._ctx), backward, (data,), out)
 
 
 # ----- sorting -----------------------------------------------------------------------------
@@ -1230,17 +1256,21 @@ def _flat(data: NDArray, axis):
     return (data._data.reshape(-1), 0) if axis is None else (data._data, axis)
 
 
-def sort(data: NDArray, axis=-1, is_ascend: bool = True) -> NDArray:
+def sort(data: NDArray, axis=-1, is_ascend: bool = True,
+         out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The values sorted along ``axis`` (not differentiable in MXNet: use topk's values)."""
     a, axis = _flat(data, axis)
     xp = data._ctx.xp
-    return NDArray(xp.take_along_axis(a, _order(xp, a, axis, is_ascend), axis=axis), data._ctx)
+    result = NDArray(xp.take_along_axis(a, _order(xp, a, axis, is_ascend), axis=axis), data._ctx)
+    return result if out is None else _write_into(out, result)
 
 
-def argsort(data: NDArray, axis=-1, is_ascend: bool = True, dtype='float32') -> NDArray:
+def argsort(data: NDArray, axis=-1, is_ascend: bool = True, dtype='float32',
+            out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The indices that sort ``data`` along ``axis``, as ``dtype`` (float32 by default)."""
     a, axis = _flat(data, axis)
-    return NDArray(_order(data._ctx.xp, a, axis, is_ascend).astype(dtype), data._ctx)
+    result = NDArray(_order(data._ctx.xp, a, axis, is_ascend).astype(dtype), data._ctx)
+    return result if out is None else _write_into(out, result)
 
 
 def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend: bool = False,
@@ -1290,17 +1320,20 @@ def _choice(op: str, name: str, value, valid) -> None:
                                        name, value))
 
 
-def Activation(data: NDArray, act_type: str | None = None) -> NDArray:
+def Activation(data: NDArray, act_type: str | None = None,
+               out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The activation ``act_type`` ('relu', 'sigmoid', 'softrelu', 'softsign' or 'tanh')."""
     _choice('Activation', 'act_type', act_type, set(_ACTIVATIONS) | {'softsign'})
-    return _softsign(data) if act_type == 'softsign' else _ACTIVATIONS[act_type](data)
+    result = _softsign(data) if act_type == 'softsign' else _ACTIVATIONS[act_type](data)
+    return result if out is None else _write_into(out, result)
 
 
 _expm1f = bitexact.libm('expm1')
 _SELU_ALPHA, _SELU_LAMBDA = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
-def LeakyReLU(data: NDArray, act_type: str = 'leaky', slope: float = 0.25) -> NDArray:
+def LeakyReLU(data: NDArray, act_type: str = 'leaky', slope: float = 0.25,
+              out: NDArray | None = None, name: str | None = None) -> NDArray:
     """x where x > 0; below: ``slope * x`` ('leaky'), ``slope * (exp(x) - 1)`` ('elu') or
     SELU's fixed scaling of ELU ('selu', which ignores ``slope``)."""
     _choice('LeakyReLU', 'act_type', act_type, {'elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'})
@@ -1319,13 +1352,14 @@ def LeakyReLU(data: NDArray, act_type: str = 'leaky', slope: float = 0.25) -> ND
     if act_type == 'selu':  # MXNet's selu_grad(y) below 0 is lambda * (y + alpha), not dy/dx
         below_slope = y + alpha
     return _record('LeakyReLU', NDArray(y, data._ctx),
-                   lambda g: (g * (scale * np.where(positive, 1, below_slope)),), (data,))
+                   lambda g: (g * (scale * np.where(positive, 1, below_slope)),), (data,), out)
 
 
 Cast = alias(cast, 'Cast')
 
 
-def softmax_cross_entropy(data: NDArray, label: NDArray) -> NDArray:
+def softmax_cross_entropy(data: NDArray, label: NDArray,
+                          out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The cross-entropy of softmax(``data``) against integer labels, summed over the batch
     (shape (1,), as MXNet's op; gluon's SoftmaxCrossEntropyLoss keeps one value per example).
     Its gradient is softmax - one_hot(label), as MXNet computes it."""
@@ -1341,10 +1375,11 @@ def softmax_cross_entropy(data: NDArray, label: NDArray) -> NDArray:
         grad = p.copy()
         grad[rows, index] -= 1
         return grad * g, None
-    return _record('softmax_cross_entropy', NDArray(loss, ctx), backward, (data, label))
+    return _record('softmax_cross_entropy', NDArray(loss, ctx), backward, (data, label), out)
 
 
-def gather_nd(data: NDArray, indices: NDArray) -> NDArray:
+def gather_nd(data: NDArray, indices: NDArray,
+              out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data[indices[0], indices[1], ...]``: the first axis of ``indices`` indexes ``data``'s
     leading axes; equal indices sum their gradients."""
     ctx = same_context('gather_nd', data, indices)
@@ -1355,17 +1390,18 @@ def gather_nd(data: NDArray, indices: NDArray) -> NDArray:
         grad = ctx.xp.zeros_like(a, dtype=g.dtype)
         ctx.xp.add.at(grad, key, g)
         return grad, None
-    return _record('gather_nd', NDArray(a[key], ctx), backward, (data, indices))
+    return _record('gather_nd', NDArray(a[key], ctx), backward, (data, indices), out)
 
 
-def logical_not(data: NDArray) -> NDArray:
+def logical_not(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """1 where ``data`` is 0, else 0, in ``data``'s dtype (no gradient, as MXNet)."""
     a = data._data
     return _record('logical_not', NDArray((a == 0).astype(a.dtype), data._ctx), lambda g: (g * 0,),
-                   (data,))
+                   (data,), out)
 
 
-def slice_data(data: NDArray, begin, end, step=()) -> NDArray:
+def slice_data(data: NDArray, begin, end, step=(),
+               out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data[begin[0]:end[0]:step[0], ...]`` (None: the whole axis), as a copy: ``nd.slice``
     (named so here, where ``slice`` is Python's)."""
     a = data._data
@@ -1376,11 +1412,12 @@ def slice_data(data: NDArray, begin, end, step=()) -> NDArray:
         grad = data._ctx.xp.zeros_like(a, dtype=g.dtype)
         grad[key] = g
         return (grad,)
-    return _record('slice', NDArray(a[key].copy(), data._ctx), backward, (data,))
+    return _record('slice', NDArray(a[key].copy(), data._ctx), backward, (data,), out)
 
 
 def linalg_gemm2(A: NDArray, B: NDArray, transpose_a: bool = False,  # noqa: N803 - MXNet's
-                 transpose_b: bool = False, alpha: float = 1.0) -> NDArray:
+                 transpose_b: bool = False, alpha: float = 1.0,
+                 out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``alpha * op(A) @ op(B)`` over the last two axes (the leading axes are a batch)."""
     ctx = same_context('_linalg_gemm2', A, B)
     _same_dtype('_linalg_gemm2', A._data, B._data)
@@ -1389,21 +1426,21 @@ def linalg_gemm2(A: NDArray, B: NDArray, transpose_a: bool = False,  # noqa: N80
     if a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2]:
         raise MXNetError('Check failed: shape mismatch: %s X %s'
                          % (_shape_str(A._data), _shape_str(B._data)))
-    out = a @ b
+    result = a @ b
     if alpha != 1:
-        out *= out.dtype.type(alpha)
+        result *= result.dtype.type(alpha)
 
     def backward(g):
         ga, gb = alpha * (g @ b.swapaxes(-1, -2)), alpha * (a.swapaxes(-1, -2) @ g)
         return (ga.swapaxes(-1, -2) if transpose_a else ga,
                 gb.swapaxes(-1, -2) if transpose_b else gb)
-    return _record('linalg_gemm2', NDArray(out, ctx), backward, (A, B))
+    return _record('linalg_gemm2', NDArray(result, ctx), backward, (A, B), out)
 
 
-def stop_gradient(data: NDArray) -> NDArray:
+def stop_gradient(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """A copy of ``data`` through which no gradient flows (its inputs get zeros)."""
     return _record('stop_gradient', NDArray(data._data.copy(), data._ctx), lambda g: (g * 0,),
-                   (data,))
+                   (data,), out)
 
 
 BlockGrad = alias(stop_gradient, 'BlockGrad')

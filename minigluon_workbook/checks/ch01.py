@@ -38,12 +38,12 @@ def observe_1(TwoInputDense, seed: int) -> dict:
     """``TwoInputDense(5)(x, y)`` with the Dense's parameters set from the seed."""
     x, y, weight, bias = _draw_1(seed)
     layer = block(TwoInputDense, 'TwoInputDense(5)', 5)
-    expect(isinstance(getattr(layer, 'dense', None), nn.Dense),
-           'your layer has no attribute dense holding an nn.Dense; create it in __init__ with '
-           'self.dense = nn.Dense(units)')
+    dense = getattr(layer, 'dense', None)
+    expect(isinstance(dense, nn.Dense), 'your layer has no attribute dense holding an nn.Dense'
+           if dense is None else 'your layer.dense is a %s; expected an nn.Dense' % type(dense).__name__)
     expect(len(layer.collect_params()) > 0,
-           "collect_params() of your layer is empty, so initialize() cannot reach the Dense: "
-           "assign it to an attribute (self.dense = nn.Dense(units)) after super().__init__")
+           'collect_params() of your layer is empty: its Dense is not registered as a child of '
+           'the layer, so initialize() cannot reach it')
     call('layer.initialize()', layer.initialize)
     what = 'calling your layer(x, y) with x of shape (2, 3) and y of shape (2, 4)'
     out = _output(call(what, layer, nd.array(x), nd.array(y)), 'your layer')

@@ -155,11 +155,17 @@ def observe_3(MyLazyDense, seed: int) -> dict:
         return data
     call('layer.initialize()', layer.initialize,
          hint=' (did you pass allow_deferred_init=True to params.get?)')
-    hint = (' (your infer_shape ran: the weight is declared (0, units), so it must set '
-            '(x.shape[1], units), the shape forward uses in x·W)'
-            if MyLazyDense.infer_shape is not HybridBlock.infer_shape else
-            ' (override infer_shape(self, x) to set self.weight.shape from x)')
-    call('layer(x) with x of shape (2, 5)', layer, nd.array(x), hint=hint)
+    try:
+        call('layer(x) with x of shape (2, 5)', layer, nd.array(x))
+    except ExerciseFailed as failed:  # say which shape the forward met, not how to set it
+        now = tuple(_shape(weight))
+        if 0 not in now:
+            why = 'the weight had shape %s then; x of shape (2, 5) needs (5, 3) in x·W' % (now,)
+        elif MyLazyDense.infer_shape is HybridBlock.infer_shape:
+            why = 'the weight still had shape %s: nothing gave it the input width' % (now,)
+        else:
+            why = 'the weight kept its declared shape %s' % (now,)
+        raise ExerciseFailed('%s (%s)' % (failed, why)) from None
     data['weight_after'] = _shape(weight)
     if data['weight_after'] != [5, 3]:
         return data

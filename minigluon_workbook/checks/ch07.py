@@ -8,6 +8,9 @@
 - 07.4 ``check_4(save_checkpoint, load_checkpoint)``: a checkpoint of parameters and trainer
   state, reloaded onto another context into a new net and a new trainer, resumes exactly
   where training stopped.
+- 07.6 ``check_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine)`` (build track): the
+  student's own pieces (none still the reference's or a stub) train a network with a shared
+  layer and a MyScale, checkpointed in their file format and resumed on cpu(1), as minigluon does.
 
 Each observe sets the parameters to values drawn from the seed, so its judge recomputes the
 expected outputs, gradients and losses without asking the student's process.
@@ -276,11 +279,15 @@ check_4 = Check('07.4', observe_4, JUDGES)
 
 
 # ----- 07.6 (build track: training with the student's framework) --------------------------
-_N_6, _BATCH_6, _EPOCHS_6, _LR_6 = 32, 8, 6, 0.1
-_KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias')
-# The second run: one Linear(8, 8) in two places ('2' and '4'), for fewer epochs.
-_KEYS_SHARED_6 = tuple('%d.%s' % (i, n) for i in (0, 2, 4, 5) for n in ('weight', 'bias'))
-_EPOCHS_SHARED_6 = 3
+# The student's pieces, in chapter order, as the check cell passes them (after REFERENCE).
+PIECES_6 = (('00.5', 'dot'), ('00.5', 'relu'), ('01.6', 'linear'), ('01.6', 'Module'),
+            ('01.6', 'Sequential'), ('01.6', 'ReLU'), ('02.6', 'Parameter'), ('03.5', 'initialize'),
+            ('03.5', 'Linear'), ('04.5', 'my_scale'), ('04.5', 'MyScale'), ('05.5', 'save_parameters'),
+            ('05.5', 'load_parameters'), ('06.6', 'var_init'), ('06.6', 'var_to'), ('06.6', 'module_to'))
+_N_6, _BATCH_6, _EPOCHS_6, _STOP_6, _LR_6 = 32, 8, 6, 3, 0.1
+# Sequential(Linear(8), ReLU(), shared, ReLU(), shared, MyScale(), Linear(1)), shared = Linear(8)
+_KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias', '5.gamma', '6.weight', '6.bias')
+_CTX_6 = 'cpu(1)'
 # The loop is the student's: minigluon's trainer and autograd may not run it for them.
 _MINIGLUON_6 = (('gluon.Trainer.step', gluon.Trainer, 'step'),
                 ('gluon.Trainer.update', gluon.Trainer, 'update'),
@@ -298,48 +305,82 @@ def _draw_6(seed):
     return X, y, p, t
 
 
-def observe_6(Var, backprop, Sequential, ReLU, initialize, Linear, l2_loss, train_mine, seed: int) -> dict:
-    """l2_loss on its own (value, gradient), then Sequential(Linear(8), ReLU(), Linear(1))
-    initialized from the seed's stream and trained by ``train_mine`` for 6 epochs of 4 minibatches:
-    the per-epoch losses and the final parameters; then the same for a net that uses one
-    Linear(8, 8) in two places (its parameters take one step per minibatch)."""
-    _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear)
-    for name, fn in (('initialize', initialize), ('l2_loss', l2_loss), ('train_mine', train_mine)):
+def _is_stub(piece) -> bool:
+    """Whether ``piece`` is still the student edition's stub: a function whose code does nothing
+    but raise NotImplementedError, or a class with such a method."""
+    if isinstance(piece, type):
+        return any(_is_stub(v) for v in vars(piece).values() if callable(v))
+    code = getattr(piece, '__code__', None)
+    return code is not None and code.co_names == ('NotImplementedError',)
+
+
+def _net_6(Sequential, ReLU, Linear, MyScale):
+    """The checks' network, every shape deferred: one Linear(8) in two places and a MyScale."""
+    shared = Linear(8)
+    return Sequential(Linear(8), ReLU(), shared, ReLU(), shared, MyScale(), Linear(1))
+
+
+def observe_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine, seed: int) -> dict:
+    """Which pieces are still the reference's or stubs; then l2_loss on its own (value,
+    gradient); then the checks' network built from the student's pieces, trained by
+    ``train_mine`` for 3 epochs on cpu(0), saved with their save_parameters, read back with
+    their load_parameters into a new network moved to cpu(1) with their Module.to, and trained
+    3 more epochs there: the init calls, the 6 per-epoch losses, the parameters and their
+    contexts."""
+    expect(isinstance(REFERENCE, dict) and isinstance(pieces, (list, tuple)) and len(pieces) == len(PIECES_6),
+           'pass REFERENCE and the list of your %d pieces, as the check cell does' % len(PIECES_6))
+    mine = {name: piece for (_, name), piece in zip(PIECES_6, pieces)}
+    data = {'given': [name for name, piece in mine.items() if piece is REFERENCE.get(name)],
+            'stubs': [name for name, piece in mine.items() if _is_stub(piece)]}
+    if data['given'] or data['stubs']:
+        return data
+    _types(Var=Var, Module=mine['Module'], Sequential=mine['Sequential'], ReLU=mine['ReLU'],
+           Parameter=mine['Parameter'], Linear=mine['Linear'], MyScale=mine['MyScale'])
+    for name, fn in (('l2_loss', l2_loss), ('train_mine', train_mine), ('backprop', backprop)):
         expect(callable(fn), '%s should be a function' % name)
     X, y, p, t = _draw_6(seed)
-    pred = Var(p)
+    pred = call('Var(pred)', Var, p)
     loss = call('l2_loss(pred, label)', l2_loss, pred, t, without=_MINIGLUON_6)
     expect(isinstance(loss, Var), 'l2_loss returned a %s; expected a Var' % type(loss).__name__)
     call('backprop(l2_loss(pred, label))', backprop, loss)
     expect(pred.grad is not None, 'after backprop(l2_loss(pred, label)), pred.grad is None: is pred '
            'a parent of the loss?')
-    data = {'loss': floats(loss.value), 'loss_grad': floats(pred.grad)}
-    net = call('Sequential(Linear(8), ReLU(), Linear(1))', lambda: Sequential(Linear(8), ReLU(), Linear(1)))
+    data.update(loss=floats(loss.value), loss_grad=floats(pred.grad))
+    layers = [mine[k] for k in ('Sequential', 'ReLU', 'Linear', 'MyScale')]
+    what = 'Sequential(Linear(8), ReLU(), shared, ReLU(), shared, MyScale(), Linear(1))'
+    net = call(what + ' with shared = Linear(8)', _net_6, *layers)
     init, calls = seeded_init(seed)
-    call('initialize(net, init)', initialize, net, init)
-    losses = call('train_mine(net, X, y, lr=%g, epochs=%d, batch_size=%d)' % (_LR_6, _EPOCHS_6, _BATCH_6),
-                  train_mine, net, X.copy(), y.copy(), _LR_6, _EPOCHS_6, _BATCH_6, without=_MINIGLUON_6)
-    data.update(_trained(calls, losses, call('net.named_parameters()', net.named_parameters)))
-    shared = call('Linear(8, 8)', Linear, 8, 8)
-    net = call('Sequential(Linear(8, 3), ReLU(), shared, ReLU(), shared, Linear(1, 8))',
-               lambda: Sequential(Linear(8, 3), ReLU(), shared, ReLU(), shared, Linear(1, 8)))
-    init, calls = seeded_init(seed + 1)
-    call('initialize(net, init) for a net with one Linear in two places', initialize, net, init)
-    losses = call('train_mine(net, X, y, ...) for a net with one Linear in two places', train_mine, net,
-                  X.copy(), y.copy(), _LR_6, _EPOCHS_SHARED_6, _BATCH_6, without=_MINIGLUON_6)
-    data['shared'] = _trained(calls, losses, call('net.named_parameters()', net.named_parameters))
+    call('initialize(net, init)', mine['initialize'], net, init)
+    cpu0, cpu1 = mx.cpu(0), mx.cpu(1)
+    how = 'train_mine(net, X, y, lr=%g, epochs=%%d, batch_size=%d, ctx=%%s)' % (_LR_6, _BATCH_6)
+    hint = ' (make each minibatch a Var on ctx, and l2_loss its constants on pred.ctx)'
+    losses = call(how % (_STOP_6, 'mx.cpu(0)'), train_mine, net, X.copy(), y.copy(), _LR_6, _STOP_6, _BATCH_6, cpu0,
+                  without=_MINIGLUON_6, hint=hint)
+    data['calls'] = [list(c) for c in calls]
+    folder = tempfile.mkdtemp(prefix='check07-6-')
+    try:
+        path = os.path.join(folder, 'net.params')
+        call('save_parameters(net, path)', mine['save_parameters'], net, path)
+        fresh = call('a new ' + what, _net_6, *layers)
+        call('initialize(new_net, init)', mine['initialize'], fresh, lambda shape: np.zeros(shape, np.float32))
+        call('new_net(Var(X[:1])) (its first forward, which infers the shapes)', lambda: fresh(Var(X[:1])))
+        call('load_parameters(new_net, path)', mine['load_parameters'], fresh, path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    call('new_net.to(mx.cpu(1))', fresh.to, cpu1)
+    more = call(how % (_EPOCHS_6 - _STOP_6, 'mx.cpu(1)') + ' for the reloaded net', train_mine, fresh, X.copy(), y.copy(), _LR_6,
+                _EPOCHS_6 - _STOP_6, _BATCH_6, cpu1, without=_MINIGLUON_6, hint=hint)
+    try:
+        losses = [float(v) for v in list(losses) + list(more)]
+    except (TypeError, ValueError):
+        raise ExerciseFailed('train_mine returned %r and %r; expected lists of per-epoch losses'
+                             % (losses, more)) from None
+    params = call('new_net.named_parameters()', fresh.named_parameters)
+    data.update(losses=losses, keys=[str(k) for k in params],
+                params={str(k): floats(v.value) for k, v in params.items()},
+                contexts=sorted({str(getattr(v, 'ctx', None)) for v in params.values()}))
     data['review'] = mentions(train_mine, _MINIGLUON_6) + mentions(l2_loss, _MINIGLUON_6)
     return data
-
-
-def _trained(calls, losses, params) -> dict:
-    """What a training run left: the init calls, the per-epoch losses and the parameters."""
-    try:
-        losses = [float(v) for v in losses]
-    except (TypeError, ValueError):
-        raise ExerciseFailed('train_mine returned %r; expected a list of per-epoch losses' % (losses,)) from None
-    return {'calls': [list(c) for c in calls], 'losses': losses, 'keys': [str(k) for k in params],
-            'params': {str(k): floats(v.value) for k, v in params.items()}}
 
 
 check_6 = Check('07.6', observe_6, JUDGES)

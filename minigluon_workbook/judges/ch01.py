@@ -26,13 +26,19 @@ def judge_1(data, seed: int) -> str:
     shape = data.shape('out_shape')
     expect(shape == (2, 5), 'your layer returned shape %s for x of shape (2, 3) and y of shape '
            '(2, 4); expected (2, 5)' % (shape,))
-    expect(data.shape('weight_shape') == (5, 7),
-           'your Dense weight has shape %s; expected (5, 7): the Dense must see both inputs, '
-           '3 + 4 = 7 features' % (data.shape('weight_shape'),))
+    weight_shape = data.shape('weight_shape')
+    expect(weight_shape == (5, 7),
+           'your Dense weight has shape %s, so the Dense read %s features per example; expected '
+           '(5, 7), for the 3 + 4 features of x and y' % (weight_shape, (weight_shape or ('no',))[-1]))
     out, want = data.array('out', (2, 5)), np.concatenate([x, y], 1) @ weight.T + bias
-    expect(close(out, want, atol=1e-5),
-           'your layer(x, y) is not dense(concat(x, y, dim=1)): its output differs by up to %.3g '
-           '(did you put y before x?)' % float(np.abs(out - want).max()))
+    if not close(out, want, atol=1e-5):
+        i = np.unravel_index(np.argmax(np.abs(out - want)), want.shape)
+        swapped = close(out, np.concatenate([y, x], 1) @ weight.T + bias, atol=1e-5)
+        raise ExerciseFailed(
+            'your layer(x, y) differs from the expected output by up to %.3g (at %s: got %.4g, '
+            'expected %.4g)%s' % (float(np.abs(out - want).max()), list(map(int, i)), out[i], want[i],
+                                  "; it is what the Dense gives with each example's features of y "
+                                  'before those of x' if swapped else ''))
     return 'two inputs, one Dense over their concatenation'
 
 

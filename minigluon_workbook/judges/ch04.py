@@ -63,7 +63,7 @@ def judge_3(data, seed: int) -> str:
            % (data.shape('bias_before'),))
     after = data.shape('weight_after')
     expect(after == (5, 3), 'after an input of shape (2, 5) the weight has shape %s; expected '
-           '(5, 3): infer_shape must set (x.shape[1], units)' % (after,))
+           '(5, 3), (input width, units)' % (after,))
     out, expected = data.array('out', (2, 3)), np.maximum(x @ w + b, 0)
     if close(out, x @ w + b, atol=1e-4) and not close(out, expected, atol=1e-4):
         raise ExerciseFailed('your layer returned x·W + b without the ReLU: apply F.relu')

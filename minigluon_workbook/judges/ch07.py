@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigluon import autograd, gluon, nd
+from minigluon import autograd, gluon, init, nd
 from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
 
 from ..checks import ExerciseFailed, expect, rng
 from ..checks.ch07 import (
     _BATCH_6,
+    _CTX_6,
     _EPOCHS_6,
-    _EPOCHS_SHARED_6,
     _KEYS_6,
-    _KEYS_SHARED_6,
     _LR_6,
+    _STOP_6,
+    PIECES_6,
     _SHAPES,
     _SHAPES_2,
     _draw_1,
@@ -190,44 +191,47 @@ def judge_4(data, seed: int) -> str:
 
 
 # ----- 07.6 (build track) ------------------------------------------------------------------
-def minigluon_run_6(seed: int, shared: bool = False):
-    """The same training with minigluon: Dense + Trainer('sgd') + L2Loss, from the same
-    initial weights; the per-epoch losses and the final parameters by structural key. With
-    ``shared``: one Dense(8, in_units=8) in two places, weights from the seed + 1 stream."""
+class _Scale(nn.Block):
+    """minigluon's counterpart of the build track's MyScale: x * gamma, gamma starting at 1."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.gamma = self.params.get('gamma', shape=(units,), init=init.One())
+
+    def forward(self, x):
+        return x * self.gamma.data(x.context)
+
+
+def minigluon_run_6(seed: int):
+    """The 07.6 training with minigluon, uninterrupted: Dense + Trainer('sgd') + L2Loss from the
+    same initial weights (one Dense(8) in two places, a _Scale); the per-epoch losses and the
+    final parameters by structural key."""
     X, y, _, _ = _draw_6(seed)
-    net = nn.Sequential()
-    if shared:
-        stream, shapes, keys, epochs = rng(seed + 1), ((8, 3), (8, 8), (1, 8)), _KEYS_SHARED_6, _EPOCHS_SHARED_6
-        middle = nn.Dense(8, in_units=8)
-        net.add(nn.Dense(8, in_units=3), nn.Activation('relu'), middle, nn.Activation('relu'), middle,
-                nn.Dense(1, in_units=8))
-    else:
-        stream, shapes, keys, epochs = rng(seed), ((8, 3), (1, 8)), _KEYS_6, _EPOCHS_6
-        net.add(nn.Dense(8, in_units=3), nn.Activation('relu'), nn.Dense(1, in_units=8))
-    net.initialize()
-    params = net._collect_params_with_prefix()
-    for shape, key in zip(shapes, [k for k in keys if k.endswith('weight') and k != '4.weight']):
+    net, middle = nn.Sequential(), nn.Dense(8, in_units=8)
+    net.add(nn.Dense(8, in_units=3), nn.Activation('relu'), middle, nn.Activation('relu'), middle,
+            _Scale(8), nn.Dense(1, in_units=8))
+    net.initialize(init.Zero())
+    params, stream = net._collect_params_with_prefix(), rng(seed)
+    for key, shape in (('0.weight', (8, 3)), ('2.weight', (8, 8)), ('6.weight', (1, 8))):
         params[key].set_data(nd.array(stream.uniform(-1, 1, shape).astype(np.float32)))
-    for key in keys:
-        if key.endswith('bias'):
-            params[key].set_data(nd.zeros(params[key].shape))
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': _LR_6})
-    l2 = gloss.L2Loss()
-    losses = []
-    for _ in range(epochs):
-        total = 0.0
-        for start in range(0, len(X), _BATCH_6):
-            xb, yb = nd.array(X[start:start + _BATCH_6]), nd.array(y[start:start + _BATCH_6])
-            with autograd.record():
-                loss = l2(net(xb), yb)
-            loss.backward()
-            trainer.step(xb.shape[0])
-            total += float(loss.sum().asscalar())
-        losses.append(total / len(X))
-    return losses, {k: params[k].data().asnumpy() for k in keys}
+    losses = _run(net, trainer, nd.array(X), nd.array(y), _EPOCHS_6, _BATCH_6)
+    return losses, {k: params[k.replace('4.', '2.')].data().asnumpy() for k in _KEYS_6}
 
 
 def judge_6(data, seed: int) -> str:
+    given, stubs = data.strs('given'), data.strs('stubs')
+    if given or stubs:
+        def listed(names):
+            chapters = {}
+            for chapter, name in PIECES_6:
+                if name in names:
+                    chapters.setdefault(chapter, []).append(name)
+            return '; '.join('%s %s' % (c, ', '.join(n)) for c, n in chapters.items())
+        parts = (['still stubs: %s' % listed(stubs)] if stubs else []) + \
+            (['still the reference\'s: %s' % listed(given)] if given else [])
+        raise ExerciseFailed('not done yet: paste your own build-track pieces into the YOUR PIECES '
+                             'cell (%s)' % ' | '.join(parts))
     X, y, p, t = _draw_6(seed)
     got = data.array('loss')
     want = np.float32(0.5) * ((p - t) ** 2).sum()
@@ -237,36 +241,32 @@ def judge_6(data, seed: int) -> str:
     g = data.array('loss_grad')
     expect(g.shape == p.shape and close(g, p - t, rtol=1e-5), 'the gradient of l2_loss(pred, label) '
            'with respect to pred is %s; expected pred - label = %s' % (_fmt_bt(g), _fmt_bt(p - t)))
-    _judge_run(data, seed, shared=False)
-    _judge_run(data.sub('shared'), seed, shared=True)
-    return 'your framework trains the network as minigluon does: its %d per-epoch losses and final ' \
-        'weights agree with minigluon\'s to float32 precision, and a layer used in two places ' \
-        'steps once per minibatch' % _EPOCHS_6
-
-
-def _judge_run(data, seed: int, shared: bool):
-    """One training run of 07.6 against minigluon's (``minigluon_run_6``)."""
-    what = 'for the net with one Linear(8, 8) in two places, ' if shared else ''
-    shapes, keys, epochs = (([(8, 3), (8, 8), (1, 8)], _KEYS_SHARED_6, _EPOCHS_SHARED_6) if shared
-                            else ([(8, 3), (1, 8)], _KEYS_6, _EPOCHS_6))
     calls = shapes_of(data, 'calls')
-    expect(calls == shapes, '%sthe init function was asked for %s; expected %s (each weight once, the '
-           'shared one only the first time)' % (what, calls, shapes))
-    want_losses, want_params = minigluon_run_6(seed, shared)
+    shapes = [(8, 3), (8, 8), (1, 8)]
+    expect(calls == shapes, 'the init function was asked for %s; expected %s (each weight once, at '
+           'the first forward, the shared one only the first time; MyScale\'s gamma by its own init)'
+           % (calls, shapes))
+    want_losses, want_params = minigluon_run_6(seed)
     losses = data.array('losses')
-    expect(losses.shape == (epochs,), '%strain_mine returned %d losses; expected one per epoch (%d)'
-           % (what, losses.size, epochs))
+    expect(losses.shape == (_EPOCHS_6,), 'train_mine returned %d losses in all (3 epochs, then 3 after '
+           'the checkpoint); expected one per epoch (%d)' % (losses.size, _EPOCHS_6))
+    # float32 on both sides, summed in other orders: agreement to float32 rounding, not bits
     expect(close(losses, np.array(want_losses), rtol=1e-5, atol=1e-7),
-           '%syour per-epoch losses are %s; minigluon\'s (Dense, Trainer sgd, L2Loss) are %s: the mean '
-           'over the examples of 0.5 * (pred - y) ** 2, each minibatch\'s loss taken before its SGD '
-           'step, and the step w -= lr / batch_size * grad%s'
-           % (what, _fmt_bt(losses), _fmt_bt(np.array(want_losses)),
-              ', once per minibatch for a parameter in two places' if shared else ''))
+           'your per-epoch losses are %s; minigluon\'s (Dense, Trainer sgd, L2Loss, uninterrupted) are %s: '
+           'the mean over the examples of 0.5 * (pred - y) ** 2, each minibatch\'s loss taken before its '
+           'SGD step w -= lr / batch_size * grad, once per minibatch for a parameter in two places, and '
+           'the checkpoint after epoch %d must give back every parameter'
+           % (_fmt_bt(losses), _fmt_bt(np.array(want_losses)), _STOP_6))
     got_keys = data.strs('keys')
-    expect(got_keys == list(keys), '%sthe trained net has the keys %s; expected %s' % (what, got_keys, list(keys)))
+    expect(got_keys == list(_KEYS_6), 'the reloaded net has the keys %s; expected %s' % (got_keys, list(_KEYS_6)))
     params = data.sub('params')
-    for key in keys:
-        got = params.array(key)
-        want = want_params[key]
+    for key in _KEYS_6:
+        got, want = params.array(key), want_params[key]
         expect(got.shape == want.shape and close(got, want, rtol=1e-5, atol=1e-6),
-               '%safter training, %s is %s; minigluon\'s is %s' % (what, key, _fmt_bt(got), _fmt_bt(want)))
+               'after training, %s is %s; minigluon\'s is %s' % (key, _fmt_bt(got), _fmt_bt(want)))
+    contexts = data.strs('contexts')
+    expect(contexts == [_CTX_6], 'after new_net.to(mx.cpu(1)) and training there, the parameters are on '
+           '%s; expected only %s' % (contexts, _CTX_6))
+    return ('your own pieces train a network with a shared layer and a MyScale, checkpointed in your file '
+            'format after epoch %d and resumed on cpu(1), as minigluon does: its %d per-epoch losses and '
+            'final weights agree to float32 precision' % (_STOP_6, _EPOCHS_6))
