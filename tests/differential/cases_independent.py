@@ -53,4 +53,21 @@ CASES = {
         "show(lambda: setattr(c, 'grad_req', 'foo'))\n"
         "show(lambda: c.grad_req)\n"
         "show(lambda: nn.Dense(2, in_units=2).collect_params().setattr('grad_req', 'x'))"),
+    # ----- the samplers' checks of their scalar parameters (MXNet raises on reading the samples) -
+    'random_parameter_checks': _SHOW + (
+        "R = nd.random\n"
+        "for call in (lambda: R.normal(0, -1, shape=(2,)), lambda: R.normal(0, 0), lambda: R.normal(0, -1e-8),\n"
+        "             lambda: R.normal(0, -0.3), lambda: R.uniform(2, 1, shape=(2,)), lambda: R.uniform(1, 1),\n"
+        "             lambda: R.uniform(0.7, 0.1), lambda: R.exponential(-1), lambda: R.exponential(-3),\n"
+        "             lambda: R.exponential(0), lambda: R.poisson(-1), lambda: R.poisson(0), lambda: R.gamma(-1, 1),\n"
+        "             lambda: R.gamma(0, 1), lambda: R.gamma(1, -2), lambda: R.gamma(-1, -2),\n"
+        "             lambda: R.negative_binomial(-1, 0.5), lambda: R.negative_binomial(1, -0.5),\n"
+        "             lambda: R.negative_binomial(1, 1.5), lambda: R.generalized_negative_binomial(-1, 0.5),\n"
+        "             lambda: R.generalized_negative_binomial(1, -0.5), lambda: R.randint(5, 2),\n"
+        "             lambda: R.normal_like(nd.ones(2), 0, -1), lambda: R.uniform_like(nd.ones(2), 3, 1),\n"
+        "             lambda: R.exponential_like(nd.ones(2), -1), lambda: R.normal(nd.zeros(2), nd.array([1, -1])),\n"
+        "             lambda: R.uniform(nd.array([2, 0]), nd.array([1, 1])), lambda: R.poisson(nd.array([-1, 1])),\n"
+        "             lambda: mx.random.normal(0, -1),\n"
+        "             lambda: R.normal(0, -1, out=nd.zeros(2)), lambda: R.randn(2, loc=0, scale=-1)):\n"
+        "    show(lambda: call().asnumpy().shape)"),
 }
