@@ -444,3 +444,22 @@ def test_gradient_across_cpu_contexts_lands_on_each_variables_context():
     s.backward()
     assert a0.grad.asnumpy().tolist() == [2.0, 2.0] and a0.grad.context == mx.cpu(0)
     assert a1.grad.asnumpy().tolist() == [3.0, 3.0] and a1.grad.context == mx.cpu(1)
+
+
+def test_head_gradient_of_another_dtype():
+    # the independent check's a_backward_int_head: MXNet 1.9.1's kernels refuse it (the message
+    # of elementwise ops and dot), except sum, mean, reshape and copy, whose backward reads it
+    x = nd.array([1., 2.])
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    with pytest.raises(mx.MXNetError, match=r'^Check failed: mshadow: :DataType<DType>::kFlag == '
+                       r'type_flag_: TBlob.get_with_shape: data type do not match specified '
+                       r'type.Expected: int v.s. given float$'):
+        y.backward(nd.array([1, 1], dtype='int32'))
+    for f, expected in ((lambda x: x.sum(), 1), (lambda x: x.mean(), 0.5),
+                        (lambda x: x.reshape((2, 1)), 1), (lambda x: x.copy(), 1)):
+        with autograd.record():
+            y = f(x)
+        y.backward(nd.ones(y.shape, dtype='int32'))
+        assert x.grad.asnumpy().tolist() == [expected, expected]

@@ -70,4 +70,19 @@ CASES = {
         "             lambda: mx.random.normal(0, -1),\n"
         "             lambda: R.normal(0, -1, out=nd.zeros(2)), lambda: R.randn(2, loc=0, scale=-1)):\n"
         "    show(lambda: call().asnumpy().shape)"),
+    # ----- a head gradient of another dtype than its head ----------------------------------------
+    'head_gradient_dtype': _SHOW + (
+        "def run(f, xd, hd):\n"
+        "    x = nd.array([1., 2.], dtype=xd); x.attach_grad()\n"
+        "    with autograd.record():\n"
+        "        y = f(x)\n"
+        "    y.backward(nd.ones(y.shape, dtype=hd))\n"
+        "    return x.grad.asnumpy()\n"
+        "for xd, hd in [('float32', 'int32'), ('float32', 'float64'), ('float32', 'float16'), ('float32', 'int64'),\n"
+        "               ('float32', 'uint8'), ('float64', 'float32'), ('float16', 'float32'), ('int32', 'float32')]:\n"
+        "    show(lambda: run(lambda x: x * 2, xd, hd))\n"
+        "for f in (lambda x: x + x, lambda x: x * x, lambda x: nd.dot(x.reshape((1, 2)), x.reshape((2, 1))),\n"
+        "          lambda x: x.sum(), lambda x: x.sum(axis=0, keepdims=True), lambda x: x.mean(),\n"
+        "          lambda x: x.reshape((2, 1)), lambda x: x.copy()):\n"
+        "    show(lambda: run(f, 'float32', 'int32'))"),
 }
