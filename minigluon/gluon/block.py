@@ -42,6 +42,19 @@ class _ShapePass(threading.local):
 _SHAPE_PASS = _ShapePass()
 
 
+def _has_ndarray(args) -> bool:
+    """Whether an NDArray is among ``args`` or the lists and tuples in them."""
+    return any(isinstance(a, ndarray.NDArray) or isinstance(a, (list, tuple)) and _has_ndarray(a)
+               for a in args)
+
+
+def _check_hybrid_inputs(args: tuple) -> None:
+    """MXNet's check of a HybridBlock's inputs: an NDArray among them (a NumPy array is not)."""
+    if not _has_ndarray(args):
+        raise ValueError('In HybridBlock, there must be one NDArray or one Symbol in the input. '
+                         'Please check the type of the args.\n')
+
+
 class _BlockScope:
     """The naming scope of ``with block.name_scope():``, with its own counters."""
     _current = threading.local()
@@ -430,6 +443,7 @@ class HybridBlock(Block):
         """``hybrid_forward(nd, x, *args, **data of this block's parameters on x's context)``;
         the first call infers the parameters' unknown shapes from the inputs, then
         initializes them (deferred initialization)."""
+        _check_hybrid_inputs((x,) + args)
         if not self._reg_params:  # activations, dropout, losses: no parameters to pass
             return self.hybrid_forward(ndarray, x, *args)
         if _SHAPE_PASS.depth:

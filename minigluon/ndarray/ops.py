@@ -285,6 +285,7 @@ def clip(data: NDArray, a_min: float, a_max: float,
 def softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
             name: str | None = None) -> NDArray:
     a = data._data
+    axis = _check_axis(axis, a.ndim)
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     y = e / e.sum(axis=axis, keepdims=True)
     return _record('softmax', NDArray(y, data._ctx),
@@ -294,6 +295,7 @@ def softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
 def log_softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
                 name: str | None = None) -> NDArray:
     a = data._data
+    axis = _check_axis(axis, a.ndim)
     shifted = a - a.max(axis=axis, keepdims=True)
     y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     return _record('log_softmax', NDArray(y, data._ctx),
@@ -358,6 +360,13 @@ def _axis(axis, exclude: bool = False, ndim: int = 0):
     return tuple(axis) or None
 
 
+def _reduction_axis(axis, exclude: bool, shape: tuple):
+    """A reduction's ``axis`` as NumPy's (``_axis``), after MXNet's checks of it."""
+    if not exclude:
+        _check_reduce_axes(axis, shape)
+    return _axis(axis, exclude, len(shape))
+
+
 def _reduce_shape(a, axis):
     """The kept-dims shape that broadcasts a reduction's gradient back over ``a``."""
     if axis is None:
@@ -384,7 +393,7 @@ def sum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,  #
     if kwargs:
         raise unknown_argument('sum', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)), x._ctx)
 
     def backward(g):
@@ -397,7 +406,7 @@ def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     if kwargs:
         raise unknown_argument('mean', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     data = a.mean(axis=axis, keepdims=keepdims)
     out = NDArray(_reduced(data.astype(a.dtype, copy=False)), x._ctx)
     count = a.size // data.size if data.size else 1
@@ -413,7 +422,7 @@ def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     if kwargs:
         raise unknown_argument('prod', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
 
     def backward(g):
@@ -428,7 +437,7 @@ def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     if kwargs:
         raise unknown_argument('nansum', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     data = x._ctx.xp.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
     return _record('nansum', NDArray(_reduced(data), x._ctx),
                    lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
@@ -441,9 +450,7 @@ def nanprod(data: NDArray, axis=None, keepdims: bool = False, exclude: bool = Fa
     if kwargs:
         raise unknown_argument('nanprod', kwargs, _REDUCE_ARGUMENTS)
     a = data._data
-    if not exclude:
-        _check_reduce_axes(axis, a.shape)
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     nan = np.isnan(a)
     with np.errstate(over='ignore', invalid='ignore'):  # inf * 0 is NaN, silently, as in C
         product = np.where(nan, 1, a).prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
@@ -475,7 +482,7 @@ def _extreme(name, pick):
         if kwargs:
             raise unknown_argument(name, kwargs, _REDUCE_ARGUMENTS)
         a = x._data
-        axis = _axis(axis, exclude, a.ndim)
+        axis = _reduction_axis(axis, exclude, a.shape)
         data = pick(a, axis=axis, keepdims=keepdims)
         out = NDArray(_reduced(data), x._ctx)
 
@@ -495,7 +502,7 @@ def norm(data: NDArray, ord: int = 2, axis=None, keepdims: bool = False,  # noqa
          out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The L2 norm (``ord=2``) or L1 norm (``ord=1``) over ``axis`` (all elements by default)."""
     a = data._data
-    axis = _axis(axis)
+    axis = _reduction_axis(axis, False, a.shape)
     if ord == 1:
         values = np.abs(a).sum(axis=axis, keepdims=keepdims)
     elif ord == 2:
@@ -518,6 +525,8 @@ def _arg_extreme(name, pick):
                out: NDArray | None = None, name: str | None = None) -> NDArray:
         """Index of the extreme element, as floats (MXNet gives indices in the input's dtype)."""
         a = data._data
+        if axis is not None:
+            _check_axis(axis, a.ndim)
         values = pick(a, axis)
         if keepdims and axis is not None:
             values = data._ctx.xp.expand_dims(values, axis)
@@ -838,6 +847,13 @@ def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
     for other in arrays[1:]:
         same_context('concat', arrays[0], other)
     _same_dtype('concat', *(x._data for x in arrays))
+    # MXNet's shape check: every input of the first one's shape, except along the axis
+    first = list(arrays[0].shape)
+    first[_check_axis(dim, len(first))] = -1
+    for x in arrays:
+        _check(len(x.shape) == len(first) and all(e in (-1, d) for e, d in zip(first, x.shape)),
+               'shape_assign(&(*in_shape)[i], dshape): Incompatible input shape: expected %s, '
+               'got %s' % (_dims_str(first), _dims_str(x.shape)))
     data = arrays[0]._ctx.xp.concatenate([x._data for x in arrays], axis=dim)
     ends = np.cumsum([x.shape[dim] for x in arrays])[:-1]
 
@@ -877,6 +893,12 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
     ctx = same_context('pick', data, index)
     xp = ctx.xp
     a = data._data
+    axis = _check_axis(axis, a.ndim)
+    # MXNet's index shape: data's without the axis, or of as many dimensions with the axis 1
+    expected = a.shape[:axis] + ((1,) if index.ndim == a.ndim else ()) + a.shape[axis + 1:]
+    if index.shape != expected:  # str(err) starts 'MXNetError: ', as MXNet's does
+        raise MXNetError('MXNetError: Shape inconsistent, Provided = %s, inferred shape=%s'
+                         % (_dims_str(index.shape), _dims_str(expected)))
     idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode)
     if idx.ndim < a.ndim:  # labels of shape (N,) or, as Gluon's losses pass them, (N, 1)
         idx = xp.expand_dims(idx, axis % a.ndim)

@@ -85,4 +85,34 @@ CASES = {
         "          lambda x: x.sum(), lambda x: x.sum(axis=0, keepdims=True), lambda x: x.mean(),\n"
         "          lambda x: x.reshape((2, 1)), lambda x: x.copy()):\n"
         "    show(lambda: run(f, 'float32', 'int32'))"),
+    # ----- errors MXNet raises as MXNetError (ValueError for a HybridBlock's input) ---------------
+    'hybrid_block_numpy_input': _SHOW + (
+        "d = nn.Dense(2, in_units=3); d.initialize()\n"
+        "seq = nn.HybridSequential(); seq.add(nn.Dense(2, in_units=3)); seq.initialize()\n"
+        "for call in (lambda: d(np.ones((1, 3))), lambda: nn.Activation('relu')(np.ones(2)),\n"
+        "             lambda: nn.Activation('relu')(3.0), lambda: gluon.loss.L2Loss()(np.ones(2), np.ones(2)),\n"
+        "             lambda: seq(np.ones((1, 3))), lambda: nn.Sequential()(np.ones(2)), lambda: d(nd.ones((1, 3))).shape):\n"
+        "    show(call)"),
+    'pick_and_softmax_ce_label_shape': _SHOW + (
+        "for call in (lambda: gluon.loss.SoftmaxCrossEntropyLoss()(nd.ones((2, 3)), nd.ones((3,))),\n"
+        "             lambda: nd.pick(nd.ones((2, 3)), nd.ones((3,))), lambda: nd.pick(nd.ones((2, 3)), nd.ones((3,)), keepdims=True),\n"
+        "             lambda: nd.pick(nd.ones((2, 3)), nd.ones((2, 2)), axis=1), lambda: nd.pick(nd.ones((2, 3)), nd.ones((3, 1)), axis=0),\n"
+        "             lambda: nd.pick(nd.ones((2, 3, 4)), nd.ones((2, 3)), axis=1), lambda: nd.pick(nd.ones((2, 3)), nd.ones((2, 1)), keepdims=True).shape,\n"
+        "             lambda: nd.pick(nd.ones((2, 3)), nd.ones((2, 1))).shape, lambda: nd.pick(nd.ones((2, 3)), nd.ones((2,)), axis=5)):\n"
+        "    show(call)"),
+    'concat_shape_check': _SHOW + (
+        "for call in (lambda: nd.concat(nd.ones((1, 2)), nd.zeros((1, 3)), dim=0), lambda: nd.concat(nd.ones((1, 2)), nd.zeros((1, 3)), dim=1).shape,\n"
+        "             lambda: nd.concat(nd.ones((1, 2)), nd.zeros((1, 2, 1)), dim=0),\n"
+        "             lambda: nd.concat(nd.ones((2, 2)), nd.ones((2, 2)), nd.zeros((1, 3)), dim=0),\n"
+        "             lambda: nd.concat(nd.ones((1, 2)), nd.zeros((1, 2)), dim=-1).shape, lambda: nd.concat(nd.ones((1, 2)), nd.zeros((1, 2)), dim=2),\n"
+        "             lambda: nd.concat(nd.ones((3, 2)), nd.zeros((1, 2)), dim=1), lambda: nd.concat(nd.ones((2, 3, 4)), nd.zeros((2, 5, 4)), dim=1).shape):\n"
+        "    show(call)"),
+    'reduction_axis_checks': _SHOW + (
+        "x = nd.ones((2, 3))\n"
+        "for call in (lambda: x.sum(axis=2), lambda: nd.sum(x, axis=2), lambda: x.mean(axis=2), lambda: x.max(axis=2),\n"
+        "             lambda: x.sum(axis=-3), lambda: x.sum(axis=(0, 2)), lambda: x.prod(axis=2), lambda: x.min(axis=3),\n"
+        "             lambda: x.argmax(axis=2), lambda: x.norm(axis=2), lambda: x.sum(axis=(1, 1)), lambda: x.nansum(axis=2),\n"
+        "             lambda: nd.softmax(x, axis=2).asnumpy(), lambda: nd.log_softmax(x, axis=-3).asnumpy(),\n"
+        "             lambda: x.sum(axis=1, exclude=True).shape, lambda: x.sum(axis=-1).shape):\n"
+        "    show(call)"),
 }
