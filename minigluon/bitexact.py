@@ -213,7 +213,9 @@ def sgd_step(weight, grad, state, lr: float, wd: float, momentum: float, rescale
     multi_sgd kernel: in float32, lr*wd and lr*rescale_grad multiplied first, so that
     state = momentum * state - lr*wd * weight - lr * g; weight += state (``state`` None:
     weight -= lr*wd * weight + lr * g), where lr * g = (lr * rescale_grad) * grad, or
-    lr * clip(rescale_grad * grad) with ``clip_gradient`` (the weight decay is not clipped)."""
+    lr * clip(rescale_grad * grad) with ``clip_gradient`` (the weight decay is not clipped).
+    NDArrays (a user's direct ``SGD.update``) are updated through their arrays."""
+    weight, grad, state = (getattr(a, '_data', a) for a in (weight, grad, state))
     lr, wd = np.float32(lr), np.float32(wd)
     if clip_gradient is None:
         lr_g = (lr * np.float32(rescale_grad)) * grad

@@ -243,7 +243,6 @@ class SGD(Optimizer):
         """weight -= lr * (rescale_grad * grad + wd * weight); with momentum,
         state = momentum * state - lr * (rescale_grad * grad + wd * weight), weight += state.
         A clipped gradient is clipped before the weight decay is added."""
-        weight, grad, state = _raw(weight, grad, state)
         self._update_count(index)
         bitexact.sgd_step(weight, grad, state, self._get_lr(index), self._get_wd(index),
                           self.momentum, self.rescale_grad, self.clip_gradient)

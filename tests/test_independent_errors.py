@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
+from helpers import check_grad
 from minigluon import gluon, nd
 from minigluon.base import MXNetError
 from minigluon.gluon import nn
@@ -48,3 +49,23 @@ def test_hybrid_block_refuses_numpy_input(make):
                        r'in the input. Please check the type of the args.\n$'):
         block(np.ones((1, 3)))
     assert block(nd.ones((1, 3))).shape[0] == 1
+
+
+@pytest.mark.parametrize('lshape, rshape, ta, tb, out', [
+    ((2, 3, 4), (2, 5), True, False, (3, 4, 5)), ((4, 3), (5, 2, 3), False, True, (4, 5, 2)),
+    ((2, 3), (4, 2), True, True, (3, 4)), ((3,), (2, 3), False, True, (2,))])
+def test_dot_transposes_an_nd_operand_as_its_2d_view(lshape, rshape, ta, tb, out):
+    # MXNet: a transposed N-d operand is (first axis, the rest) transposed, not reversed
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal(lshape), rng.standard_normal(rshape)
+    assert nd.dot(nd.array(a), nd.array(b), transpose_a=ta, transpose_b=tb).shape == out
+    check_grad(lambda x, y: nd.dot(x, y, transpose_a=ta, transpose_b=tb), a, b)
+
+
+def test_dot_and_reshape_messages_have_mxnets_check():
+    with pytest.raises(MXNetError, match=r'^Check failed: L\[!Ta\].Size\(\) == R\[Tb\].Size\(\) '
+                       r'\(3 vs. 2\) : dot shape error: \[2,3\] X \[2,3\]$'):
+        nd.dot(nd.ones((2, 3)), nd.ones((2, 3)))
+    with pytest.raises(MXNetError, match=r'^NDArray.Reshape: Check failed: shape_.Size\(\) >= '
+                       r'shape.Size\(\) \(6 vs. 8\) : target shape size is larger'):
+        nd.zeros((2, 3)).reshape((4, 2))

@@ -439,11 +439,14 @@ class HybridBlock(Block):
     ``F = mx.nd`` and this block's own parameters' data as keyword arguments.
     """
 
+    def __call__(self, *args):
+        _check_hybrid_inputs(args)
+        return super().__call__(*args)
+
     def forward(self, x, *args):
         """``hybrid_forward(nd, x, *args, **data of this block's parameters on x's context)``;
         the first call infers the parameters' unknown shapes from the inputs, then
         initializes them (deferred initialization)."""
-        _check_hybrid_inputs((x,) + args)
         if not self._reg_params:  # activations, dropout, losses: no parameters to pass
             return self.hybrid_forward(ndarray, x, *args)
         if _SHAPE_PASS.depth:

@@ -549,10 +549,13 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
                          'negative value -1')
     ctx = same_context('dot', lhs, rhs)
     _same_dtype('dot', lhs._data, rhs._data)
-    a = lhs._data.T if transpose_a else lhs._data
-    b = rhs._data.T if transpose_b else rhs._data
+    xp = ctx.xp  # transposed, an N-d operand is MXNet's 2-d view of it: (first axis, the rest)
+    a = xp.moveaxis(lhs._data, 0, -1) if transpose_a else lhs._data
+    b = xp.moveaxis(rhs._data, -1, 0) if transpose_b else rhs._data
     if a.shape[-1:] != b.shape[:1]:
-        raise MXNetError('dot shape error: %s X %s' % (_shape_str(lhs._data), _shape_str(rhs._data)))
+        _check(False, '%s (%d vs. %d) : dot shape error: %s X %s' % (
+            'lshape[0] == rshape[0]' if a.ndim == b.ndim == 1 else 'L[!Ta].Size() == R[Tb].Size()',
+            a.shape[-1], b.shape[0], _shape_str(lhs._data), _shape_str(rhs._data)))
     if a.ndim == 2 and b.ndim == 2:
         data = a @ b
     else:
@@ -564,7 +567,8 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
         g = g.reshape(a.shape[:-1] + b.shape[1:])
         ga = ctx.xp.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
         gb = ctx.xp.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
-        return (ga.T if transpose_a else ga), (gb.T if transpose_b else gb)
+        return (xp.moveaxis(ga, -1, 0) if transpose_a else ga,
+                xp.moveaxis(gb, 0, -1) if transpose_b else gb)
     return _record('dot', NDArray(data, ctx), backward, (lhs, rhs), out)
 
 
@@ -575,9 +579,13 @@ def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
     _same_dtype('batch_dot', lhs._data, rhs._data)
     a = lhs._data.transpose(0, 2, 1) if transpose_a else lhs._data
     b = rhs._data.transpose(0, 2, 1) if transpose_b else rhs._data
-    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
         raise MXNetError('batch_dot shape error: %s X %s' % (_shape_str(lhs._data),
                                                              _shape_str(rhs._data)))
+    _check(a.shape[2] == b.shape[1], 'lshape_k == rshape_k (%d vs. %d) : batch_dot shape error '
+           '(shape mismatch): %s X %s trans_a=%d trans_b=%d' % (
+               a.shape[2], b.shape[1], _shape_str(lhs._data), _shape_str(rhs._data),
+               transpose_a, transpose_b))
 
     def backward(g):
         ga, gb = g @ b.transpose(0, 2, 1), a.transpose(0, 2, 1) @ g
@@ -746,8 +754,9 @@ def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
     except ValueError:  # MXNet's checks say what is wrong
         size = math.prod(_reshape_target(normalize_shape(codes), a.shape, reverse))
         if size > a.size:
-            raise MXNetError('NDArray.Reshape: target shape size is larger than the current '
-                             'shape') from None
+            raise MXNetError('NDArray.Reshape: Check failed: shape_.Size() >= shape.Size() '
+                             '(%d vs. %d) : target shape size is larger than the current shape'
+                             % (a.size, size)) from None
         raise ValueError('Cannot reshape array of size %d into shape %s'
                          % (a.size, tuple(codes))) from None
     return _record('reshape', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))

@@ -115,4 +115,18 @@ CASES = {
         "             lambda: nd.softmax(x, axis=2).asnumpy(), lambda: nd.log_softmax(x, axis=-3).asnumpy(),\n"
         "             lambda: x.sum(axis=1, exclude=True).shape, lambda: x.sum(axis=-1).shape):\n"
         "    show(call)"),
+    # ----- MXNet's 'Check failed: <condition>' preamble where minigluon dropped it ---------------
+    'dot_reshape_load_messages': _SHOW + (
+        "o = nd.ones\n"
+        "for call in (lambda: nd.dot(o((2, 3)), o((2, 3))), lambda: nd.dot(o((2, 3)), o((2, 3)), transpose_a=True).shape,\n"
+        "             lambda: nd.dot(o((2, 3)), o((4, 3)), transpose_a=True, transpose_b=True), lambda: nd.dot(o((2, 3)), o((4,))),\n"
+        "             lambda: nd.dot(o((2, 3, 4)), o((5, 6))), lambda: nd.dot(o((3,)), o((4,))),\n"
+        "             lambda: nd.dot(o((2, 3, 4)), o((2, 5)), transpose_a=True).shape,\n"
+        "             lambda: nd.dot(o((4, 3)), o((5, 2, 3)), transpose_b=True).shape,\n"
+        "             lambda: nd.zeros((2, 3)).reshape((4, 2)), lambda: nd.zeros((2, 3)).reshape((7,)),\n"
+        "             lambda: nd.load('/nonexistent/zz'), lambda: nn.Dense(2, in_units=3).load_parameters('/nonexistent/zz.params'),\n"
+        "             lambda: nd.batch_dot(o((2, 3, 4)), o((2, 5, 6)))):\n"
+        "    show(call)\n"
+        "a = nd.array(np.arange(24.).reshape((2, 3, 4))); b = nd.array(np.arange(10.).reshape((2, 5)))\n"
+        "print(nd.dot(a, b, transpose_a=True))"),
 }

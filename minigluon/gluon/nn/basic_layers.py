@@ -6,7 +6,7 @@ import numpy as np
 from ... import autograd, ndarray
 from ...base import MXNetAssertionError, MXNetError
 from ...ndarray import ops
-from ..block import Block, HybridBlock, _indent, _check_hybrid_inputs
+from ..block import Block, HybridBlock, _indent
 
 
 class Sequential(Block):
@@ -42,10 +42,6 @@ class Sequential(Block):
 
 class HybridSequential(Sequential, HybridBlock):
     """Sequential under MXNet's hybridizable name (``hybridize()`` is a no-op here)."""
-
-    def forward(self, x):
-        _check_hybrid_inputs((x,))
-        return Sequential.forward(self, x)
 
 
 _ACTIVATIONS = {
