@@ -157,6 +157,50 @@ def onednn_softrelu(x):
     return np.where((x > _LN_FLT_MAX) | (n >= 128), x, y)
 
 
+# oneDNN's log: x = 2**E * m; log(x) = E * ln2 - log(r) + log1p(m * r - 1), r from a table of
+# 32 (r, log r) pairs (with MXNet's exponent bias folded into log r) picked by m's top 5 bits
+_LOG_TABLE = np.array([
+    (0x3f800000, 0xc2b00f34), (0x3f780000, 0xc2affef2), (0x3f700000, 0xc2afee29),
+    (0x3f680000, 0xc2afdccd), (0x3f600000, 0xc2afcad6), (0x3f580000, 0xc2afb837),
+    (0x3f580000, 0xc2afb837), (0x3f500000, 0xc2afa4e4), (0x3f480000, 0xc2af90cf),
+    (0x3f480000, 0xc2af90cf), (0x3f400000, 0xc2af7be9), (0x3f400000, 0xc2af7be9),
+    (0x3f380000, 0xc2af661e), (0x3f380000, 0xc2af661e), (0x3f300000, 0xc2af4f5c),
+    (0x3f300000, 0xc2af4f5c), (0x3fa80000, 0xc2b09a6f), (0x3fa80000, 0xc2b09a6f),
+    (0x3fa00000, 0xc2b08174), (0x3fa00000, 0xc2b08174), (0x3fa00000, 0xc2b08174),
+    (0x3f980000, 0xc2b06731), (0x3f980000, 0xc2b06731), (0x3f900000, 0xc2b04b82),
+    (0x3f900000, 0xc2b04b82), (0x3f900000, 0xc2b04b82), (0x3f900000, 0xc2b04b82),
+    (0x3f880000, 0xc2b02e3e), (0x3f880000, 0xc2b02e3e), (0x3f880000, 0xc2b02e3e),
+    (0x3f800000, 0xc2b00f34), (0x3f800000, 0xc2b00f34)], np.uint32).view(np.float32)
+_LOG_POLY = [_ONE] + [_f32(h) for h in (0xbf000000, 0x3eaaaaab, 0xbe8004ab, 0x3e4cc8a3)]
+
+
+def onednn_log(x):
+    """oneDNN's natural log of positive float32 ``x`` (the log of its softmax's sum)."""
+    bits = x.view(np.int32)
+    index = np.right_shift(bits, 18) & 0x1f
+    upper = np.right_shift(index, 4)  # m >= 1.5: take 2**(E+1) * (m / 2) instead
+    exponent = (np.right_shift(bits, 23) + upper).astype(np.float32)
+    mantissa = ((bits & 0x7fffff) | np.left_shift(upper ^ 127, 23)).view(np.float32)
+    r, log_r = _LOG_TABLE[index, 0], _LOG_TABLE[index, 1]
+    z = _fma(r, mantissa, -_ONE)
+    p = _poly(_LOG_POLY, z) * z
+    partial = _fma(exponent, np.full_like(exponent, _LN2), log_r)
+    high = p + partial
+    return high + ((high - partial) - p)  # oneDNN's (mis-signed) TwoSum correction, replayed
+
+
+def onednn_lane_sum(e):
+    """The sum over the last axis as oneDNN's AVX2 softmax adds it: element j into lane j % 8,
+    then the 8 lanes folded pairwise (lane i + lane i^4, then i^2, then i^1)."""
+    lanes = np.zeros(e.shape[:-1] + (8,), e.dtype)
+    for start in range(0, e.shape[-1], 8):
+        chunk = e[..., start:start + 8]
+        lanes[..., :chunk.shape[-1]] += chunk
+    for fold in ([4, 5, 6, 7, 0, 1, 2, 3], [2, 3, 0, 1, 6, 7, 4, 5], [1, 0, 3, 2, 5, 4, 7, 6]):
+        lanes = lanes + lanes[..., fold]
+    return lanes[..., :1]
+
+
 # ----- reductions ----------------------------------------------------------------------------
 _NRM2_EXACT_MAX = 256  # longest reduction replayed step by step (a Python loop; longer:
 # plain sqrt-sum, which can differ from MXNet in the last digit)

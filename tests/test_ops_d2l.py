@@ -137,3 +137,22 @@ def test_softrelu_values_mxnet_prints():
 @pytest.mark.parametrize('shape', [(2, 3), (1, 1, 1, 1, 2, 3)])
 def test_softrelu_float64_and_six_dim_gradient(shape):
     check_grad(lambda x: nd.Activation(x, act_type='softrelu'), X.reshape(shape) * 5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(-30, 30, width=32), min_size=1, max_size=40), st.booleans())
+def test_float32_softmax_family_is_within_float32_error_of_exact(values, last_axis):
+    # float32 on the last axis replays oneDNN's kernels (differential case
+    # independent:softmax_family_digits); elsewhere MXNet's own loop: both near the exact values
+    x = np.array(values, np.float32).reshape((1, -1) if last_axis else (-1, 1))
+    exact = x.astype(np.float64) - np.log(np.exp(x.astype(np.float64) - x.max()).sum()) - x.max()
+    y = nd.log_softmax(nd.array(x), axis=-1 if last_axis else 0).asnumpy()
+    np.testing.assert_allclose(y, exact, rtol=2e-5, atol=2e-5)
+    s = nd.softmax(nd.array(x), axis=-1 if last_axis else 0).asnumpy()
+    np.testing.assert_allclose(s, np.exp(exact), rtol=2e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize('f', [nd.softmax, nd.log_softmax])
+@pytest.mark.parametrize('axis', [-1, 0])
+def test_softmax_family_gradients(f, axis):
+    check_grad(lambda x: f(x, axis=axis), X * 3)

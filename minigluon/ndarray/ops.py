@@ -282,24 +282,46 @@ def clip(data: NDArray, a_min: float, a_max: float,
     return _record('clip', result, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (data,), out)
 
 
+def _softmax_kernel(a, axis: int, log: bool):
+    """MXNet's CPU softmax (``log``: log_softmax) of ``a`` along ``axis``. float32 on the last
+    axis of 1 to 4 dimensions goes to oneDNN: its exp and log polynomials, its lane-order sum,
+    the sum's reciprocal multiplied in. Otherwise MXNet's own loop: C's exp, the sum added in
+    order (float16 in float32), divided by; log_softmax is (x - max) - log(sum)."""
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):  # silent, as in C
+        if a.dtype == np.float32 and axis == a.ndim - 1 and a.ndim <= 4 and isinstance(a, np.ndarray):
+            shifted = a - a.max(axis=axis, keepdims=True)
+            e = bitexact.onednn_exp(shifted)
+            total = bitexact.onednn_lane_sum(e)
+            return shifted - bitexact.onednn_log(total) if log else e * (np.float32(1) / total)
+        work = np.float32 if a.dtype == np.float16 else a.dtype
+        shifted = (a - a.max(axis=axis, keepdims=True)).astype(work, copy=False)
+        e = bitexact.exp(shifted)
+        total = bitexact.running_sum(e, axis, work)
+        y = shifted - bitexact.log(total) if log else e / total
+        return y.astype(a.dtype, copy=False)
+
+
 def softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
             name: str | None = None) -> NDArray:
+    """exp(x) / sum(exp(x)) along ``axis``, in MXNet's CPU arithmetic (``_softmax_kernel``);
+    the gradient is y * (g - sum(g * y)), the sum added in order as MXNet's backward does."""
     a = data._data
     axis = _check_axis(axis, a.ndim)
-    e = np.exp(a - a.max(axis=axis, keepdims=True))
-    y = e / e.sum(axis=axis, keepdims=True)
+    y = _softmax_kernel(a, axis, log=False)
     return _record('softmax', NDArray(y, data._ctx),
-                   lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (data,), out)
+                   lambda g: ((g - bitexact.running_sum(g * y, axis, y.dtype)) * y,), (data,), out)
 
 
 def log_softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
                 name: str | None = None) -> NDArray:
+    """x - max - log(sum(exp(x - max))) along ``axis``, in MXNet's CPU arithmetic
+    (``_softmax_kernel``); the gradient is g - exp(y) * sum(g), the sum added in order."""
     a = data._data
     axis = _check_axis(axis, a.ndim)
-    shifted = a - a.max(axis=axis, keepdims=True)
-    y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    y = _softmax_kernel(a, axis, log=True)
     return _record('log_softmax', NDArray(y, data._ctx),
-                   lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (data,), out)
+                   lambda g: (g - bitexact.exp(y) * bitexact.running_sum(g, axis, y.dtype),),
+                   (data,), out)
 
 
 _SOFTMAX_DTYPES = (None, 'float16', 'float32', 'float64')

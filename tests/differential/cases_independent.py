@@ -129,4 +129,24 @@ CASES = {
         "    show(call)\n"
         "a = nd.array(np.arange(24.).reshape((2, 3, 4))); b = nd.array(np.arange(10.).reshape((2, 5)))\n"
         "print(nd.dot(a, b, transpose_a=True))"),
+    # ----- softmax, log_softmax and SoftmaxCELoss: oneDNN's float32 digits, MXNet's own loop else -
+    'softmax_family_digits': (
+        "rng = np.random.RandomState(3)\n"
+        "for shape, axis, dtype in (((5, 3), -1, 'float32'), ((4, 10), -1, 'float32'), ((2, 37), 1, 'float32'),\n"
+        "                           ((3, 4, 5), 1, 'float32'), ((2, 3, 4), -1, 'float64'), ((1, 2, 1, 2, 9), -1, 'float32'),\n"
+        "                           ((2, 1000), -1, 'float32')):\n"
+        "    X = rng.uniform(-6, 6, shape).astype(dtype); G = rng.uniform(-2, 2, shape).astype(dtype)\n"
+        "    for f in (nd.softmax, nd.log_softmax):\n"
+        "        x = nd.array(X, dtype=dtype); x.attach_grad()\n"
+        "        with autograd.record():\n"
+        "            y = f(x, axis=axis)\n"
+        "        y.backward(nd.array(G, dtype=dtype))\n"
+        "        print(f.__name__, shape, axis, dtype, y.asnumpy().tobytes().hex()[:2000], x.grad.asnumpy().tobytes().hex()[:2000])\n"
+        "print(nd.log_softmax(nd.array([[1., 2., 3.]])), nd.softmax(nd.array([-2.0, -0.5, 0.0, 3.0])))\n"
+        "print(gluon.loss.SoftmaxCrossEntropyLoss()(nd.zeros((4, 10)), nd.arange(4)).mean())\n"
+        "print(gluon.loss.SoftmaxCrossEntropyLoss()(nd.ones((2, 3, 4)), nd.zeros((2, 3))))\n"
+        "x = nd.array([[1., 2., 3.]]); x.attach_grad()\n"
+        "with autograd.record():\n"
+        "    l = gluon.loss.SoftmaxCrossEntropyLoss()(x, nd.array([2]))\n"
+        "l.backward(); print(l, x.grad)"),
 }
