@@ -193,10 +193,28 @@ def _backprop(heads, head_grads, retain_graph):
     return {v: grads.get(v) for v in variables}
 
 
+# A head gradient of another dtype than its head: MXNet's kernels read it as the head's dtype
+# and fail (MXNet's message for elementwise ops and dot), except the backward of these ops
+_ANY_HEAD_DTYPE = frozenset({'sum', 'mean', 'reshape', 'copyto'})
+_HEAD_DTYPE = ('Check failed: mshadow: :DataType<DType>::kFlag == type_flag_: TBlob.get_with_shape: '
+               'data type do not match specified type.Expected: %s v.s. given %s')
+_C_TYPES = {'float32': 'float', 'float64': 'double', 'float16': 'half', 'int32': 'int',
+            'int64': 'long long', 'uint8': 'unsigned char'}
+
+
 def _check_head_grads(heads, head_grads) -> None:
-    """MXNet's check: one head gradient per head (or none at all)."""
-    if head_grads is not None and len(_as_list(head_grads)) != len(_as_list(heads)):
+    """MXNet's checks: one head gradient per head (or none at all), each of its head's dtype
+    (unless the head's op is one of _ANY_HEAD_DTYPE)."""
+    if head_grads is None:
+        return
+    if len(_as_list(head_grads)) != len(_as_list(heads)):
         raise MXNetAssertionError('heads and head_grads must be lists of the same length')
+    for head, head_grad in zip(_as_list(heads), _as_list(head_grads)):
+        if head_grad is None or head._node is None:  # no head gradient, or not in a graph
+            continue
+        given, dtype = head_grad._data.dtype.name, head._data.dtype.name
+        if given != dtype and getattr(head._node, 'op', None) not in _ANY_HEAD_DTYPE:
+            raise MXNetError(_HEAD_DTYPE % (_C_TYPES.get(given, given), _C_TYPES.get(dtype, dtype)))
 
 
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import bitexact
 from .base import MXNetAssertionError, MXNetError, not_implemented
+from .ndarray.ndarray import NDArray
 
 _FLOAT16_WARNING = ('Accumulating with float16 in optimizer can lead to poor accuracy or slow '
                     'convergence. Consider using multi_precision=True option of the %soptimizer')
@@ -127,7 +128,7 @@ class Optimizer:
         return None
 
     def update(self, index: int, weight, grad, state):
-        """Update the raw array ``weight`` in place from ``grad``."""
+        """Update ``weight`` in place from ``grad`` (raw arrays from Trainer, or NDArrays)."""
         raise NotImplementedError
 
     def create_state_multi_precision(self, index: int, weight):
@@ -225,6 +226,18 @@ class Optimizer:
         return np.clip(g, -self.clip_gradient, self.clip_gradient)
 
 
+def _raw(weight, grad, state) -> tuple:
+    """The arrays under ``weight``, ``grad`` and ``state`` (an array, a tuple of them or None):
+    Trainer passes raw arrays, a user calling ``update`` directly passes NDArrays."""
+    if not isinstance(weight, NDArray):
+        return weight, grad, state
+    if isinstance(state, tuple):
+        state = tuple(s._data for s in state)
+    elif state is not None:
+        state = state._data
+    return weight._data, grad._data, state
+
+
 register = Optimizer.register  # ``@register``: ``Trainer(..., 'sgd')`` finds SGD
 create = Optimizer.create_optimizer
 
@@ -267,6 +280,7 @@ class Adam(Optimizer):
         return weight * 0, weight * 0  # running mean and variance of the gradient
 
     def update(self, index: int, weight, grad, state):
+        weight, grad, state = _raw(weight, grad, state)
         t = self._update_count(index)
         lr = np.float32(self._get_lr(index) * (1 - self.beta2 ** t) ** 0.5 / (1 - self.beta1 ** t))
         beta1, beta2 = np.float32(self.beta1), np.float32(self.beta2)
@@ -304,6 +318,7 @@ class NAG(Optimizer):
         with the weight already updated (MXNet's kernel writes the weight first).
         Without a state (momentum 0), MXNet's sgd_update:
         weight = (1 - lr * wd) * weight - lr * g, with (lr * rescale_grad) * grad unclipped."""
+        weight, grad, state = _raw(weight, grad, state)
         self._update_count(index)
         dtype = weight.dtype.type  # MXNet's kernel: float32 parameters, computed in this dtype
 
@@ -338,6 +353,7 @@ class AdaGrad(Optimizer):
     def update(self, index: int, weight, grad, state):
         """history += g**2; weight += (g / sqrt(history + eps) + wd * weight) * -lr, with
         g = clip(rescale_grad * grad), in float32 in MXNet's order."""
+        weight, grad, state = _raw(weight, grad, state)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         g = self._clip(grad * self.rescale_grad)
@@ -370,6 +386,7 @@ class RMSProp(Optimizer):
         weight -= lr * g / sqrt(n + epsilon): MXNet's rmsprop_update kernel, in float32.
         ``centered`` (rmspropalex_update): also m = (1 - gamma1) * g + gamma1 * m, and
         delta = gamma2 * delta - lr * g / sqrt(n - m * m + epsilon); weight += delta."""
+        weight, grad, state = _raw(weight, grad, state)
         self._update_count(index)
         f32 = np.float32
         lr, wd = f32(self._get_lr(index)), f32(self._get_wd(index))
@@ -405,6 +422,7 @@ class AdaDelta(Optimizer):
     def update(self, index: int, weight, grad, state):
         """acc_g = rho * acc_g + (1 - rho) * g * g; delta = sqrt(acc_delta + eps) /
         sqrt(acc_g + eps) * g; acc_delta likewise from delta; weight -= delta + wd * weight."""
+        weight, grad, state = _raw(weight, grad, state)
         wd = self._get_wd(index)
         self._update_count(index)
         g = self._clip(grad * self.rescale_grad)

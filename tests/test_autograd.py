@@ -480,3 +480,22 @@ def test_writing_a_recorded_value_into_all_of_an_array_records_a_copy(key):
     z.backward()
     assert y.grad.asnumpy().tolist() == [5, 7, 9]  # MXNet 1.9.1's numbers
     assert x.asnumpy().tolist() == [[1, 2, 3], [1, 2, 3]]
+
+
+def test_head_gradient_of_another_dtype():
+    # the independent check's a_backward_int_head: MXNet 1.9.1's kernels refuse it (the message
+    # of elementwise ops and dot), except sum, mean, reshape and copy, whose backward reads it
+    x = nd.array([1., 2.])
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    with pytest.raises(mx.MXNetError, match=r'^Check failed: mshadow: :DataType<DType>::kFlag == '
+                       r'type_flag_: TBlob.get_with_shape: data type do not match specified '
+                       r'type.Expected: int v.s. given float$'):
+        y.backward(nd.array([1, 1], dtype='int32'))
+    for f, expected in ((lambda x: x.sum(), 1), (lambda x: x.mean(), 0.5),
+                        (lambda x: x.reshape((2, 1)), 1), (lambda x: x.copy(), 1)):
+        with autograd.record():
+            y = f(x)
+        y.backward(nd.ones(y.shape, dtype='int32'))
+        assert x.grad.asnumpy().tolist() == [expected, expected]

@@ -2,7 +2,7 @@
 against finite differences, and the rules their MXNet values (cases_nd.py) do not cover."""
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from helpers import check_grad
 from minigluon import autograd, nd
@@ -108,3 +108,51 @@ def test_gather_nd_is_numpys_integer_indexing(pairs):
     rows, cols = zip(*pairs)
     got = nd.gather_nd(nd.array(a), nd.array([rows, cols])).asnumpy()
     np.testing.assert_array_equal(got, a[list(rows), list(cols)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-200, 200, width=32))
+def test_float32_softrelu_is_onednns_approximation_of_log1p_exp(x):
+    # MXNet hands float32 Activation to oneDNN: within ~5e-5 of the exact value, x above 88.4
+    a = nd.array([x])
+    a.attach_grad()
+    with autograd.record():
+        y = nd.Activation(a, act_type='softrelu')
+    y.backward()
+    exact = np.logaddexp(0.0, np.float64(x))
+    assert abs(y.asscalar() - exact) <= 1e-4 * exact + 1e-5
+    assert abs(a.grad.asscalar() - 1 / (1 + np.exp(-np.float64(x)))) <= 1e-6
+    assert y.dtype == a.grad.dtype == np.float32
+
+
+def test_softrelu_values_mxnet_prints():
+    # the independent check's num_softrelu: MXNet 1.9.1 prints [0., 0.69314724, 30.]
+    y = nd.Activation(nd.array([-30, 0, 30]), act_type='softrelu').asnumpy()
+    assert y.tolist() == [0.0, np.float32(0.69314724), 30.0]
+    # arrays oneDNN does not take (6 dimensions, float64) use log1p(exp(x)): not 0 at -30
+    six = nd.Activation(nd.array([-30, 0, 30]).reshape((1, 1, 1, 1, 1, 3)), act_type='softrelu')
+    assert six.asnumpy().ravel().tolist() == [np.float32(np.exp(-30.0)), np.float32(np.log(2)), 30.0]
+
+
+@pytest.mark.parametrize('shape', [(2, 3), (1, 1, 1, 1, 2, 3)])
+def test_softrelu_float64_and_six_dim_gradient(shape):
+    check_grad(lambda x: nd.Activation(x, act_type='softrelu'), X.reshape(shape) * 5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(-30, 30, width=32), min_size=1, max_size=40), st.booleans())
+def test_float32_softmax_family_is_within_float32_error_of_exact(values, last_axis):
+    # float32 on the last axis replays oneDNN's kernels (differential case
+    # independent:softmax_family_digits); elsewhere MXNet's own loop: both near the exact values
+    x = np.array(values, np.float32).reshape((1, -1) if last_axis else (-1, 1))
+    exact = x.astype(np.float64) - np.log(np.exp(x.astype(np.float64) - x.max()).sum()) - x.max()
+    y = nd.log_softmax(nd.array(x), axis=-1 if last_axis else 0).asnumpy()
+    np.testing.assert_allclose(y, exact, rtol=2e-5, atol=2e-5)
+    s = nd.softmax(nd.array(x), axis=-1 if last_axis else 0).asnumpy()
+    np.testing.assert_allclose(s, np.exp(exact), rtol=2e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize('f', [nd.softmax, nd.log_softmax])
+@pytest.mark.parametrize('axis', [-1, 0])
+def test_softmax_family_gradients(f, axis):
+    check_grad(lambda x: f(x, axis=axis), X * 3)

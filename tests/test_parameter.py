@@ -381,3 +381,13 @@ def test_dense_with_bad_units_is_built_and_fails_at_initialize(units, error):
     assert layer.weight.shape == (units, 0) and repr(layer) == 'Dense(None -> %s, linear)' % units
     with pytest.raises(error):
         layer.initialize()
+
+
+@pytest.mark.parametrize('differentiable', [True, False])
+def test_constructor_checks_grad_req_as_the_setter_does(differentiable):
+    # the independent check's prm_grad_req_invalid: MXNet 1.9.1 raises AssertionError
+    with pytest.raises(AssertionError, match=r"^grad_req must be one of 'write', 'add', or "
+                                             r"'null', but got 'foo'$"):
+        gluon.Parameter('w', shape=(2,), grad_req='foo', differentiable=differentiable)
+    p = gluon.Parameter('w', shape=(2,), grad_req='add', differentiable=differentiable)
+    assert p.grad_req == ('add' if differentiable else 'null')

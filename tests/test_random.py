@@ -3,6 +3,7 @@ the random_* cases of tests/differential/cases_reference.py make the same calls,
 ``scripts/record_mxnet.py reference`` re-records what MXNet 1.9.1 prints for them."""
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 import minigluon as mx
 from minigluon import nd
@@ -121,3 +122,47 @@ def test_out_and_ctx_arguments():
 def test_seed_must_be_an_int(bad):
     with pytest.raises(ValueError, match='seed_state must be int'):
         mx.random.seed(bad)
+
+
+@pytest.mark.parametrize('call, message', [
+    (lambda: nd.random.normal(0, -1, shape=(2,)),
+     'param.scale > 0 (-1 vs. 0) : scale parameter in gaussian has to be positive'),
+    (lambda: nd.random.uniform(0.7, 0.1, shape=(2,)),
+     'param.high >= param.low (0.1 vs. 0.7) : low must be less or equal to high in uniform distribution'),
+    (lambda: nd.random.exponential(-3),
+     'param.lam > 0 (-0.333333 vs. 0) : lambda parameter in exponential distribution has to be positive'),
+    (lambda: nd.random.poisson(-1),
+     'param.lam >= 0 (-1 vs. 0) : lambda parameter in poisson distribution has to be non-negative'),
+    (lambda: nd.random.gamma(1, -2),
+     'param.beta > 0 (-2 vs. 0) : beta parameter in gamma distribution has to be positive'),
+    (lambda: nd.random.negative_binomial(1, -0.5),
+     'param.p >= 0 (-0.5 vs. 0) : p parameter in negative binomial distribution has to be non-negative'),
+    (lambda: nd.random.generalized_negative_binomial(-1, 0.5),
+     'param.mu >= 0 (-1 vs. 0) : mu parameter in generalized negative binomial distribution has to be '
+     'non-negative'),
+    (lambda: nd.random.randint(5, 2), 'param.high >= param.low (2 vs. 5) : low must be less or equal '
+     'to high in uniform distribution'),
+    (lambda: nd.random.normal_like(nd.ones(2), 0, 0),
+     'param.scale > 0 (0 vs. 0) : scale parameter in gaussian has to be positive'),
+])
+def test_invalid_scalar_parameters_raise_mxnets_check(call, message):
+    # the independent check's rnd_normal_bad_scale; messages recorded in cases_independent.py
+    with pytest.raises(mx.MXNetError) as info:
+        call()
+    assert str(info.value) == 'Check failed: ' + message
+
+
+@given(st.floats(-10, 10, width=32), st.floats(-10, 10, width=32))
+def test_normal_and_uniform_accept_exactly_mxnets_domain(a, b):
+    for call, valid in ((lambda: nd.random.normal(a, b), b > 0), (lambda: nd.random.uniform(a, b), b >= a)):
+        if valid:
+            assert call().shape == (1,)
+        else:
+            with pytest.raises(mx.MXNetError, match='^Check failed: param'):
+                call()
+
+
+def test_parameter_arrays_are_not_checked():
+    # MXNet's _sample_normal / _sample_uniform do not check their parameter arrays
+    assert nd.random.normal(nd.zeros(2), nd.array([1, -1])).shape == (2,)
+    assert nd.random.uniform(nd.array([2, 0]), nd.array([1, 1])).shape == (2,)

@@ -42,6 +42,19 @@ class _ShapePass(threading.local):
 _SHAPE_PASS = _ShapePass()
 
 
+def _has_ndarray(args) -> bool:
+    """Whether an NDArray is among ``args`` or the lists and tuples in them."""
+    return any(isinstance(a, ndarray.NDArray) or isinstance(a, (list, tuple)) and _has_ndarray(a)
+               for a in args)
+
+
+def _check_hybrid_inputs(args: tuple) -> None:
+    """MXNet's check of a HybridBlock's inputs: an NDArray among them (a NumPy array is not)."""
+    if not _has_ndarray(args):
+        raise ValueError('In HybridBlock, there must be one NDArray or one Symbol in the input. '
+                         'Please check the type of the args.\n')
+
+
 class _BlockScope:
     """The naming scope of ``with block.name_scope():``, with its own counters."""
     _current = threading.local()
@@ -425,6 +438,10 @@ class HybridBlock(Block):
     A subclass may define ``hybrid_forward(F, x, *args, **params)``: it is called with
     ``F = mx.nd`` and this block's own parameters' data as keyword arguments.
     """
+
+    def __call__(self, *args):
+        _check_hybrid_inputs(args)
+        return super().__call__(*args)
 
     def forward(self, x, *args):
         """``hybrid_forward(nd, x, *args, **data of this block's parameters on x's context)``;

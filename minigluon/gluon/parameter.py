@@ -99,10 +99,11 @@ class Parameter:
         self.init = init
         self._allow_deferred_init = allow_deferred_init
         self._differentiable = differentiable
-        self._grad_req = grad_req if differentiable else 'null'
+        self._grad_req = 'null'
         self._data = None           # {Context: NDArray}, in initialization order
         self._grad = None           # {Context: NDArray}, or None when grad_req is 'null'
         self._deferred_init = None  # a _DeferredInit while waiting for the first forward
+        self.grad_req = grad_req    # through the setter: MXNet's check of the value
 
     def __repr__(self):
         return 'Parameter {name} (shape={shape}, dtype={dtype})'.format(
@@ -394,8 +395,8 @@ class Constant(Parameter):
     @grad_req.setter
     def grad_req(self, req: str):
         if req != 'null':
-            warnings.warn("Constant parameter '{}' does not support grad_req other than 'null', "
-                          "and new value '{}' is ignored.".format(self.name, req))
+            warnings.warn('Constant parameter "{}" does not support grad_req other than "null", '
+                          'and new value "{}" is ignored.'.format(self.name, req))
 
 
 class _ConstantInit(initializer.Initializer):

@@ -215,13 +215,23 @@ def sigmoid(data: NDArray, out: NDArray | None = None, name: str | None = None) 
 
 
 def softrelu(x: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
-    """log(1 + exp(x)), computed without overflow; its derivative is the sigmoid."""
+    """log(1 + exp(x)), whose derivative is the sigmoid, as MXNet's CPU Activation computes
+    it: oneDNN's float32 polynomials for float32 arrays of 1 to 5 dimensions (softrelu(-30) is
+    0), otherwise log1p(exp(x)) (x itself above 20) with the gradient 1 - exp(-y)."""
     a = x._data
-    y = np.logaddexp(0, a)
-    return _record('softrelu', NDArray(y, x._ctx), lambda g: (g * np.exp(a - y),), (x,), out)
+    if a.dtype == np.float32 and 1 <= a.ndim <= 5 and isinstance(a, np.ndarray):
+        y = bitexact.onednn_softrelu(a)
+        return _record('softrelu', NDArray(y, x._ctx),
+                       lambda g: (g * bitexact.onednn_logistic(a),), (x,), out)
+    wide = np.float32 if a.dtype == np.float16 else a.dtype  # float16 is computed in float32
+    with np.errstate(over='ignore'):  # exp(x) is inf where x itself is the answer
+        y = np.where(a > 20, a, _log1pf(_expf(a.astype(wide))).astype(a.dtype))
+    return _record('softrelu', NDArray(y, x._ctx),
+                   lambda g: (g * -_expm1f(-y.astype(wide)).astype(a.dtype),), (x,), out)
 
 
 _tanhf = bitexact.libm('tanh')
+_log1pf = bitexact.libm('log1p')
 
 
 def tanh(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
@@ -262,22 +272,46 @@ def clip(data: NDArray, a_min: float, a_max: float,
     return _record('clip', result, lambda g: (g * ((a >= a_min) & (a <= a_max)),), (data,), out)
 
 
+def _softmax_kernel(a, axis: int, log: bool):
+    """MXNet's CPU softmax (``log``: log_softmax) of ``a`` along ``axis``. float32 on the last
+    axis of 1 to 4 dimensions goes to oneDNN: its exp and log polynomials, its lane-order sum,
+    the sum's reciprocal multiplied in. Otherwise MXNet's own loop: C's exp, the sum added in
+    order (float16 in float32), divided by; log_softmax is (x - max) - log(sum)."""
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):  # silent, as in C
+        if a.dtype == np.float32 and axis == a.ndim - 1 and a.ndim <= 4 and isinstance(a, np.ndarray):
+            shifted = a - a.max(axis=axis, keepdims=True)
+            e = bitexact.onednn_exp(shifted)
+            total = bitexact.onednn_lane_sum(e)
+            return shifted - bitexact.onednn_log(total) if log else e * (np.float32(1) / total)
+        work = np.float32 if a.dtype == np.float16 else a.dtype
+        shifted = (a - a.max(axis=axis, keepdims=True)).astype(work, copy=False)
+        e = bitexact.exp(shifted)
+        total = bitexact.running_sum(e, axis, work)
+        y = shifted - bitexact.log(total) if log else e / total
+        return y.astype(a.dtype, copy=False)
+
+
 def softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
             name: str | None = None) -> NDArray:
+    """exp(x) / sum(exp(x)) along ``axis``, in MXNet's CPU arithmetic (``_softmax_kernel``);
+    the gradient is y * (g - sum(g * y)), the sum added in order as MXNet's backward does."""
     a = data._data
-    e = np.exp(a - a.max(axis=axis, keepdims=True))
-    y = e / e.sum(axis=axis, keepdims=True)
+    axis = _check_axis(axis, a.ndim)
+    y = _softmax_kernel(a, axis, log=False)
     return _record('softmax', NDArray(y, data._ctx),
-                   lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),), (data,), out)
+                   lambda g: ((g - bitexact.running_sum(g * y, axis, y.dtype)) * y,), (data,), out)
 
 
 def log_softmax(data: NDArray, axis: int = -1, out: NDArray | None = None,
                 name: str | None = None) -> NDArray:
+    """x - max - log(sum(exp(x - max))) along ``axis``, in MXNet's CPU arithmetic
+    (``_softmax_kernel``); the gradient is g - exp(y) * sum(g), the sum added in order."""
     a = data._data
-    shifted = a - a.max(axis=axis, keepdims=True)
-    y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    axis = _check_axis(axis, a.ndim)
+    y = _softmax_kernel(a, axis, log=True)
     return _record('log_softmax', NDArray(y, data._ctx),
-                   lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),), (data,), out)
+                   lambda g: (g - bitexact.exp(y) * bitexact.running_sum(g, axis, y.dtype),),
+                   (data,), out)
 
 
 _SOFTMAX_DTYPES = (None, 'float16', 'float32', 'float64')
@@ -338,6 +372,13 @@ def _axis(axis, exclude: bool = False, ndim: int = 0):
     return tuple(axis) or None
 
 
+def _reduction_axis(axis, exclude: bool, shape: tuple):
+    """A reduction's ``axis`` as NumPy's (``_axis``), after MXNet's checks of it."""
+    if not exclude:
+        _check_reduce_axes(axis, shape)
+    return _axis(axis, exclude, len(shape))
+
+
 def _reduce_shape(a, axis):
     """The kept-dims shape that broadcasts a reduction's gradient back over ``a``."""
     if axis is None:
@@ -364,7 +405,7 @@ def sum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,  #
     if kwargs:
         raise unknown_argument('sum', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     out = NDArray(_reduced(a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)), x._ctx)
 
     def backward(g):
@@ -377,7 +418,7 @@ def mean(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     if kwargs:
         raise unknown_argument('mean', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     data = a.mean(axis=axis, keepdims=keepdims)
     out = NDArray(_reduced(data.astype(a.dtype, copy=False)), x._ctx)
     count = a.size // data.size if data.size else 1
@@ -393,7 +434,7 @@ def prod(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     if kwargs:
         raise unknown_argument('prod', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     data = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
 
     def backward(g):
@@ -408,7 +449,7 @@ def nansum(x: NDArray, axis=None, keepdims: bool = False, exclude: bool = False,
     if kwargs:
         raise unknown_argument('nansum', kwargs, _REDUCE_ARGUMENTS)
     a = x._data
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     data = x._ctx.xp.nansum(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
     return _record('nansum', NDArray(_reduced(data), x._ctx),
                    lambda g: (_spread(g, a, axis) * ~np.isnan(a),), (x,))
@@ -421,9 +462,7 @@ def nanprod(data: NDArray, axis=None, keepdims: bool = False, exclude: bool = Fa
     if kwargs:
         raise unknown_argument('nanprod', kwargs, _REDUCE_ARGUMENTS)
     a = data._data
-    if not exclude:
-        _check_reduce_axes(axis, a.shape)
-    axis = _axis(axis, exclude, a.ndim)
+    axis = _reduction_axis(axis, exclude, a.shape)
     nan = np.isnan(a)
     with np.errstate(over='ignore', invalid='ignore'):  # inf * 0 is NaN, silently, as in C
         product = np.where(nan, 1, a).prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
@@ -455,7 +494,7 @@ def _extreme(name, pick):
         if kwargs:
             raise unknown_argument(name, kwargs, _REDUCE_ARGUMENTS)
         a = x._data
-        axis = _axis(axis, exclude, a.ndim)
+        axis = _reduction_axis(axis, exclude, a.shape)
         data = pick(a, axis=axis, keepdims=keepdims)
         out = NDArray(_reduced(data), x._ctx)
 
@@ -475,7 +514,7 @@ def norm(data: NDArray, ord: int = 2, axis=None, keepdims: bool = False,  # noqa
          out: NDArray | None = None, name: str | None = None) -> NDArray:
     """The L2 norm (``ord=2``) or L1 norm (``ord=1``) over ``axis`` (all elements by default)."""
     a = data._data
-    axis = _axis(axis)
+    axis = _reduction_axis(axis, False, a.shape)
     if ord == 1:
         values = np.abs(a).sum(axis=axis, keepdims=keepdims)
     elif ord == 2:
@@ -498,6 +537,8 @@ def _arg_extreme(name, pick):
                out: NDArray | None = None, name: str | None = None) -> NDArray:
         """Index of the extreme element, as floats (MXNet gives indices in the input's dtype)."""
         a = data._data
+        if axis is not None:
+            _check_axis(axis, a.ndim)
         values = pick(a, axis)
         if keepdims and axis is not None:
             values = data._ctx.xp.expand_dims(values, axis)
@@ -520,10 +561,13 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
                          'negative value -1')
     ctx = same_context('dot', lhs, rhs)
     _same_dtype('dot', lhs._data, rhs._data)
-    a = lhs._data.T if transpose_a else lhs._data
-    b = rhs._data.T if transpose_b else rhs._data
+    xp = ctx.xp  # transposed, an N-d operand is MXNet's 2-d view of it: (first axis, the rest)
+    a = xp.moveaxis(lhs._data, 0, -1) if transpose_a else lhs._data
+    b = xp.moveaxis(rhs._data, -1, 0) if transpose_b else rhs._data
     if a.shape[-1:] != b.shape[:1]:
-        raise MXNetError('dot shape error: %s X %s' % (_shape_str(lhs._data), _shape_str(rhs._data)))
+        _check(False, '%s (%d vs. %d) : dot shape error: %s X %s' % (
+            'lshape[0] == rshape[0]' if a.ndim == b.ndim == 1 else 'L[!Ta].Size() == R[Tb].Size()',
+            a.shape[-1], b.shape[0], _shape_str(lhs._data), _shape_str(rhs._data)))
     if a.ndim == 2 and b.ndim == 2:
         data = a @ b
     else:
@@ -535,7 +579,8 @@ def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool
         g = g.reshape(a.shape[:-1] + b.shape[1:])
         ga = ctx.xp.tensordot(g, b, axes=(tuple(range(a.ndim - 1, g.ndim)), tuple(range(1, b.ndim))))
         gb = ctx.xp.tensordot(a, g, axes=(tuple(range(a.ndim - 1)), tuple(range(a.ndim - 1))))
-        return (ga.T if transpose_a else ga), (gb.T if transpose_b else gb)
+        return (xp.moveaxis(ga, -1, 0) if transpose_a else ga,
+                xp.moveaxis(gb, 0, -1) if transpose_b else gb)
     return _record('dot', NDArray(data, ctx), backward, (lhs, rhs), out)
 
 
@@ -546,9 +591,13 @@ def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False,
     _same_dtype('batch_dot', lhs._data, rhs._data)
     a = lhs._data.transpose(0, 2, 1) if transpose_a else lhs._data
     b = rhs._data.transpose(0, 2, 1) if transpose_b else rhs._data
-    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
         raise MXNetError('batch_dot shape error: %s X %s' % (_shape_str(lhs._data),
                                                              _shape_str(rhs._data)))
+    _check(a.shape[2] == b.shape[1], 'lshape_k == rshape_k (%d vs. %d) : batch_dot shape error '
+           '(shape mismatch): %s X %s trans_a=%d trans_b=%d' % (
+               a.shape[2], b.shape[1], _shape_str(lhs._data), _shape_str(rhs._data),
+               transpose_a, transpose_b))
 
     def backward(g):
         ga, gb = g @ b.transpose(0, 2, 1), a.transpose(0, 2, 1) @ g
@@ -717,8 +766,9 @@ def reshape(x: NDArray, *shape, reverse: bool = False, **kwargs) -> NDArray:
     except ValueError:  # MXNet's checks say what is wrong
         size = math.prod(_reshape_target(normalize_shape(codes), a.shape, reverse))
         if size > a.size:
-            raise MXNetError('NDArray.Reshape: target shape size is larger than the current '
-                             'shape') from None
+            raise MXNetError('NDArray.Reshape: Check failed: shape_.Size() >= shape.Size() '
+                             '(%d vs. %d) : target shape size is larger than the current shape'
+                             % (a.size, size)) from None
         raise ValueError('Cannot reshape array of size %d into shape %s'
                          % (a.size, tuple(codes))) from None
     return _record('reshape', NDArray(data, x._ctx), lambda g: (g.reshape(a.shape),), (x,))
@@ -846,6 +896,13 @@ def concat(*arrays: NDArray, dim: int = 1) -> NDArray:
     for other in arrays[1:]:
         same_context('concat', arrays[0], other)
     _same_dtype('concat', *(x._data for x in arrays))
+    # MXNet's shape check: every input of the first one's shape, except along the axis
+    first = list(arrays[0].shape)
+    first[_check_axis(dim, len(first))] = -1
+    for x in arrays:
+        _check(len(x.shape) == len(first) and all(e in (-1, d) for e, d in zip(first, x.shape)),
+               'shape_assign(&(*in_shape)[i], dshape): Incompatible input shape: expected %s, '
+               'got %s' % (_dims_str(first), _dims_str(x.shape)))
     data = arrays[0]._ctx.xp.concatenate([x._data for x in arrays], axis=dim)
     ends = np.cumsum([x.shape[dim] for x in arrays])[:-1]
 
@@ -885,6 +942,12 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False,
     ctx = same_context('pick', data, index)
     xp = ctx.xp
     a = data._data
+    axis = _check_axis(axis, a.ndim)
+    # MXNet's index shape: data's without the axis, or of as many dimensions with the axis 1
+    expected = a.shape[:axis] + ((1,) if index.ndim == a.ndim else ()) + a.shape[axis + 1:]
+    if index.shape != expected:  # str(err) starts 'MXNetError: ', as MXNet's does
+        raise MXNetError('MXNetError: Shape inconsistent, Provided = %s, inferred shape=%s'
+                         % (_dims_str(index.shape), _dims_str(expected)))
     idx = _in_range(index._data.astype(np.int64), a.shape[axis], mode)
     if idx.ndim < a.ndim:  # labels of shape (N,) or, as Gluon's losses pass them, (N, 1)
         idx = xp.expand_dims(idx, axis % a.ndim)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import autograd, base, bitexact
 from ..context import Context, operator_context
 from .ndarray import NDArray
-from .ops import _write_into
+from .ops import _check, _write_into
 
 
 class _Generators:
@@ -53,6 +53,8 @@ def _sample(kind: str, a, b, shape, dtype, ctx, out, kwargs, op: str | None = No
         raise base.unknown_argument(op or '_random_' + kind, kwargs, _SAMPLER_ARGUMENTS[kind])
     if out is not None:
         shape, ctx, dtype = out.shape, out.context, out.dtype
+    if getattr(a, 'ndim', 0) == 0:  # scalar parameters (MXNet does not check arrays of them)
+        _check_parameters(kind, a, b)
     shape = (1,) if shape is None else base.normalize_shape(shape)
     ctx = operator_context(ctx)
     n = math.prod(shape)
@@ -73,6 +75,46 @@ def _sample(kind: str, a, b, shape, dtype, ctx, out, kwargs, op: str | None = No
         if out is not None:
             out._data[...] = data
     return NDArray(data, ctx) if out is None else out
+
+
+# MXNet's checks of a sampler's scalar parameters, by kind: (which parameter, 0 for a or 1 for b;
+# MXNet's condition, comparing it with 0, or b with a for 'high >= low'; MXNet's message)
+_PARAMETER_CHECKS = {
+    'uniform': [(1, 'param.high >= param.low', 'low must be less or equal to high in uniform '
+                 'distribution')],
+    'randint': [(1, 'param.high >= param.low', 'low must be less or equal to high in uniform '
+                 'distribution')],
+    'normal': [(1, 'param.scale > 0', 'scale parameter in gaussian has to be positive')],
+    'gamma': [(0, 'param.alpha > 0', 'alpha parameter in gamma distribution has to be positive'),
+              (1, 'param.beta > 0', 'beta parameter in gamma distribution has to be positive')],
+    'exponential': [(0, 'param.lam > 0', 'lambda parameter in exponential distribution has to '
+                     'be positive')],
+    'poisson': [(0, 'param.lam >= 0', 'lambda parameter in poisson distribution has to be '
+                 'non-negative')],
+    'negative_binomial': [(0, 'param.k >= 0', 'k parameter in negative binomial distribution has '
+                           'to be non-negative'),
+                          (1, 'param.p >= 0', 'p parameter in negative binomial distribution has '
+                           'to be non-negative')],
+    'generalized_negative_binomial': [
+        (0, 'param.mu >= 0', 'mu parameter in generalized negative binomial distribution has to '
+         'be non-negative'),
+        (1, 'param.alpha >= 0', 'alpha parameter in generalized negative binomial distribution '
+         'has to be non-negative')]}
+
+
+def _check_parameters(kind: str, a, b) -> None:
+    """MXNet's MXNetError for scalar parameters outside a sampler's domain (normal's scale <= 0,
+    uniform's low > high, ...). MXNet raises when the samples are first read; here at the call."""
+    for which, condition, message in _PARAMETER_CHECKS[kind]:
+        value = (a, b)[which]
+        left, right = value, (a if condition.endswith('param.low') else 0)
+        if kind == 'randint':
+            shown = '%d vs. %d' % (left, right)
+        else:
+            left, right = np.float32(left), np.float32(right)  # MXNet's parameters are floats
+            shown = '%g vs. %g' % (left, right)
+        ok = left >= right if '>=' in condition else left > right
+        _check(bool(ok), '%s (%s) : %s' % (condition, shown, message))
 
 
 def _gpu_sample(gen, xp, kind: str, a, b, shape):

@@ -248,7 +248,8 @@ def load(fname):
             buf = np.empty(os.fstat(f.fileno()).st_size, np.uint8)
             buf = buf[:f.readinto(buf)]
     except FileNotFoundError:
-        raise MXNetError('Open "%s": No such file or directory' % path) from None
+        raise MXNetError('LocalFileSystem: Check failed: allow_null: :Open "%s": No such file or '
+                         'directory' % path) from None
     except OSError as err:
         raise MXNetError('Open "%s": %s' % (path, err.strerror or err)) from None
     return load_frombuffer(buf, '"%s"' % path)
