@@ -383,7 +383,8 @@ def classify(record: dict) -> tuple[str, str]:
         if area is None and 'NotImplementedError' in error['types'] and error['from_minigluon'] \
                 and error['message']:
             area = unsupported_area(error['message']) or 'minigluon says so'
-            name = error['message'].split('\n')[0][:160]
+            name = error['message'].split('\n')[0]
+            name = name.split(' is not part of minigluon')[0][:160]  # base.not_implemented's name
         if area is not None:
             return 'unsupported', '%s: %s' % (area, name)
     first = chain[0]

@@ -137,7 +137,7 @@ def test_sorts_each_test_and_counts_per_file(tmp_path):
         '(sparse storage: mxnet.ndarray.ndarray._STORAGE_TYPE_STR_TO_ID)',
         'test_fake.py::test_numpy_mode: unsupported (NumPy mode (mx.np, mx.npx): mxnet.test_utils.use_np)',
         'test_fake.py::test_convolution: unsupported '
-        '(convolution, pooling, normalisation: mxnet.gluon.nn.Conv2D)',
+        '(convolution, pooling, normalisation: gluon.nn.Conv2D)',
         'test_fake.py::test_kvstore_imported_inside: unsupported (KVStore: mxnet.kvstore)',
         'test_fake.py::test_missing_op: MISSING (mxnet.ndarray.fill_element_0index)',
         'test_fake.py::test_differs: FAILED (AssertionError: assert (2,) == (3,))',

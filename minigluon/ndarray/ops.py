@@ -1088,7 +1088,7 @@ broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
 
 
 # ----- elementwise functions made from y = f(x) and dy/dx -----------------------------------
-def _unary(name: str, forward, derivative=None):
+def _unary(op: str, forward, derivative=None):
     """An elementwise function of MXNet's: ``forward(a)``; ``derivative(a, y)`` is dy/dx
     (None: a step function, whose gradient is 0 everywhere, as MXNet gives it)."""
     def unary(data: NDArray, out: NDArray | None = None, name: str | None = None) -> NDArray:
@@ -1098,14 +1098,14 @@ def _unary(name: str, forward, derivative=None):
         if y.dtype != a.dtype:
             y = y.astype(a.dtype)
         if derivative is None:
-            return _record(name, NDArray(y, data._ctx), lambda g: (g * 0,), (data,), out)
+            return _record(op, NDArray(y, data._ctx), lambda g: (g * 0,), (data,), out)
 
         def backward(g):
             with np.errstate(divide='ignore', invalid='ignore'):
                 return (g * derivative(a, y),)
-        return _record(name, NDArray(y, data._ctx), backward, (data,), out)
-    unary.__name__ = name
-    unary.__doc__ = 'Elementwise %s.' % name
+        return _record(op, NDArray(y, data._ctx), backward, (data,), out)
+    unary.__name__ = op  # the keyword ``name`` is MXNet's symbol name, ignored imperatively
+    unary.__doc__ = 'Elementwise %s.' % op
     return unary
 
 
