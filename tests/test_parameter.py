@@ -391,3 +391,11 @@ def test_constructor_checks_grad_req_as_the_setter_does(differentiable):
         gluon.Parameter('w', shape=(2,), grad_req='foo', differentiable=differentiable)
     p = gluon.Parameter('w', shape=(2,), grad_req='add', differentiable=differentiable)
     assert p.grad_req == ('add' if differentiable else 'null')
+
+
+def test_a_parameter_dict_has_no_len_as_in_mxnet():
+    # MXNet 1.9.1: TypeError "object of type 'ParameterDict' has no len()"; keys() has one
+    params = nn.Dense(2, in_units=3).collect_params()
+    with pytest.raises(TypeError, match="has no len"):
+        len(params)
+    assert len(params.keys()) == 2 and list(params) == list(params.keys())

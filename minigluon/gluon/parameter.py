@@ -427,9 +427,6 @@ class ParameterDict:
     def __iter__(self):
         return iter(self._params)
 
-    def __len__(self):
-        return len(self._params)
-
     def __contains__(self, key):
         return key in self._params
 

@@ -41,7 +41,7 @@ def observe_1(TwoInputDense, seed: int) -> dict:
     dense = getattr(layer, 'dense', None)
     expect(isinstance(dense, nn.Dense), 'your layer has no attribute dense holding an nn.Dense'
            if dense is None else 'your layer.dense is a %s; expected an nn.Dense' % type(dense).__name__)
-    expect(len(layer.collect_params()) > 0,
+    expect(len(layer.collect_params().keys()) > 0,
            'collect_params() of your layer is empty: its Dense is not registered as a child of '
            'the layer, so initialize() cannot reach it')
     call('layer.initialize()', layer.initialize)

@@ -66,7 +66,7 @@ def observe_1(make_net, seed: int) -> dict:
            % type(net).__name__)
     call('net.initialize()', net.initialize)
     params = net.collect_params()
-    expect(len(params) > 0, 'your net has no parameters')
+    expect(len(params.keys()) > 0, 'your net has no parameters')
     for name, param in params.items():
         call("reading parameter '%s' after net.initialize()" % name, _ready_data, name, param)
     weights = [list(p.shape) for n, p in params.items() if n.endswith('weight')]

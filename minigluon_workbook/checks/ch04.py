@@ -53,7 +53,7 @@ def observe_1(CosineSimilarity, seed: int) -> dict:
     x, y = _draw_1(seed)
     out = _output(layer, 'layer(x, y) with x and y of shape (4, 5)', nd.array(x), nd.array(y))
     same = _output(layer, 'layer(x, 3 * x)', nd.array(x), nd.array(3 * x))
-    return {'params': len(layer.collect_params()), 'out_shape': list(out.shape), 'out': floats(out),
+    return {'params': len(layer.collect_params().keys()), 'out_shape': list(out.shape), 'out': floats(out),
             'same_shape': list(same.shape), 'same': floats(same)}
 
 
@@ -102,8 +102,8 @@ def observe_2(Scale, seed: int) -> dict:
            "(params.get adds the block's prefix to 'gamma')" % (gamma.name, layer.prefix + 'gamma'))
     expect(gamma.shape == (4,), 'Scale(4).gamma has shape %s; expected (4,): one factor per '
            'feature' % (gamma.shape,))
-    expect(len(params) == 1, 'Scale has %d parameters (%s); expected only gamma'
-           % (len(params), ', '.join(params.keys())))
+    expect(len(params.keys()) == 1, 'Scale has %d parameters (%s); expected only gamma'
+           % (len(params.keys()), ', '.join(params.keys())))
     call('layer.initialize()', layer.initialize)
     start = floats(gamma.data())
     values, x = _draw_2(seed)

@@ -160,7 +160,7 @@ def observe_2(make_net, seed: int) -> dict:
     data['out_shape'] = list(getattr(out, 'shape', ()))
     params = net._collect_params_with_prefix()
     data['shapes'] = {k: _shape(p) for k, p in params.items()}
-    data['count'] = len(net.collect_params())
+    data['count'] = len(net.collect_params().keys())
     if all(tuple(data['shapes'].get(k, ())) == s for k, s in _SHAPES_2.items()):
         for key, value in values.items():
             params[key].set_data(nd.array(value))
