@@ -1,5 +1,6 @@
 """The chapter 7 (capstone) checks pass the reference solutions and explain typical wrong
 answers."""
+import numpy as np
 import pytest
 
 import minigluon as mx
@@ -348,10 +349,13 @@ def test_check_6_passes(capsys):
 
 @pytest.mark.parametrize('edits, message', [
     ({'P7_LOSS': ('* Var(0.5, ctx=pred.ctx)', '')}, r'l2_loss\(pred, label\) is'),
-    # a step batch_size times too large diverges: the epoch where the loss stops being a number is named
-    ({'P7_TRAIN': ('np.float32(lr / len(xb))', 'np.float32(lr)')},
-     r'^your loss became non-finite \(inf or nan\) at epoch 2 \(the losses before it: \[7\.4\d+e\+15\]; '
-     r"minigluon's stay finite: \[0\.2621, .*\]\): compare the size of your SGD step"),
+    # a step a thousand times too large diverges: the epoch where the loss stops being a number is named
+    ({'P7_TRAIN': ('np.float32(lr / len(xb))', 'np.float32(lr * 1000)')},
+     r'^your loss became non-finite \(inf or nan\) at epoch \d \(the losses before it: \[[^]]*\]; '
+     r"minigluon's stay finite: \[0\.\d+, .*\]\): compare the size of your SGD step"),
+    # a step batch_size times too large is named by its losses (it no longer diverges from
+    # Xavier-scaled initial weights)
+    ({'P7_TRAIN': ('np.float32(lr / len(xb))', 'np.float32(lr)')}, r'^your per-epoch losses are'),
     ({'P7_TRAIN': ('total / len(X)', 'total')}, r'per-epoch losses are'),
     ({'P7_TRAIN': ('list({id(p): p for p in net.named_parameters().values()}.values())',
                    'list(net.named_parameters().values())[:2]')}, r'per-epoch losses are'),
@@ -509,3 +513,13 @@ def test_check_6_judges_a_non_finite_loss_from_its_epoch():
         ch07.check_6.judge(Data(diverged), 3)
     with pytest.raises((ExerciseFailed, Malformed)):
         ch07.check_6.judge(Data(dict(data, nonfinite=3)), 3)
+
+
+@pytest.mark.parametrize('seed', [593, 1248, 1415, 2198, 3397, 1644617393])
+def test_the_reference_run_of_07_6_stays_finite_for_every_seed(seed):
+    # these seeds made minigluon's own run diverge when the weights were drawn from
+    # uniform(-1, 1): a correct student then failed; Xavier-scaled draws keep it stable
+    # (a scan of 20,000 seeds found none that diverges)
+    from minigluon_workbook.judges.ch07 import minigluon_run_6
+    losses, _ = minigluon_run_6(seed)
+    assert np.all(np.isfinite(losses)) and losses[-1] < losses[0], losses

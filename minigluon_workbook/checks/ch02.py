@@ -210,14 +210,21 @@ check_5 = Check('02.5', observe_5, JUDGES)
 _KEYS_6 = ('0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias', '6.weight', '6.bias')
 
 
-def seeded_init(seed: int):
-    """An init function drawing from the seed's stream, and the list of shapes it was asked for."""
+def seeded_init(seed: int, xavier: bool = False):
+    """An init function drawing from the seed's stream, and the list of shapes it was asked for;
+    ``xavier``: each draw scaled by xavier_scale(shape), so deep nets train stably."""
     stream, calls = rng(seed), []
 
     def init(shape):
         calls.append([int(d) for d in shape])
-        return stream.uniform(-1, 1, tuple(shape)).astype(np.float32)
+        scale = xavier_scale(shape) if xavier else 1.0
+        return (stream.uniform(-1, 1, tuple(shape)) * scale).astype(np.float32)
     return init, calls
+
+
+def xavier_scale(shape) -> float:
+    """Xavier's uniform bound sqrt(6 / (fan_in + fan_out)) for a weight (out, in); 1 otherwise."""
+    return float(np.sqrt(6 / sum(shape))) if len(shape) == 2 else 1.0
 
 
 def _draw_6(seed):

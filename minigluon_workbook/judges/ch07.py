@@ -9,6 +9,7 @@ from minigluon.gluon import loss as gloss
 from minigluon.gluon import nn
 
 from ..checks import ExerciseFailed, expect, rng
+from ..checks.ch02 import xavier_scale
 from ..checks.ch07 import (
     _BATCH_6,
     _CTX_6,
@@ -214,7 +215,8 @@ def minigluon_run_6(seed: int):
     net.initialize(init.Zero())
     params, stream = net._collect_params_with_prefix(), rng(seed)
     for key, shape in (('0.weight', (8, 3)), ('2.weight', (8, 8)), ('6.weight', (1, 8))):
-        params[key].set_data(nd.array(stream.uniform(-1, 1, shape).astype(np.float32)))
+        params[key].set_data(nd.array((stream.uniform(-1, 1, shape) * xavier_scale(shape))
+                                      .astype(np.float32)))
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': _LR_6})
     losses = _run(net, trainer, nd.array(X), nd.array(y), _EPOCHS_6, _BATCH_6)
     return losses, {k: params[k.replace('4.', '2.')].data().asnumpy() for k in _KEYS_6}
