@@ -136,6 +136,7 @@ class Trainer:
             # as MXNet: the update would write into variables of the graph being recorded
             raise MXNetError(_INPLACE_IN_GRAPH)
         for states, i, weight, grad in updates:
+            self._optimizer._set_current_context(weight.context.device_id)
             if i not in states:
                 states[i] = self._optimizer.create_state_multi_precision(i, weight._data)
             self._optimizer.update_multi_precision(i, weight._data, grad._data, states[i])
