@@ -223,12 +223,14 @@ class Optimizer:
                         **{key: attrs[key] for key in cls.hyper_parameters})
         optimizer.lr_mult, optimizer.wd_mult = dict(attrs['lr_mult']), dict(attrs['wd_mult'])
         optimizer.num_update = int(attrs['num_update'])
-        counts = attrs.get('_all_index_update_counts') or {0: attrs['_index_update_count']}
+        current = attrs['_index_update_count']
+        counts = attrs.get('_all_index_update_counts') or {0: current}
         optimizer._all_index_update_counts = {int(device): {int(k): int(v) for k, v in c.items()}
                                               for device, c in counts.items()}
-        optimizer._index_update_count = {int(k): int(v)
-                                         for k, v in attrs['_index_update_count'].items()}
-        optimizer._all_index_update_counts[0] = optimizer._index_update_count
+        # MXNet's pickle makes the current counts one of the devices' (minigluon's a copy)
+        optimizer._index_update_count = next(
+            (optimizer._all_index_update_counts[int(device)] for device, c in counts.items()
+             if c is current), {int(k): int(v) for k, v in current.items()})
         return optimizer
 
     def _clip(self, g):
