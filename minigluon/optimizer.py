@@ -61,7 +61,9 @@ class Optimizer:
             lr_scheduler.base_lr = learning_rate
         self.begin_num_update = begin_num_update
         self.num_update = begin_num_update  # the most updates any one weight has had
-        self._index_update_count = {}
+        # counted per device, as MXNet does: a step on two devices is one update of each weight
+        self._all_index_update_counts = {0: {}}
+        self._index_update_count = self._all_index_update_counts[0]
         self.multi_precision = multi_precision
         self.idx2name = param_idx2name.copy()
         self.sym_info = ()
@@ -154,6 +156,10 @@ class Optimizer:
         else:
             self.update(index, weight, grad, state)
 
+    def _set_current_context(self, device_id: int):
+        """Count the next updates as those of device ``device_id`` (Trainer calls it per device)."""
+        self._index_update_count = self._all_index_update_counts.setdefault(device_id, {})
+
     def _update_count(self, index: int) -> int:
         """Count one more update of weight ``index``; return how many it has had."""
         count = self._index_update_count.get(index, self.begin_num_update) + 1
@@ -187,10 +193,11 @@ class Optimizer:
             raise MXNetError('minigluon cannot save the states of an optimizer with an '
                              'lr_scheduler')
         counts = dict(self._index_update_count)
+        all_counts = {device: dict(c) for device, c in self._all_index_update_counts.items()}
         attrs = {'rescale_grad': self.rescale_grad, 'lr_scheduler': None, 'lr': self.lr,
                  'wd': self.wd, 'lr_mult': dict(self.lr_mult), 'wd_mult': dict(self.wd_mult),
                  'begin_num_update': self.begin_num_update, 'num_update': self.num_update,
-                 '_all_index_update_counts': {0: counts}, '_index_update_count': counts,
+                 '_all_index_update_counts': all_counts, '_index_update_count': counts,
                  'clip_gradient': self.clip_gradient,
                  'multi_precision': self.multi_precision, 'idx2name': dict(self.idx2name),
                  'sym_info': (), 'allow_np_array': False}
@@ -216,8 +223,14 @@ class Optimizer:
                         **{key: attrs[key] for key in cls.hyper_parameters})
         optimizer.lr_mult, optimizer.wd_mult = dict(attrs['lr_mult']), dict(attrs['wd_mult'])
         optimizer.num_update = int(attrs['num_update'])
-        optimizer._index_update_count = {int(k): int(v)
-                                         for k, v in attrs['_index_update_count'].items()}
+        current = attrs['_index_update_count']
+        counts = attrs.get('_all_index_update_counts') or {0: current}
+        optimizer._all_index_update_counts = {int(device): {int(k): int(v) for k, v in c.items()}
+                                              for device, c in counts.items()}
+        # MXNet's pickle makes the current counts one of the devices' (minigluon's a copy)
+        optimizer._index_update_count = next(
+            (optimizer._all_index_update_counts[int(device)] for device, c in counts.items()
+             if c is current), {int(k): int(v) for k, v in current.items()})
         return optimizer
 
     def _clip(self, g):

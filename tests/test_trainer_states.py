@@ -153,3 +153,20 @@ def test_an_optimizer_without_declared_state_is_refused(tmp_path):
     trainer = gluon.Trainer(net.collect_params(), Unsaved())
     with pytest.raises(MXNetError, match='cannot save or load a Unsaved optimizer'):
         trainer.save_states(str(tmp_path / 'unsaved.states'))
+
+
+def test_loading_keeps_each_device_ids_counts():
+    """MXNet's pickle makes the current counts the very dict of the device that stepped last;
+    loading such a file keeps every other device's counts its own (the other device steps on
+    from its own count, not from the last one's)."""
+    net, trainer = make('adam')
+    step(net, trainer)
+    zero, one = {0: 2, 1: 2}, {0: 5, 1: 5}
+    attrs = dict(trainer.optimizer.saved_attributes(), _all_index_update_counts={0: zero, 1: one},
+                 _index_update_count=one, num_update=5)
+    loaded = mx.optimizer.Optimizer.from_saved_attributes('adam', attrs)
+    assert loaded._update_count(1) == 6          # the current counts are device 1's
+    loaded._set_current_context(0)
+    assert loaded._update_count(0) == 3
+    loaded._set_current_context(1)
+    assert (loaded._update_count(0), loaded.num_update) == (6, 6)

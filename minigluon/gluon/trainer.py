@@ -51,6 +51,7 @@ class Trainer:
         self._scale = self._optimizer.rescale_grad
         self._states = [{} for _ in self._contexts]  # per context: index -> optimizer state
         self._kv_initialized = False  # MXNet's first step reads every parameter's data
+        self._kvstore = kvstore  # None: no reduction, each device steps on its own gradient
 
     def _check_contexts(self) -> list:
         """The contexts every parameter lives on (they must agree, as MXNet requires)."""
@@ -100,7 +101,7 @@ class Trainer:
 
     def _allreduce_grads(self):
         self._init_kvstore()
-        if len(self._contexts) < 2:
+        if len(self._contexts) < 2 or self._kvstore is None:
             return
         for param in self._params:
             if param.grad_req != 'null':
@@ -136,6 +137,7 @@ class Trainer:
             # as MXNet: the update would write into variables of the graph being recorded
             raise MXNetError(_INPLACE_IN_GRAPH)
         for states, i, weight, grad in updates:
+            self._optimizer._set_current_context(weight.context.device_id)
             if i not in states:
                 states[i] = self._optimizer.create_state_multi_precision(i, weight._data)
             self._optimizer.update_multi_precision(i, weight._data, grad._data, states[i])

@@ -6,8 +6,9 @@
   with every shape deferred.
 - 07.3 ``check_3(train)``: a minibatch training loop with ``autograd`` and a ``Trainer``.
 - 07.4 ``check_4(save_checkpoint, load_checkpoint)``: a checkpoint of parameters and trainer
-  state, reloaded onto another context into a new net and a new trainer, resumes exactly
-  where training stopped.
+  state, taken on cpu(1) and reloaded onto cpu(1) (not the default context) into a new net and
+  a new trainer, resumes exactly where training stopped (on a device of the same id: the
+  states file keeps Adam's step counts per device id, as MXNet's does).
 - 07.6 ``check_6(REFERENCE, pieces, Var, backprop, l2_loss, train_mine)`` (build track): the
   student's own pieces (none still the reference's or a stub, each class subclassing the
   student's own) train a network with a shared layer and a MyScale, checkpointed in their file
@@ -245,16 +246,17 @@ check_3 = Check('07.3', observe_3, JUDGES)
 
 # ----- 07.4 ---------------------------------------------------------------------------------
 def observe_4(save_checkpoint, load_checkpoint, seed: int) -> dict:
-    """Train 2 epochs, checkpoint, reload onto cpu(1) into a new net and trainer, train 2 more."""
+    """Train 2 epochs on cpu(1), checkpoint, reload onto cpu(1) into a new net and trainer,
+    train 2 more."""
     X, y, values = _draw_data(seed)
+    ctx = mx.cpu(1)
     folder = tempfile.mkdtemp(prefix='check07-4-')
     prefix = os.path.join(folder, 'ckpt')
     try:
-        net, trainer = _fresh(values, 'adam')
-        _steps(net, trainer, nd.array(X), nd.array(y), 2)
+        net, trainer = _fresh(values, 'adam', ctx)
+        _steps(net, trainer, nd.array(X, ctx=ctx), nd.array(y, ctx=ctx), 2)
         call('save_checkpoint(net, trainer, prefix)', save_checkpoint, net, trainer, prefix)
         data = {'files': len(os.listdir(folder))}
-        ctx = mx.cpu(1)
         with mx.name.NameManager():  # the same names as the saved net, as in a new process
             fresh = _small_net()
         fresh_trainer = call('load_checkpoint(net, prefix, mx.cpu(1))', load_checkpoint, fresh,
