@@ -51,7 +51,7 @@ class Trainer:
         self._scale = self._optimizer.rescale_grad
         self._states = [{} for _ in self._contexts]  # per context: index -> optimizer state
         self._kv_initialized = False  # MXNet's first step reads every parameter's data
-        self._kvstore = kvstore  # None: no reduction, each device steps on its own gradient
+        self._reduce_grads = kvstore is not None  # None: each device steps on its own gradient
 
     def _check_contexts(self) -> list:
         """The contexts every parameter lives on (they must agree, as MXNet requires)."""
@@ -101,7 +101,7 @@ class Trainer:
 
     def _allreduce_grads(self):
         self._init_kvstore()
-        if len(self._contexts) < 2 or self._kvstore is None:
+        if len(self._contexts) < 2 or not self._reduce_grads:
             return
         for param in self._params:
             if param.grad_req != 'null':
