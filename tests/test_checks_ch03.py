@@ -166,6 +166,22 @@ def test_check_5_fails_readably(edits, message):
         ch03.check_5(*build_5(**edits))
 
 
+@pytest.mark.parametrize('seed, key, got, needs', [
+    (0, '0.weight', (5, 6), (5, 3)),   # the batch axis (6 rows) read as the width
+    (2, '0.weight', (5, 6), (5, 5)),
+    (3, '4.weight', (2, 6), (2, 4)),   # width 6 = 6 rows: the first layer is right by chance
+])
+def test_check_5_names_the_inferred_shape_for_the_wrong_axis(seed, key, got, needs):
+    broken = build_5(P3_LINEAR=('x.value.shape[1]', 'x.value.shape[0]'))
+    with pytest.raises(ExerciseFailed) as failed:
+        ch03.check_5.observe(*broken, seed=seed)
+    message = str(failed.value)
+    assert '%s had shape %s then; its input there needs %s' % (key, got, needs) in message
+    assert message.count('had shape') == 1       # layers the forward never reached are not blamed
+    for answer in ('shape[1]', 'shape[-1]', 'x.value', 'axis'):
+        assert answer not in message
+
+
 def test_check_5_refuses_forged_data():
     data = ch03.check_5.observe(*build_5(), seed=3)
     for key in ('after_initialize', 'after_forward', 'after_second', 'values', 'grads'):

@@ -204,7 +204,16 @@ def observe_5(Var, backprop, Sequential, ReLU, Parameter, initialize, Linear, se
            % (list(params) if isinstance(params, dict) else params, list(_KEYS_5)))
     data = {'after_initialize': {'calls': [list(c) for c in calls], 'shapes': _shapes(params)}}
     width, X, w = _draw_5(seed)
-    call('the first forward, net(Var(X)) for X of shape %s' % (X.shape,), lambda: net(Var(X)))
+    try:
+        call('the first forward, net(Var(X)) for X of shape %s' % (X.shape,), lambda: net(Var(X)))
+    except ExerciseFailed as failed:  # say which inferred shape went wrong, not how to infer it
+        want = {'0.weight': [5, width], '2.weight': [4, 5], '4.weight': [2, 4]}
+        wrong = ['%s had shape %s then; its input there needs %s' % (k, tuple(s), tuple(want[k]))
+                 for k, s in zip(params, _shapes(params))
+                 if k in want and 0 not in s and s != want[k]]   # a 0: the forward never got there
+        if not wrong:
+            raise
+        raise ExerciseFailed('%s (%s)' % (failed, '; '.join(wrong))) from None
     data['after_forward'] = {'calls': [list(c) for c in calls], 'shapes': _shapes(params)}
     call('a second forward', lambda: net(Var(X)))
     data['after_second'] = {'calls': [list(c) for c in calls]}
