@@ -272,6 +272,10 @@ def scan(submission, teacher) -> str:
             continue
         found = findings(source, imported)
         if found:
-            return ('cell %d uses %s, which no exercise needs and the grader reserves for itself '
-                    '(ask your teacher if this is a mistake)' % (number, ', '.join(found[:5])))
+            first = next((line.strip() for line in source.splitlines() if line.strip()), '')
+            instead = ('; to set an attribute past your own __setattr__, call '
+                       'object.__setattr__(self, name, value)' if '.__dict__' in found else '')
+            return ('cell %d uses %s, which no exercise needs and the grader reserves for itself%s '
+                    '(counting every cell from 1, it is the one that begins %r; ask your teacher if '
+                    'this is a mistake)' % (number, ', '.join(found[:5]), instead, first[:60]))
     return ''

@@ -754,3 +754,15 @@ def test_an_installed_copy_of_the_package_is_masked_in_the_sandbox(tmp_path):
     copy = tmp_path / 'lib' / 'python3.11' / 'site-packages' / 'minigluon_workbook'
     (copy / 'judges').mkdir(parents=True)
     assert sandbox._masked_copies([str(tmp_path)]) == ['--tmpfs', str(copy)]
+
+
+def test_a_refused_cell_is_named_by_its_first_line_and_dict_gets_the_allowed_way():
+    # a student's honest __setattr__ workaround is refused (it reads an object's namespace), and
+    # the row says which cell (Jupyter shows no numbers) and what the grader accepts instead
+    from minigluon_workbook.scan import scan
+    teacher = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])
+    student = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1'), nbformat.v4.new_code_cell(
+        "class M:\n    def __init__(self):\n        self.__dict__['_c'] = {}")])
+    message = scan(student, teacher)
+    assert message.startswith('cell 2 uses .__dict__'), message
+    assert "begins 'class M:'" in message and 'object.__setattr__(self, name, value)' in message
