@@ -1,4 +1,5 @@
 """The chapter 4 checks pass the reference solutions and explain typical wrong answers."""
+import numpy as np
 import pytest
 
 from minigluon import gluon, init, nd
@@ -259,12 +260,41 @@ def test_check_5_fails_readably(edits, message):
         ch04.check_5(*build_5(**edits))
 
 
+LATE_SCALE = (
+    'class MyScale(Module):\n'
+    '    def forward(self, x):\n'
+    "        if not hasattr(self, 'gamma'):\n"
+    '            self.gamma = Parameter((x.value.shape[1],), init=np.ones)\n'
+    '            self.gamma.initialize(None)\n'
+    '        return my_scale(x, self.gamma)\n')
+
+
+def test_check_5_refuses_a_gamma_made_at_the_first_forward():
+    """A gamma created in forward works in one forward but escapes initialize and training."""
+    f = framework(4, {'P4_SCALE': LATE_SCALE})
+    late = f.MyScale()
+    assert late.named_parameters() == {}
+    late(f.Var(np.ones((2, 3))))
+    assert list(late.named_parameters()) == ['gamma']    # listed only once it has run
+    with pytest.raises(ExerciseFailed, match=r"before any forward.*\['0\.weight', '0\.bias', "
+                       r"'3\.weight', '3\.bias'\]: MyScale's gamma is not among them"):
+        ch04.check_5(f.Var, f.backprop, f.Sequential, f.ReLU, f.Linear, f.initialize, f.MyScale)
+
+
+def test_check_5_refuses_a_gamma_of_fixed_size():
+    with pytest.raises(ExerciseFailed, match=r"right after construction MyScale's gamma has shape "
+                       r"\(4,\); expected \(0,\)"):
+        ch04.check_5(*build_5(P4_SCALE=('Parameter((0,)', 'Parameter((4,)')))
+
+
 def test_check_5_refuses_forged_data():
     data = ch04.check_5.observe(*build_5(), seed=3)
-    for key in ('calls', 'gamma', 'out', 'grads'):
+    for key in ('gamma_before', 'calls', 'gamma', 'out', 'grads'):
         forged = dict(data)
         del forged[key]
         with pytest.raises((ExerciseFailed, _Malformed)):
             ch04.check_5.judge(_Data(forged), 3)
     with pytest.raises(ExerciseFailed):
         ch04.check_5.judge(_Data(data), 4)
+    with pytest.raises(ExerciseFailed, match=r'gamma has shape \(4,\); expected \(0,\)'):
+        ch04.check_5.judge(_Data(dict(data, gamma_before=[4])), 3)

@@ -197,12 +197,24 @@ def _draw_5(seed):
 
 
 def observe_5(Var, backprop, Sequential, ReLU, Linear, initialize, MyScale, seed: int) -> dict:
-    """Sequential(Linear(4), MyScale(), ReLU(), Linear(2)) initialized from the seed's stream: the
-    init calls and gamma after the first forward, then, with gamma set from the seed,
-    sum(net(X) * w) and its gradients."""
+    """Sequential(Linear(4), MyScale(), ReLU(), Linear(2)) initialized from the seed's stream:
+    gamma's shape right after construction, the init calls and gamma after the first forward,
+    then, with gamma set from the seed, sum(net(X) * w) and its gradients."""
     _types(Var=Var, Sequential=Sequential, ReLU=ReLU, Linear=Linear, MyScale=MyScale)
     net = call('Sequential(Linear(4), MyScale(), ReLU(), Linear(2))',
                lambda: Sequential(Linear(4), MyScale(), ReLU(), Linear(2)))
+    before = call('net.named_parameters() right after construction', net.named_parameters)
+    keys = list(before) if isinstance(before, dict) else before
+    expect(isinstance(before, dict) and '1.gamma' in before,
+           'right after construction, before any forward, net.named_parameters() has the keys %s: '
+           "MyScale's gamma is not among them, so initialize, and anything that collects the "
+           'parameters before training, never sees it; expected 1.gamma there, with shape (0,) '
+           'until the first forward' % (keys,))
+    shape = getattr(before['1.gamma'], 'shape', None)
+    gamma_before = tuple(shape) if isinstance(shape, (tuple, list)) else shape
+    expect(gamma_before == (0,),
+           "right after construction MyScale's gamma has shape %s; expected (0,): MyScale() is not "
+           'told its number of features, which only the first forward gives' % (gamma_before,))
     init, calls = seeded_init(seed)
     call('initialize(net, init)', initialize, net, init)
     width, X, gamma, w = _draw_5(seed)
@@ -211,7 +223,8 @@ def observe_5(Var, backprop, Sequential, ReLU, Linear, initialize, MyScale, seed
     expect(isinstance(params, dict) and [str(k) for k in params] == list(_KEYS_5),
            'net.named_parameters() has the keys %s; expected %s (MyScale keeps its parameter in '
            'self.gamma)' % (list(params) if isinstance(params, dict) else params, list(_KEYS_5)))
-    data = {'calls': [list(c) for c in calls], 'gamma': floats(params['1.gamma'].value)}
+    data = {'gamma_before': [0], 'calls': [list(c) for c in calls],
+            'gamma': floats(params['1.gamma'].value)}
     params['1.gamma'].value = gamma.copy()
     data.update(observe_tape_net(net, params, Var, backprop, X, w, 'net'))
     return data

@@ -77,6 +77,9 @@ def judge_3(data, seed: int) -> str:
 # ----- 04.5 (build track) ------------------------------------------------------------------
 def judge_5(data, seed: int) -> str:
     width, X, gamma, w = _draw_5(seed)
+    before = data.shape('gamma_before')
+    expect(before == (0,), "right after construction MyScale's gamma has shape %s; expected (0,), "
+           'its size waiting for the first forward' % (before,))
     calls = shapes_of(data, 'calls')
     expect(calls == [(4, width), (2, 4)], 'the init function given to initialize was asked for %s; '
            'expected %s, the two weights: gamma has its own init (ones), which wins'
