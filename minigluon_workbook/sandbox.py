@@ -5,7 +5,7 @@ What the sandbox sees (everything read-only but its scratch space):
 * the Python installation, with any installed copy of ``minigluon_workbook`` masked;
 * ``/opt/pkgs``: ``minigluon``, and of ``minigluon_workbook`` only what runs in the student's
   kernel (``SANDBOX_FILES``: the observe half of the checks, ``show_source``, the tape
-  drawing) — never ``judges/`` (expected values and reference solutions), the grader or the
+  drawing, the scan a passing check uses to warn of refused code) — never ``judges/`` (expected values and reference solutions), the grader or the
   repository (the teacher edition);
 * ``/opt/checks``: the teacher's own observe modules (a teacher's ``*_judges.py`` stay out);
 * ``/opt/runner/runner.py``, the runner (``minigluon_workbook.runner``);
@@ -54,7 +54,7 @@ SETPRIV = '/usr/bin/setpriv'
 UID_BASE, UID_SPAN = 2_000_000_000, 100_000_000   # as root: each sandbox's own host uid
 # The part of minigluon_workbook that runs in the student's kernel; nothing here may compute
 # an expected value (tests/test_grader_attacks.py reads every file the sandbox can see).
-SANDBOX_FILES = ('__init__.py', 'source.py', 'graph.py', 'checks')
+SANDBOX_FILES = ('__init__.py', 'source.py', 'graph.py', 'scan.py', 'checks')
 # A teacher folder's modules are copied to /opt/checks, but never these (they hold judges).
 HIDDEN_SUFFIX = '_judges.py'
 

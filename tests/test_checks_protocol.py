@@ -58,3 +58,30 @@ def test_forged_data_never_passes(check):
                    {key: [] for key in check.observe(*REFERENCES[check], seed=SEED)}):
         with pytest.raises((ExerciseFailed, Malformed)):
             check.judge(Data(forged), SEED)
+
+
+def _cell(source: str, name: str, **names) -> dict:
+    """Run ``source`` as IPython runs a cell (a file name that is not a file, its lines kept in
+    linecache for tracebacks) and return its namespace."""
+    import linecache
+    filename = '/tmp/ipykernel_0/%s.py' % name
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = dict(names)
+    exec(compile(source, filename, 'exec'), namespace)
+    return namespace
+
+
+def test_a_passing_check_warns_of_a_defining_cell_the_grader_refuses(capsys):
+    # a review's student passed 01.6 in the notebook with self.__dict__ and lost the whole
+    # notebook at grading: the check now says so right under its PASSED line
+    Var, backprop, Module, Sequential, Linear, ReLU = t01.build_6()
+    cells = {name: _cell("class MyReLU(ReLU):\n    def __init__(self):\n        super().__init__()\n"
+                         "        %s\n" % line, name, ReLU=ReLU) for name, line in
+             (('honest', 'object.__setattr__(self, "extra", 1)'),
+              ('refused', "self.__dict__['extra'] = 1"))}
+    for name, warned in (('honest', False), ('refused', True)):
+        ch01.check_6(Var, backprop, Module, Sequential, Linear, cells[name]['MyReLU'])
+        out = capsys.readouterr().out
+        assert 'PASSED exercise 01.6' in out
+        assert ("but the grader will not grade this notebook: the cell that begins "
+                "'class MyReLU(ReLU):' uses .__dict__" in out) == warned, out

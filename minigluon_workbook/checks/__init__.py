@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import linecache
 import os
 import re
 import sys
@@ -36,6 +37,8 @@ import numpy as np
 
 import minigluon
 from minigluon import autograd
+
+from .. import scan
 
 T = TypeVar('T')
 MINIGLUON_FOLDER = os.path.join(os.path.dirname(os.path.abspath(minigluon.__file__)), '')
@@ -228,13 +231,31 @@ class Check:
         return getattr(importlib.import_module(self.judges), name)
 
     def __call__(self, *answers, seed: int = 0):
-        """Check ``answers`` here and now: print the pass line or raise ExerciseFailed."""
+        """Check ``answers`` here and now: print the pass line or raise ExerciseFailed; then
+        warn if a cell that defines an answer uses what the grader refuses (``scan``)."""
         from ..judges import verdict
         data = json.loads(json.dumps(self.observe(*answers, seed=seed), allow_nan=True))
         passed(self.exercise, verdict(self, data, seed))
+        for source in _defining_cells(answers):
+            found = scan.findings(source)
+            if found:
+                first = next((line.strip() for line in source.splitlines() if line.strip()), '')
+                print('but the grader will not grade this notebook: the cell that begins %r uses '
+                      '%s (see the grader message for what to use instead)' % (first[:60], ', '.join(found[:3])))
 
     def __repr__(self):
         return '<check of exercise %s>' % self.exercise
+
+
+def _defining_cells(answers: tuple) -> list:
+    """The source of each notebook cell that defines one of ``answers`` (a function, or a
+    class's methods), as IPython keeps it for tracebacks; cells of files are left out."""
+    codes = []
+    for answer in answers:
+        members = vars(answer).values() if isinstance(answer, type) else (answer,)
+        codes += [getattr(m, '__code__', None) for m in members]
+    files = {c.co_filename for c in codes if c is not None and not os.path.isfile(c.co_filename)}
+    return [''.join(linecache.getlines(f)) for f in sorted(files) if linecache.getlines(f)]
 
 
 def not_done(err: NameError) -> str:
