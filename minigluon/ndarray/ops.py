@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from .. import autograd, bitexact
-from ..base import MXNetError, alias, normalize_shape, unknown_argument
+from ..base import MXNetError, alias, normalize_shape, not_implemented, unknown_argument
 from ..context import Context
 from . import casting
 from .deferred import DeferredArray
@@ -41,9 +41,12 @@ def _gradient_of(at: int, backward, g) -> tuple:
     return (backward(g)[at],)
 
 
-def _write_into(out: NDArray, result: NDArray) -> NDArray:
+def _write_into(out: NDArray | None, result: NDArray) -> NDArray:
     """MXNet's ``out=``: ``result``'s values go into ``out``, which takes its place in the graph;
-    ``out`` must have the result's shape and dtype, as MXNet's shape and type inference insist."""
+    ``out`` must have the result's shape and dtype, as MXNet's shape and type inference insist.
+    Without an ``out`` (None), ``result`` itself."""
+    if out is None:
+        return result
     if out.shape != result.shape:
         raise MXNetError('Shape inconsistent, Provided = %s, inferred shape=%s'
                          % (_shape_str(out._data), _shape_str(result._data)))
@@ -543,7 +546,7 @@ def _arg_extreme(name, pick):
         if keepdims and axis is not None:
             values = data._ctx.xp.expand_dims(values, axis)
         result = NDArray(_reduced(values).astype(a.dtype), data._ctx)
-        return result if out is None else _write_into(out, result)
+        return _write_into(out, result)
     reduce.__name__ = name
     return reduce
 
@@ -976,7 +979,7 @@ def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: floa
     xp = indices._ctx.xp
     eye = xp.arange(depth) == indices._data.astype(np.int64)[..., None]
     result = NDArray(np.where(eye, on_value, off_value).astype(dtype), indices._ctx)
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
 
 
 def where(condition: NDArray, x: NDArray, y: NDArray,
@@ -1034,7 +1037,7 @@ def _named_binary(name: str, op, same_shape: bool = False):
             _check(lhs.shape == rhs.shape, 'assign(&dattr, vec.at(i)): Incompatible attr in node  at '
                    '1-th input: expected %s, got %s' % (_shape_str(lhs), _shape_str(rhs)))
         result = op(lhs, rhs)
-        return result if out is None else _write_into(out, result)
+        return _write_into(out, result)
     binary.__name__ = name
     binary.__doc__ = '``%s`` as MXNet names it, with ``out=``.' % op.__name__
     return binary
@@ -1069,7 +1072,7 @@ elemwise_div = _named_binary('elemwise_div', divide, same_shape=True)
 def broadcast_like(lhs: NDArray, rhs: NDArray,
                    out: NDArray | None = None, name: str | None = None) -> NDArray:
     result = broadcast_to(lhs, rhs.shape)
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
 
 
 def broadcast_axis(data: NDArray, axis=(), size=(),
@@ -1081,7 +1084,7 @@ def broadcast_axis(data: NDArray, axis=(), size=(),
     for ax, n in zip(axes, sizes):
         shape[ax] = n
     result = broadcast_to(data, tuple(shape))
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
 
 
 broadcast_axes = alias(broadcast_axis, 'broadcast_axes')
@@ -1179,7 +1182,7 @@ radians = _unary_in_c_float('radians', lambda f: f * _RADIANS, lambda a, y: _RAD
 def cast(data: NDArray, dtype, out: NDArray | None = None, name: str | None = None) -> NDArray:
     """``data`` converted to ``dtype`` (MXNet's operator name for ``astype``)."""
     result = data.astype(dtype)
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
 
 
 # ----- picking, slicing, repeating --------------------------------------------------------
@@ -1333,7 +1336,7 @@ def sort(data: NDArray, axis=-1, is_ascend: bool = True,
     a, axis = _flat(data, axis)
     xp = data._ctx.xp
     result = NDArray(xp.take_along_axis(a, _order(xp, a, axis, is_ascend), axis=axis), data._ctx)
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
 
 
 def argsort(data: NDArray, axis=-1, is_ascend: bool = True, dtype='float32',
@@ -1341,7 +1344,7 @@ def argsort(data: NDArray, axis=-1, is_ascend: bool = True, dtype='float32',
     """The indices that sort ``data`` along ``axis``, as ``dtype`` (float32 by default)."""
     a, axis = _flat(data, axis)
     result = NDArray(_order(data._ctx.xp, a, axis, is_ascend).astype(dtype), data._ctx)
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
 
 
 def topk(data: NDArray, axis=-1, k: int = 1, ret_typ: str = 'indices', is_ascend: bool = False,
@@ -1396,7 +1399,7 @@ def Activation(data: NDArray, act_type: str | None = None,
     """The activation ``act_type`` ('relu', 'sigmoid', 'softrelu', 'softsign' or 'tanh')."""
     _choice('Activation', 'act_type', act_type, set(_ACTIVATIONS) | {'softsign'})
     result = _softsign(data) if act_type == 'softsign' else _ACTIVATIONS[act_type](data)
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
 
 
 _expm1f = bitexact.libm('expm1')
@@ -1411,8 +1414,7 @@ def LeakyReLU(data: NDArray, gamma: NDArray | None = None, act_type: str = 'leak
     scaling of ELU ('selu', which ignores ``slope``); 'gelu' is x * Phi(x) everywhere."""
     _choice('LeakyReLU', 'act_type', act_type, {'elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'})
     if act_type == 'rrelu':
-        raise NotImplementedError("LeakyReLU(act_type='rrelu') is not part of minigluon (the "
-                                  'compatibility page lists what is)')
+        raise not_implemented("LeakyReLU(act_type='rrelu')", 'randomized leaky ReLU')
     if act_type == 'prelu':
         return _prelu(data, gamma, out)
     if act_type == 'gelu':

@@ -404,4 +404,4 @@ def Dropout(data: NDArray, p: float = 0.5, mode: str = 'training', axes=(), cudn
         shape = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
         draw = uniform(0, 1, shape=shape, ctx=data.context)
         result = data * ((draw <= keep) * (np.float32(1) / keep))
-    return result if out is None else _write_into(out, result)
+    return _write_into(out, result)
